@@ -1,0 +1,2 @@
+export type { FetchWorker, FetchWorkerOptions } from './worker.ts';
+export { startFetchWorker } from './worker.ts';

@@ -1,0 +1,17 @@
+import { runService } from '@mousetrap/lifecycle';
+import { startWorkerService } from '@mousetrap/service_host';
+import { loadFetchWorkerSettings } from '@mousetrap/settings';
+import { startFetchWorker } from './worker.ts';
+
+void runService({
+  name: 'fetch_worker',
+  start: () => {
+    const settings = loadFetchWorkerSettings(process.env);
+    return startWorkerService({
+      service: 'fetch_worker',
+      settings,
+      startWorker: (deps) =>
+        startFetchWorker({ ...deps, fetch: settings.fetch, graceMs: settings.shutdownGraceMs }),
+    });
+  },
+});

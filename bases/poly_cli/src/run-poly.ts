@@ -1,0 +1,141 @@
+import { resolve } from 'node:path';
+import { PolyCreateError, planCreateWorkspace } from '@mousetrap/poly_create';
+import { findWorkspaceRoot, loadWorkspace, WorkspaceError } from '@mousetrap/workspace_model';
+import { type FlagSpec, flagValue, parseArgs, UsageError } from './args.ts';
+import { build } from './commands/build.ts';
+import { check } from './commands/check.ts';
+import { createInWorkspace, writePlan } from './commands/create.ts';
+import { deps } from './commands/deps.ts';
+import { diff } from './commands/diff.ts';
+import { info } from './commands/info.ts';
+import { libs } from './commands/libs.ts';
+import { sync } from './commands/sync.ts';
+import { test } from './commands/test.ts';
+import { ws } from './commands/ws.ts';
+import { type CommandContext, EXIT, type PolyIo } from './context.ts';
+import { commandText, overviewText } from './help.ts';
+import { TOOLCHAIN } from './toolchain.ts';
+
+const value: FlagSpec = { takesValue: true };
+const flag: FlagSpec = { takesValue: false };
+const json = { json: flag };
+const since = { since: value };
+
+/** Every command: the flags it accepts and what runs it. */
+const COMMANDS: Record<
+  string,
+  { flags: Record<string, FlagSpec>; run: (ctx: CommandContext) => number | Promise<number> }
+> = {
+  create: {
+    flags: { name: value, base: value, description: value, 'dry-run': flag },
+    run: createInWorkspace,
+  },
+  info: { flags: { ...since, ...json }, run: info },
+  check: { flags: json, run: check },
+  deps: {
+    flags: {
+      brick: value,
+      project: value,
+      format: { takesValue: true, choices: ['table', 'json', 'mermaid', 'dot'] },
+      ...json,
+    },
+    run: deps,
+  },
+  libs: { flags: json, run: libs },
+  diff: { flags: { ...since, bricks: flag, projects: flag, short: flag, ...json }, run: diff },
+  test: { flags: { ...since, all: flag, project: value, brick: value, 'dry-run': flag }, run: test },
+  sync: { flags: { 'dry-run': flag }, run: sync },
+  build: { flags: { all: flag, ...json }, run: build },
+  ws: { flags: {}, run: ws },
+};
+
+const specFor = (command: string | undefined): Record<string, FlagSpec> => ({
+  help: flag,
+  ...(command === undefined ? {} : (COMMANDS[command]?.flags ?? {})),
+});
+
+/**
+ * Runs one poly command line and resolves to its exit code: 0 ok, 1 check or test failures,
+ * 2 usage or configuration error, 3 not inside a workspace. Writes only through `io`.
+ */
+export async function runPoly(argv: readonly string[], io: PolyIo): Promise<number> {
+  const err = (text: string) => io.stderr.write(`poly: ${text}\n`);
+  try {
+    const args = parseArgs(argv, specFor);
+    const { command } = args;
+    if (command === undefined || command === 'help' || args.flags.help) {
+      const topic = command === 'help' ? args.positionals[0] : command;
+      const text = topic === undefined ? overviewText() : commandText(topic);
+      if (text === undefined) throw new UsageError(`no command "${topic}"; see poly help`);
+      io.stdout.write(text);
+      return EXIT.ok;
+    }
+    const entry = COMMANDS[command];
+    if (!entry) throw new UsageError(`no command "${command}"; see poly help`);
+    if (command === 'create') {
+      const [what, ...extra] = args.positionals;
+      if (!['workspace', 'component', 'base', 'project'].includes(what ?? '') || extra.length > 0) {
+        throw new UsageError('create what? workspace, component, base or project');
+      }
+      if (what === 'workspace') return await createWorkspace(args, io);
+    } else if (args.positionals.length > 0 && command !== 'build') {
+      throw new UsageError(`"poly ${command}" takes no arguments (${args.positionals.join(' ')})`);
+    }
+    const root = await findWorkspaceRoot(io.cwd);
+    if (root === undefined) {
+      err(`not inside a workspace: no workspace.json in ${io.cwd} or above`);
+      return EXIT.noWorkspace;
+    }
+    const color = io.isTTY && !('NO_COLOR' in io.env) && !args.flags.json;
+    const ctx: CommandContext = {
+      args,
+      root,
+      ws: await loadWorkspace(root),
+      io,
+      color,
+      out: (text) => io.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+      err,
+    };
+    return await entry.run(ctx);
+  } catch (error) {
+    return reportError(error, err);
+  }
+}
+
+async function createWorkspace(args: ReturnType<typeof parseArgs>, io: PolyIo): Promise<number> {
+  const name = flagValue(args, 'name');
+  if (name === undefined) throw new UsageError('--name is required');
+  const dir = resolve(io.cwd);
+  const plan = planCreateWorkspace({ dir, name, toolchain: { ...TOOLCHAIN } });
+  return writePlan({ args, out: (text) => io.stdout.write(text) }, dir, plan);
+}
+
+/** Maps a failure to one stderr line and an exit code; anything unexpected keeps its stack. */
+function reportError(error: unknown, err: (text: string) => void): number {
+  if (error instanceof UsageError) {
+    err(error.message);
+    return EXIT.usage;
+  }
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof WorkspaceError) {
+    err(message);
+    return code === 'not_a_workspace' ? EXIT.noWorkspace : EXIT.usage;
+  }
+  if (error instanceof PolyCreateError) {
+    err(message);
+    return EXIT.failures;
+  }
+  if (typeof code === 'string' && error instanceof Error && error.name !== 'Error') {
+    // A brick's own error (GitError, BuildError, RenderError, TestRunError): its message is the story.
+    err(message);
+    return code === 'not_a_repository' ||
+      code === 'unknown_project' ||
+      code === 'unknown_brick' ||
+      code === 'unknown_ref'
+      ? EXIT.usage
+      : EXIT.failures;
+  }
+  err(error instanceof Error ? (error.stack ?? message) : message);
+  return EXIT.failures;
+}

@@ -1,0 +1,189 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EXIT } from '../src/context.ts';
+import { runPoly } from '../src/run-poly.ts';
+import { TOOLCHAIN } from '../src/toolchain.ts';
+
+const workspaceRoot = join(__dirname, '..', '..', '..');
+
+/** Runs poly in-process in `cwd`, collecting what it writes. */
+async function poly(cwd: string, ...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runPoly(argv, {
+    cwd,
+    env: { NO_COLOR: '1' },
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    isTTY: false,
+  });
+  return { code, stdout, stderr };
+}
+
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', ['-c', 'user.name=poly test', '-c', 'user.email=poly@localhost', ...args], {
+    cwd,
+    stdio: 'ignore',
+  });
+
+describe('poly on a workspace it creates', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'poly-cli-'));
+    expect((await poly(dir, 'create', 'workspace', '--name', 'acme')).code).toBe(EXIT.ok);
+    expect((await poly(dir, 'create', 'component', '--name', 'greeting')).code).toBe(EXIT.ok);
+    expect((await poly(dir, 'create', 'base', '--name', 'hello_api')).code).toBe(EXIT.ok);
+    // The base uses the component, so that `create project --base` has a closure to follow.
+    const source = join(dir, 'bases', 'hello_api', 'src', 'hello-api.ts');
+    await writeFile(
+      source,
+      `import { describeGreeting } from '@acme/greeting';\nvoid describeGreeting;\n${await readFile(source, 'utf8')}`,
+    );
+    expect((await poly(dir, 'create', 'project', '--name', 'hello_app', '--base', 'hello_api')).code).toBe(
+      EXIT.ok,
+    );
+    git(dir, 'init', '-q', '-b', 'main');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'created');
+    git(dir, 'tag', 'stable-1');
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('create project --base ships the base and the bricks it imports', async () => {
+    const manifest = JSON.parse(await readFile(join(dir, 'projects', 'hello_app', 'package.json'), 'utf8'));
+    expect(Object.keys(manifest.dependencies)).toEqual(
+      expect.arrayContaining(['@acme/greeting', '@acme/hello_api']),
+    );
+  });
+
+  test('check after create prints OK and exits 0', async () => {
+    expect(await poly(dir, 'check')).toEqual({ code: EXIT.ok, stdout: 'OK\n', stderr: '' });
+  });
+
+  test('check --json is one JSON document', async () => {
+    const { stdout } = await poly(dir, 'check', '--json');
+    expect(JSON.parse(stdout)).toEqual({ ok: true, errors: 0, warnings: 0, diagnostics: [] });
+  });
+
+  test('a brick importing a base breaks check with P101 and exit 1', async () => {
+    const file = join(dir, 'components', 'greeting', 'src', 'greeting.ts');
+    const before = await readFile(file, 'utf8');
+    try {
+      await writeFile(file, `import '@acme/hello_api';\n${before}`);
+      const { code, stdout } = await poly(dir, 'check');
+      expect(code).toBe(EXIT.failures);
+      expect(stdout).toMatch(/^error P101 components\/greeting\/src\/greeting\.ts:1: /m);
+    } finally {
+      await writeFile(file, before);
+    }
+  });
+
+  test('info marks a changed brick * and the bricks using it +', async () => {
+    const file = join(dir, 'components', 'greeting', 'src', 'greeting.ts');
+    const before = await readFile(file, 'utf8');
+    try {
+      await writeFile(file, `${before}\nexport const changed = true;\n`);
+      const { stdout } = await poly(dir, 'info');
+      expect(stdout).toContain('since: stable-1');
+      expect(stdout).toMatch(/^greeting \*\s/m);
+      expect(stdout).toMatch(/^hello_api \+\s/m);
+      const diff = JSON.parse((await poly(dir, 'diff', '--json')).stdout);
+      expect(diff).toMatchObject({
+        changedBricks: ['greeting'],
+        affectedBricks: ['hello_api'],
+        affectedProjects: expect.arrayContaining(['hello_app']),
+      });
+      expect((await poly(dir, 'diff', '--short', '--bricks')).stdout).toBe('greeting\nhello_api\n');
+    } finally {
+      await writeFile(file, before);
+    }
+  });
+
+  test('test --dry-run lists what it would run and runs nothing', async () => {
+    const { code, stdout } = await poly(dir, 'test', '--all', '--dry-run');
+    expect(code).toBe(EXIT.ok);
+    expect(stdout).toContain('would run the tests of 2 folders');
+    expect(stdout).toContain('components/greeting (all)');
+  });
+
+  test('deps --format mermaid draws the edge from the base to the component', async () => {
+    const { stdout } = await poly(dir, 'deps', '--format', 'mermaid');
+    expect(stdout).toMatch(/hello_api --> greeting/);
+  });
+
+  test('creating a brick with a taken name exits 1 naming where it is', async () => {
+    const { code, stderr } = await poly(dir, 'create', 'base', '--name', 'greeting');
+    expect(code).toBe(EXIT.failures);
+    expect(stderr).toContain('components/greeting');
+  });
+
+  test('create --dry-run writes nothing', async () => {
+    const { code, stdout } = await poly(dir, 'create', 'component', '--name', 'farewell', '--dry-run');
+    expect(code).toBe(EXIT.ok);
+    expect(stdout).toContain('create components/farewell/package.json');
+    expect((await poly(dir, 'create', 'component', '--name', 'farewell', '--dry-run')).code).toBe(EXIT.ok);
+    await expect(readFile(join(dir, 'components', 'farewell', 'package.json'))).rejects.toThrow();
+  });
+
+  test('ws prints the model as JSON', async () => {
+    const model = JSON.parse((await poly(dir, 'ws')).stdout);
+    expect(model.config.namespace).toBe('acme');
+    expect(model.bricks.map((brick: { name: string }) => brick.name)).toEqual(['greeting', 'hello_api']);
+  });
+});
+
+describe('poly usage and exit codes', () => {
+  test('help lists every command; help <command> shows its options and an example', async () => {
+    const overview = await poly(workspaceRoot, 'help');
+    for (const command of [
+      'create',
+      'info',
+      'check',
+      'deps',
+      'libs',
+      'diff',
+      'test',
+      'sync',
+      'build',
+      'ws',
+    ]) {
+      expect(overview.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+    }
+    const diff = await poly(workspaceRoot, 'help', 'diff');
+    expect(diff.stdout).toContain('usage: poly diff');
+    expect(diff.stdout).toContain('Example:');
+  });
+
+  test('an unknown command or option exits 2', async () => {
+    expect(await poly(workspaceRoot, 'frobnicate')).toMatchObject({
+      code: EXIT.usage,
+      stderr: expect.stringContaining('no command'),
+    });
+    expect(await poly(workspaceRoot, 'check', '--verbose')).toMatchObject({ code: EXIT.usage });
+    expect(await poly(workspaceRoot, 'deps', '--format', 'png')).toMatchObject({ code: EXIT.usage });
+    expect(await poly(workspaceRoot, 'build')).toMatchObject({ code: EXIT.usage });
+  });
+
+  test('outside a workspace exits 3', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'poly-nowhere-'));
+    try {
+      expect(await poly(empty, 'info')).toMatchObject({ code: EXIT.noWorkspace });
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+
+  test('this workspace passes its own check', async () => {
+    expect(await poly(workspaceRoot, 'check')).toMatchObject({ code: EXIT.ok, stdout: 'OK\n' });
+  });
+
+  test('the toolchain of new workspaces is the one this workspace uses', async () => {
+    const root = JSON.parse(await readFile(join(workspaceRoot, 'package.json'), 'utf8'));
+    for (const [name, version] of Object.entries(TOOLCHAIN))
+      expect([name, root.devDependencies[name]]).toEqual([name, version]);
+  });
+});

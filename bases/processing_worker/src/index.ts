@@ -1,0 +1,2 @@
+export type { ProcessingWorker, ProcessingWorkerOptions } from './worker.ts';
+export { startProcessingWorker } from './worker.ts';

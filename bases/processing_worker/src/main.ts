@@ -1,0 +1,21 @@
+import { runService } from '@mousetrap/lifecycle';
+import { startWorkerService } from '@mousetrap/service_host';
+import { loadProcessingWorkerSettings } from '@mousetrap/settings';
+import { startProcessingWorker } from './worker.ts';
+
+void runService({
+  name: 'processing_worker',
+  start: () => {
+    const settings = loadProcessingWorkerSettings(process.env);
+    return startWorkerService({
+      service: 'processing_worker',
+      settings,
+      startWorker: (deps) =>
+        startProcessingWorker({
+          ...deps,
+          delayMs: settings.processDelayMs,
+          graceMs: settings.shutdownGraceMs,
+        }),
+    });
+  },
+});

@@ -1,0 +1,33 @@
+import express, { type Express } from 'express';
+import { requireApiKey } from './auth.ts';
+import { correlate } from './correlation.ts';
+import type { ApiDependencies } from './dependencies.ts';
+import { answerError, methodNotAllowed, notFound } from './error-handler.ts';
+import { logRequests, nameRoute } from './request-log.ts';
+import { ROUTES, routePaths } from './routes.ts';
+
+/**
+ * Builds the HTTP API on its dependencies, without listening: routes from the routes table,
+ * correlation ids, request logs and metrics, API-key and body checks on POST, and JSON errors.
+ */
+export function createApp(deps: ApiDependencies): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(correlate(deps.logger), logRequests(deps.metrics));
+
+  // Authenticate before reading a body; any non-empty body must be JSON, whatever its content type.
+  const postChecks = [
+    requireApiKey(deps.apiKey),
+    express.json({ limit: deps.bodyLimit ?? '16kb', type: () => true }),
+  ];
+  for (const route of ROUTES) {
+    const checks = route.method === 'post' ? postChecks : [];
+    app[route.method](route.path, nameRoute(route.path), ...checks, (req, res) =>
+      route.handler(deps, req, res),
+    );
+  }
+  for (const path of routePaths()) app.all(path, nameRoute(path), methodNotAllowed(path));
+  app.use(notFound);
+  app.use(answerError);
+  return app;
+}

@@ -1,0 +1,20 @@
+import type { JobQueue } from '@mousetrap/job_queue';
+import type { Logger } from '@mousetrap/log';
+import type { Store } from '@mousetrap/store';
+import type { ApiMetrics } from './metrics.ts';
+
+/** What the HTTP API is built on; the caller opens and closes each of them. */
+export interface ApiDependencies {
+  /** Where jobs are recorded and results read. */
+  store: Store;
+  /** Where accepted jobs are handed to the fetch worker; also checked by GET /ready. */
+  queue: JobQueue;
+  /** The service's logger; each request gets a child bound to its correlation id. */
+  logger: Logger;
+  /** Served by GET /metrics; every request is counted and timed in it. */
+  metrics: ApiMetrics;
+  /** When set, POST requests must carry it (`Authorization: Bearer <key>` or `X-API-Key`). @default undefined */
+  apiKey?: string | undefined;
+  /** The largest request body accepted, in the `bytes` package's notation. @default '16kb' */
+  bodyLimit?: string | undefined;
+}

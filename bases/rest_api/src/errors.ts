@@ -1,0 +1,99 @@
+import { JobQueueError } from '@mousetrap/job_queue';
+import { StoreError } from '@mousetrap/store';
+
+/** The one table from an error's kind to its HTTP status; every error answer goes through it. */
+export const ERROR_STATUS = {
+  bad_request: 400,
+  unauthorized: 401,
+  not_found: 404,
+  method_not_allowed: 405,
+  payload_too_large: 413,
+  internal: 500,
+  unavailable: 503,
+} as const;
+
+/** What went wrong, as the `error` field of an error answer says it. */
+export type ErrorKind = keyof typeof ERROR_STATUS;
+
+/** The JSON body of every error answer. */
+export interface ErrorBody {
+  error: ErrorKind;
+  message: string;
+  status: number;
+  correlation_id: string;
+}
+
+/** An error a handler raises on purpose: its kind, a message safe to show, and headers to send. */
+export class HttpError extends Error {
+  override readonly name = 'HttpError';
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+    readonly headers: Readonly<Record<string, string>> = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  /** The status the table gives this error's kind. */
+  get status(): number {
+    return ERROR_STATUS[this.kind];
+  }
+}
+
+const RETRY_SOON = { 'Retry-After': '1' };
+
+/** What the body parser (body-parser via express.json) throws: an http-errors error with a `type`. */
+interface ParserError {
+  status: number;
+  type?: string;
+  limit?: number;
+}
+
+const isParserError = (error: unknown): error is ParserError =>
+  typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number';
+
+function fromStatus(error: ParserError): HttpError {
+  if (error.type === 'entity.too.large') {
+    return new HttpError(
+      'payload_too_large',
+      `the request body is larger than ${error.limit} bytes`,
+      {},
+      { cause: error },
+    );
+  }
+  if (error.type === 'entity.parse.failed') {
+    return new HttpError('bad_request', 'the request body is not valid JSON', {}, { cause: error });
+  }
+  if (error.status >= 400 && error.status < 500) {
+    return new HttpError('bad_request', 'the request could not be read', {}, { cause: error });
+  }
+  return new HttpError('internal', 'an unexpected error occurred', {}, { cause: error });
+}
+
+/**
+ * Maps anything a handler or middleware threw to an HttpError: the store or the broker being
+ * unreachable is `unavailable` (retry soon); body-parser errors are bad input; the rest is
+ * `internal`, with a generic message so that nothing internal reaches the client.
+ */
+export function toHttpError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error;
+  // A failed query is a bug, not an outage: it is a 500 (and logged), never a "retry shortly".
+  if (error instanceof StoreError && error.code !== 'query') {
+    return new HttpError('unavailable', 'the database is unavailable; retry shortly', RETRY_SOON, {
+      cause: error,
+    });
+  }
+  if (error instanceof JobQueueError) {
+    return new HttpError('unavailable', 'the message broker is unavailable; retry shortly', RETRY_SOON, {
+      cause: error,
+    });
+  }
+  if (isParserError(error)) return fromStatus(error);
+  return new HttpError('internal', 'an unexpected error occurred', {}, { cause: error });
+}
+
+/** The JSON body for an error, with the request's correlation id. */
+export function errorBody(error: HttpError, correlationId: string): ErrorBody {
+  return { error: error.kind, message: error.message, status: error.status, correlation_id: correlationId };
+}

@@ -1,0 +1,48 @@
+import type { RequestHandler, Response } from 'express';
+import { contextOf } from './correlation.ts';
+import type { ApiMetrics } from './metrics.ts';
+
+/** The route label of a request that matched no route, so that raw paths never become labels. */
+const UNMATCHED = 'unmatched';
+
+/** What nginx logs for a request whose client went away before the answer was finished. */
+const CLIENT_CLOSED = 499;
+
+const routes = new WeakMap<Response, string>();
+const failures = new WeakMap<Response, string>();
+
+/** Names the route pattern a request matched, for its log line and its metric labels. */
+export function nameRoute(pattern: string): RequestHandler {
+  return (_req, res, next) => {
+    routes.set(res, pattern);
+    next();
+  };
+}
+
+/** Attaches why a request failed (a stack, a cause) to its log line; never sent to the client. */
+export function noteFailure(res: Response, detail: string): void {
+  failures.set(res, detail);
+}
+
+/**
+ * Logs every request once it is over (method, route, status, duration, correlation id) and
+ * records it in the metrics: at debug level, since one line per request at info would flood the
+ * logs, except 5xx answers, which are logged as errors.
+ */
+export function logRequests(metrics: ApiMetrics): RequestHandler {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.once('close', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = routes.get(res) ?? UNMATCHED;
+      const status = res.writableFinished ? res.statusCode : CLIENT_CLOSED;
+      metrics.observeRequest({ method: req.method, route, status, seconds });
+      const line = { method: req.method, route, status, duration_ms: Math.round(seconds * 1e4) / 10 };
+      const { logger } = contextOf(res);
+      if (status < 500) return logger.debug('request', line);
+      const failure = failures.get(res);
+      logger.error('request failed', failure ? { ...line, error: failure } : line);
+    });
+    next();
+  };
+}

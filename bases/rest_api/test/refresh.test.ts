@@ -1,0 +1,189 @@
+import { createMemoryJobQueue } from '@mousetrap/job_queue';
+import { createStore, type Store } from '@mousetrap/store';
+import { describeWithServices, dropSchema, uniqueName } from '@mousetrap/test_kit';
+import { expectErrorBody, type ServedApi, serveApi } from './harness.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+describeWithServices('rest_api POST /refresh', ['postgres'], ({ databaseUrl }) => {
+  const schema = uniqueName('api');
+  let store: Store;
+  let api: ServedApi | undefined;
+
+  beforeAll(async () => {
+    store = await createStore({ url: databaseUrl, schema });
+  });
+
+  afterEach(async () => {
+    await api?.close();
+    api = undefined;
+  });
+
+  afterAll(async () => {
+    await store.close();
+    await dropSchema(databaseUrl, schema);
+  });
+
+  const post = (headers: Record<string, string> = {}, body?: string) =>
+    fetch(`${api?.url}/refresh`, { method: 'POST', headers, ...(body === undefined ? {} : { body }) });
+
+  test('without a body, answers 202 with the job id and a Location where the queued job shows', async () => {
+    api = await serveApi({ store });
+    const response = await post();
+    const body = (await response.json()) as { status: string; job_id: string };
+    expect(response.status).toBe(202);
+    expect(body).toEqual({ status: 'ok', job_id: expect.stringMatching(UUID) });
+    expect(response.headers.get('location')).toBe(`/jobs/${body.job_id}`);
+
+    const job = await fetch(`${api.url}${response.headers.get('location')}`);
+    expect(job.status).toBe(200);
+    expect(await job.json()).toMatchObject({ id: body.job_id, status: 'queued' });
+  });
+
+  test('passes the request correlation id on to the job it records', async () => {
+    api = await serveApi({ store });
+    const response = await post({ 'X-Correlation-ID': 'client-abc.1' });
+    const { job_id } = (await response.json()) as { job_id: string };
+    expect(response.headers.get('x-correlation-id')).toBe('client-abc.1');
+    expect(await store.getJob(job_id)).toMatchObject({ correlation_id: 'client-abc.1' });
+  });
+
+  test('publishes the job to start_fetch, so the fetch worker receives it', async () => {
+    api = await serveApi({ store });
+    const received = new Promise<unknown>((resolve) => {
+      void api?.deps.queue.consume('start_fetch', async (message) => void resolve(message));
+    });
+    const { job_id } = (await (await post({ 'X-Correlation-ID': 'to-the-worker' })).json()) as {
+      job_id: string;
+    };
+    expect(await received).toMatchObject({ type: 'start_fetch', job_id, correlation_id: 'to-the-worker' });
+  });
+
+  test('with a JSON body, answers 202', async () => {
+    api = await serveApi({ store });
+    const response = await post({ 'Content-Type': 'application/json' }, '{"anything": [1, 2]}');
+    expect(response.status).toBe(202);
+  });
+
+  test('with the same Idempotency-Key twice, answers 202 with the same job id both times', async () => {
+    api = await serveApi({ store });
+    const key = { 'Idempotency-Key': `key ${uniqueName('k')}` };
+    const first = await post(key);
+    const second = await post(key);
+    expect([first.status, second.status]).toEqual([202, 202]);
+    const [a, b] = [(await first.json()) as { job_id: string }, (await second.json()) as { job_id: string }];
+    expect(b.job_id).toBe(a.job_id);
+    expect(second.headers.get('location')).toBe(`/jobs/${a.job_id}`);
+  });
+
+  test('with an Idempotency-Key longer than 200 characters, answers 400 bad_request', async () => {
+    api = await serveApi({ store });
+    const response = await post({ 'Idempotency-Key': 'k'.repeat(201) });
+    expect(response.status).toBe(400);
+    expectErrorBody(await response.json(), response, 'bad_request');
+  });
+
+  test('with an Idempotency-Key holding a non-printable character, answers 400 bad_request', async () => {
+    api = await serveApi({ store });
+    const response = await post({ 'Idempotency-Key': 'tab\there' });
+    expect(response.status).toBe(400);
+    expectErrorBody(await response.json(), response, 'bad_request');
+  });
+
+  test('with a body that is not valid JSON, answers 400 bad_request', async () => {
+    api = await serveApi({ store });
+    const response = await post({ 'Content-Type': 'application/json' }, '{"unterminated": ');
+    expect(response.status).toBe(400);
+    const body = await response.json();
+    expectErrorBody(body, response, 'bad_request');
+    expect(body).toMatchObject({ message: 'the request body is not valid JSON' });
+  });
+
+  test('with a non-empty body that is not JSON under another content type, answers 400 bad_request', async () => {
+    api = await serveApi({ store });
+    const response = await post({ 'Content-Type': 'text/plain' }, 'please refresh');
+    expect(response.status).toBe(400);
+    expectErrorBody(await response.json(), response, 'bad_request');
+  });
+
+  test('with a body over the 16 kB default limit, answers 413 payload_too_large', async () => {
+    api = await serveApi({ store });
+    const response = await post(
+      { 'Content-Type': 'application/json' },
+      JSON.stringify({ pad: 'x'.repeat(17_000) }),
+    );
+    expect(response.status).toBe(413);
+    expectErrorBody(await response.json(), response, 'payload_too_large');
+  });
+
+  test('with a body over a configured bodyLimit, answers 413 payload_too_large', async () => {
+    api = await serveApi({ store, bodyLimit: '100b' });
+    const response = await post(
+      { 'Content-Type': 'application/json' },
+      JSON.stringify({ pad: 'x'.repeat(200) }),
+    );
+    expect(response.status).toBe(413);
+  });
+
+  describe('with an API key configured', () => {
+    const apiKey = 'sekret-key-1';
+
+    test('without a key, answers 401 unauthorized with WWW-Authenticate: Bearer', async () => {
+      api = await serveApi({ store, apiKey });
+      const response = await post();
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toBe('Bearer');
+      expectErrorBody(await response.json(), response, 'unauthorized');
+    });
+
+    test('with a wrong key, answers 401 unauthorized', async () => {
+      api = await serveApi({ store, apiKey });
+      const response = await post({ Authorization: 'Bearer sekret-key-2' });
+      expect(response.status).toBe(401);
+    });
+
+    test('with the key as a bearer token, answers 202', async () => {
+      api = await serveApi({ store, apiKey });
+      expect((await post({ Authorization: `Bearer ${apiKey}` })).status).toBe(202);
+    });
+
+    test('with the key in X-API-Key, answers 202', async () => {
+      api = await serveApi({ store, apiKey });
+      expect((await post({ 'X-API-Key': apiKey })).status).toBe(202);
+    });
+
+    test('checks the key before reading the body: no key and an oversized body answers 401, not 413', async () => {
+      api = await serveApi({ store, apiKey });
+      const response = await post(
+        { 'Content-Type': 'application/json' },
+        JSON.stringify({ pad: 'x'.repeat(17_000) }),
+      );
+      expect(response.status).toBe(401);
+    });
+
+    test('GET requests need no key', async () => {
+      api = await serveApi({ store, apiKey });
+      expect((await fetch(`${api.url}/`)).status).toBe(200);
+    });
+  });
+
+  test('when the database is closed, answers 503 unavailable with Retry-After: 1', async () => {
+    const closed = await createStore({ url: databaseUrl, schema });
+    await closed.close();
+    api = await serveApi({ store: closed });
+    const response = await post();
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('1');
+    expectErrorBody(await response.json(), response, 'unavailable');
+  });
+
+  test('when the broker is closed, still answers 202: the job is recorded, unpublished, for the relay', async () => {
+    const queue = createMemoryJobQueue();
+    await queue.close();
+    api = await serveApi({ store, queue });
+    const response = await post();
+    const { job_id } = (await response.json()) as { job_id: string };
+    expect(response.status).toBe(202);
+    expect(await store.getJob(job_id)).toMatchObject({ status: 'queued', published_at: null });
+  });
+});

@@ -1,0 +1,91 @@
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
+import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { EmbeddedDbError } from './errors.ts';
+
+/** Options of {@link startEmbeddedDatabase}. */
+export interface EmbeddedDatabaseOptions {
+  /** The folder holding the database files; created if missing, reused (data kept) if present. */
+  dataDir: string;
+  /** The TCP port to serve on; 0 picks a free one. @default 0 */
+  port?: number;
+  /** The interface to listen on. @default '127.0.0.1' */
+  host?: string;
+}
+
+/** A running embedded database. */
+export interface EmbeddedDatabase {
+  /** A postgres:// URL of the served database; it accepts one connection at a time (use `max: 1`). */
+  url: string;
+  /** Stops serving and closes the database files; safe to call more than once. */
+  close(): Promise<void>;
+}
+
+const codeOf = (error: unknown) =>
+  typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+
+const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Runs PostgreSQL in-process (PGlite, compiled to WebAssembly) over the wire protocol on a local
+ * port, so `npm start` needs no database server and the store talks to it like to any other.
+ */
+export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
+  const dataDir = resolve(options.dataDir);
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new EmbeddedDbError(
+      'start_failed',
+      `cannot serve PGlite: port ${port} is not a whole number from 0 to 65535`,
+    );
+  }
+  let db: PGlite;
+  try {
+    await mkdir(dataDir, { recursive: true });
+    // Imported here: PGlite ships as ES modules only, and nothing should load before a start.
+    const { PGlite } = await import('@electric-sql/pglite');
+    db = await PGlite.create(dataDir);
+  } catch (error) {
+    throw new EmbeddedDbError('start_failed', `cannot open PGlite in ${dataDir}: ${reasonOf(error)}`, {
+      cause: error,
+    });
+  }
+
+  let server: PGLiteSocketServer;
+  let boundPort = port;
+  try {
+    const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
+    server = new PGLiteSocketServer({ db, host, port });
+    server.addEventListener('listening', (event) => {
+      const detail = (event as CustomEvent<{ port?: number }>).detail;
+      if (typeof detail.port === 'number') boundPort = detail.port;
+    });
+    await server.start();
+  } catch (error) {
+    await db.close();
+    if (codeOf(error) === 'EADDRINUSE') {
+      throw new EmbeddedDbError('port_in_use', `cannot serve PGlite: ${host}:${port} is in use`, {
+        cause: error,
+      });
+    }
+    throw new EmbeddedDbError('start_failed', `cannot serve PGlite on ${host}:${port}: ${reasonOf(error)}`, {
+      cause: error,
+    });
+  }
+
+  const opened = db;
+  let closing: Promise<void> | undefined;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `postgres://postgres@${urlHost}:${boundPort}/postgres`,
+    close() {
+      closing ??= (async () => {
+        await server.stop();
+        await opened.close();
+      })();
+      return closing;
+    },
+  };
+}

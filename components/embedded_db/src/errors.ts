@@ -1,0 +1,14 @@
+/** Why the embedded database did not start: the port is taken, or anything else (`start_failed`). */
+export type EmbeddedDbErrorCode = 'start_failed' | 'port_in_use';
+
+/** A failed start of the embedded database; callers branch on `code`. */
+export class EmbeddedDbError extends Error {
+  override readonly name = 'EmbeddedDbError';
+  constructor(
+    readonly code: EmbeddedDbErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,76 @@
+import { type Place, PlacesSchema } from '@mousetrap/process_data';
+import * as v from 'valibot';
+import { FetchError } from './errors.ts';
+
+/** What the HTTP source needs: where to GET the places and how long to wait for them. */
+export interface HttpOptions {
+  url: string;
+  timeoutMs: number;
+}
+
+/** GETs the places from `url`, within `timeoutMs` and the caller's signal, and checks the body. */
+export async function fetchPlacesOverHttp(options: HttpOptions, signal?: AbortSignal): Promise<Place[]> {
+  const timeout = AbortSignal.timeout(options.timeoutMs);
+  const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+  const target = withoutSecrets(options.url);
+  const fail = (error: unknown, otherwise: FetchError): FetchError => {
+    // Which signal fired tells aborted from timeout; the error's own name differs between fetch versions.
+    if (signal?.aborted) return new FetchError('aborted', `GET ${target} was aborted`, { cause: error });
+    if (timeout.aborted) {
+      return new FetchError('timeout', `GET ${target} took longer than ${options.timeoutMs} ms`, {
+        cause: error,
+      });
+    }
+    return otherwise;
+  };
+
+  let response: Response;
+  try {
+    response = await fetch(options.url, { signal: combined, headers: { accept: 'application/json' } });
+  } catch (error) {
+    throw fail(error, new FetchError('network', `GET ${target} failed: ${reason(error)}`, { cause: error }));
+  }
+  if (!response.ok) {
+    // Frees the connection; the body of an error answer is of no use here.
+    await response.body?.cancel().catch(() => undefined);
+    throw new FetchError('http_status', `GET ${target} answered ${response.status}`, {
+      cause: { status: response.status },
+    });
+  }
+
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch (error) {
+    throw fail(
+      error,
+      new FetchError('invalid_response', `GET ${target} did not answer JSON`, { cause: error }),
+    );
+  }
+  const result = v.safeParse(PlacesSchema, body);
+  if (!result.success) {
+    const problem = result.issues[0]?.message ?? 'unknown problem';
+    throw new FetchError('invalid_response', `GET ${target} did not answer places: ${problem}`, {
+      cause: result.issues,
+    });
+  }
+  return result.output;
+}
+
+/** fetch says only "fetch failed"; the useful part (ECONNREFUSED, ENOTFOUND) is in its cause. */
+function reason(error: unknown): string {
+  const cause = messageOf((error as { cause?: unknown } | undefined)?.cause);
+  return cause === undefined ? String(messageOf(error) ?? error) : `${messageOf(error)} (${cause})`;
+}
+
+// Duck-typed rather than instanceof Error: fetch's errors may come from another realm (vm, jest).
+function messageOf(value: unknown): string | undefined {
+  const message = (value as { message?: unknown } | null | undefined)?.message;
+  return typeof message === 'string' ? message : undefined;
+}
+
+/** The URL without credentials or query, fit for a message that may be logged. */
+function withoutSecrets(url: string): string {
+  const { origin, pathname } = new URL(url);
+  return `${origin}${pathname}`;
+}

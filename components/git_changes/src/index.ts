@@ -1,0 +1,5 @@
+export { changedFiles } from './changed-files.ts';
+export type { GitErrorCode } from './errors.ts';
+export { GitError } from './errors.ts';
+export type { SincePoint, TagPatterns } from './resolve-since.ts';
+export { resolveSince } from './resolve-since.ts';

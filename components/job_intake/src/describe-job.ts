@@ -1,0 +1,14 @@
+import type { Job, Store } from '@mousetrap/store';
+
+/** A job as GET /jobs/{id} shows it: the job, and its summary once it is done. */
+export type JobView = Job & { result?: { centroid: [number, number]; most_northerly: string[] } };
+
+/** Reads a job and, when it is done, its result in the shape GET / answers; undefined when unknown. */
+export async function describeJob(store: Store, jobId: string): Promise<JobView | undefined> {
+  const job = await store.getJob(jobId);
+  if (job?.status !== 'done') return job;
+  const result = await store.getResult(job.id);
+  return result
+    ? { ...job, result: { centroid: result.centroid, most_northerly: result.most_northerly } }
+    : job;
+}

@@ -1,0 +1,6 @@
+export type { JobView } from './describe-job.ts';
+export { describeJob } from './describe-job.ts';
+export type { Relay, RelayOptions } from './relay.ts';
+export { startRelay } from './relay.ts';
+export type { IntakeDependencies, Submission } from './submit-job.ts';
+export { submitJob } from './submit-job.ts';

@@ -1,0 +1,52 @@
+import { createEnvelope, type JobQueue } from '@mousetrap/job_queue';
+import type { Logger } from '@mousetrap/log';
+import type { Job, Store } from '@mousetrap/store';
+
+/** What accepting a job needs. */
+export interface IntakeDependencies {
+  store: Store;
+  queue: JobQueue;
+  logger: Logger;
+}
+
+/** The outcome of {@link submitJob}: the job, whether this call created it, whether it is handed off. */
+export interface Submission {
+  job: Job;
+  created: boolean;
+  published: boolean;
+}
+
+/**
+ * Records a job and hands it to the fetch worker. The job is durable once this resolves: a
+ * failure to record it rejects (with the store's error), while a failure to publish is only
+ * logged, because the relay publishes every recorded job whose hand-off was never confirmed.
+ */
+export async function submitJob(
+  deps: IntakeDependencies,
+  input: { correlationId: string; idempotencyKey?: string },
+): Promise<Submission> {
+  const { job, created } = await deps.store.createJob(input);
+  if (!created) return { job, created, published: job.published_at !== null };
+  const published = await publishJob(deps, job);
+  return { job, created, published };
+}
+
+/**
+ * Publishes a recorded job's start message and notes it; returns false (logged) if that failed.
+ * A broker known to be away is not waited for: the relay hands the job off once it is back.
+ */
+export async function publishJob(deps: IntakeDependencies, job: Job): Promise<boolean> {
+  const log = deps.logger.child({ job_id: job.id, correlation_id: job.correlation_id });
+  try {
+    await deps.queue.check();
+    await deps.queue.publish(
+      'start_fetch',
+      createEnvelope({ type: 'start_fetch', jobId: job.id, correlationId: job.correlation_id, payload: {} }),
+    );
+    await deps.store.markPublished(job.id);
+    return true;
+  } catch (error) {
+    log.warn('job recorded but not handed off yet; the relay will retry', { error: String(error) });
+    return false;
+  }
+}

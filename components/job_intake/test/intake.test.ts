@@ -1,0 +1,150 @@
+import { createMemoryJobQueue, type Envelope, type JobQueue } from '@mousetrap/job_queue';
+import { createLogger } from '@mousetrap/log';
+import { createStore, type Store } from '@mousetrap/store';
+import { describeWithServices, dropSchema, uniqueName, waitFor } from '@mousetrap/test_kit';
+import { describeJob } from '../src/describe-job.ts';
+import { startRelay } from '../src/relay.ts';
+import { submitJob } from '../src/submit-job.ts';
+
+const logger = createLogger({ service: 'test', silent: true });
+
+/** A memory transport whose start_fetch messages are collected. */
+async function collectingQueue(): Promise<{ queue: JobQueue; received: Envelope[] }> {
+  const queue = createMemoryJobQueue();
+  const received: Envelope[] = [];
+  await queue.consume('start_fetch', async (message) => {
+    received.push(message);
+    return undefined;
+  });
+  return { queue, received };
+}
+
+/** A transport that is down: closed, so every check and publish fails at once. */
+async function downQueue(): Promise<JobQueue> {
+  const queue = createMemoryJobQueue();
+  await queue.close();
+  return queue;
+}
+
+describeWithServices('job_intake against PostgreSQL', ['postgres'], ({ databaseUrl }) => {
+  const schema = uniqueName('intake');
+  let store: Store;
+  const queues: JobQueue[] = [];
+
+  beforeAll(async () => {
+    store = await createStore({ url: databaseUrl, schema, max: 2 });
+  });
+  afterEach(async () => {
+    await Promise.all(queues.splice(0).map((queue) => queue.close()));
+  });
+  afterAll(async () => {
+    await store.close();
+    await dropSchema(databaseUrl, schema);
+  });
+
+  test('submitJob records the job, hands it to start_fetch and notes the hand-off', async () => {
+    const { queue, received } = await collectingQueue();
+    queues.push(queue);
+    const submission = await submitJob({ store, queue, logger }, { correlationId: 'c-1' });
+    expect(submission).toMatchObject({ created: true, published: true });
+    const message = await waitFor(() => received[0], { what: 'the start_fetch message' });
+    expect(message).toMatchObject({
+      id: `${submission.job.id}:start_fetch`,
+      job_id: submission.job.id,
+      correlation_id: 'c-1',
+      payload: {},
+    });
+    expect((await store.getJob(submission.job.id))?.published_at).not.toBeNull();
+  });
+
+  test('the same idempotency key gives the same job and publishes it once', async () => {
+    const { queue, received } = await collectingQueue();
+    queues.push(queue);
+    const first = await submitJob(
+      { store, queue, logger },
+      { correlationId: 'c-2', idempotencyKey: 'key-2' },
+    );
+    const second = await submitJob(
+      { store, queue, logger },
+      { correlationId: 'c-3', idempotencyKey: 'key-2' },
+    );
+    expect(second).toMatchObject({ created: false, published: true, job: { id: first.job.id } });
+    await waitFor(() => received.length === 1, { what: 'one message' });
+    expect(received).toHaveLength(1);
+  });
+
+  test('with the broker down, the job is still recorded, unpublished, and submitJob does not fail', async () => {
+    const submission = await submitJob({ store, queue: await downQueue(), logger }, { correlationId: 'c-4' });
+    expect(submission).toMatchObject({ created: true, published: false });
+    expect(await store.getJob(submission.job.id)).toMatchObject({ status: 'queued', published_at: null });
+  });
+
+  test('the relay hands off a recorded job whose publish failed, once', async () => {
+    const { job } = await submitJob({ store, queue: await downQueue(), logger }, { correlationId: 'c-5' });
+    const { queue, received } = await collectingQueue();
+    queues.push(queue);
+    const relay = startRelay({ store, queue, logger }, { olderThanMs: 0, intervalMs: 60_000 });
+    try {
+      expect(await relay.sweep()).toBeGreaterThanOrEqual(1);
+      expect(received.map((message) => message.job_id)).toContain(job.id);
+      expect((await store.getJob(job.id))?.published_at).not.toBeNull();
+      expect(await relay.sweep()).toBe(0);
+    } finally {
+      await relay.stop();
+    }
+  });
+
+  test('the relay leaves jobs younger than olderThanMs to the request that is publishing them', async () => {
+    const { job } = await submitJob({ store, queue: await downQueue(), logger }, { correlationId: 'c-6' });
+    const { queue, received } = await collectingQueue();
+    queues.push(queue);
+    const relay = startRelay({ store, queue, logger }, { olderThanMs: 60_000, intervalMs: 60_000 });
+    try {
+      await relay.sweep();
+      expect(received.map((message) => message.job_id)).not.toContain(job.id);
+    } finally {
+      await relay.stop();
+    }
+  });
+
+  test('the relay sweeps on its own interval', async () => {
+    const { job } = await submitJob({ store, queue: await downQueue(), logger }, { correlationId: 'c-7' });
+    const { queue, received } = await collectingQueue();
+    queues.push(queue);
+    const relay = startRelay({ store, queue, logger }, { olderThanMs: 0, intervalMs: 20 });
+    try {
+      await waitFor(() => received.some((message) => message.job_id === job.id), {
+        what: 'the relay to run',
+      });
+    } finally {
+      await relay.stop();
+    }
+  });
+
+  test('while the broker is down, a sweep hands off nothing and fails nothing', async () => {
+    await submitJob({ store, queue: await downQueue(), logger }, { correlationId: 'c-8' });
+    const relay = startRelay(
+      { store, queue: await downQueue(), logger },
+      { olderThanMs: 0, intervalMs: 60_000 },
+    );
+    try {
+      expect(await relay.sweep()).toBe(0);
+    } finally {
+      await relay.stop();
+    }
+  });
+
+  test('describeJob adds the result to a done job only', async () => {
+    const { queue } = await collectingQueue();
+    queues.push(queue);
+    const { job } = await submitJob({ store, queue, logger }, { correlationId: 'c-9' });
+    expect(await describeJob(store, job.id)).not.toHaveProperty('result');
+    const place = ['60.0', '11.0', 'Oslo', 'NO', 'Europe/Oslo'] as [string, string, string, string, string];
+    await store.completeJob(job.id, { centroid: [60, 11], most_northerly: place, places: [place] });
+    expect(await describeJob(store, job.id)).toMatchObject({
+      status: 'done',
+      result: { centroid: [60, 11], most_northerly: place },
+    });
+    expect(await describeJob(store, '0b7e9b7a-2f6e-4a8e-9c1d-1f2e3d4c5b6a')).toBeUndefined();
+  });
+});

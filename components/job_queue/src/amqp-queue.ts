@@ -1,0 +1,251 @@
+import { redactUrl } from '@mousetrap/log';
+import { type ChannelModel, type ConsumeMessage, connect } from 'amqplib';
+import { ATTEMPT_HEADER } from './attempts.ts';
+import { type AmqpConsumer, createAmqpConsumer } from './consumer.ts';
+import { JobQueueError } from './errors.ts';
+import { amqpJobQueueSettings, CLOSE_GRACE_MS } from './options.ts';
+import { createPublisher } from './publisher.ts';
+import { assertTopology, queueName, readQueueStats, retryQueueName } from './topology.ts';
+import type { AmqpJobQueueOptions, JobQueue } from './types.ts';
+
+/** Pause before reopening a channel lost while its connection stays up. */
+const REOPEN_DELAY_MS = 1000;
+
+/**
+ * Connects to RabbitMQ and declares the pipeline's queues. A broker that is not up yet is retried
+ * with backoff for up to `startTimeoutMs`; once connected, every lost connection is re-established
+ * (again with backoff) and the publish channel and consumers are re-created on it.
+ */
+export async function connectJobQueue(options: AmqpJobQueueOptions): Promise<JobQueue> {
+  const settings = amqpJobQueueSettings(options);
+  const { logger, prefix, broker } = settings;
+  const publisher = createPublisher({
+    timeoutMs: settings.publishTimeoutMs,
+    maxUnconfirmed: settings.maxUnconfirmed,
+    logger,
+  });
+  const consumers = new Set<AmqpConsumer>();
+  const timers = new Set<NodeJS.Timeout>();
+  let model: ChannelModel | undefined;
+  let blocked: string | undefined;
+  let closing: Promise<void> | undefined;
+  let started = false;
+  let lastError: unknown;
+  let failStart: (error: JobQueueError) => void = () => {};
+
+  const describe = (error: unknown) => redactUrl(error instanceof Error ? error.message : String(error));
+
+  const declare = async (next: ChannelModel) => {
+    const channel = await next.createChannel();
+    // A failed declaration closes the channel; the rejection says why.
+    channel.on('error', () => {});
+    await assertTopology(channel, prefix, settings.deliveryLimit, settings.retryDelaysMs);
+    await channel.close();
+  };
+
+  // A channel lost while its connection stays up (a channel error, a queue deleted under a
+  // consumer) is reopened here; a lost connection is amqplib's recovery's job, and its setup
+  // re-creates every channel.
+  const reopen = (lost: ChannelModel, what: string, task: (current: ChannelModel) => Promise<void>) => {
+    const timer = setTimeout(async () => {
+      timers.delete(timer);
+      if (model !== lost || closing) return;
+      try {
+        await task(lost);
+        logger.info(`job_queue: reopened ${what}`);
+      } catch (error) {
+        logger.error(`job_queue: could not reopen ${what}; retrying`, { error: describe(error) });
+        reopen(lost, what, task);
+      }
+    }, REOPEN_DELAY_MS);
+    timer.unref();
+    timers.add(timer);
+  };
+
+  const openPublishChannel = async (next: ChannelModel) => {
+    if (publisher.ready) return;
+    const channel = await next.createConfirmChannel();
+    channel.on('close', () => reopen(next, 'the publish channel', openPublishChannel));
+    publisher.use(channel);
+  };
+
+  const resumeConsumer = (consumer: AmqpConsumer) => async (next: ChannelModel) => {
+    await declare(next);
+    await consumer.attach(next);
+  };
+
+  // Runs after every (re)connect, before amqplib reports the connection as up.
+  const setup = async (next: ChannelModel) => {
+    // Connection errors end in 'close', which recovery handles; without a listener they would throw.
+    next.on('error', () => {});
+    next.once('close', () => {
+      if (model === next) model = undefined;
+    });
+    await declare(next);
+    await openPublishChannel(next);
+    // A Set's iteration also visits consumers added while it runs.
+    for (const consumer of consumers) await consumer.attach(next);
+    model = next;
+    blocked = undefined;
+  };
+
+  const connection = await connect(settings.url, {
+    clientProperties: { connection_name: settings.connectionName },
+    recovery: { initialDelay: 200, maxDelay: 10_000, waitForConnect: false, setup },
+  });
+  connection.on('connect', () =>
+    logger.info(`job_queue: ${started ? 'reconnected' : 'connected'}`, { broker }),
+  );
+  connection.on('disconnect', (error) =>
+    logger.warn('job_queue: lost the broker connection; reconnecting', { broker, error: describe(error) }),
+  );
+  connection.on('connect-failed', (error: Error & { code?: unknown }) => {
+    lastError = error;
+    // Queues that exist with other arguments will not change by retrying: fail the start at once.
+    if (!started && error.code === 406) {
+      failStart(
+        new JobQueueError('unavailable', `cannot declare the queues: ${describe(error)}`, { cause: error }),
+      );
+    }
+  });
+  connection.on('reconnect-scheduled', ({ attempt, delay, error }) =>
+    logger.warn('job_queue: cannot connect to the broker; retrying', {
+      broker,
+      attempt,
+      delay_ms: delay,
+      error: describe(error),
+    }),
+  );
+  connection.on('reconnect-failed', (error) =>
+    logger.error('job_queue: gave up reconnecting', { broker, error: describe(error) }),
+  );
+  connection.on('blocked', (reason) => {
+    blocked = reason;
+    logger.warn('job_queue: the broker blocks publishing', { broker, reason });
+  });
+  connection.on('unblocked', () => {
+    blocked = undefined;
+    logger.info('job_queue: the broker unblocked publishing', { broker });
+  });
+  connection.on('error', (error) =>
+    logger.warn('job_queue: connection error', { broker, error: describe(error) }),
+  );
+  connection.on('handler-error', (error: Error, event: string) =>
+    logger.error('job_queue: a connection event listener failed', { event, error: describe(error) }),
+  );
+
+  let startTimer: NodeJS.Timeout | undefined;
+  try {
+    logger.info('job_queue: connecting', { broker });
+    await Promise.race([
+      connection.waitForConnect(),
+      new Promise<never>((_, reject) => {
+        failStart = reject;
+        startTimer = setTimeout(() => {
+          const reason = lastError === undefined ? '' : `: ${describe(lastError)}`;
+          reject(
+            new JobQueueError(
+              'unavailable',
+              `no connection to ${broker} within ${settings.startTimeoutMs} ms${reason}`,
+              { cause: lastError },
+            ),
+          );
+        }, settings.startTimeoutMs);
+      }),
+    ]);
+  } catch (error) {
+    await connection.close().catch(() => {});
+    throw error instanceof JobQueueError
+      ? error
+      : new JobQueueError('unavailable', `cannot connect to ${broker}: ${describe(error)}`, { cause: error });
+  } finally {
+    clearTimeout(startTimer);
+    started = true;
+  }
+
+  const closedError = () => new JobQueueError('closed', 'the job queue is closed');
+  const blockedError = (reason: string) =>
+    new JobQueueError('blocked', `the broker blocks publishing: ${reason}`);
+
+  return {
+    publish(queue, envelope) {
+      // Refused at once rather than left waiting for a confirm that an alarm holds back.
+      if (blocked !== undefined && !closing) return Promise.reject(blockedError(blocked));
+      return publisher.publish(queueName(prefix, queue), envelope);
+    },
+
+    async consume(queue, handler) {
+      if (closing) throw closedError();
+      const consumer: AmqpConsumer = createAmqpConsumer({
+        queue,
+        queueName: queueName(prefix, queue),
+        handler,
+        prefetch: settings.prefetch,
+        retryDelaysMs: settings.retryDelaysMs,
+        retry: (message: ConsumeMessage, attempt: number) =>
+          publisher.republish(retryQueueName(prefix, queue, attempt), message.content, {
+            ...message.properties,
+            headers: { ...message.properties.headers, [ATTEMPT_HEADER]: attempt + 1 },
+          }),
+        logger,
+        onCancel: () => consumers.delete(consumer),
+        onChannelLost: () => {
+          if (model) reopen(model, `a consumer of ${queue}`, resumeConsumer(consumer));
+        },
+      });
+      consumers.add(consumer);
+      const current = model;
+      if (current) {
+        try {
+          await consumer.attach(current);
+        } catch (error) {
+          if (model === current) {
+            consumers.delete(consumer);
+            throw new JobQueueError('unavailable', `cannot consume from ${queue}: ${describe(error)}`, {
+              cause: error,
+            });
+          }
+          // The connection went away meanwhile: the reconnect's setup attaches this consumer.
+        }
+      }
+      return { cancel: (graceMs) => consumer.cancel(graceMs) };
+    },
+
+    async check() {
+      if (closing) throw closedError();
+      if (!model || !publisher.ready) throw new JobQueueError('unavailable', `not connected to ${broker}`);
+      if (blocked !== undefined) throw blockedError(blocked);
+    },
+
+    async stats() {
+      if (closing) throw closedError();
+      const current = model;
+      if (!current) throw new JobQueueError('unavailable', `not connected to ${broker}`);
+      // A throwaway channel, because a passive check of a missing queue closes its channel.
+      const channel = await current.createChannel().catch((error: unknown) => {
+        throw new JobQueueError('unavailable', `cannot open a channel: ${describe(error)}`, { cause: error });
+      });
+      channel.on('error', () => {});
+      try {
+        return await readQueueStats(channel, prefix);
+      } catch (error) {
+        const message = `cannot read the queues: ${describe(error)}`;
+        throw new JobQueueError('unavailable', message, { cause: error });
+      } finally {
+        await channel.close().catch(() => {});
+      }
+    },
+
+    close() {
+      closing ??= (async () => {
+        for (const timer of timers) clearTimeout(timer);
+        // Handlers still running may publish their follow-up messages, so publishing closes after them.
+        await Promise.all([...consumers].map((consumer) => consumer.cancel(CLOSE_GRACE_MS)));
+        await publisher.close(settings.publishTimeoutMs);
+        await connection.close().catch(() => {});
+        logger.info('job_queue: closed', { broker });
+      })();
+      return closing;
+    },
+  };
+}

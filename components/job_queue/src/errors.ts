@@ -1,0 +1,23 @@
+/** Why a queue call failed. */
+export type JobQueueErrorCode =
+  | 'unavailable'
+  | 'timeout'
+  | 'nacked'
+  | 'unroutable'
+  | 'closed'
+  /** The broker blocks publishers (a memory or disk alarm): refused at once, not buffered. */
+  | 'blocked'
+  /** MAX_UNCONFIRMED publishes already await a confirm: refused at once, not buffered. */
+  | 'busy';
+
+/** A failed queue call; callers branch on `code`. */
+export class JobQueueError extends Error {
+  override readonly name = 'JobQueueError';
+  constructor(
+    readonly code: JobQueueErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,70 @@
+import type { LogContext, Logger } from '@mousetrap/log';
+import { parseMessage, type QueueName } from './envelope.ts';
+import type { Delivery, Handler, HandlerResult } from './types.ts';
+
+/** What becomes of a delivered message once it has been handled. */
+export type Outcome = 'ack' | 'dead-letter' | 'retry';
+
+/**
+ * Decides a delivered message's fate, the same way for both transports: an invalid body is
+ * dead-lettered without reaching the handler; otherwise the handler's answer decides, and a
+ * handler that throws asks for a retry, or for a dead letter on the final attempt. Never rejects;
+ * logs every message it does not ack.
+ */
+export async function handleMessage(input: {
+  body: string;
+  queue: QueueName;
+  handler: Handler;
+  delivery: Delivery;
+  /** The delay before the next attempt, when there is one. */
+  retryDelayMs: number | undefined;
+  logger: Logger;
+  context?: LogContext;
+}): Promise<Outcome> {
+  const { queue, logger, delivery } = input;
+  const parsed = parseMessage(input.body, queue);
+  if (!parsed.ok) {
+    logger.warn('job_queue: dead-lettering an invalid message', {
+      queue,
+      reason: parsed.reason,
+      ...input.context,
+    });
+    return 'dead-letter';
+  }
+  const { envelope } = parsed;
+  const about: LogContext = {
+    queue,
+    message_id: envelope.id,
+    job_id: envelope.job_id,
+    correlation_id: envelope.correlation_id,
+    attempt: delivery.attempt,
+    ...input.context,
+  };
+  let result: HandlerResult;
+  try {
+    result = await input.handler(envelope, delivery);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (delivery.final || input.retryDelayMs === undefined) {
+      logger.error('job_queue: handler failed on the final attempt; dead-lettering the message', {
+        ...about,
+        error: reason,
+      });
+      return 'dead-letter';
+    }
+    logger.warn('job_queue: handler failed; the message will be retried', {
+      ...about,
+      retry_in_ms: input.retryDelayMs,
+      error: reason,
+    });
+    return 'retry';
+  }
+  if (result?.deadLetter !== undefined) {
+    logger.warn("job_queue: dead-lettering a message at its handler's request", {
+      ...about,
+      reason: result.deadLetter,
+    });
+    return 'dead-letter';
+  }
+  return 'ack';
+}

@@ -1,0 +1,182 @@
+import type { Logger } from '@mousetrap/log';
+import type { ConfirmChannel, Message, MessageProperties, Options } from 'amqplib';
+import { type Envelope, encodeMessage } from './envelope.ts';
+import { JobQueueError } from './errors.ts';
+import { createInFlight } from './in-flight.ts';
+
+/** Confirmed publishing over whichever confirm channel the current connection has. */
+export interface Publisher {
+  /** True while a confirm channel is open. */
+  readonly ready: boolean;
+  /** Publishes over `channel` from now on (after every (re)connect) and sends what waited for one. */
+  use(channel: ConfirmChannel): void;
+  /**
+   * Sends a persistent message to `queue`; resolves when the broker confirms it. Rejects at once
+   * with `busy` when `maxUnconfirmed` publishes already wait for a confirm.
+   */
+  publish(queue: string, envelope: Envelope): Promise<void>;
+  /**
+   * Sends a consumed message's copy (a retry) to `queue`; resolves when the broker confirms it.
+   * Outside the window: consumers' prefetch bounds these, and refusing one only redelivers it.
+   */
+  republish(queue: string, content: Buffer, properties: MessageProperties): Promise<void>;
+  /** Refuses new publishes, then waits up to `timeoutMs` for the broker to confirm the sent ones. */
+  close(timeoutMs: number): Promise<void>;
+}
+
+/** Options of {@link createPublisher}. */
+export interface PublisherOptions {
+  /** How long a publish waits for a channel and the broker's confirm. */
+  timeoutMs: number;
+  /** Publishes waiting for a confirm at most. */
+  maxUnconfirmed: number;
+  logger: Logger;
+}
+
+interface PublishChannel {
+  channel: ConfirmChannel;
+  open: boolean;
+  /** Message ids the broker returned as unroutable and whose confirm has not come yet. */
+  returned: Map<string, number>;
+}
+
+interface Waiting {
+  send(): void;
+  fail(error: JobQueueError): void;
+}
+
+/** Makes a publisher that waits up to `timeoutMs` for a channel and the broker's confirm. */
+export function createPublisher(options: PublisherOptions): Publisher {
+  const { timeoutMs, maxUnconfirmed, logger } = options;
+  let current: PublishChannel | undefined;
+  let closed = false;
+  const waiting = new Set<Waiting>();
+  const unconfirmed = createInFlight();
+
+  const closedError = () => new JobQueueError('closed', 'the job queue is closed');
+
+  const send = (queue: string, content: Buffer, base: Options.Publish): Promise<void> => {
+    // Sent with `mandatory`: the broker returns a message whose queue is missing before it confirms it.
+    const properties: Options.Publish = { ...base, mandatory: true };
+    const id = String(properties.messageId);
+    const confirmed = new Promise<void>((resolve, reject) => {
+      const finish = (error?: Error) => {
+        clearTimeout(timer);
+        waiting.delete(self);
+        if (error) reject(error);
+        else resolve();
+      };
+      const timer = setTimeout(() => finish(timeoutError(timeoutMs)), timeoutMs);
+      const self: Waiting = {
+        fail: finish,
+        send() {
+          waiting.delete(self);
+          const entry = current;
+          if (!entry) {
+            waiting.add(self);
+            return;
+          }
+          try {
+            entry.channel.sendToQueue(queue, content, properties, (error: unknown) => {
+              if (error == null) return finish(takeReturned(entry, id, queue));
+              // A lost channel calls back before its 'close' listeners have run; wait for them to
+              // tell a nack (channel still open) from a lost channel.
+              queueMicrotask(() => finish(notConfirmed(entry, error)));
+            });
+          } catch (error) {
+            finish(new JobQueueError('unavailable', 'the publish channel is closed', { cause: error }));
+          }
+        },
+      };
+      self.send();
+    });
+    unconfirmed.track(confirmed);
+    return confirmed;
+  };
+
+  return {
+    get ready() {
+      return current !== undefined;
+    },
+
+    use(channel) {
+      const entry: PublishChannel = { channel, open: true, returned: new Map() };
+      channel.on('close', () => {
+        entry.open = false;
+        if (current === entry) current = undefined;
+      });
+      channel.on('error', (error: Error) =>
+        logger.warn('job_queue: publish channel failed', { error: error.message }),
+      );
+      // The confirm of a message the broker returned is turned into an 'unroutable' failure in send.
+      channel.on('return', (message: Message) => {
+        const id = String(message.properties.messageId);
+        entry.returned.set(id, (entry.returned.get(id) ?? 0) + 1);
+        logger.error('job_queue: the broker could not route a message: its queue is missing', {
+          queue: message.fields.routingKey,
+          message_id: id,
+        });
+      });
+      current = entry;
+      for (const queued of [...waiting]) queued.send();
+    },
+
+    publish(queue, envelope) {
+      if (closed) return Promise.reject(closedError());
+      if (unconfirmed.size >= maxUnconfirmed) {
+        const message = `${maxUnconfirmed} publishes already wait for the broker's confirm`;
+        return Promise.reject(new JobQueueError('busy', message));
+      }
+      let content: Buffer;
+      try {
+        content = Buffer.from(encodeMessage(envelope));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return send(queue, content, {
+        persistent: true,
+        contentType: 'application/json',
+        messageId: envelope.id,
+        correlationId: envelope.correlation_id,
+        type: envelope.type,
+        timestamp: Math.floor(Date.now() / 1000),
+      });
+    },
+
+    republish(queue, content, properties) {
+      if (closed) return Promise.reject(closedError());
+      const { headers, ...rest } = properties;
+      // The delivery count belongs to the delivery, not to the copy.
+      const { 'x-delivery-count': _count, ...kept } = headers ?? {};
+      return send(queue, content, { ...rest, headers: kept });
+    },
+
+    async close(timeoutMs) {
+      closed = true;
+      for (const queued of [...waiting]) queued.fail(closedError());
+      await unconfirmed.drain(timeoutMs);
+    },
+  };
+}
+
+/** The failure of a confirmed message the broker had returned as unroutable, if it was. */
+function takeReturned(entry: PublishChannel, id: string, queue: string): JobQueueError | undefined {
+  const count = entry.returned.get(id);
+  if (count === undefined) return undefined;
+  if (count > 1) entry.returned.set(id, count - 1);
+  else entry.returned.delete(id);
+  return new JobQueueError('unroutable', `queue ${queue} does not exist: the broker returned the message`);
+}
+
+function timeoutError(timeoutMs: number): JobQueueError {
+  return new JobQueueError(
+    'timeout',
+    `no confirm from the broker within ${timeoutMs} ms (disconnected, or blocking publishers)`,
+  );
+}
+
+function notConfirmed(entry: PublishChannel, cause: unknown): JobQueueError {
+  return entry.open
+    ? new JobQueueError('nacked', 'the broker refused the message', { cause })
+    : new JobQueueError('unavailable', 'the connection was lost before the broker confirmed', { cause });
+}

@@ -1,0 +1,96 @@
+import type { Logger } from '@mousetrap/log';
+import type { Envelope, QueueName } from './envelope.ts';
+
+/**
+ * What a handler asks for once it is done with a message: nothing (acknowledge it), or
+ * `{ deadLetter: reason }` to move it to the queue's dead-letter queue for good. A handler that
+ * throws asks for a retry after the next of `retryDelaysMs`; on the final attempt it is dead-lettered.
+ */
+export type HandlerResult = undefined | { deadLetter: string };
+
+/** Which try of a message this is: a handler that fails on the `final` one should settle the job itself. */
+export interface Delivery {
+  /** 1 for the first try, 2 for the first retry, and so on. */
+  attempt: number;
+  /** True when a failure now will not be retried: the message goes to the dead-letter queue. */
+  final: boolean;
+}
+
+/** Handles one message; the message is acknowledged only after this resolves. */
+export type Handler = (message: Envelope, delivery: Delivery) => Promise<HandlerResult>;
+
+/** A running consumer. */
+export interface Consumer {
+  /**
+   * Stops taking messages, then waits up to `graceMs` (default 10000) for handlers still running;
+   * messages whose handler has not finished by then are redelivered later.
+   */
+  cancel(graceMs?: number): Promise<void>;
+}
+
+/** Depth of one queue and of its dead-letter queue, for metrics and readiness. */
+export interface QueueStats {
+  queue: QueueName;
+  messages: number;
+  consumers: number;
+  deadLetters: number;
+}
+
+/** Options shared by both transports. */
+export interface JobQueueOptions {
+  /** Put before every queue name so that test runs and environments do not collide. @default '' */
+  prefix?: string;
+  /** Messages a consumer holds unacknowledged at once. @default 50 */
+  prefetch?: number;
+  /**
+   * Redeliveries of a message that was never settled (its worker died, or its retry could not be
+   * published) before it is dead-lettered: RabbitMQ's `x-delivery-limit`, a guard against crash loops.
+   * @default 5
+   */
+  deliveryLimit?: number;
+  /**
+   * Delays before the retries of a message whose handler throws: it is tried at most
+   * `retryDelaysMs.length + 1` times, then dead-lettered. Over RabbitMQ each delay is the TTL of a
+   * retry queue, so changing them needs those queues deleted first.
+   * @default [1000, 5000, 30000]
+   */
+  retryDelaysMs?: readonly number[];
+  /**
+   * Publishes awaiting the broker's confirm at most; one more is refused at once with `busy`
+   * instead of being buffered without bound.
+   * @default 1000
+   */
+  maxUnconfirmed?: number;
+  /** Where connection events and rejected messages are logged. */
+  logger?: Logger;
+}
+
+/** Options of `connectJobQueue`. */
+export interface AmqpJobQueueOptions extends JobQueueOptions {
+  /** An AMQP URL such as `amqp://guest:guest@localhost:5672`. */
+  url: string;
+  /** How long a publish may wait for a connection and the broker's confirm. @default 5000 */
+  publishTimeoutMs?: number;
+  /** How long `connectJobQueue` retries a broker that is not up yet before it gives up. @default 30000 */
+  startTimeoutMs?: number;
+  /** Shown in the broker's connection list, to tell services apart. @default 'mousetrap' */
+  connectionName?: string;
+}
+
+/** The pipeline's message transport, over RabbitMQ or in memory, with one contract. */
+export interface JobQueue {
+  /**
+   * Sends a persistent message; resolves once the broker has confirmed it. Rejects at once with
+   * `busy` when `maxUnconfirmed` publishes await a confirm, and with `blocked` while the broker
+   * blocks publishers.
+   */
+  publish(queue: QueueName, message: Envelope): Promise<void>;
+  /** Starts handling the queue's messages, at most `prefetch` at once. */
+  consume(queue: QueueName, handler: Handler): Promise<Consumer>;
+  /** Resolves when the transport can publish now; rejects with a JobQueueError (`blocked`, `unavailable`, `closed`) otherwise. */
+  check(): Promise<void>;
+  /** Message, consumer and dead-letter counts of every queue. */
+  stats(): Promise<QueueStats[]>;
+  /** Cancels consumers, waits for unconfirmed publishes, and closes the connection. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,371 @@
+import { execFile, execFileSync } from 'node:child_process';
+import type { EventEmitter } from 'node:events';
+import { createServer } from 'node:net';
+import { promisify } from 'node:util';
+import { deleteQueues, describeWithServices, uniqueName, waitFor } from '@mousetrap/test_kit';
+import amqp from 'amqplib';
+import { connectJobQueue } from '../src/amqp-queue.ts';
+import { JobQueueError } from '../src/errors.ts';
+import { queueNames } from '../src/topology.ts';
+import type { AmqpJobQueueOptions, JobQueue } from '../src/types.ts';
+import { captureLogger } from './capture-logger.ts';
+import { describeJobQueueContract, envelopeFor, statsOf } from './contract.ts';
+
+const run = promisify(execFile);
+const connectThrough = amqp.connect;
+
+/** Whether this machine can close one broker connection by name (a local broker and rabbitmqctl). */
+function canCloseConnections(rabbitmqUrl: string): boolean {
+  if (!['127.0.0.1', 'localhost'].includes(new URL(rabbitmqUrl).hostname)) return false;
+  try {
+    execFileSync('rabbitmqctl', ['list_connections', 'pid', '--quiet', '--no-table-headers'], {
+      stdio: 'ignore',
+      timeout: 15_000,
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Makes the broker close the one connection named `name`, as a broker restart would. */
+async function closeConnectionNamed(name: string): Promise<void> {
+  const { stdout } = await run('rabbitmqctl', [
+    'list_connections',
+    'pid',
+    'client_properties',
+    '--quiet',
+    '--no-table-headers',
+  ]);
+  const line = stdout.split('\n').find((row) => row.includes(`{"connection_name","${name}"}`));
+  const pid = line?.split('\t')[0];
+  if (!pid) throw new Error(`no connection named ${name}`);
+  await run('rabbitmqctl', ['close_connection', pid, 'job_queue test: closing on purpose']);
+}
+
+/** A local port nothing listens on. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) => {
+  let prefix = '';
+  const opened: JobQueue[] = [];
+  const open = async (options: Partial<AmqpJobQueueOptions> = {}) => {
+    const queue = await connectJobQueue({ url: rabbitmqUrl, prefix, ...options });
+    opened.push(queue);
+    return queue;
+  };
+
+  beforeEach(() => {
+    prefix = `${uniqueName('jq')}.`;
+  });
+
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((queue) => queue.close()));
+    await deleteQueues(rabbitmqUrl, queueNames(prefix));
+  });
+
+  describeJobQueueContract(open);
+
+  /** Sends a raw body to a queue of this test, past the job queue's own publishing. */
+  async function sendRaw(queue: string, body: string): Promise<void> {
+    const connection = await amqp.connect(rabbitmqUrl);
+    try {
+      const channel = await connection.createConfirmChannel();
+      channel.sendToQueue(`${prefix}${queue}`, Buffer.from(body), { persistent: true });
+      await channel.waitForConfirms();
+    } finally {
+      await connection.close();
+    }
+  }
+
+  test('raw bodies that are not JSON, not an envelope or of the other queue: dead-lettered, and the next is handled', async () => {
+    const logger = captureLogger();
+    const queue = await open({ logger });
+    const handled: string[] = [];
+    await queue.consume('start_fetch', async (message) => {
+      handled.push(message.id);
+      return undefined;
+    });
+    const valid = envelopeFor('start_fetch');
+
+    await sendRaw('start_fetch', '{not json');
+    await sendRaw('start_fetch', JSON.stringify({ hello: 'world' }));
+    await sendRaw('start_fetch', JSON.stringify(envelopeFor('data_processing')));
+    await sendRaw('start_fetch', JSON.stringify(valid));
+
+    await waitFor(async () => (await statsOf(queue, 'start_fetch')).deadLetters === 3, {
+      what: 'three dead letters',
+    });
+    await waitFor(() => handled.length === 1, { what: 'the valid message' });
+    expect(handled).toEqual([valid.id]);
+    const reasons = logger.lines
+      .filter((line) => line.message.includes('invalid message'))
+      .map((line) => String(line.context.reason));
+    expect(reasons).toEqual([
+      expect.stringContaining('not JSON'),
+      expect.stringContaining('not an envelope'),
+      expect.stringContaining("a 'data_processing' message on the 'start_fetch' queue"),
+    ]);
+  });
+
+  test('the queues: quorum queues with the delivery limit and dead-letter route, which other arguments contradict', async () => {
+    await open({ deliveryLimit: 3 });
+    const connection = await amqp.connect(rabbitmqUrl);
+    const declare = async (name: string, args: Record<string, unknown>) => {
+      const channel = await connection.createChannel();
+      channel.on('error', () => {});
+      try {
+        await channel.assertQueue(name, { durable: true, arguments: args });
+        await channel.close();
+        return 'ok';
+      } catch (error) {
+        return (error as { code?: number }).code;
+      }
+    };
+    const expected = {
+      'x-queue-type': 'quorum',
+      'x-delivery-limit': 3,
+      'x-dead-letter-exchange': '',
+      'x-dead-letter-routing-key': `${prefix}start_fetch.dead`,
+    };
+    try {
+      expect(await declare(`${prefix}start_fetch`, expected)).toBe('ok');
+      expect(await declare(`${prefix}start_fetch`, { ...expected, 'x-delivery-limit': 4 })).toBe(406);
+      expect(await declare(`${prefix}start_fetch`, { ...expected, 'x-queue-type': 'classic' })).toBe(406);
+      expect(await declare(`${prefix}start_fetch.dead`, { 'x-queue-type': 'quorum' })).toBe('ok');
+      expect(await declare(`${prefix}data_processing.dead`, { 'x-queue-type': 'classic' })).toBe(406);
+      const retry = {
+        'x-queue-type': 'quorum',
+        'x-message-ttl': 5000,
+        'x-dead-letter-exchange': '',
+        'x-dead-letter-routing-key': `${prefix}start_fetch`,
+        'x-dead-letter-strategy': 'at-least-once',
+        'x-overflow': 'reject-publish',
+      };
+      expect(await declare(`${prefix}start_fetch.retry.2`, retry)).toBe('ok');
+      expect(await declare(`${prefix}start_fetch.retry.2`, { ...retry, 'x-message-ttl': 1000 })).toBe(406);
+    } finally {
+      await connection.close();
+    }
+  });
+
+  test('queueNames: lists every queue the job queue declares, so that a test run can delete them', async () => {
+    await open();
+    const connection = await amqp.connect(rabbitmqUrl);
+    try {
+      const channel = await connection.createChannel();
+      for (const name of queueNames(prefix)) await channel.checkQueue(name);
+      await channel.close();
+    } finally {
+      await connection.close();
+    }
+    expect(queueNames(prefix)).toEqual([
+      `${prefix}start_fetch`,
+      `${prefix}start_fetch.dead`,
+      `${prefix}start_fetch.retry.1`,
+      `${prefix}start_fetch.retry.2`,
+      `${prefix}start_fetch.retry.3`,
+      `${prefix}data_processing`,
+      `${prefix}data_processing.dead`,
+      `${prefix}data_processing.retry.1`,
+      `${prefix}data_processing.retry.2`,
+      `${prefix}data_processing.retry.3`,
+    ]);
+  });
+
+  test('queues that exist with another delivery limit: connectJobQueue fails at once with code unavailable', async () => {
+    await open({ deliveryLimit: 5 });
+    const startedAt = Date.now();
+
+    const error = await connectJobQueue({
+      url: rabbitmqUrl,
+      prefix,
+      deliveryLimit: 2,
+      startTimeoutMs: 20_000,
+    }).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(JobQueueError);
+    expect(error).toMatchObject({
+      code: 'unavailable',
+      message: expect.stringContaining('x-delivery-limit'),
+    });
+    expect(Date.now() - startedAt).toBeLessThan(5000);
+  });
+
+  test('no broker listening: retries with logged warnings, without the password, then fails with code unavailable', async () => {
+    const logger = captureLogger();
+    const url = `amqp://guest:s3cret-pw@127.0.0.1:${await freePort()}`;
+    const startedAt = Date.now();
+
+    const error = await connectJobQueue({ url, logger, startTimeoutMs: 1500 }).catch(
+      (caught: unknown) => caught,
+    );
+
+    expect(error).toBeInstanceOf(JobQueueError);
+    expect(error).toMatchObject({ code: 'unavailable' });
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(1400);
+    const retries = logger.lines.filter((line) => line.message.includes('retrying'));
+    expect(retries.length).toBeGreaterThanOrEqual(2);
+    expect(retries[0]?.context).toMatchObject({ attempt: 1, error: expect.stringContaining('ECONNREFUSED') });
+    expect(JSON.stringify(logger.lines)).not.toContain('s3cret-pw');
+    expect(String((error as Error).message)).not.toContain('s3cret-pw');
+  });
+
+  test('a retry that cannot be published: the message goes back to its queue, and the delivery limit dead-letters it', async () => {
+    const logger = captureLogger();
+    const queue = await open({ logger, deliveryLimit: 2, retryDelaysMs: [50] });
+    await deleteQueues(rabbitmqUrl, [`${prefix}start_fetch.retry.1`]);
+    const attempts: number[] = [];
+    await queue.consume('start_fetch', async (_message, delivery) => {
+      attempts.push(delivery.attempt);
+      throw new Error('fails');
+    });
+
+    await queue.publish('start_fetch', envelopeFor('start_fetch'));
+
+    await waitFor(async () => (await statsOf(queue, 'start_fetch')).deadLetters === 1, {
+      what: 'a dead letter',
+    });
+    expect(attempts).toEqual([1, 1, 1]);
+    const refused = logger.lines.filter((line) => line.message.includes('could not publish a retry'));
+    expect(refused).toHaveLength(3);
+    expect(refused[0]?.context).toMatchObject({ error: expect.stringContaining('does not exist') });
+  });
+
+  // No real way here: a broker alarm (set_vm_memory_high_watermark) would block every client of
+  // the shared broker. The event is emitted on the connection amqplib made, as amqplib would.
+  test("while the connection is blocked: publish and check reject at once with blocked, until 'unblocked'", async () => {
+    const made: EventEmitter[] = [];
+    const connect = jest.spyOn(amqp, 'connect').mockImplementation(async (...args) => {
+      const connection = await connectThrough(...args);
+      made.push(connection);
+      return connection;
+    });
+    const logger = captureLogger();
+    let queue: JobQueue;
+    try {
+      queue = await open({ logger });
+    } finally {
+      connect.mockRestore();
+    }
+    const [connection] = made;
+    if (!connection) throw new Error('connectJobQueue did not connect through amqplib.connect');
+
+    connection.emit('blocked', 'low on memory');
+    const startedAt = Date.now();
+    const refused = queue.publish('start_fetch', envelopeFor('start_fetch'));
+
+    await expect(refused).rejects.toBeInstanceOf(JobQueueError);
+    await expect(refused).rejects.toMatchObject({
+      code: 'blocked',
+      message: expect.stringContaining('low on memory'),
+    });
+    await expect(queue.check()).rejects.toMatchObject({ code: 'blocked' });
+    expect(Date.now() - startedAt).toBeLessThan(500);
+    connection.emit('unblocked');
+    await queue.check();
+    await expect(queue.publish('start_fetch', envelopeFor('start_fetch'))).resolves.toBeUndefined();
+    expect(logger.lines.map((line) => line.message)).toEqual(
+      expect.arrayContaining([
+        'job_queue: the broker blocks publishing',
+        'job_queue: the broker unblocked publishing',
+      ]),
+    );
+  });
+
+  test('a publish to a queue that no longer exists rejects as unroutable instead of resolving', async () => {
+    const queue = await open();
+    await deleteQueues(rabbitmqUrl, [`${prefix}data_processing`]);
+    const failure = queue.publish('data_processing', envelopeFor('data_processing'));
+    await expect(failure).rejects.toBeInstanceOf(JobQueueError);
+    await expect(failure).rejects.toMatchObject({ code: 'unroutable' });
+    await expect(queue.publish('start_fetch', envelopeFor('start_fetch'))).resolves.toBeUndefined();
+  });
+
+  test('its queue deleted under a consumer: the queue is declared again and the consumer resumes', async () => {
+    const logger = captureLogger();
+    const queue = await open({ logger });
+    const handled: string[] = [];
+    await queue.consume('start_fetch', async (message) => {
+      handled.push(message.id);
+      return undefined;
+    });
+
+    await deleteQueues(rabbitmqUrl, [`${prefix}start_fetch`]);
+    await waitFor(
+      () => logger.lines.some((line) => line.message === 'job_queue: reopened a consumer of start_fetch'),
+      {
+        what: 'the consumer to be reopened',
+      },
+    );
+    const sent = envelopeFor('start_fetch');
+    await queue.publish('start_fetch', sent);
+
+    await waitFor(() => handled.includes(sent.id), { what: 'the message' });
+    expect(await statsOf(queue, 'start_fetch')).toMatchObject({ consumers: 1 });
+  });
+
+  const canClose = canCloseConnections(rabbitmqUrl);
+  if (!canClose) process.stderr.write('skipped the reconnect test: needs a local broker and rabbitmqctl\n');
+  (canClose ? test : test.skip)(
+    'the broker closes the connection: it reconnects, the consumer resumes and a publish waits for it',
+    async () => {
+      const logger = captureLogger();
+      const connectionName = `job_queue test ${prefix}`;
+      const queue = await open({ logger, connectionName });
+      const handled: string[] = [];
+      await queue.consume('start_fetch', async (message) => {
+        handled.push(message.id);
+        return undefined;
+      });
+      await queue.publish('start_fetch', envelopeFor('start_fetch'));
+      await waitFor(() => handled.length === 1, { what: 'the first message' });
+
+      await closeConnectionNamed(connectionName);
+      await waitFor(() => logger.lines.some((line) => line.message.includes('lost the broker connection')), {
+        what: 'the disconnect',
+      });
+      const after = envelopeFor('start_fetch');
+      await queue.publish('start_fetch', after);
+
+      await waitFor(() => handled.includes(after.id), { what: 'the message published after the reconnect' });
+      await queue.check();
+      expect(logger.lines.map((line) => line.message)).toContain('job_queue: reconnected');
+      expect(await statsOf(queue, 'start_fetch')).toMatchObject({ consumers: 1, messages: 0 });
+    },
+  );
+
+  (canClose ? test : test.skip)(
+    'while the connection is down: check fails with unavailable, a publish left unconfirmed with timeout',
+    async () => {
+      const logger = captureLogger();
+      const connectionName = `job_queue test ${prefix}`;
+      const queue = await open({ logger, connectionName, publishTimeoutMs: 100 });
+
+      await closeConnectionNamed(connectionName);
+      await waitFor(() => logger.lines.some((line) => line.message.includes('lost the broker connection')), {
+        what: 'the disconnect',
+      });
+
+      await expect(queue.check()).rejects.toMatchObject({ code: 'unavailable' });
+      await expect(queue.publish('start_fetch', envelopeFor('start_fetch'))).rejects.toMatchObject({
+        code: 'timeout',
+      });
+      await waitFor(
+        () =>
+          queue.check().then(
+            () => true,
+            () => false,
+          ),
+        { what: 'the reconnect' },
+      );
+    },
+  );
+});

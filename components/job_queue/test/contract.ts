@@ -1,0 +1,377 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { waitFor } from '@mousetrap/test_kit';
+import { createEnvelope, type Envelope, type QueueName } from '../src/envelope.ts';
+import { JobQueueError } from '../src/errors.ts';
+import type { Delivery, JobQueue, JobQueueOptions, QueueStats } from '../src/types.ts';
+import { captureLogger } from './capture-logger.ts';
+
+/** Opens a fresh job queue for one test; the caller's test file closes it and removes its queues. */
+export type OpenJobQueue = (options?: JobQueueOptions) => Promise<JobQueue>;
+
+/** A valid message for `queue`, with a job id of its own. */
+export function envelopeFor(queue: QueueName, payload: unknown = { n: 1 }): Envelope {
+  return createEnvelope({ type: queue, jobId: randomUUID(), correlationId: `c-${randomUUID()}`, payload });
+}
+
+/** The stats of one queue. */
+export async function statsOf(queue: JobQueue, name: QueueName): Promise<QueueStats> {
+  const stats = (await queue.stats()).find((entry) => entry.queue === name);
+  if (!stats) throw new Error(`no stats for ${name}`);
+  return stats;
+}
+
+/** A promise with its resolve function outside, to hold a handler until the test lets it go. */
+function gate(): { promise: Promise<void>; open: () => void } {
+  let open = () => {};
+  const promise = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { promise, open };
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof JobQueueError) return error.code;
+    throw error;
+  }
+  throw new Error('expected a JobQueueError, the call succeeded');
+}
+
+/** The behaviour both transports promise, run against the transport that `open` makes. */
+export function describeJobQueueContract(open: OpenJobQueue): void {
+  test('publish then consume: the handler receives the envelope exactly as published', async () => {
+    const queue = await open();
+    const sent = envelopeFor('start_fetch', {
+      places: [['54.8', '38.1', 'Kashira', 'RU']],
+      text: 'ünïcødé ✓',
+      n: 1.5,
+    });
+    const received: Envelope[] = [];
+    await queue.consume('start_fetch', async (message) => {
+      received.push(message);
+      return undefined;
+    });
+
+    await queue.publish('start_fetch', sent);
+
+    await waitFor(() => received.length === 1, { what: 'the message' });
+    expect(received[0]).toEqual(sent);
+    expect(received[0]).not.toBe(sent);
+  });
+
+  test('500 messages with an acking handler: every one is delivered exactly once', async () => {
+    const queue = await open();
+    const sent = Array.from({ length: 500 }, (_, n) => envelopeFor('data_processing', { n }));
+    const deliveries = new Map<string, number>();
+    await queue.consume('data_processing', async (message) => {
+      deliveries.set(message.id, (deliveries.get(message.id) ?? 0) + 1);
+      return undefined;
+    });
+
+    await Promise.all(sent.map((envelope) => queue.publish('data_processing', envelope)));
+
+    await waitFor(() => deliveries.size === 500, { what: '500 distinct messages', timeoutMs: 20_000 });
+    await sleep(300);
+    expect([...deliveries.keys()].sort()).toEqual(sent.map((envelope) => envelope.id).sort());
+    expect([...deliveries.values()].every((count) => count === 1)).toBe(true);
+    expect(await statsOf(queue, 'data_processing')).toMatchObject({ messages: 0, deadLetters: 0 });
+  });
+
+  test('with prefetch 5: at most 5 handlers run at once, and more than one does', async () => {
+    const queue = await open({ prefetch: 5 });
+    let running = 0;
+    let mostRunning = 0;
+    let handled = 0;
+    await queue.consume('start_fetch', async () => {
+      running += 1;
+      mostRunning = Math.max(mostRunning, running);
+      await sleep(50);
+      running -= 1;
+      handled += 1;
+      return undefined;
+    });
+
+    await Promise.all(
+      Array.from({ length: 20 }, () => queue.publish('start_fetch', envelopeFor('start_fetch'))),
+    );
+
+    await waitFor(() => handled === 20, { what: '20 handled messages' });
+    expect(mostRunning).toBeLessThanOrEqual(5);
+    expect(mostRunning).toBeGreaterThanOrEqual(2);
+  });
+
+  test('a handler answering { deadLetter }: the message moves to the dead-letter queue after one call', async () => {
+    const queue = await open();
+    let calls = 0;
+    await queue.consume('start_fetch', async () => {
+      calls += 1;
+      return { deadLetter: 'payload cannot be processed' };
+    });
+
+    await queue.publish('start_fetch', envelopeFor('start_fetch'));
+
+    await waitFor(async () => (await statsOf(queue, 'start_fetch')).deadLetters === 1, {
+      what: 'a dead letter',
+    });
+    await sleep(200);
+    expect(calls).toBe(1);
+    expect(await statsOf(queue, 'start_fetch')).toMatchObject({ messages: 0, deadLetters: 1 });
+  });
+
+  test('a handler that throws once: the message is retried with attempt 2, and acking it then leaves nothing', async () => {
+    const queue = await open({ retryDelaysMs: [50, 100] });
+    const sent = envelopeFor('start_fetch');
+    const calls: { id: string; delivery: Delivery }[] = [];
+    await queue.consume('start_fetch', async (message, delivery) => {
+      calls.push({ id: message.id, delivery });
+      if (calls.length === 1) throw new Error('transient failure');
+      return undefined;
+    });
+
+    await queue.publish('start_fetch', sent);
+
+    await waitFor(() => calls.length === 2, { what: 'a retry' });
+    await sleep(200);
+    expect(calls).toEqual([
+      { id: sent.id, delivery: { attempt: 1, final: false } },
+      { id: sent.id, delivery: { attempt: 2, final: false } },
+    ]);
+    expect(await statsOf(queue, 'start_fetch')).toMatchObject({ messages: 0, deadLetters: 0 });
+  });
+
+  test('a handler that fails twice then succeeds, retries [50, 100]: called 3 times, final only on the third', async () => {
+    const queue = await open({ retryDelaysMs: [50, 100] });
+    const sent = envelopeFor('data_processing', { kept: 'the same body' });
+    const calls: Delivery[] = [];
+    const bodies: Envelope[] = [];
+    await queue.consume('data_processing', async (message, delivery) => {
+      calls.push(delivery);
+      bodies.push(message);
+      if (calls.length < 3) throw new Error('not yet');
+      return undefined;
+    });
+
+    await queue.publish('data_processing', sent);
+
+    await waitFor(() => calls.length === 3, { what: 'the third attempt', timeoutMs: 15_000 });
+    await sleep(200);
+    expect(calls).toEqual([
+      { attempt: 1, final: false },
+      { attempt: 2, final: false },
+      { attempt: 3, final: true },
+    ]);
+    expect(bodies).toEqual([sent, sent, sent]);
+    expect(await statsOf(queue, 'data_processing')).toMatchObject({ messages: 0, deadLetters: 0 });
+  });
+
+  test('a handler that always throws, retries [50, 100]: called 3 times, then dead-lettered and logged', async () => {
+    const logger = captureLogger();
+    const queue = await open({ retryDelaysMs: [50, 100], logger });
+    const attempts: number[] = [];
+    await queue.consume('data_processing', async (_message, delivery) => {
+      attempts.push(delivery.attempt);
+      throw new Error('always fails');
+    });
+
+    await queue.publish('data_processing', envelopeFor('data_processing'));
+
+    await waitFor(async () => (await statsOf(queue, 'data_processing')).deadLetters === 1, {
+      what: 'a dead letter',
+      timeoutMs: 15_000,
+    });
+    await sleep(300);
+    expect(attempts).toEqual([1, 2, 3]);
+    const retried = logger.lines.filter((line) => line.message.includes('will be retried'));
+    expect(retried.map((line) => line.context.retry_in_ms)).toEqual([50, 100]);
+    const final = logger.lines.filter((line) => line.message.includes('final attempt'));
+    expect(final).toHaveLength(1);
+    expect(final[0]?.context).toMatchObject({ queue: 'data_processing', attempt: 3, error: 'always fails' });
+  });
+
+  test('with no retry delays: a throwing handler is called once, told it is final, and dead-lettered', async () => {
+    const queue = await open({ retryDelaysMs: [] });
+    const calls: Delivery[] = [];
+    await queue.consume('start_fetch', async (_message, delivery) => {
+      calls.push(delivery);
+      throw new Error('fails');
+    });
+
+    await queue.publish('start_fetch', envelopeFor('start_fetch'));
+
+    await waitFor(async () => (await statsOf(queue, 'start_fetch')).deadLetters === 1, {
+      what: 'a dead letter',
+    });
+    expect(calls).toEqual([{ attempt: 1, final: true }]);
+  });
+
+  test('a message waiting for its retry does not hold up the next one, which is handled first', async () => {
+    const queue = await open({ retryDelaysMs: [400] });
+    const failing = envelopeFor('start_fetch');
+    const next = envelopeFor('start_fetch');
+    const calls: string[] = [];
+    await queue.consume('start_fetch', async (message, delivery) => {
+      calls.push(`${message.id === failing.id ? 'failing' : 'next'}#${delivery.attempt}`);
+      if (message.id === failing.id && delivery.attempt === 1) throw new Error('once');
+      return undefined;
+    });
+
+    await queue.publish('start_fetch', failing);
+    await waitFor(() => calls.length === 1, { what: 'the first attempt' });
+    await queue.publish('start_fetch', next);
+
+    await waitFor(() => calls.length === 3, { what: 'the retry' });
+    expect(calls).toEqual(['failing#1', 'next#1', 'failing#2']);
+  });
+
+  test('with maxUnconfirmed 1, 20 publishes at once: one is taken, the others refused at once with busy', async () => {
+    const queue = await open({ maxUnconfirmed: 1 });
+    const handled: string[] = [];
+    await queue.consume('start_fetch', async (message) => {
+      handled.push(message.id);
+      return undefined;
+    });
+
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, () => queue.publish('start_fetch', envelopeFor('start_fetch'))),
+    );
+
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+    const refused = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
+    expect(refused).toHaveLength(19);
+    for (const reason of refused) {
+      expect(reason).toBeInstanceOf(JobQueueError);
+      expect(reason).toMatchObject({ code: 'busy' });
+    }
+    await expect(queue.publish('start_fetch', envelopeFor('start_fetch'))).resolves.toBeUndefined();
+    await waitFor(() => handled.length === 2, { what: 'the two taken messages' });
+  });
+
+  test('an envelope that fails validation: dead-lettered without reaching the handler, and the next is handled', async () => {
+    const logger = captureLogger();
+    const queue = await open({ logger });
+    const handled: string[] = [];
+    await queue.consume('start_fetch', async (message) => {
+      handled.push(message.id);
+      return undefined;
+    });
+    const invalid = { ...envelopeFor('start_fetch'), version: 2 } as unknown as Envelope;
+    const ofOtherQueue = envelopeFor('data_processing');
+    const valid = envelopeFor('start_fetch');
+
+    await queue.publish('start_fetch', invalid);
+    await queue.publish('start_fetch', ofOtherQueue);
+    await queue.publish('start_fetch', valid);
+
+    await waitFor(async () => (await statsOf(queue, 'start_fetch')).deadLetters === 2, {
+      what: 'two dead letters',
+    });
+    await waitFor(() => handled.length === 1, { what: 'the valid message' });
+    expect(handled).toEqual([valid.id]);
+    const reasons = logger.lines
+      .filter((line) => line.message.includes('invalid message'))
+      .map((line) => String(line.context.reason));
+    expect(reasons).toEqual([
+      expect.stringContaining('not an envelope'),
+      expect.stringContaining("a 'data_processing' message on the 'start_fetch' queue"),
+    ]);
+  });
+
+  test('cancel: waits for the handler in flight to finish, and the consumer takes no more messages', async () => {
+    const queue = await open();
+    const started = gate();
+    let finished = 0;
+    let calls = 0;
+    const consumer = await queue.consume('start_fetch', async () => {
+      calls += 1;
+      started.open();
+      await sleep(300);
+      finished += 1;
+      return undefined;
+    });
+    await queue.publish('start_fetch', envelopeFor('start_fetch'));
+    await started.promise;
+
+    await consumer.cancel(5000);
+
+    expect(finished).toBe(1);
+    await queue.publish('start_fetch', envelopeFor('start_fetch'));
+    await sleep(200);
+    expect(calls).toBe(1);
+    expect(await statsOf(queue, 'start_fetch')).toMatchObject({ messages: 1, consumers: 0 });
+  });
+
+  test('cancel with a grace shorter than the handler: the message goes to the next consumer', async () => {
+    const queue = await open();
+    const started = gate();
+    const release = gate();
+    const sent = envelopeFor('start_fetch');
+    const consumer = await queue.consume('start_fetch', async () => {
+      started.open();
+      await release.promise;
+      return undefined;
+    });
+    await queue.publish('start_fetch', sent);
+    await started.promise;
+
+    await consumer.cancel(50);
+    const second: string[] = [];
+    await queue.consume('start_fetch', async (message) => {
+      second.push(message.id);
+      return undefined;
+    });
+
+    await waitFor(() => second.length === 1, { what: 'the redelivery' });
+    release.open();
+    await sleep(200);
+    expect(second).toEqual([sent.id]);
+    expect(await statsOf(queue, 'start_fetch')).toMatchObject({ messages: 0, deadLetters: 0 });
+  });
+
+  test('stats: every queue with its message, consumer and dead-letter counts', async () => {
+    const queue = await open();
+    await queue.consume('data_processing', async () => undefined);
+    await queue.publish('start_fetch', envelopeFor('start_fetch'));
+    await queue.publish('start_fetch', envelopeFor('start_fetch'));
+
+    await waitFor(async () => (await statsOf(queue, 'start_fetch')).messages === 2, { what: 'two messages' });
+    expect(await queue.stats()).toEqual([
+      { queue: 'start_fetch', messages: 2, consumers: 0, deadLetters: 0 },
+      { queue: 'data_processing', messages: 0, consumers: 1, deadLetters: 0 },
+    ]);
+  });
+
+  test('close: check, publish, consume and stats then fail with code closed; close again resolves', async () => {
+    const queue = await open();
+    await queue.check();
+
+    await queue.close();
+
+    expect(await codeOf(queue.publish('start_fetch', envelopeFor('start_fetch')))).toBe('closed');
+    expect(await codeOf(queue.consume('start_fetch', async () => undefined))).toBe('closed');
+    expect(await codeOf(queue.check())).toBe('closed');
+    expect(await codeOf(queue.stats())).toBe('closed');
+    await expect(queue.close()).resolves.toBeUndefined();
+  });
+
+  test('close: waits for a handler in flight, which can still publish its follow-up message', async () => {
+    const queue = await open();
+    const started = gate();
+    let published = false;
+    await queue.consume('start_fetch', async (message) => {
+      started.open();
+      await sleep(200);
+      await queue.publish('data_processing', envelopeFor('data_processing', { after: message.id }));
+      published = true;
+      return undefined;
+    });
+    await queue.publish('start_fetch', envelopeFor('start_fetch'));
+    await started.promise;
+
+    await queue.close();
+
+    expect(published).toBe(true);
+  });
+}

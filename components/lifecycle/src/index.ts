@@ -1,0 +1,4 @@
+export type { Resources } from './resources.ts';
+export { createResources } from './resources.ts';
+export type { RunServiceOptions, Service } from './run-service.ts';
+export { runService } from './run-service.ts';

@@ -1,0 +1,77 @@
+import type { Logger } from '@mousetrap/log';
+
+/** A started service as `runService` needs it. */
+export interface Service {
+  logger: Logger;
+  /** Stops intake, finishes work in flight within the service's grace period, closes everything. */
+  stop(): Promise<void>;
+  /** A stop that takes longer than this is abandoned with exit code 1; overrides the option. */
+  stopTimeoutMs?: number;
+}
+
+/** Options of {@link runService}. */
+export interface RunServiceOptions {
+  /** The service's name, for the lines written before a logger exists. */
+  name: string;
+  /** Starts the service; may throw (bad settings, a dependency that never came up). */
+  start: () => Promise<Service>;
+  /** A stop that takes longer than this is abandoned with exit code 1, unless the service says. @default 30000 */
+  stopTimeoutMs?: number;
+  /** The process to attach to; tests pass a stand-in. @default process */
+  process?: Pick<NodeJS.Process, 'on' | 'exit' | 'stderr'>;
+}
+
+/**
+ * The body of every `main.ts`: starts the service, and on SIGTERM or SIGINT stops it and exits 0
+ * (1 when the stop fails or overruns; a second signal exits 1 at once). A start that fails writes
+ * one line to stderr and exits 1, so a bad configuration is one clear message, not a stack trace.
+ * A signal during start-up (waiting for a broker, say) stops the service as soon as it has started,
+ * closing what it opened; a second one exits 1 at once.
+ */
+export async function runService(options: RunServiceOptions): Promise<void> {
+  const proc = options.process ?? process;
+  let service: Service | undefined;
+  let signalled: NodeJS.Signals | undefined;
+  const write = (line: string) => proc.stderr.write(`${options.name}: ${line}\n`);
+
+  const stop = (running: Service, signal: NodeJS.Signals) => {
+    running.logger.info('stopping', { signal });
+    const timeoutMs = running.stopTimeoutMs ?? options.stopTimeoutMs ?? 30_000;
+    const deadline = setTimeout(() => {
+      running.logger.error('stop took too long; exiting', { timeout_ms: timeoutMs });
+      proc.exit(1);
+    }, timeoutMs);
+    deadline.unref();
+    running.stop().then(
+      () => {
+        running.logger.info('stopped');
+        proc.exit(0);
+      },
+      (error: unknown) => {
+        running.logger.error('stop failed', { error: String(error) });
+        proc.exit(1);
+      },
+    );
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) {
+      write(`second ${signal}: exiting without waiting`);
+      proc.exit(1);
+      return;
+    }
+    signalled = signal;
+    if (service) stop(service, signal);
+    else write(`${signal} while starting: stopping once started (again to exit now)`);
+  };
+  proc.on('SIGTERM', onSignal);
+  proc.on('SIGINT', onSignal);
+
+  try {
+    service = await options.start();
+  } catch (error) {
+    write(`failed to start: ${error instanceof Error ? error.message : String(error)}`);
+    proc.exit(1);
+    return;
+  }
+  if (signalled) stop(service, signalled);
+}

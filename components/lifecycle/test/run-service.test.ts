@@ -1,0 +1,150 @@
+import { EventEmitter } from 'node:events';
+import { createLogger } from '@mousetrap/log';
+import { createResources } from '../src/resources.ts';
+import { runService, type Service } from '../src/run-service.ts';
+
+/** A stand-in for `process`: signals are events, exit and stderr are recorded. */
+function fakeProcess() {
+  const emitter = new EventEmitter();
+  const exits: number[] = [];
+  let stderr = '';
+  const exited = new Promise<number>((resolve) => {
+    emitter.on('exit-called', resolve);
+  });
+  const proc = {
+    on: (event: string, listener: (...args: unknown[]) => void) => emitter.on(event, listener),
+    exit: (code?: number) => {
+      exits.push(code ?? 0);
+      emitter.emit('exit-called', code ?? 0);
+    },
+    stderr: {
+      write: (text: string) => {
+        stderr += text;
+        return true;
+      },
+    },
+  };
+  return {
+    proc: proc as unknown as NodeJS.Process,
+    signal: (name: NodeJS.Signals) => emitter.emit(name, name),
+    exits,
+    exited,
+    stderr: () => stderr,
+  };
+}
+
+const logger = createLogger({ service: 'test', silent: true });
+
+describe('runService', () => {
+  test('when start fails, writes one line naming the service and exits 1', async () => {
+    const fake = fakeProcess();
+    await runService({
+      name: 'api',
+      start: () => Promise.reject(new Error('invalid configuration: PORT must be a whole number')),
+      process: fake.proc,
+    });
+    expect(fake.exits).toEqual([1]);
+    expect(fake.stderr()).toBe('api: failed to start: invalid configuration: PORT must be a whole number\n');
+  });
+
+  test('on SIGTERM, stops the service and exits 0', async () => {
+    const fake = fakeProcess();
+    let stopped = false;
+    const service: Service = {
+      logger,
+      stop: async () => {
+        stopped = true;
+      },
+    };
+    await runService({ name: 'api', start: async () => service, process: fake.proc });
+    fake.signal('SIGTERM');
+    expect(await fake.exited).toBe(0);
+    expect(stopped).toBe(true);
+  });
+
+  test('when the stop fails, exits 1', async () => {
+    const fake = fakeProcess();
+    const service: Service = { logger, stop: () => Promise.reject(new Error('broken')) };
+    await runService({ name: 'api', start: async () => service, process: fake.proc });
+    fake.signal('SIGINT');
+    expect(await fake.exited).toBe(1);
+  });
+
+  test('a second signal during a slow stop exits 1 at once', async () => {
+    const fake = fakeProcess();
+    const service: Service = { logger, stop: () => new Promise(() => {}) };
+    await runService({ name: 'api', start: async () => service, process: fake.proc });
+    fake.signal('SIGTERM');
+    fake.signal('SIGINT');
+    expect(await fake.exited).toBe(1);
+    expect(fake.exits).toEqual([1]);
+  });
+
+  test('a stop that overruns its bound exits 1', async () => {
+    const fake = fakeProcess();
+    const service: Service = { logger, stop: () => new Promise(() => {}) };
+    await runService({ name: 'api', start: async () => service, process: fake.proc, stopTimeoutMs: 20 });
+    fake.signal('SIGTERM');
+    expect(await fake.exited).toBe(1);
+  });
+});
+
+describe('runService when a signal comes during start-up', () => {
+  test('stops the service as soon as it has started, and exits 0', async () => {
+    const fake = fakeProcess();
+    let finishStart: (service: Service) => void = () => {};
+    let stopped = false;
+    const running = runService({
+      name: 'worker',
+      start: () => new Promise<Service>((resolve) => (finishStart = resolve)),
+      process: fake.proc,
+    });
+    fake.signal('SIGTERM');
+    expect(fake.stderr()).toBe('worker: SIGTERM while starting: stopping once started (again to exit now)\n');
+    expect(fake.exits).toEqual([]);
+    finishStart({
+      logger,
+      stop: async () => {
+        stopped = true;
+      },
+    });
+    await running;
+    expect(await fake.exited).toBe(0);
+    expect(stopped).toBe(true);
+  });
+
+  test('a second signal while starting exits 1 at once', async () => {
+    const fake = fakeProcess();
+    void runService({ name: 'worker', start: () => new Promise<Service>(() => {}), process: fake.proc });
+    fake.signal('SIGINT');
+    fake.signal('SIGINT');
+    expect(await fake.exited).toBe(1);
+  });
+});
+
+describe('createResources', () => {
+  test('closes in reverse order of opening and keeps going after a closer fails', async () => {
+    const closed: string[] = [];
+    const errors: unknown[] = [];
+    const resources = createResources((error) => errors.push(error));
+    resources.add('store', async (name) => void closed.push(name));
+    resources.add('queue', () => {
+      throw new Error('queue close failed');
+    });
+    resources.add('server', async (name) => void closed.push(name));
+    await resources.closeAll();
+    expect(closed).toEqual(['server', 'store']);
+    expect(errors).toHaveLength(1);
+  });
+
+  test('closing twice closes nothing twice', async () => {
+    let count = 0;
+    const resources = createResources();
+    resources.add(1, () => {
+      count += 1;
+    });
+    await resources.closeAll();
+    await resources.closeAll();
+    expect(count).toBe(1);
+  });
+});

@@ -1,0 +1,73 @@
+import winston from 'winston';
+
+/** Log levels, most severe first (npm levels, as winston uses them). */
+export type LogLevel = 'error' | 'warn' | 'info' | 'http' | 'verbose' | 'debug' | 'silly';
+
+/** Fields that every line about one job carries, so lines can be joined across services. */
+export interface LogContext {
+  job_id?: string;
+  correlation_id?: string;
+  [key: string]: unknown;
+}
+
+/** What a brick needs from a logger: levelled JSON lines and children bound to a context. */
+export interface Logger {
+  error(message: string, context?: LogContext): void;
+  warn(message: string, context?: LogContext): void;
+  info(message: string, context?: LogContext): void;
+  debug(message: string, context?: LogContext): void;
+  child(context: LogContext): Logger;
+}
+
+/** Options of {@link createLogger}. */
+export interface LoggerOptions {
+  /** Written into every line as `service`. */
+  service: string;
+  /** The least severe level written. @default 'info' */
+  level?: LogLevel;
+  /** Where lines go; tests pass a stream to read them back. @default process.stdout */
+  stream?: NodeJS.WritableStream;
+  /** Writes nothing when true (tests that only need a logger). @default false */
+  silent?: boolean;
+}
+
+/** Makes a winston logger writing one JSON object per line, with credentials in URLs masked. */
+export function createLogger(options: LoggerOptions): Logger {
+  const logger = winston.createLogger({
+    level: options.level ?? 'info',
+    silent: options.silent ?? false,
+    defaultMeta: { service: options.service },
+    format: winston.format.combine(
+      winston.format.timestamp(),
+      winston.format.errors({ stack: false }),
+      maskCredentials(),
+      winston.format.json(),
+    ),
+    transports: [new winston.transports.Stream({ stream: options.stream ?? process.stdout })],
+  });
+  return wrap(logger);
+}
+
+function wrap(logger: winston.Logger): Logger {
+  return {
+    error: (message, context) => logger.error(message, context),
+    warn: (message, context) => logger.warn(message, context),
+    info: (message, context) => logger.info(message, context),
+    debug: (message, context) => logger.debug(message, context),
+    child: (context) => wrap(logger.child(context)),
+  };
+}
+
+const urlCredentials = /([a-z][a-z0-9+.-]*:\/\/)([^:/@\s]+):([^@/\s]+)@/gi;
+
+/** Replaces `user:password@` in any URL inside a string with `user:***@`. */
+export function redactUrl(text: string): string {
+  return text.replace(urlCredentials, '$1$2:***@');
+}
+
+const maskCredentials = winston.format((info) => {
+  for (const [key, value] of Object.entries(info)) {
+    if (typeof value === 'string') info[key] = redactUrl(value);
+  }
+  return info;
+});

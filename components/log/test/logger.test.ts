@@ -1,0 +1,54 @@
+import { PassThrough } from 'node:stream';
+import { createLogger, redactUrl } from '../src/logger.ts';
+
+function capture(level?: 'info' | 'debug') {
+  const stream = new PassThrough();
+  const lines: Record<string, unknown>[] = [];
+  stream.on('data', (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+  });
+  return { logger: createLogger({ service: 'svc', stream, ...(level ? { level } : {}) }), lines };
+}
+
+describe('createLogger', () => {
+  test('writes one JSON line with service, level, message and the job context', () => {
+    const { logger, lines } = capture();
+    logger.child({ job_id: 'j1', correlation_id: 'c1' }).info('job accepted', { attempt: 1 });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      service: 'svc',
+      level: 'info',
+      message: 'job accepted',
+      job_id: 'j1',
+      correlation_id: 'c1',
+      attempt: 1,
+    });
+    expect(typeof lines[0]?.timestamp).toBe('string');
+  });
+
+  test('when the level is info, drops debug lines', () => {
+    const { logger, lines } = capture('info');
+    logger.debug('noise');
+    logger.warn('kept');
+    expect(lines.map((line) => line.message)).toEqual(['kept']);
+  });
+
+  test('masks the password of any URL it is given', () => {
+    const { logger, lines } = capture();
+    logger.info('connecting', { url: 'amqp://guest:secret@localhost:5672' });
+    expect(JSON.stringify(lines)).not.toContain('secret');
+    expect(lines[0]?.url).toBe('amqp://guest:***@localhost:5672');
+  });
+});
+
+describe('redactUrl', () => {
+  test('leaves a URL without credentials unchanged', () => {
+    expect(redactUrl('postgres://localhost/test')).toBe('postgres://localhost/test');
+  });
+
+  test('masks every password in a longer text', () => {
+    expect(redactUrl('a postgres://u:p1@h/db b amqp://x:p2@h')).toBe(
+      'a postgres://u:***@h/db b amqp://x:***@h',
+    );
+  });
+});

@@ -1,0 +1,13 @@
+export { applyPlan } from './apply-plan.ts';
+export type { CreateBrickOptions } from './create-brick.ts';
+export { planCreateBrick } from './create-brick.ts';
+export type { CreateProjectOptions } from './create-project.ts';
+export { planCreateProject } from './create-project.ts';
+export type { CreateWorkspaceOptions } from './create-workspace.ts';
+export { planCreateWorkspace, REQUIRED_TOOLCHAIN } from './create-workspace.ts';
+export type { PolyCreateErrorCode } from './errors.ts';
+export { PolyCreateError } from './errors.ts';
+export { MAX_NAME_LENGTH, RESERVED_NAMES, validateName } from './names.ts';
+export type { FormatPlanOptions, Plan, PlannedFile } from './plan.ts';
+export { formatPlan } from './plan.ts';
+export { planSync } from './sync.ts';

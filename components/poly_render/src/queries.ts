@@ -1,0 +1,107 @@
+import type { Brick, GraphOptions, Project, Workspace } from '@mousetrap/workspace_model';
+import {
+  brickDependencies,
+  compareText,
+  dependencyClosure,
+  dependents,
+  librariesImported,
+  projectsShipping,
+} from '@mousetrap/workspace_model';
+import { RenderError } from './errors.ts';
+
+/** Which imports the dependency views count. */
+export interface DepsOptions {
+  /**
+   * Count only run-time imports (src, not type-only). Otherwise every import counts, types and
+   * tests too, which is also what decides the affected set of `poly diff` and `poly test`.
+   * @default false
+   */
+  runtimeOnly?: boolean;
+}
+
+/** A brick by name, or a `RenderError` the CLI turns into a usage error. */
+export function brickNamed(ws: Workspace, name: string): Brick {
+  const brick = ws.bricks.find((candidate) => candidate.name === name);
+  if (brick === undefined) throw new RenderError('unknown_brick', `no brick named ${name} in this workspace`);
+  return brick;
+}
+
+/** A project (or `development`) by name, or a `RenderError`. */
+export function projectNamed(ws: Workspace, name: string): Project {
+  const project = allProjects(ws).find((candidate) => candidate.name === name);
+  if (project === undefined)
+    throw new RenderError('unknown_project', `no project named ${name} in this workspace`);
+  return project;
+}
+
+/** The deployable projects sorted by name, then the development project last. */
+export function allProjects(ws: Workspace): Project[] {
+  const deployable = [...ws.projects].sort((a, b) => compareText(a.name, b.name));
+  return ws.development === undefined ? deployable : [...deployable, ws.development];
+}
+
+/** The projects that ship a brick: deployable ones sorted, then `development` when it lists the brick. */
+export function shippedBy(ws: Workspace, brick: string): string[] {
+  const deployable = [...projectsShipping(ws, brick)].sort(compareText);
+  return ws.development?.bricks.includes(brick) === true ? [...deployable, ws.development.name] : deployable;
+}
+
+/** Components first, then bases, each sorted by name. */
+export function sortedBricks(bricks: readonly Brick[]): Brick[] {
+  return [...bricks].sort(
+    (a, b) => Number(a.kind === 'base') - Number(b.kind === 'base') || compareText(a.name, b.name),
+  );
+}
+
+/** A brick's uses: the bricks it imports itself, and those it reaches only through them. */
+export function usesOf(ws: Workspace, brick: string, options: DepsOptions = {}): Edges {
+  return split(
+    brickDependencies(ws, brick, graph(options)),
+    brickDependencies(ws, brick, graph(options, true)),
+  );
+}
+
+/** The bricks that import a brick themselves, and those that reach it only through them. */
+export function usedByOf(ws: Workspace, brick: string, options: DepsOptions = {}): Edges {
+  return split(dependents(ws, brick, graph(options)), dependents(ws, brick, graph(options, true)));
+}
+
+/** The bricks a brick imports; `runtime` is false when every import of one is type-only or in tests. */
+export function edgesOf(ws: Workspace, brick: string): { to: string; runtime: boolean }[] {
+  const runtime = brickDependencies(ws, brick, { runtimeOnly: true });
+  return brickDependencies(ws, brick).map((to) => ({ to, runtime: runtime.includes(to) }));
+}
+
+/** The bricks a set of bricks needs at run time, the set included. */
+export function runtimeClosure(ws: Workspace, roots: readonly string[]): string[] {
+  return dependencyClosure(ws, roots, { runtimeOnly: true });
+}
+
+/** Libraries a brick's src imports at run time. */
+export function runtimeLibraries(ws: Workspace, brick: string): string[] {
+  return librariesImported(ws, brick, { runtimeOnly: true });
+}
+
+/** Libraries a brick imports anywhere: src or tests, type-only included. */
+export function anyLibraries(ws: Workspace, brick: string): string[] {
+  return librariesImported(ws, brick);
+}
+
+/** Direct and transitive-only neighbours of a brick. */
+export interface Edges {
+  direct: string[];
+  transitive: string[];
+}
+
+/** The legend's note on which imports a dependency view counted. */
+export function countedImports(runtimeOnly: boolean): string {
+  return runtimeOnly ? 'run-time imports only' : 'every import: src, types and tests';
+}
+
+function graph(options: DepsOptions, transitive = false): GraphOptions {
+  return { runtimeOnly: options.runtimeOnly === true, transitive };
+}
+
+function split(direct: string[], all: string[]): Edges {
+  return { direct, transitive: all.filter((name) => !direct.includes(name)) };
+}

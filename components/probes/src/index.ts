@@ -1,0 +1,3 @@
+export { createServiceRegistry, instrumentHandler } from './handler-metrics.ts';
+export type { Check, ProbeServer, ProbeServerOptions } from './probe-server.ts';
+export { runChecks, startProbeServer } from './probe-server.ts';

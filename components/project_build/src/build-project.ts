@@ -1,0 +1,126 @@
+import { existsSync } from 'node:fs';
+import { stat, writeFile } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
+import { join, relative } from 'node:path';
+import { build, type Plugin } from 'esbuild';
+import { BuildError, readProjectManifest } from './manifest.ts';
+import { lockedVersions, productionManifest } from './production-manifest.ts';
+
+/** Options of {@link buildProject}. */
+export interface BuildOptions {
+  /** The workspace root (where workspace.json is). */
+  root: string;
+  /** The project folder name under projects/. */
+  project: string;
+  /** The brick namespace. @default 'mousetrap' */
+  namespace?: string;
+}
+
+/** What a build wrote. */
+export interface BuildReport {
+  project: string;
+  base: string;
+  /** The bundle, relative to the root. */
+  outfile: string;
+  /** Its pruned production package.json, relative to the root. */
+  manifest: string;
+  /** The libraries the bundle imports, pinned to the lockfile's versions. */
+  dependencies: Record<string, string>;
+  bytes: number;
+  milliseconds: number;
+}
+
+const builtins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
+
+/** The package name of a bare import: `@scope/name/deep` → `@scope/name`, `name/deep` → `name`. */
+const packageOf = (path: string) =>
+  path
+    .split('/')
+    .slice(0, path.startsWith('@') ? 2 : 1)
+    .join('/');
+
+/**
+ * Fails the bundle on any import of a brick or a library the project's package.json does not
+ * list, so a manifest that is missing something breaks the build, not the running service.
+ */
+function manifestGuard(project: string, namespace: string, bricks: string[], libraries: string[]): Plugin {
+  const prefix = `@${namespace}/`;
+  return {
+    name: 'manifest-guard',
+    setup(pluginBuild) {
+      pluginBuild.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (builtins.has(args.path)) return undefined;
+        const name = packageOf(args.path);
+        const listed = name.startsWith(prefix)
+          ? bricks.includes(name.slice(prefix.length))
+          : libraries.includes(name);
+        if (listed) return name.startsWith(prefix) ? undefined : { path: args.path, external: true };
+        return {
+          errors: [
+            {
+              text: `${args.path} is imported by ${args.importer} but not listed in projects/${project}/package.json`,
+            },
+          ],
+        };
+      });
+    },
+  };
+}
+
+/**
+ * Bundles a project into `projects/<p>/dist/main.js`: its base's `src/main.ts` and every brick it
+ * reaches in one ES module, with the project's libraries left external; beside it a pruned
+ * `package.json` listing only the libraries the bundle imports, at the lockfile's versions, so
+ * that `npm install --omit=dev` in `dist/` (a Docker image's runtime stage) installs just those.
+ */
+export async function buildProject(options: BuildOptions): Promise<BuildReport> {
+  const namespace = options.namespace ?? 'mousetrap';
+  const started = performance.now();
+  const manifest = await readProjectManifest(options.root, options.project, namespace);
+  const bases = manifest.bricks.filter((brick) =>
+    existsSync(join(options.root, 'bases', brick, 'src', 'main.ts')),
+  );
+  const [base] = bases;
+  if (base === undefined || bases.length > 1) {
+    throw new BuildError(
+      'no_base',
+      `project "${options.project}" must ship exactly one base with src/main.ts; found ${bases.length === 0 ? 'none' : bases.join(', ')}`,
+    );
+  }
+  const dist = join(options.root, 'projects', options.project, 'dist');
+  const outfile = join(dist, 'main.js');
+  const result = await build({
+    entryPoints: [join(options.root, 'bases', base, 'src', 'main.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    sourcemap: 'linked',
+    logLevel: 'silent',
+    metafile: true,
+    plugins: [manifestGuard(options.project, namespace, manifest.bricks, manifest.libraries)],
+  }).catch((cause: unknown) => {
+    const text = (cause as { errors?: { text: string }[] }).errors?.map((error) => error.text).join('; ');
+    const code = text?.includes('not listed in projects/') ? 'unlisted_import' : 'bundle_failed';
+    throw new BuildError(code, `build of ${options.project} failed: ${text ?? String(cause)}`, { cause });
+  });
+  const imported = new Set(
+    Object.values(result.metafile.outputs)
+      .flatMap((output) => output.imports)
+      .filter((entry) => entry.external && !builtins.has(entry.path))
+      .map((entry) => packageOf(entry.path)),
+  );
+  const dependencies = await lockedVersions(options.root, imported);
+  const manifestFile = join(dist, 'package.json');
+  await writeFile(manifestFile, `${JSON.stringify(productionManifest(manifest, dependencies), null, 2)}\n`);
+  return {
+    project: options.project,
+    base,
+    outfile: relative(options.root, outfile),
+    manifest: relative(options.root, manifestFile),
+    dependencies,
+    bytes: (await stat(outfile)).size,
+    milliseconds: Math.round(performance.now() - started),
+  };
+}

@@ -1,0 +1,49 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** The package.json written next to a bundle: what `npm install --omit=dev` needs to run it. */
+export interface ProductionManifest {
+  name: string;
+  version: string;
+  private: true;
+  type: 'module';
+  main: 'main.js';
+  scripts: { start: 'node main.js' };
+  engines: { node: string };
+  /** Only the libraries the bundle imports, each pinned to the version in the lockfile. */
+  dependencies: Record<string, string>;
+}
+
+/** Reads the version of each library from package-lock.json (lockfile v2/v3), for exact pins. */
+export async function lockedVersions(
+  root: string,
+  libraries: Iterable<string>,
+): Promise<Record<string, string>> {
+  const lock = JSON.parse(await readFile(join(root, 'package-lock.json'), 'utf8')) as {
+    packages?: Record<string, { version?: string }>;
+  };
+  const versions: Record<string, string> = {};
+  for (const library of [...libraries].sort()) {
+    const version = lock.packages?.[`node_modules/${library}`]?.version;
+    if (version === undefined) throw new Error(`${library} is not in package-lock.json; run npm install`);
+    versions[library] = version;
+  }
+  return versions;
+}
+
+/** The pruned manifest of a project's bundle: its name, and the libraries the bundle really imports. */
+export function productionManifest(
+  project: { packageName: string; version: string; engines?: string },
+  dependencies: Record<string, string>,
+): ProductionManifest {
+  return {
+    name: project.packageName,
+    version: project.version,
+    private: true,
+    type: 'module',
+    main: 'main.js',
+    scripts: { start: 'node main.js' },
+    engines: { node: project.engines ?? '>=20.19' },
+    dependencies,
+  };
+}

@@ -1,0 +1,2 @@
+export type { FetchWorkerDependencies } from './fetch-handler.ts';
+export { createFetchHandler } from './fetch-handler.ts';

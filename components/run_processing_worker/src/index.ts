@@ -1,0 +1,2 @@
+export type { ProcessingWorkerDependencies } from './processing-handler.ts';
+export { createProcessingHandler } from './processing-handler.ts';

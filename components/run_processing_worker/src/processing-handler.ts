@@ -1,0 +1,72 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Handler, HandlerResult } from '@mousetrap/job_queue';
+import type { Logger } from '@mousetrap/log';
+import { type Place, ProcessDataError, parsePlaces, summarise } from '@mousetrap/process_data';
+import type { Store } from '@mousetrap/store';
+
+/** What the processing handler needs. */
+export interface ProcessingWorkerDependencies {
+  store: Store;
+  logger: Logger;
+  /** Simulated work per batch, as the seed's one second. */
+  delayMs: number;
+  /** Aborted once a stop has waited its grace period: work still running is abandoned to a redelivery. */
+  signal?: AbortSignal;
+}
+
+const placesOf = (payload: unknown): unknown =>
+  typeof payload === 'object' && payload !== null && 'places' in payload ? payload.places : undefined;
+
+/**
+ * Handles a data_processing message: summarises the places, then stores the result and marks the
+ * job done in one transaction keyed by the job id, so a duplicate delivery changes nothing. A batch
+ * that cannot be summarised fails the job and is dead-lettered.
+ */
+export function createProcessingHandler(deps: ProcessingWorkerDependencies): Handler {
+  return async (message, delivery) => {
+    const log = deps.logger.child({ job_id: message.job_id, correlation_id: message.correlation_id });
+    let places: Place[];
+    try {
+      places = parsePlaces(placesOf(message.payload));
+    } catch (error) {
+      if (!(error instanceof ProcessDataError)) throw error;
+      await deps.store.failJob(message.job_id, `invalid batch: ${error.message}`);
+      return { deadLetter: error.message };
+    }
+    try {
+      return await processAndStore(deps, message.job_id, places, log);
+    } catch (error) {
+      // Work abandoned because the worker stops is redelivered, not a failure of the job.
+      if (delivery.final && !deps.signal?.aborted) {
+        const reason = `processing failed after ${delivery.attempt} attempts: ${String(error)}`;
+        // Best effort: when the database is what fails, the message still reaches the dead-letter queue.
+        await deps.store
+          .failJob(message.job_id, reason)
+          .catch((storeError: unknown) =>
+            log.error('could not mark the job failed', { error: String(storeError) }),
+          );
+      }
+      throw error;
+    }
+  };
+}
+
+async function processAndStore(
+  deps: ProcessingWorkerDependencies,
+  jobId: string,
+  places: Place[],
+  log: Logger,
+): Promise<HandlerResult> {
+  const stage = await deps.store.startStage(jobId, 'processing');
+  if (stage === 'unknown') return { deadLetter: 'no job with this id' };
+  if (stage === 'passed') {
+    log.info('duplicate data_processing ignored: the job is already finished');
+    return undefined;
+  }
+  if (deps.delayMs > 0) await sleep(deps.delayMs, undefined, deps.signal ? { signal: deps.signal } : {});
+  const summary = summarise(places);
+  const stored = await deps.store.completeJob(jobId, { ...summary, places });
+  if (stored) log.info('job done', { centroid: summary.centroid });
+  else log.info('duplicate result ignored: the job already has one');
+  return undefined;
+}

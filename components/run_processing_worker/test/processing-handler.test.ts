@@ -1,0 +1,142 @@
+import { createPlaceSource } from '@mousetrap/fetch_data';
+import { connectJobQueue, createEnvelope, queueNames } from '@mousetrap/job_queue';
+import { createLogger } from '@mousetrap/log';
+import { type Place, processData } from '@mousetrap/process_data';
+import { createStore, type Store } from '@mousetrap/store';
+import { deleteQueues, describeWithServices, dropSchema, uniqueName, waitFor } from '@mousetrap/test_kit';
+import { createProcessingHandler } from '../src/processing-handler.ts';
+
+const logger = createLogger({ service: 'test', silent: true });
+const places: Place[] = [
+  ['54.84444', '38.16694', 'Kashira', 'RU', 'Europe/Moscow'],
+  ['55.75583', '37.61778', 'Moscow', 'RU', 'Europe/Moscow'],
+  ['42.50000', '1.51667', 'Andorra', 'AD', 'Europe/Andorra'],
+];
+
+describeWithServices('createProcessingHandler against PostgreSQL', ['postgres'], (urls) => {
+  const schema = uniqueName('procw');
+  let store: Store;
+
+  beforeAll(async () => {
+    store = await createStore({ url: urls.databaseUrl, schema, max: 2 });
+  });
+  afterAll(async () => {
+    await store.close();
+    await dropSchema(urls.databaseUrl, schema);
+  });
+
+  const FIRST = { attempt: 1, final: false };
+  const message = (jobId: string, payload: unknown) =>
+    createEnvelope({ type: 'data_processing', jobId, correlationId: 'corr-2', payload });
+  const handle = (jobId: string, payload: unknown) =>
+    createProcessingHandler({ store, logger, delayMs: 0 })(message(jobId, payload), FIRST);
+  /** The real store, except that storing a result fails, as when the database goes away mid-job. */
+  const storeFailingToComplete = (): Store => ({
+    ...store,
+    completeJob: async () => {
+      throw new Error('connection terminated');
+    },
+  });
+
+  test('stores the summary and the places and marks the job done', async () => {
+    const { job } = await store.createJob({ correlationId: 'corr-2' });
+    await expect(handle(job.id, { places })).resolves.toBeUndefined();
+    expect((await store.getJob(job.id))?.status).toBe('done');
+    const result = await store.latestResult();
+    expect(result).toMatchObject({ job_id: job.id, ...processData(places), places });
+  });
+
+  test('a duplicate delivery is acknowledged and changes nothing', async () => {
+    const { job } = await store.createJob({ correlationId: 'corr-2' });
+    await handle(job.id, { places });
+    const first = await store.getJob(job.id);
+    const other = await createPlaceSource({ delayMs: 0 })();
+    await expect(handle(job.id, { places: other })).resolves.toBeUndefined();
+    expect(await store.getJob(job.id)).toEqual(first);
+    expect((await store.latestResult())?.places).toEqual(places);
+  });
+
+  test('an invalid batch fails the job with the reason and is dead-lettered', async () => {
+    const { job } = await store.createJob({ correlationId: 'corr-2' });
+    const result = await handle(job.id, { places: [['north', '0', 'Nowhere', 'XX', 'Etc/UTC']] });
+    expect(result).toEqual({ deadLetter: expect.stringContaining('latitude is not a number') });
+    const failed = await store.getJob(job.id);
+    expect(failed?.status).toBe('failed');
+    expect(failed?.error).toContain('invalid batch');
+  });
+
+  test('an empty batch or a missing places field is dead-lettered, never NaN', async () => {
+    const { job } = await store.createJob({ correlationId: 'corr-2' });
+    expect(await handle(job.id, { places: [] })).toEqual({ deadLetter: expect.any(String) });
+    expect(await handle(job.id, {})).toEqual({ deadLetter: expect.any(String) });
+    expect(await store.getJob(job.id)).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining('invalid batch'),
+    });
+    expect(await store.getResult(job.id)).toBeUndefined();
+  });
+
+  test('when storing fails before the final attempt, throws and leaves the job for the retry', async () => {
+    const { job } = await store.createJob({ correlationId: 'corr-2' });
+    const handler = createProcessingHandler({ store: storeFailingToComplete(), logger, delayMs: 0 });
+    await expect(handler(message(job.id, { places }), { attempt: 2, final: false })).rejects.toThrow(
+      'connection terminated',
+    );
+    expect((await store.getJob(job.id))?.status).toBe('processing');
+  });
+
+  test('when storing fails on the final attempt, marks the job failed with the reason, then throws', async () => {
+    const { job } = await store.createJob({ correlationId: 'corr-2' });
+    const handler = createProcessingHandler({ store: storeFailingToComplete(), logger, delayMs: 0 });
+    await expect(handler(message(job.id, { places }), { attempt: 4, final: true })).rejects.toThrow();
+    expect(await store.getJob(job.id)).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/processing failed after 4 attempts: .*connection terminated/),
+    });
+  });
+
+  test('a message for an unknown job is dead-lettered', async () => {
+    expect(await handle('0b7e9b7a-2f6e-4a8e-9c1d-1f2e3d4c5b6a', { places })).toEqual({
+      deadLetter: 'no job with this id',
+    });
+  });
+});
+
+describeWithServices(
+  'the processing handler behind a RabbitMQ consumer',
+  ['rabbitmq', 'postgres'],
+  (urls) => {
+    test('a published data_processing message ends with the job done', async () => {
+      const schema = uniqueName('procq');
+      const prefix = `${schema}.`;
+      const store = await createStore({ url: urls.databaseUrl, schema, max: 2 });
+      const queue = await connectJobQueue({ url: urls.rabbitmqUrl, prefix });
+      try {
+        const { job } = await store.createJob({ correlationId: 'corr-3' });
+        await queue.consume('data_processing', createProcessingHandler({ store, logger, delayMs: 0 }));
+        await queue.publish(
+          'data_processing',
+          createEnvelope({
+            type: 'data_processing',
+            jobId: job.id,
+            correlationId: 'corr-3',
+            payload: { places },
+          }),
+        );
+        const done = await waitFor(
+          async () => {
+            const current = await store.getJob(job.id);
+            return current?.status === 'done' && current;
+          },
+          { what: 'the job to be done' },
+        );
+        expect(done.done_at).not.toBeNull();
+      } finally {
+        await queue.close();
+        await store.close();
+        await deleteQueues(urls.rabbitmqUrl, queueNames(prefix));
+        await dropSchema(urls.databaseUrl, schema);
+      }
+    });
+  },
+);

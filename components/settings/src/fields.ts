@@ -1,0 +1,74 @@
+import * as v from 'valibot';
+
+/** An environment value as it arrives: a string or absent. */
+export type EnvValue = string | undefined;
+
+const present = (value: EnvValue) => (value === undefined || value.trim() === '' ? undefined : value.trim());
+
+/** A whole number in [min, max], with a default when the variable is absent or empty. */
+export const integer = (min: number, max: number, fallback: number) =>
+  v.pipe(
+    v.optional(v.string()),
+    v.transform(present),
+    v.check((text) => text === undefined || /^-?\d+$/.test(text), 'must be a whole number'),
+    v.transform((text) => (text === undefined ? fallback : Number(text))),
+    v.check((n) => n >= min && n <= max, `must be between ${min} and ${max}`),
+  );
+
+/** One of a fixed set of words, with a default. */
+export const oneOf = <const T extends readonly [string, ...string[]]>(choices: T, fallback: T[number]) =>
+  v.pipe(
+    v.optional(v.string()),
+    v.transform((text) => present(text) ?? fallback),
+    v.check((text) => choices.includes(text), `must be one of ${choices.join(', ')}`),
+    v.transform((text) => text as T[number]),
+  );
+
+/** A URL whose scheme is one of `protocols`; absent stays undefined. */
+export const url = (protocols: readonly string[]) =>
+  v.pipe(
+    v.optional(v.string()),
+    v.transform(present),
+    v.check(
+      (text) => text === undefined || (URL.canParse(text) && protocols.includes(new URL(text).protocol)),
+      `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+    ),
+  );
+
+/** A number in [0, 1] (a probability), with a default. */
+export const fraction = (fallback: number) =>
+  v.pipe(
+    v.optional(v.string()),
+    v.transform(present),
+    v.check(
+      (text) => text === undefined || /^(0(\.\d+)?|1(\.0+)?|\.\d+)$/.test(text),
+      'must be a number from 0 to 1',
+    ),
+    v.transform((text) => (text === undefined ? fallback : Number(text))),
+  );
+
+/** A comma-separated list of whole numbers in [min, max], at least one, with a default. */
+export const integerList = (min: number, max: number, fallback: readonly number[]) =>
+  v.pipe(
+    v.optional(v.string()),
+    v.transform(present),
+    v.check(
+      (text) => text === undefined || /^\d+(\s*,\s*\d+)*$/.test(text),
+      'must be whole numbers separated by commas',
+    ),
+    v.transform((text) =>
+      text === undefined ? [...fallback] : text.split(',').map((part) => Number(part.trim())),
+    ),
+    v.check((list) => list.every((n) => n >= min && n <= max), `must each be between ${min} and ${max}`),
+  );
+
+/** Free text; absent or empty stays undefined. */
+export const text = () => v.pipe(v.optional(v.string()), v.transform(present));
+
+/** A name made of lower-case letters, digits, `_`, `.` and `-` (queue prefixes, schemas). */
+export const identifier = (pattern: RegExp, fallback: string, rule: string) =>
+  v.pipe(
+    v.optional(v.string()),
+    v.transform((value) => present(value) ?? fallback),
+    v.check((value) => pattern.test(value), rule),
+  );

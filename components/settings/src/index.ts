@@ -1,0 +1,20 @@
+export type { SettingsIssue } from './errors.ts';
+export { SettingsError } from './errors.ts';
+export type { Env } from './read.ts';
+export type {
+  ApiSettings,
+  BrokerSettings,
+  DatabaseSettings,
+  DevelopmentSettings,
+  FetchSettings,
+  FetchWorkerSettings,
+  HttpSettings,
+  ProcessingWorkerSettings,
+  ServiceSettings,
+} from './services.ts';
+export {
+  loadApiSettings,
+  loadDevelopmentSettings,
+  loadFetchWorkerSettings,
+  loadProcessingWorkerSettings,
+} from './services.ts';

@@ -1,0 +1,173 @@
+import { SettingsError } from '../src/errors.ts';
+import {
+  loadApiSettings,
+  loadDevelopmentSettings,
+  loadFetchWorkerSettings,
+  loadProcessingWorkerSettings,
+} from '../src/services.ts';
+
+function issuesOf(load: () => unknown) {
+  try {
+    load();
+  } catch (error) {
+    if (error instanceof SettingsError) return error.issues.map((issue) => issue.key);
+    throw error;
+  }
+  throw new Error('expected a SettingsError');
+}
+
+describe('loadApiSettings', () => {
+  test('with an empty environment, uses the seed defaults', () => {
+    const settings = loadApiSettings({});
+    expect(settings).toEqual({
+      logLevel: 'info',
+      shutdownGraceMs: 10_000,
+      http: { port: 8000, host: '0.0.0.0', apiKey: undefined, crashAfterCommitRate: 0 },
+      broker: {
+        url: 'amqp://DEV_USER:CHANGE_ME@localhost:5672',
+        prefix: '',
+        prefetch: 50,
+        deliveryLimit: 5,
+        retryDelaysMs: [1000, 5000, 30_000],
+        maxUnconfirmed: 1000,
+      },
+      database: {
+        url: 'postgres://mousetrap:CHANGE_ME@localhost:5432/mousetrap',
+        schema: 'public',
+        poolMax: 10,
+      },
+    });
+  });
+
+  test('builds the broker and database URLs from their parts, escaping credentials', () => {
+    const settings = loadApiSettings({
+      RABBITMQ_HOST: 'rabbit',
+      RABBITMQ_USER: 'me',
+      RABBITMQ_PASSWORD: 'p@ss/word',
+      POSTGRES_HOST: 'db',
+      POSTGRES_PORT: '6543',
+      POSTGRES_USER: 'app',
+      POSTGRES_PASSWORD: 'secret',
+      POSTGRES_DB: 'jobs',
+    });
+    expect(settings.broker.url).toBe('amqp://me:p%40ss%2Fword@rabbit:5672');
+    expect(new URL(settings.broker.url).password).toBe('p%40ss%2Fword');
+    expect(settings.database.url).toBe('postgres://app:secret@db:6543/jobs');
+  });
+
+  test('prefers the URLs over their parts and reads every documented variable', () => {
+    const settings = loadApiSettings({
+      RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:5672',
+      RABBITMQ_HOST: 'ignored',
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      API_KEY: 'k',
+      LOG_LEVEL: 'debug',
+      QUEUE_PREFIX: 'run1.',
+      DB_SCHEMA: 'run1',
+      PREFETCH: '10',
+      SHUTDOWN_GRACE_MS: '500',
+    });
+    expect(settings.broker).toMatchObject({
+      url: 'amqp://guest:guest@127.0.0.1:5672',
+      prefix: 'run1.',
+      prefetch: 10,
+    });
+    expect(settings.database).toMatchObject({
+      url: 'postgres://postgres@127.0.0.1:5432/test',
+      schema: 'run1',
+    });
+    expect(settings.http).toEqual({ port: 0, host: '127.0.0.1', apiKey: 'k', crashAfterCommitRate: 0 });
+    expect(settings.logLevel).toBe('debug');
+    expect(settings.shutdownGraceMs).toBe(500);
+  });
+
+  test('when several values are bad, one error names every bad key, sorted', () => {
+    const keys = issuesOf(() =>
+      loadApiSettings({
+        PORT: 'eighty',
+        PREFETCH: '0',
+        LOG_LEVEL: 'loud',
+        RABBITMQ_URL: 'http://x',
+        DB_SCHEMA: 'Drop Table',
+      }),
+    );
+    expect(keys).toEqual(['DB_SCHEMA', 'LOG_LEVEL', 'PORT', 'PREFETCH', 'RABBITMQ_URL']);
+  });
+
+  test('the error message says what is wrong with each key', () => {
+    expect(() => loadApiSettings({ PORT: '70000' })).toThrow('PORT must be between 0 and 65535');
+  });
+
+  test('treats empty values as absent', () => {
+    expect(loadApiSettings({ PORT: '', API_KEY: '  ' }).http).toMatchObject({
+      port: 8000,
+      apiKey: undefined,
+    });
+  });
+});
+
+describe('worker settings', () => {
+  test('the fetch worker reads its source and defaults its health port to 8001', () => {
+    const settings = loadFetchWorkerSettings({
+      FETCH_DELAY_MS: '0',
+      FETCH_URL: 'https://example.org/places',
+    });
+    expect(settings.fetch).toEqual({
+      delayMs: 0,
+      url: 'https://example.org/places',
+      timeoutMs: 5000,
+      failureRate: 0,
+      slowRate: 0,
+    });
+    expect(settings.healthPort).toBe(8001);
+  });
+
+  test('the processing worker reads its delay and defaults its health port to 8002', () => {
+    const settings = loadProcessingWorkerSettings({ PROCESS_DELAY_MS: '250' });
+    expect(settings.processDelayMs).toBe(250);
+    expect(settings.healthPort).toBe(8002);
+  });
+
+  test('reads retry delays, the publish window and the failing-source rates', () => {
+    const fetchWorker = loadFetchWorkerSettings({
+      RETRY_DELAYS_MS: '100, 500,2000',
+      MAX_UNCONFIRMED: '50',
+      FETCH_FAILURE_RATE: '0.3',
+      FETCH_SLOW_RATE: '.05',
+    });
+    expect(fetchWorker.broker).toMatchObject({ retryDelaysMs: [100, 500, 2000], maxUnconfirmed: 50 });
+    expect(fetchWorker.fetch).toMatchObject({ failureRate: 0.3, slowRate: 0.05 });
+    expect(loadApiSettings({ TEST_CRASH_AFTER_COMMIT: '1' }).http.crashAfterCommitRate).toBe(1);
+  });
+
+  test('a rate above 1 and a bad delay list are refused together', () => {
+    expect(
+      issuesOf(() => loadFetchWorkerSettings({ FETCH_FAILURE_RATE: '1.5', RETRY_DELAYS_MS: '100,x' })),
+    ).toEqual(['FETCH_FAILURE_RATE', 'RETRY_DELAYS_MS']);
+  });
+
+  test('a negative delay is refused', () => {
+    expect(issuesOf(() => loadProcessingWorkerSettings({ PROCESS_DELAY_MS: '-1' }))).toEqual([
+      'PROCESS_DELAY_MS',
+    ]);
+  });
+});
+
+describe('loadDevelopmentSettings', () => {
+  test('with no broker or database variables, leaves both to the embedded defaults', () => {
+    const settings = loadDevelopmentSettings({});
+    expect(settings.broker).toBeUndefined();
+    expect(settings.database).toBeUndefined();
+  });
+
+  test('with RABBITMQ_URL and DATABASE_URL, uses the real services', () => {
+    const settings = loadDevelopmentSettings({
+      RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:5672',
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
+    });
+    expect(settings.broker?.url).toBe('amqp://guest:guest@127.0.0.1:5672');
+    expect(settings.database?.url).toBe('postgres://postgres@127.0.0.1:5432/test');
+  });
+});

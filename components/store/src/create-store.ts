@@ -1,0 +1,52 @@
+import postgres from 'postgres';
+import { runCall } from './call.ts';
+import { createJobQueries } from './jobs.ts';
+import { migrate } from './migrations.ts';
+import { connectionOptions, normaliseOptions } from './options.ts';
+import { createResultQueries } from './results.ts';
+import { retryWhileUnavailable } from './retry.ts';
+import { tablesIn } from './tables.ts';
+import type { Store, StoreOptions } from './types.ts';
+
+/**
+ * Connects to PostgreSQL and brings the schema up to date. While the database cannot be reached
+ * it keeps trying, with backoff, for `startTimeoutMs`, then fails with StoreError `unavailable`.
+ */
+export async function createStore(options: StoreOptions): Promise<Store> {
+  const valid = normaliseOptions(options);
+  const sql = postgres(valid.url, connectionOptions(valid));
+  try {
+    await retryWhileUnavailable(
+      (remainingMs) =>
+        runCall('migrate', Math.min(valid.callTimeoutMs, remainingMs), () => migrate(sql, valid.schema)),
+      { deadlineMs: valid.startTimeoutMs, onRetry: valid.onRetry },
+    );
+  } catch (error) {
+    await sql.end({ timeout: 0 });
+    throw error;
+  }
+
+  const tables = tablesIn(sql, valid.schema);
+  const jobs = createJobQueries(sql, tables);
+  const results = createResultQueries(sql, tables);
+  const call = <T>(what: string, query: () => Promise<T>) => runCall(what, valid.callTimeoutMs, query);
+
+  return {
+    createJob: (input) => call('createJob', () => jobs.createJob(input)),
+    markPublished: (jobId) => call('markPublished', () => jobs.markPublished(jobId)),
+    startStage: (jobId, stage) => call('startStage', () => jobs.startStage(jobId, stage)),
+    completeJob: (jobId, result) => call('completeJob', () => results.completeJob(jobId, result)),
+    failJob: (jobId, error) => call('failJob', () => jobs.failJob(jobId, error)),
+    reopenJob: (jobId) => call('reopenJob', () => jobs.reopenJob(jobId)),
+    getJob: (jobId) => call('getJob', () => jobs.getJob(jobId)),
+    latestResult: () => call('latestResult', () => results.latestResult()),
+    getResult: (jobId) => call('getResult', () => results.getResult(jobId)),
+    unpublishedJobs: (olderThanMs, limit) =>
+      call('unpublishedJobs', () => jobs.unpublishedJobs(olderThanMs, limit)),
+    ping: () =>
+      call('ping', async () => {
+        await sql`select 1`;
+      }),
+    close: () => sql.end({ timeout: 5 }),
+  };
+}

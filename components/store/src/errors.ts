@@ -1,0 +1,65 @@
+/**
+ * Why a store call failed: `unavailable` (cannot connect), `timeout`, `query` (anything else),
+ * or `invalid_options` (createStore was given options it cannot use).
+ */
+export type StoreErrorCode = 'unavailable' | 'timeout' | 'query' | 'invalid_options';
+
+/** A failed store call; callers branch on `code`. */
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+  constructor(
+    readonly code: StoreErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+// Node socket errors and postgres.js's own connection errors: the server is not there.
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_DESTROYED',
+  'CONNECTION_ENDED',
+]);
+
+// SQLSTATEs of a server that is shutting down, starting up or full: worth trying again later.
+const SERVER_GONE_STATES = new Set(['57P01', '57P02', '57P03', '53300']);
+
+// query_canceled: what a statement past statement_timeout fails with.
+const CANCELED_STATE = '57014';
+
+const codeOf = (error: unknown): string | undefined =>
+  typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
+    ? error.code
+    : undefined;
+
+function isUnavailable(error: unknown): boolean {
+  // Node reports a failed connection to a name with several addresses as an AggregateError.
+  if (error instanceof AggregateError && error.errors.some(isUnavailable)) return true;
+  const code = codeOf(error);
+  if (code === undefined) return false;
+  return CONNECTION_CODES.has(code) || SERVER_GONE_STATES.has(code) || /^08[0-9A-Z]{3}$/.test(code);
+}
+
+/** Turns whatever a postgres.js call threw into a `StoreError`; the one place that decides the code. */
+export function toStoreError(error: unknown, what: string): StoreError {
+  if (error instanceof StoreError) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  if (isUnavailable(error)) {
+    return new StoreError('unavailable', `${what}: database unavailable: ${reason}`, { cause: error });
+  }
+  if (codeOf(error) === CANCELED_STATE) {
+    return new StoreError('timeout', `${what}: statement cancelled: ${reason}`, { cause: error });
+  }
+  return new StoreError('query', `${what} failed: ${reason}`, { cause: error });
+}

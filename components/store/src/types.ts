@@ -1,0 +1,108 @@
+import type { Place } from '@mousetrap/process_data';
+import type { StoreError } from './errors.ts';
+
+/** Where a job is: `queued → fetching → processing → done | failed`. */
+export type JobStatus = 'queued' | 'fetching' | 'processing' | 'done' | 'failed';
+
+/**
+ * What `startStage` found: `started` (moved forward now), `repeat` (already at this stage: a
+ * redelivery after a crash, to be done again), `passed` (at a later stage, done or failed) or
+ * `unknown` (no such job).
+ */
+export type StageOutcome = 'started' | 'repeat' | 'passed' | 'unknown';
+
+/** A job as the API shows it; timestamps are ISO 8601 strings, null until the job got there. */
+export interface Job {
+  id: string;
+  status: JobStatus;
+  correlation_id: string;
+  idempotency_key: string | null;
+  attempts: number;
+  error: string | null;
+  created_at: string;
+  published_at: string | null;
+  fetching_at: string | null;
+  processing_at: string | null;
+  done_at: string | null;
+  failed_at: string | null;
+}
+
+/** A stored result: the seed's shape (`centroid`, `most_northerly`) plus the places it came from. */
+export interface JobResult {
+  job_id: string;
+  centroid: [number, number];
+  most_northerly: Place;
+  places: Place[];
+  created_at: string;
+}
+
+/** What the processing worker stores when a job is done. */
+export interface ResultInput {
+  centroid: [number, number];
+  most_northerly: Place;
+  places: readonly Place[];
+}
+
+/** Options of `createStore`. */
+export interface StoreOptions {
+  /** A PostgreSQL connection URL. */
+  url: string;
+  /** The schema holding the tables; created if missing. Test runs use their own. @default 'public' */
+  schema?: string;
+  /** Connections in the pool (1 for PGlite). @default 10 */
+  max?: number;
+  /** Server-side limit on one statement, in ms. @default 5000 */
+  statementTimeoutMs?: number;
+  /** Client-side limit on one call, in ms; a call that takes longer fails with code 'timeout'. @default 8000 */
+  callTimeoutMs?: number;
+  /** Limit on opening a connection, in seconds. @default 5 */
+  connectTimeoutSeconds?: number;
+  /** How long `createStore` keeps retrying an unreachable database before it gives up, in ms. @default 30000 */
+  startTimeoutMs?: number;
+  /** Told about each failed start attempt before the wait for the next one, so the caller can log it. @default undefined */
+  onRetry?: (attempt: number, delayMs: number, error: StoreError) => void;
+}
+
+/** Jobs and results in PostgreSQL. Every method fails with a `StoreError`. */
+export interface Store {
+  /**
+   * Records a new queued job. With an idempotency key that is already taken, returns that job
+   * and `created: false` instead of recording a second one.
+   */
+  createJob(input: {
+    correlationId: string;
+    idempotencyKey?: string;
+  }): Promise<{ job: Job; created: boolean }>;
+  /** Notes that the job's start message was confirmed by the broker. */
+  markPublished(jobId: string): Promise<void>;
+  /**
+   * Moves a job forward to `fetching` or `processing`, or finds it there already, and counts an
+   * attempt. Never moves a job back: changes nothing when it is `passed` or `unknown`.
+   */
+  startStage(jobId: string, stage: 'fetching' | 'processing'): Promise<StageOutcome>;
+  /**
+   * In one transaction, stores the job's result and marks it done. Returns false and changes
+   * nothing when the job already has a result (a duplicate delivery) or is unknown.
+   */
+  completeJob(jobId: string, result: ResultInput): Promise<boolean>;
+  /** Marks a job failed with a reason, unless it is already done or failed; returns whether it did. */
+  failJob(jobId: string, error: string): Promise<boolean>;
+  /**
+   * Gives a failed job another go: back to `queued`, its error and stage times cleared and its
+   * hand-off unconfirmed, so the outbox relay publishes it again. Returns false (changing nothing)
+   * unless the job exists and is `failed`.
+   */
+  reopenJob(jobId: string): Promise<boolean>;
+  /** The job, or undefined when there is none with that id. */
+  getJob(jobId: string): Promise<Job | undefined>;
+  /** The newest result, or undefined when there is none yet. */
+  latestResult(): Promise<JobResult | undefined>;
+  /** The result of one job, or undefined when it has none (yet). */
+  getResult(jobId: string): Promise<JobResult | undefined>;
+  /** Jobs recorded more than `olderThanMs` ago whose start message was never confirmed, oldest first. */
+  unpublishedJobs(olderThanMs: number, limit: number): Promise<Job[]>;
+  /** Resolves when the database answers a trivial query; for readiness checks. */
+  ping(): Promise<void>;
+  /** Closes the pool, waiting briefly for running queries. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,121 @@
+import { createServer } from 'node:net';
+import { describeWithServices, dropSchema, uniqueName } from '@mousetrap/test_kit';
+import postgres from 'postgres';
+import { createStore } from '../src/create-store.ts';
+import { StoreError } from '../src/errors.ts';
+import { migrations } from '../src/migrations.ts';
+import type { Store } from '../src/types.ts';
+
+/** A local port nothing listens on: bound once by the OS, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+describe('migrations', () => {
+  test('migrations: versions start at 1 and rise by one, so the order of the list is the order applied', () => {
+    expect(migrations.map((migration) => migration.version)).toEqual(migrations.map((_, index) => index + 1));
+  });
+});
+
+describe('createStore without a database', () => {
+  test('createStore: when no server listens, retries until startTimeoutMs and throws StoreError unavailable', async () => {
+    const url = `postgres://postgres@127.0.0.1:${await closedPort()}/test`;
+    const retries: { attempt: number; delayMs: number; code: string }[] = [];
+    const started = Date.now();
+    const outcome = createStore({
+      url,
+      startTimeoutMs: 500,
+      onRetry: (attempt, delayMs, error) => retries.push({ attempt, delayMs, code: error.code }),
+    });
+    await expect(outcome).rejects.toBeInstanceOf(StoreError);
+    await expect(outcome).rejects.toMatchObject({ code: 'unavailable' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(450);
+    expect(retries.length).toBeGreaterThanOrEqual(2);
+    expect(retries[0]).toMatchObject({ attempt: 1, code: 'unavailable' });
+  });
+
+  test('createStore: when the schema name is unsafe, throws invalid_options without connecting', async () => {
+    await expect(createStore({ url: 'postgres://127.0.0.1:1/x', schema: 'a"; drop' })).rejects.toMatchObject({
+      code: 'invalid_options',
+    });
+  });
+});
+
+describeWithServices('createStore', ['postgres'], ({ databaseUrl }) => {
+  const schemas: string[] = [];
+  const stores: Store[] = [];
+  let sql: postgres.Sql;
+
+  const freshSchema = () => {
+    const schema = uniqueName('store');
+    schemas.push(schema);
+    return schema;
+  };
+  const open = async (schema: string) => {
+    const store = await createStore({ url: databaseUrl, schema });
+    stores.push(store);
+    return store;
+  };
+  const tablesIn = async (schema: string) =>
+    (
+      await sql<{ name: string }[]>`
+        select table_name as name from information_schema.tables where table_schema = ${schema} order by 1
+      `
+    ).map((row) => row.name);
+  const versionsIn = async (schema: string) =>
+    (await sql<{ version: number }[]>`select version from ${sql(schema)}.schema_migrations order by 1`).map(
+      (row) => row.version,
+    );
+
+  beforeAll(() => {
+    sql = postgres(databaseUrl, { max: 2, onnotice: () => {} });
+  });
+
+  afterAll(async () => {
+    await Promise.all(stores.map((store) => store.close()));
+    await sql.end({ timeout: 5 });
+    for (const schema of schemas) await dropSchema(databaseUrl, schema);
+  });
+
+  test('createStore: on a fresh schema, creates it with jobs, results and schema_migrations', async () => {
+    const schema = freshSchema();
+    await open(schema);
+    expect(await tablesIn(schema)).toEqual(['jobs', 'results', 'schema_migrations']);
+    expect(await versionsIn(schema)).toEqual(migrations.map((migration) => migration.version));
+  });
+
+  test('createStore: a second store on a migrated schema applies nothing and keeps the data', async () => {
+    const schema = freshSchema();
+    const first = await open(schema);
+    const { job } = await first.createJob({ correlationId: 'c-1' });
+    const [before] = await sql`select applied_at from ${sql(schema)}.schema_migrations`;
+    const second = await open(schema);
+    const [after] = await sql`select applied_at from ${sql(schema)}.schema_migrations`;
+    expect(after).toEqual(before);
+    expect(await second.getJob(job.id)).toEqual(job);
+  });
+
+  test('createStore: two stores starting together on a fresh schema both start and migrate it once', async () => {
+    const schema = freshSchema();
+    const [a, b] = await Promise.all([open(schema), open(schema)]);
+    expect(await versionsIn(schema)).toEqual(migrations.map((migration) => migration.version));
+    const { job } = await a.createJob({ correlationId: 'c-2' });
+    expect(await b.getJob(job.id)).toEqual(job);
+  });
+
+  test('ping: when the database answers, resolves', async () => {
+    const store = await open(freshSchema());
+    await expect(store.ping()).resolves.toBeUndefined();
+  });
+
+  test('close: after close, a call fails with StoreError unavailable', async () => {
+    const store = await createStore({ url: databaseUrl, schema: freshSchema() });
+    await store.close();
+    await expect(store.ping()).rejects.toMatchObject({ code: 'unavailable' });
+  });
+});

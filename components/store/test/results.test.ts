@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { describeWithServices, dropSchema, uniqueName } from '@mousetrap/test_kit';
+import { createStore } from '../src/create-store.ts';
+import type { ResultInput, Store } from '../src/types.ts';
+
+const first: ResultInput = {
+  centroid: [50.5, 10.25],
+  most_northerly: ['60.0', '11.0', 'Oslo', 'NO', 'Europe/Oslo'],
+  places: [
+    ['41.0', '9.5', 'Bastia', 'FR', 'Europe/Paris'],
+    ['60.0', '11.0', 'Oslo', 'NO', 'Europe/Oslo'],
+  ],
+};
+
+const second: ResultInput = {
+  centroid: [-33.9, 18.4],
+  most_northerly: ['-33.9', '18.4', 'Cape Town', 'ZA', 'Africa/Johannesburg'],
+  places: [['-33.9', '18.4', 'Cape Town', 'ZA', 'Africa/Johannesburg']],
+};
+
+describeWithServices('store results', ['postgres'], ({ databaseUrl }) => {
+  const schema = uniqueName('store');
+  let store: Store;
+
+  beforeAll(async () => {
+    store = await createStore({ url: databaseUrl, schema });
+  });
+
+  afterAll(async () => {
+    await store.close();
+    await dropSchema(databaseUrl, schema);
+  });
+
+  // Runs first: the schema is fresh and holds no result yet.
+  test('latestResult: with no result stored, resolves undefined', async () => {
+    expect(await store.latestResult()).toBeUndefined();
+  });
+
+  test('completeJob: stores the result, marks the job done and answers true', async () => {
+    const { job } = await store.createJob({ correlationId: 'r-1' });
+    await store.startStage(job.id, 'processing');
+    expect(await store.completeJob(job.id, first)).toBe(true);
+    expect(await store.getJob(job.id)).toMatchObject({
+      status: 'done',
+      error: null,
+      done_at: expect.any(String),
+    });
+    expect(await store.latestResult()).toEqual({
+      job_id: job.id,
+      centroid: [50.5, 10.25],
+      most_northerly: first.most_northerly,
+      places: first.places,
+      created_at: expect.stringMatching(/Z$/),
+    });
+  });
+
+  test('getResult: answers the result of that job, and undefined for a job without one', async () => {
+    const { job } = await store.createJob({ correlationId: 'r-get' });
+    expect(await store.getResult(job.id)).toBeUndefined();
+    await store.completeJob(job.id, second);
+    await store.completeJob((await store.createJob({ correlationId: 'r-other' })).job.id, first);
+    expect(await store.getResult(job.id)).toMatchObject({ job_id: job.id, places: second.places });
+    expect(await store.getResult('not-a-uuid')).toBeUndefined();
+  });
+
+  test('completeJob: a duplicate answers false and leaves the stored result and the job unchanged', async () => {
+    const { job } = await store.createJob({ correlationId: 'r-dup' });
+    expect(await store.completeJob(job.id, first)).toBe(true);
+    const stored = await store.latestResult();
+    const done = await store.getJob(job.id);
+    expect(await store.completeJob(job.id, second)).toBe(false);
+    expect(await store.latestResult()).toEqual(stored);
+    expect(await store.getJob(job.id)).toEqual(done);
+  });
+
+  test('completeJob: concurrent duplicates store one result and exactly one answers true', async () => {
+    const { job } = await store.createJob({ correlationId: 'r-race' });
+    const answers = await Promise.all(Array.from({ length: 5 }, () => store.completeJob(job.id, first)));
+    expect(answers.filter(Boolean)).toHaveLength(1);
+  });
+
+  test('completeJob: for an unknown or malformed job id, answers false and stores nothing', async () => {
+    const before = await store.latestResult();
+    expect(await store.completeJob(randomUUID(), second)).toBe(false);
+    expect(await store.completeJob('not-a-uuid', second)).toBe(false);
+    expect(await store.latestResult()).toEqual(before);
+  });
+
+  test('latestResult: after two jobs complete, is the newer one', async () => {
+    const older = (await store.createJob({ correlationId: 'r-older' })).job;
+    const newer = (await store.createJob({ correlationId: 'r-newer' })).job;
+    await store.completeJob(older.id, first);
+    await store.completeJob(newer.id, second);
+    expect(await store.latestResult()).toMatchObject({ job_id: newer.id, centroid: [-33.9, 18.4] });
+  });
+});

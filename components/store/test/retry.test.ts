@@ -1,0 +1,61 @@
+import { StoreError } from '../src/errors.ts';
+import { retryDelayMs, retryWhileUnavailable } from '../src/retry.ts';
+
+describe('retryDelayMs', () => {
+  test('retryDelayMs: doubles from 100 ms and stops growing at 5 s', () => {
+    const top = () => 0.999_999;
+    expect([1, 2, 3, 4, 6, 7, 20].map((attempt) => retryDelayMs(attempt, top))).toEqual([
+      100, 200, 400, 800, 3200, 5000, 5000,
+    ]);
+  });
+
+  test('retryDelayMs: with the lowest random number, waits half the ceiling', () => {
+    expect(retryDelayMs(3, () => 0)).toBe(200);
+  });
+});
+
+describe('retryWhileUnavailable', () => {
+  test('retryWhileUnavailable: when the first attempts are unavailable, retries and returns the result', async () => {
+    let calls = 0;
+    const retries: number[] = [];
+    const result = await retryWhileUnavailable(
+      async () => {
+        calls += 1;
+        if (calls < 3) throw new StoreError('unavailable', 'refused');
+        return 'ready';
+      },
+      { deadlineMs: 5000, random: () => 0, onRetry: (attempt) => retries.push(attempt) },
+    );
+    expect(result).toBe('ready');
+    expect(retries).toEqual([1, 2]);
+  });
+
+  test('retryWhileUnavailable: when the error is a query error, throws it without retrying', async () => {
+    const error = new StoreError('query', 'syntax error');
+    const retries: number[] = [];
+    const onRetry = (attempt: number) => retries.push(attempt);
+    await expect(
+      retryWhileUnavailable(() => Promise.reject(error), { deadlineMs: 5000, onRetry }),
+    ).rejects.toBe(error);
+    expect(retries).toEqual([]);
+  });
+
+  test('retryWhileUnavailable: when the deadline passes, throws unavailable with the last error as cause', async () => {
+    const last = new StoreError('timeout', 'no answer');
+    const outcome = retryWhileUnavailable(() => Promise.reject(last), { deadlineMs: 150 });
+    await expect(outcome).rejects.toMatchObject({ code: 'unavailable', cause: last });
+  });
+
+  test('retryWhileUnavailable: with a deadline of 0, makes exactly one attempt', async () => {
+    let calls = 0;
+    const outcome = retryWhileUnavailable(
+      () => {
+        calls += 1;
+        return Promise.reject(new StoreError('unavailable', 'refused'));
+      },
+      { deadlineMs: 0 },
+    );
+    await expect(outcome).rejects.toMatchObject({ code: 'unavailable' });
+    expect(calls).toBe(1);
+  });
+});

@@ -1,0 +1,4 @@
+export { checkWorkspace } from './check-workspace.ts';
+export type { Diagnostic, DiagnosticCode, Severity } from './diagnostic.ts';
+export { compareDiagnostics } from './diagnostic.ts';
+export { CHECK_RULES } from './rules.ts';

@@ -1,0 +1,74 @@
+/**
+ * 05 — dead letters: lists the messages in the dead-letter queues (why each is there: RabbitMQ's
+ * x-death header, and the job's error), and with --replay gives each failed job another go: the job
+ * is reopened (queued, unpublished), the outbox relay of a running API publishes it again, and the
+ * dead letter is removed. Messages that are not valid envelopes (poison) are kept, or removed with
+ * --drop-invalid. Reads the same variables as the services (RABBITMQ_URL, QUEUE_PREFIX,
+ * DATABASE_URL, DB_SCHEMA, …).
+ *   npx tsx development/05-dead-letters.ts [--replay] [--drop-invalid]
+ */
+import { EnvelopeSchema, QUEUE_NAMES, queueNames } from '@mousetrap/job_queue';
+import { loadApiSettings } from '@mousetrap/settings';
+import { createStore } from '@mousetrap/store';
+import amqp from 'amqplib';
+import * as v from 'valibot';
+
+const replay = process.argv.includes('--replay');
+const dropInvalid = process.argv.includes('--drop-invalid');
+const settings = loadApiSettings(process.env);
+const connection = await amqp.connect(settings.broker.url);
+const store = await createStore({ url: settings.database.url, schema: settings.database.schema, max: 1 });
+let reopened = 0;
+let kept = 0;
+try {
+  const channel = await connection.createChannel();
+  const deadQueues = queueNames(settings.broker.prefix).filter((name) => name.endsWith('.dead'));
+  for (const queue of QUEUE_NAMES) {
+    const dead = deadQueues.find((name) => name === `${settings.broker.prefix}${queue}.dead`);
+    if (!dead) continue;
+    const { messageCount } = await channel.checkQueue(dead);
+    console.log(`${dead}: ${messageCount} dead ${messageCount === 1 ? 'letter' : 'letters'}`);
+    const keep: amqp.GetMessage[] = [];
+    for (let i = 0; i < messageCount; i += 1) {
+      const message = await channel.get(dead, { noAck: false });
+      if (message === false) break;
+      const death = (
+        message.properties.headers?.['x-death'] as { reason?: string; count?: number }[] | undefined
+      )?.[0];
+      let envelope: v.InferOutput<typeof EnvelopeSchema> | undefined;
+      try {
+        envelope = v.parse(EnvelopeSchema, JSON.parse(message.content.toString()));
+      } catch {
+        envelope = undefined;
+      }
+      if (!envelope) {
+        console.log(`  poison (${death?.reason ?? 'rejected'}): ${message.content.toString().slice(0, 120)}`);
+        if (replay && dropInvalid) channel.ack(message);
+        else keep.push(message);
+        continue;
+      }
+      const job = await store.getJob(envelope.job_id);
+      console.log(
+        `  job ${envelope.job_id} (${job?.status ?? 'unknown'}): ${job?.error ?? death?.reason ?? 'rejected'}`,
+      );
+      if (!replay) {
+        keep.push(message);
+        continue;
+      }
+      if (job?.status === 'failed' && (await store.reopenJob(job.id))) reopened += 1;
+      // A job that is done, unknown or already reopened needs nothing more: the dead letter can go.
+      channel.ack(message);
+    }
+    // What stays a dead letter goes back to its queue.
+    for (const message of keep) channel.nack(message, false, true);
+    if (replay) kept += keep.length;
+  }
+  await channel.close();
+} finally {
+  await connection.close();
+  await store.close();
+}
+if (replay)
+  console.log(
+    `reopened ${reopened} failed jobs (a running API's relay publishes them); kept ${kept} poison messages`,
+  );

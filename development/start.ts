@@ -1,0 +1,109 @@
+/**
+ * `npm start`: the API and both workers in one process. With no RABBITMQ_URL/RABBITMQ_HOST it
+ * uses the in-memory transport; with no DATABASE_URL/POSTGRES_HOST, embedded PostgreSQL (PGlite)
+ * with its data under .mousetrap/. Set them to run against the real services.
+ */
+import { join } from 'node:path';
+import { startEmbeddedDatabase } from '@mousetrap/embedded_db';
+import { startFetchWorker } from '@mousetrap/fetch_worker';
+import { createMemoryJobQueue, type JobQueue } from '@mousetrap/job_queue';
+import { createResources, runService } from '@mousetrap/lifecycle';
+import { createLogger } from '@mousetrap/log';
+import { createServiceRegistry } from '@mousetrap/probes';
+import { startProcessingWorker } from '@mousetrap/processing_worker';
+import { startApi } from '@mousetrap/rest_api';
+import { openQueue, openStore } from '@mousetrap/service_host';
+import { loadDevelopmentSettings } from '@mousetrap/settings';
+
+const root = join(import.meta.dirname, '..');
+
+async function start() {
+  const settings = loadDevelopmentSettings(process.env);
+  const logger = createLogger({ service: 'development', level: settings.logLevel });
+  const resources = createResources((error) => logger.error('close failed', { error: String(error) }));
+  try {
+    let database = settings.database;
+    if (database === undefined) {
+      const dataDir = join(root, '.mousetrap', 'pgdata');
+      logger.info('no DATABASE_URL: starting embedded PostgreSQL (PGlite)', { data_dir: dataDir });
+      const embedded = resources.add(await startEmbeddedDatabase({ dataDir }), (db) => db.close());
+      // pglite-socket serves a single connection.
+      database = { url: embedded.url, schema: 'public', poolMax: 1 };
+    }
+    const store = await openStore(database, logger, resources);
+    if (settings.broker === undefined) logger.info('no RABBITMQ_URL: using the in-memory transport');
+    const queue = settings.broker
+      ? await openQueue(settings.broker, logger, resources)
+      : resources.add(createMemoryJobQueue({ logger }), (q) => q.close());
+    const registry = createServiceRegistry('development');
+    const graceMs = settings.shutdownGraceMs;
+    const level = settings.logLevel;
+    resources.add(
+      await startProcessingWorker({
+        queue,
+        store,
+        registry,
+        logger: createLogger({ service: 'processing_worker', level }),
+        delayMs: settings.processDelayMs,
+        graceMs,
+      }),
+      (w) => w.stop(),
+    );
+    // Closed after the fetch worker and before the processing worker: what the fetch worker handed
+    // on is processed before the processing worker stops (the in-memory transport keeps nothing).
+    resources.add(queue, (q) => drain(q, 'data_processing', graceMs));
+    resources.add(
+      await startFetchWorker({
+        queue,
+        store,
+        registry,
+        logger: createLogger({ service: 'fetch_worker', level }),
+        fetch: settings.fetch,
+        graceMs,
+      }),
+      (w) => w.stop(),
+    );
+    const api = resources.add(
+      await startApi({
+        store,
+        queue,
+        logger: createLogger({ service: 'api', level }),
+        ...settings.http,
+        graceMs,
+      }),
+      (a) => a.stop(),
+    );
+    const base = `http://localhost:${api.port}`;
+    process.stdout.write(
+      [
+        '',
+        `mousetrap is running: API on ${base} (docs: ${base}/docs)`,
+        `  database: ${settings.database ? 'PostgreSQL from the environment' : 'embedded PGlite in .mousetrap/pgdata'}`,
+        `  broker:   ${settings.broker ? 'RabbitMQ from the environment' : 'in-memory transport'}`,
+        'Try:',
+        `  curl -X POST ${base}/refresh`,
+        `  curl ${base}/jobs/<job_id>`,
+        `  curl ${base}/`,
+        'Stop with Ctrl-C.',
+        '',
+      ].join('\n'),
+    );
+    // Three drains (API, fetch, hand-off) and one of the processing worker, then closing.
+    return { logger, stopTimeoutMs: 4 * graceMs + 15_000, stop: () => resources.closeAll() };
+  } catch (error) {
+    await resources.closeAll();
+    throw error;
+  }
+}
+
+/** Waits, up to `timeoutMs`, until a queue holds no message waiting for a consumer. */
+async function drain(queue: JobQueue, name: 'data_processing', timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const stats = (await queue.stats()).find((entry) => entry.queue === name);
+    if (!stats || stats.messages === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+void runService({ name: 'mousetrap', start });

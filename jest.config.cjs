@@ -1,0 +1,18 @@
+/** One jest run for the whole workspace: every brick's test/ folder and development/test. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/components', '<rootDir>/bases', '<rootDir>/development'],
+  testMatch: ['**/test/**/*.test.ts'],
+  moduleFileExtensions: ['ts', 'js', 'cjs', 'mjs', 'json'],
+  transform: {
+    '^.+\\.ts$': [
+      '@swc/jest',
+      {
+        jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+        module: { type: 'commonjs', ignoreDynamic: true },
+      },
+    ],
+  },
+  testTimeout: 30000,
+  reporters: ['default', '<rootDir>/jest-summary-reporter.cjs'],
+};
