@@ -1,4 +1,5 @@
 import postgres from 'postgres';
+import { createActivityQueries } from './activity.ts';
 import { runCall } from './call.ts';
 import { createJobQueries } from './jobs.ts';
 import { migrate } from './migrations.ts';
@@ -29,6 +30,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
   const tables = tablesIn(sql, valid.schema);
   const jobs = createJobQueries(sql, tables);
   const results = createResultQueries(sql, tables);
+  const activity = createActivityQueries(sql, tables);
   const call = <T>(what: string, query: () => Promise<T>) => runCall(what, valid.callTimeoutMs, query);
 
   return {
@@ -43,6 +45,8 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     getResult: (jobId) => call('getResult', () => results.getResult(jobId)),
     unpublishedJobs: (olderThanMs, limit) =>
       call('unpublishedJobs', () => jobs.unpublishedJobs(olderThanMs, limit)),
+    recentJobs: (limit) => call('recentJobs', () => activity.recentJobs(limit)),
+    activityByMinute: (minutes) => call('activityByMinute', () => activity.activityByMinute(minutes)),
     ping: () =>
       call('ping', async () => {
         await sql`select 1`;

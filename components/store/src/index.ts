@@ -5,6 +5,7 @@ export type {
   Job,
   JobResult,
   JobStatus,
+  MinuteActivity,
   ResultInput,
   StageOutcome,
   Store,

@@ -42,6 +42,16 @@ export const migrations: readonly Migration[] = [
       create index results_created_at_idx on results (created_at desc);
     `,
   },
+  {
+    version: 2,
+    name: 'job activity indexes',
+    sql: `
+      -- The dashboard's queries: the newest jobs, and jobs finished or failed per minute.
+      create index jobs_created_at_idx on jobs (created_at desc);
+      create index jobs_done_at_idx on jobs (done_at) where done_at is not null;
+      create index jobs_failed_at_idx on jobs (failed_at) where failed_at is not null;
+    `,
+  },
 ];
 
 /**

@@ -43,6 +43,13 @@ export interface ResultInput {
   places: readonly Place[];
 }
 
+/** Jobs that ended in one minute: `minute` is its start (ISO 8601), the counts by `done_at` and `failed_at`. */
+export interface MinuteActivity {
+  minute: string;
+  done: number;
+  failed: number;
+}
+
 /** Options of `createStore`. */
 export interface StoreOptions {
   /** A PostgreSQL connection URL. */
@@ -101,6 +108,13 @@ export interface Store {
   getResult(jobId: string): Promise<JobResult | undefined>;
   /** Jobs recorded more than `olderThanMs` ago whose start message was never confirmed, oldest first. */
   unpublishedJobs(olderThanMs: number, limit: number): Promise<Job[]>;
+  /** The newest `limit` jobs, newest first. */
+  recentJobs(limit: number): Promise<Job[]>;
+  /**
+   * How many jobs were done and failed in each of the last `minutes` minutes, oldest first; the
+   * last entry is the current minute, so far.
+   */
+  activityByMinute(minutes: number): Promise<MinuteActivity[]>;
   /** Resolves when the database answers a trivial query; for readiness checks. */
   ping(): Promise<void>;
   /** Closes the pool, waiting briefly for running queries. */
