@@ -5,15 +5,16 @@ import type { ApiDependencies } from './dependencies.ts';
 import { answerError, methodNotAllowed, notFound } from './error-handler.ts';
 import { logRequests, nameRoute } from './request-log.ts';
 import { ROUTES, routePaths } from './routes.ts';
+import { setSecurityHeaders } from './security-headers.ts';
 
 /**
  * Builds the HTTP API on its dependencies, without listening: routes from the routes table,
- * correlation ids, request logs and metrics, API-key and body checks on POST, and JSON errors.
+ * security headers, correlation ids, request logs and metrics, API-key and body checks on POST, and JSON errors.
  */
 export function createApp(deps: ApiDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(correlate(deps.logger), logRequests(deps.metrics));
+  app.use(setSecurityHeaders, correlate(deps.logger), logRequests(deps.metrics));
 
   // Authenticate before reading a body; any non-empty body must be JSON, whatever its content type.
   const postChecks = [

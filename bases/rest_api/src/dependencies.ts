@@ -1,6 +1,6 @@
 import type { JobQueue } from '@mousetrap/job_queue';
 import type { Logger } from '@mousetrap/log';
-import type { Store } from '@mousetrap/store';
+import type { Job, Store } from '@mousetrap/store';
 import type { ApiMetrics } from './metrics.ts';
 
 /** What the HTTP API is built on; the caller opens and closes each of them. */
@@ -17,4 +17,6 @@ export interface ApiDependencies {
   apiKey?: string | undefined;
   /** The largest request body accepted, in the `bytes` package's notation. @default '16kb' */
   bodyLimit?: string | undefined;
+  /** Runs between recording a job and publishing it: the fault suite's crash hook. @default undefined */
+  afterCommit?: ((job: Job) => void) | undefined;
 }

@@ -1,3 +1,4 @@
+import { isOverloaded } from '@mousetrap/job_intake';
 import { JobQueueError } from '@mousetrap/job_queue';
 import { StoreError } from '@mousetrap/store';
 
@@ -8,8 +9,10 @@ export const ERROR_STATUS = {
   not_found: 404,
   method_not_allowed: 405,
   payload_too_large: 413,
+  headers_too_large: 431,
   internal: 500,
   unavailable: 503,
+  overloaded: 503,
 } as const;
 
 /** What went wrong, as the `error` field of an error answer says it. */
@@ -73,7 +76,7 @@ function fromStatus(error: ParserError): HttpError {
 
 /**
  * Maps anything a handler or middleware threw to an HttpError: the store or the broker being
- * unreachable is `unavailable` (retry soon); body-parser errors are bad input; the rest is
+ * unreachable is `unavailable`, the broker refusing more work is `overloaded` (retry soon); body-parser errors are bad input; the rest is
  * `internal`, with a generic message so that nothing internal reaches the client.
  */
 export function toHttpError(error: unknown): HttpError {
@@ -83,6 +86,16 @@ export function toHttpError(error: unknown): HttpError {
     return new HttpError('unavailable', 'the database is unavailable; retry shortly', RETRY_SOON, {
       cause: error,
     });
+  }
+  if (isOverloaded(error)) {
+    return new HttpError(
+      'overloaded',
+      'the pipeline is taking no new jobs right now; retry shortly',
+      RETRY_SOON,
+      {
+        cause: error,
+      },
+    );
   }
   if (error instanceof JobQueueError) {
     return new HttpError('unavailable', 'the message broker is unavailable; retry shortly', RETRY_SOON, {

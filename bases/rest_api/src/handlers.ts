@@ -25,7 +25,7 @@ export const submitRefresh: Handler = async (deps, req, res) => {
   }
   const { correlationId, logger } = contextOf(res);
   const { job, created } = await submitJob(
-    { store: deps.store, queue: deps.queue, logger },
+    { store: deps.store, queue: deps.queue, logger, afterCommit: deps.afterCommit },
     { correlationId, idempotencyKey: key.output },
   );
   deps.metrics.countSubmission(created);

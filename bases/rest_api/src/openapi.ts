@@ -43,6 +43,11 @@ const internal = failure(
 const unavailable = failure('The database (or broker) cannot be reached; try again shortly.', {
   'Retry-After': retryAfter,
 });
+const unavailableOrOverloaded = failure(
+  'unavailable: the database cannot be reached; overloaded: the broker refuses more work (it blocks ' +
+    'publishers, or too many publishes await its confirm) and nothing was recorded. Try again shortly.',
+  { 'Retry-After': retryAfter },
+);
 
 /** The OpenAPI 3.1 description of every route, header, answer and the error body; GET /docs renders it. */
 export const openApiDocument: OpenApiDocument = {
@@ -102,7 +107,7 @@ export const openApiDocument: OpenApiDocument = {
           }),
           '413': failure('The body is larger than the limit (16 kB by default).'),
           '500': internal,
-          '503': unavailable,
+          '503': unavailableOrOverloaded,
         },
       },
     },

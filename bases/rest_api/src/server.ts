@@ -1,10 +1,11 @@
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startRelay } from '@mousetrap/job_intake';
 import type { JobQueue } from '@mousetrap/job_queue';
 import type { Logger } from '@mousetrap/log';
 import type { Store } from '@mousetrap/store';
 import { createApp } from './app.ts';
+import { crashAfterCommit } from './crash-hook.ts';
+import { listen } from './listen.ts';
 import { createApiMetrics } from './metrics.ts';
 
 /** What the API runs on; the caller owns (and closes) the queue and the store. */
@@ -19,6 +20,8 @@ export interface ApiOptions {
   apiKey?: string | undefined;
   /** How long a stop waits for requests in flight. */
   graceMs: number;
+  /** The fault suite's hook: the chance of a crash between commit and publish. @default 0 */
+  crashAfterCommitRate?: number;
 }
 
 /** A listening API. */
@@ -37,12 +40,9 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
     logger: options.logger,
     metrics: createApiMetrics(),
     apiKey: options.apiKey,
+    afterCommit: crashAfterCommit(options.crashAfterCommitRate ?? 0, options.logger),
   });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(options.port, options.host, (error?: Error) =>
-      error ? reject(error) : resolve(listening),
-    );
-  });
+  const server = await listen(app, options.port, options.host);
   const relay = startRelay({ store: options.store, queue: options.queue, logger: options.logger });
   return {
     port: (server.address() as AddressInfo).port,

@@ -1,10 +1,10 @@
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { createMemoryJobQueue } from '@mousetrap/job_queue';
 import { createLogger, type Logger } from '@mousetrap/log';
 import { createApp } from '../src/app.ts';
 import type { ApiDependencies } from '../src/dependencies.ts';
+import { listen } from '../src/listen.ts';
 import { createApiMetrics } from '../src/metrics.ts';
 
 /** An app listening on a free port of 127.0.0.1, with what it was built on. */
@@ -41,11 +41,7 @@ export async function serveApi(
   const queue = deps.queue ?? createMemoryJobQueue();
   const full: ApiDependencies = { logger, metrics: createApiMetrics(), ...deps, queue };
   const app = createApp(full);
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(0, '127.0.0.1', (error?: Error) =>
-      error ? reject(error) : resolve(listening),
-    );
-  });
+  const server = await listen(app, 0, '127.0.0.1');
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

@@ -3,4 +3,4 @@ export { describeJob } from './describe-job.ts';
 export type { Relay, RelayOptions } from './relay.ts';
 export { startRelay } from './relay.ts';
 export type { IntakeDependencies, Submission } from './submit-job.ts';
-export { submitJob } from './submit-job.ts';
+export { isOverloaded, submitJob } from './submit-job.ts';

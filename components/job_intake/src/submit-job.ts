@@ -1,4 +1,4 @@
-import { createEnvelope, type JobQueue } from '@mousetrap/job_queue';
+import { createEnvelope, type JobQueue, JobQueueError } from '@mousetrap/job_queue';
 import type { Logger } from '@mousetrap/log';
 import type { Job, Store } from '@mousetrap/store';
 
@@ -7,6 +7,11 @@ export interface IntakeDependencies {
   store: Store;
   queue: JobQueue;
   logger: Logger;
+  /**
+   * Called after a new job is recorded and before it is published: a test hook, which the fault
+   * suite uses to crash the API in exactly that gap. @default undefined
+   */
+  afterCommit?: ((job: Job) => void) | undefined;
 }
 
 /** The outcome of {@link submitJob}: the job, whether this call created it, whether it is handed off. */
@@ -20,15 +25,34 @@ export interface Submission {
  * Records a job and hands it to the fetch worker. The job is durable once this resolves: a
  * failure to record it rejects (with the store's error), while a failure to publish is only
  * logged, because the relay publishes every recorded job whose hand-off was never confirmed.
+ * An overloaded broker (blocking publishers, or the window of unconfirmed publishes full) rejects
+ * with its JobQueueError (`blocked` or `busy`) before anything is recorded, so that callers are
+ * told to come back rather than the backlog growing without bound.
  */
 export async function submitJob(
   deps: IntakeDependencies,
   input: { correlationId: string; idempotencyKey?: string },
 ): Promise<Submission> {
+  await refuseWhenOverloaded(deps.queue);
   const { job, created } = await deps.store.createJob(input);
   if (!created) return { job, created, published: job.published_at !== null };
+  deps.afterCommit?.(job);
   const published = await publishJob(deps, job);
   return { job, created, published };
+}
+
+/** True for the broker's answers that mean "too much now", as opposed to "not reachable". */
+export function isOverloaded(error: unknown): error is JobQueueError {
+  return error instanceof JobQueueError && (error.code === 'blocked' || error.code === 'busy');
+}
+
+/** Rethrows the transport's check when it says overloaded; a broker that is away is the relay's business. */
+async function refuseWhenOverloaded(queue: JobQueue): Promise<void> {
+  try {
+    await queue.check();
+  } catch (error) {
+    if (isOverloaded(error)) throw error;
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createMemoryJobQueue, type Envelope, type JobQueue } from '@mousetrap/job_queue';
+import { createEnvelope, createMemoryJobQueue, type Envelope, type JobQueue } from '@mousetrap/job_queue';
 import { createLogger } from '@mousetrap/log';
 import { createStore, type Store } from '@mousetrap/store';
 import { describeWithServices, dropSchema, uniqueName, waitFor } from '@mousetrap/test_kit';
@@ -18,6 +18,9 @@ async function collectingQueue(): Promise<{ queue: JobQueue; received: Envelope[
   });
   return { queue, received };
 }
+
+const startMessage = (jobId: string) =>
+  createEnvelope({ type: 'start_fetch', jobId, correlationId: jobId, payload: {} });
 
 /** A transport that is down: closed, so every check and publish fails at once. */
 async function downQueue(): Promise<JobQueue> {
@@ -77,6 +80,35 @@ describeWithServices('job_intake against PostgreSQL', ['postgres'], ({ databaseU
     const submission = await submitJob({ store, queue: await downQueue(), logger }, { correlationId: 'c-4' });
     expect(submission).toMatchObject({ created: true, published: false });
     expect(await store.getJob(submission.job.id)).toMatchObject({ status: 'queued', published_at: null });
+  });
+
+  test('with the publish window full, rejects with busy and records nothing', async () => {
+    const queue = createMemoryJobQueue({ maxUnconfirmed: 1 });
+    queues.push(queue);
+    // Taken, and unconfirmed until a later turn of the event loop: the window is full meanwhile.
+    const taken = queue.publish('start_fetch', startMessage('c-busy-0'));
+    await expect(
+      submitJob({ store, queue, logger }, { correlationId: 'c-busy-1', idempotencyKey: 'busy-1' }),
+    ).rejects.toMatchObject({ code: 'busy' });
+    await taken;
+    // The key was never recorded: submitting it again creates the job.
+    const retried = await submitJob(
+      { store, queue, logger },
+      { correlationId: 'c-busy-1', idempotencyKey: 'busy-1' },
+    );
+    expect(retried.created).toBe(true);
+  });
+
+  test('afterCommit sees the job recorded and not yet published, before the publish', async () => {
+    const { queue, received } = await collectingQueue();
+    queues.push(queue);
+    const seen: Array<{ publishedAt: unknown; messages: number; stored: unknown }> = [];
+    const afterCommit = (job: { id: string; published_at: unknown }) => {
+      seen.push({ publishedAt: job.published_at, messages: received.length, stored: job.id });
+    };
+    const submission = await submitJob({ store, queue, logger, afterCommit }, { correlationId: 'c-hook' });
+    expect(seen).toEqual([{ publishedAt: null, messages: 0, stored: submission.job.id }]);
+    expect(submission.published).toBe(true);
   });
 
   test('the relay hands off a recorded job whose publish failed, once', async () => {

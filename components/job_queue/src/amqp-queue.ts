@@ -4,7 +4,7 @@ import { ATTEMPT_HEADER } from './attempts.ts';
 import { type AmqpConsumer, createAmqpConsumer } from './consumer.ts';
 import { JobQueueError } from './errors.ts';
 import { amqpJobQueueSettings, CLOSE_GRACE_MS } from './options.ts';
-import { createPublisher } from './publisher.ts';
+import { busyError, createPublisher } from './publisher.ts';
 import { assertTopology, queueName, readQueueStats, retryQueueName } from './topology.ts';
 import type { AmqpJobQueueOptions, JobQueue } from './types.ts';
 
@@ -215,6 +215,7 @@ export async function connectJobQueue(options: AmqpJobQueueOptions): Promise<Job
       if (closing) throw closedError();
       if (!model || !publisher.ready) throw new JobQueueError('unavailable', `not connected to ${broker}`);
       if (blocked !== undefined) throw blockedError(blocked);
+      if (publisher.saturated) throw busyError(settings.maxUnconfirmed);
     },
 
     async stats() {

@@ -170,12 +170,12 @@ export function createMemoryJobQueue(options: JobQueueOptions = {}): MemoryJobQu
     return consumer;
   };
 
+  const busyError = () => new JobQueueError('busy', `${maxUnconfirmed} publishes already wait for a confirm`);
+
   return {
     async publish(queue, message) {
       if (!publishing) throw closedError();
-      if (unconfirmed >= maxUnconfirmed) {
-        throw new JobQueueError('busy', `${maxUnconfirmed} publishes already wait for a confirm`);
-      }
+      if (unconfirmed >= maxUnconfirmed) throw busyError();
       const state = stateOf(queue);
       state.ready.push({ body: encodeMessage(message), deliveries: 0, attempt: 1 });
       schedulePump(queue);
@@ -196,6 +196,7 @@ export function createMemoryJobQueue(options: JobQueueOptions = {}): MemoryJobQu
 
     async check() {
       if (closing) throw closedError();
+      if (unconfirmed >= maxUnconfirmed) throw busyError();
     },
 
     async stats() {

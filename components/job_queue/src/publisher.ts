@@ -8,6 +8,8 @@ import { createInFlight } from './in-flight.ts';
 export interface Publisher {
   /** True while a confirm channel is open. */
   readonly ready: boolean;
+  /** True while `maxUnconfirmed` publishes wait for a confirm: the next is refused with `busy`. */
+  readonly saturated: boolean;
   /** Publishes over `channel` from now on (after every (re)connect) and sends what waited for one. */
   use(channel: ConfirmChannel): void;
   /**
@@ -99,6 +101,10 @@ export function createPublisher(options: PublisherOptions): Publisher {
       return current !== undefined;
     },
 
+    get saturated() {
+      return unconfirmed.size >= maxUnconfirmed;
+    },
+
     use(channel) {
       const entry: PublishChannel = { channel, open: true, returned: new Map() };
       channel.on('close', () => {
@@ -123,10 +129,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
 
     publish(queue, envelope) {
       if (closed) return Promise.reject(closedError());
-      if (unconfirmed.size >= maxUnconfirmed) {
-        const message = `${maxUnconfirmed} publishes already wait for the broker's confirm`;
-        return Promise.reject(new JobQueueError('busy', message));
-      }
+      if (unconfirmed.size >= maxUnconfirmed) return Promise.reject(busyError(maxUnconfirmed));
       let content: Buffer;
       try {
         content = Buffer.from(encodeMessage(envelope));
@@ -166,6 +169,11 @@ function takeReturned(entry: PublishChannel, id: string, queue: string): JobQueu
   if (count > 1) entry.returned.set(id, count - 1);
   else entry.returned.delete(id);
   return new JobQueueError('unroutable', `queue ${queue} does not exist: the broker returned the message`);
+}
+
+/** The refusal of a publish beyond the window of unconfirmed ones. */
+export function busyError(maxUnconfirmed: number): JobQueueError {
+  return new JobQueueError('busy', `${maxUnconfirmed} publishes already wait for the broker's confirm`);
 }
 
 function timeoutError(timeoutMs: number): JobQueueError {

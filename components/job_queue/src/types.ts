@@ -87,7 +87,10 @@ export interface JobQueue {
   publish(queue: QueueName, message: Envelope): Promise<void>;
   /** Starts handling the queue's messages, at most `prefetch` at once. */
   consume(queue: QueueName, handler: Handler): Promise<Consumer>;
-  /** Resolves when the transport can publish now; rejects with a JobQueueError (`blocked`, `unavailable`, `closed`) otherwise. */
+  /**
+   * Resolves when the transport can publish now; rejects with a JobQueueError otherwise: `blocked`
+   * or `busy` (overloaded: refuse new work), `unavailable` or `closed`.
+   */
   check(): Promise<void>;
   /** Message, consumer and dead-letter counts of every queue. */
   stats(): Promise<QueueStats[]>;

@@ -234,9 +234,13 @@ export function describeJobQueueContract(open: OpenJobQueue): void {
       return undefined;
     });
 
-    const results = await Promise.allSettled(
+    const settled = Promise.allSettled(
       Array.from({ length: 20 }, () => queue.publish('start_fetch', envelopeFor('start_fetch'))),
     );
+    // While the window is full, check says so too, so that a caller can refuse work up front.
+    await expect(queue.check()).rejects.toMatchObject({ code: 'busy' });
+    const results = await settled;
+    await expect(queue.check()).resolves.toBeUndefined();
 
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
     const refused = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));

@@ -1,0 +1,27 @@
+import type { Logger } from '@mousetrap/log';
+import type { Job } from '@mousetrap/store';
+
+/**
+ * The fault suite's hook (TEST_CRASH_AFTER_COMMIT): with probability `rate`, kills the process
+ * right after a job is recorded and before it is published, the gap the outbox relay must cover.
+ * `crash` is how it dies: SIGKILL, so that nothing is flushed or closed on the way out.
+ * Undefined (no hook) when `rate` is 0.
+ */
+export function crashAfterCommit(
+  rate: number,
+  logger: Logger,
+  crash: () => void = () => process.kill(process.pid, 'SIGKILL'),
+  random: () => number = Math.random,
+): ((job: Job) => void) | undefined {
+  if (rate <= 0) return undefined;
+  logger.warn('TEST_CRASH_AFTER_COMMIT is set: this process will kill itself between commit and publish', {
+    rate,
+  });
+  return (job) => {
+    if (random() >= rate) return;
+    logger.warn('TEST_CRASH_AFTER_COMMIT: crashing after recording a job, before publishing it', {
+      job_id: job.id,
+    });
+    crash();
+  };
+}
