@@ -6,11 +6,12 @@
  *   npx tsx bench/poly/run.ts [--quick]
  */
 import { execFile } from 'node:child_process';
-import { appendFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { runPoly } from '@mousetrap/poly_cli';
+import { writeResult } from '../lib/results.ts';
 import { generateWorkspace } from './generate.ts';
 
 const run = promisify(execFile);
@@ -72,11 +73,18 @@ try {
       `${row.command.padEnd(14)} ${row.processMs.toFixed(0).padStart(12)}   ${row.inProcessMs.toFixed(0).padStart(15)}   ${row.exitCode}`,
     );
   }
-  await mkdir(join(root, 'bench', 'results'), { recursive: true });
-  await writeFile(
-    join(root, 'bench', 'results', 'poly.json'),
-    `${JSON.stringify({ bricks: 300, projects: 20, repeats, rows }, null, 2)}\n`,
-  );
+  await writeResult({
+    name: 'poly',
+    quick,
+    summary: rows.map((row) => ({
+      figure: `${row.command} (new process)`,
+      value: row.processMs,
+      unit: 'ms',
+      goal: '< 1000',
+      met: row.processMs < 1000 && row.exitCode <= 1,
+    })),
+    details: { bricks: 300, projects: 20, repeats, rows },
+  });
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

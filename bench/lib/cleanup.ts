@@ -1,0 +1,51 @@
+/** A step that undoes something a benchmark made: stops a process, deletes queues, drops a schema. */
+export type CleanupStep = () => Promise<unknown>;
+
+const steps: CleanupStep[] = [];
+let running: Promise<void> | undefined;
+
+/**
+ * Runs the registered steps, newest first, once; a failing step is reported and the others still
+ * run. Called at the end of a benchmark and on Ctrl-C.
+ */
+export function cleanUp(): Promise<void> {
+  running ??= (async () => {
+    for (const step of steps.splice(0).reverse()) {
+      await step().catch((error: unknown) => process.stderr.write(`cleanup failed: ${String(error)}\n`));
+    }
+  })();
+  return running;
+}
+
+/** Registers a step for {@link cleanUp}; returns a function that runs it now and unregisters it. */
+export function onCleanup(step: CleanupStep): () => Promise<void> {
+  steps.push(step);
+  return async () => {
+    const index = steps.indexOf(step);
+    if (index >= 0) steps.splice(index, 1);
+    await step();
+  };
+}
+
+/**
+ * Runs `main` and then the cleanup; on SIGINT or SIGTERM cleans up first and exits 130, so that
+ * an interrupted benchmark leaves no queues, schemas or processes behind.
+ */
+export async function runBenchmark(main: () => Promise<void>): Promise<void> {
+  const interrupt = (signal: NodeJS.Signals) => {
+    process.stderr.write(`\n${signal}: cleaning up …\n`);
+    void cleanUp().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+  try {
+    await main();
+  } catch (error) {
+    process.stderr.write(
+      `benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exitCode = 1;
+  } finally {
+    await cleanUp();
+  }
+}

@@ -1,0 +1,96 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { queueNames } from '@mousetrap/job_queue';
+import { deleteQueues, dropSchema, uniqueName } from '@mousetrap/test_kit';
+import { onCleanup } from './cleanup.ts';
+import { progress } from './results.ts';
+import { type ServiceProcess, startServiceProcess } from './service-process.ts';
+
+/** The workspace root. */
+export const ROOT = join(import.meta.dirname, '..', '..');
+
+/** The shared services every benchmark runs against (overridable, as for the tests). */
+export const RABBITMQ_URL = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** The three deployables, in start order. */
+export type Project = 'api_app' | 'fetch_worker_app' | 'processing_worker_app';
+
+/** Options of {@link startPipeline}. */
+export interface PipelineOptions {
+  /** Which services to start. @default all three */
+  projects?: readonly Project[];
+  /** FETCH_DELAY_MS and PROCESS_DELAY_MS. @default 0 */
+  delayMs?: number;
+  /** PREFETCH of the workers. @default 50 */
+  prefetch?: number;
+  /** Extra node options per service, e.g. `--cpu-prof`. @default none */
+  nodeArgs?: readonly string[];
+}
+
+/** The three builds running against their own queues and schema. */
+export interface Pipeline {
+  /** The API's base URL, e.g. `http://127.0.0.1:40123`. */
+  api: string;
+  schema: string;
+  prefix: string;
+  services: Map<Project, ServiceProcess>;
+  /** Stops one service (SIGTERM), e.g. the workers before an API-only run. */
+  stopService(project: Project): Promise<void>;
+  /** Stops every service still running, deletes the queues and drops the schema. */
+  close(): Promise<void>;
+}
+
+/** Runs `npm run build` (poly build --all), so that the benchmarks run the current code. */
+export async function buildProjects(): Promise<void> {
+  progress('npm run build');
+  await promisify(execFile)('npm', ['run', 'build', '--silent'], { cwd: ROOT });
+}
+
+const isStarted = (line: Record<string, unknown>) =>
+  line.message === 'api listening' ||
+  (typeof line.message === 'string' && line.message.endsWith('_worker started'));
+
+/**
+ * Starts the project builds (`projects/<p>/dist/main.js`) with a unique QUEUE_PREFIX and DB_SCHEMA
+ * and waits until each says it started. Its cleanup, also run on Ctrl-C, stops them and removes
+ * the queues and the schema.
+ */
+export async function startPipeline(options: PipelineOptions = {}): Promise<Pipeline> {
+  const schema = uniqueName('bench');
+  const prefix = `${schema}.`;
+  const delay = String(options.delayMs ?? 0);
+  const env = {
+    RABBITMQ_URL,
+    DATABASE_URL,
+    QUEUE_PREFIX: prefix,
+    DB_SCHEMA: schema,
+    FETCH_DELAY_MS: delay,
+    PROCESS_DELAY_MS: delay,
+    PREFETCH: String(options.prefetch ?? 50),
+    PORT: '0',
+    HOST: '127.0.0.1',
+    HEALTH_PORT: '0',
+  };
+  const services = new Map<Project, ServiceProcess>();
+  const stopService = async (project: Project) => {
+    await services.get(project)?.stop();
+  };
+  const close = onCleanup(async () => {
+    await Promise.all([...services.keys()].map(stopService));
+    await deleteQueues(RABBITMQ_URL, queueNames(prefix));
+    await dropSchema(DATABASE_URL, schema);
+  });
+  let api = '';
+  for (const project of options.projects ?? ['api_app', 'fetch_worker_app', 'processing_worker_app']) {
+    const script = join(ROOT, 'projects', project, 'dist', 'main.js');
+    const service = startServiceProcess(project, script, env, options.nodeArgs);
+    services.set(project, service);
+    // One at a time: the first migrates the schema, the others find it done.
+    const line = await service.waitForLine(isStarted);
+    if (project === 'api_app') api = `http://127.0.0.1:${String(line.port)}`;
+  }
+  progress(`started ${[...services.keys()].join(', ')} (schema ${schema})`);
+  return { api, schema, prefix, services, stopService, close };
+}

@@ -1,0 +1,108 @@
+/**
+ * The pipeline benchmark: the three project builds as processes (delays 0), N jobs posted by a
+ * concurrent client, then jobs/s end to end and the latency from request to stored result; beside
+ * it, the broker's ceiling measured in the same run (a bare amqplib loop, before and after) and
+ * the peak RSS of each service. Writes bench/results/pipeline.json.
+ *   npx tsx bench/pipeline/run.ts [--quick] [--no-build] [--jobs N] [--cpu-prof]
+ */
+import { join } from 'node:path';
+import { uniqueName } from '@mousetrap/test_kit';
+import { runBenchmark } from '../lib/cleanup.ts';
+import { readJobStats, waitForJobs } from '../lib/job-stats.ts';
+import { buildProjects, type Project, RABBITMQ_URL, ROOT, startPipeline } from '../lib/pipeline-services.ts';
+import { postJobs } from '../lib/post-jobs.ts';
+import { type Figure, printFigures, progress, RESULTS_DIR, writeResult } from '../lib/results.ts';
+import { measureBrokerCeiling } from './broker-ceiling.ts';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const jobsArg = args.indexOf('--jobs');
+const jobs = jobsArg >= 0 ? Number(args[jobsArg + 1]) : quick ? 3000 : 20_000;
+const prefetch = 50;
+const clientConcurrency = 100;
+const MB = 1024 * 1024;
+
+await runBenchmark(async () => {
+  if (!args.includes('--no-build')) await buildProjects();
+  const ceilingRun = async (when: string) => {
+    progress(`broker ceiling (${when}): ${jobs} messages, prefetch ${prefetch}`);
+    return measureBrokerCeiling({
+      url: RABBITMQ_URL,
+      queue: `${uniqueName('bench')}.ceiling`,
+      messages: jobs,
+      prefetch,
+      window: 1000,
+      size: 600,
+    });
+  };
+  const before = await ceilingRun('before');
+
+  const profileDir = join(RESULTS_DIR, 'profiles');
+  const pipeline = await startPipeline({
+    prefetch,
+    nodeArgs: args.includes('--cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  });
+  progress(`posting ${jobs} jobs from ${clientConcurrency} connections`);
+  const posting = await postJobs(pipeline.api, jobs, clientConcurrency, (n) => progress(`${n} posted`));
+  progress(
+    `posted in ${posting.seconds.toFixed(1)} s (${Math.round(posting.rate)}/s); waiting for the workers`,
+  );
+  await waitForJobs(pipeline.schema, posting.accepted, Math.max(60_000, jobs * 10));
+  const stats = await readJobStats(pipeline.schema);
+  const peakRss: Partial<Record<Project, number>> = {};
+  const problems: Record<string, Record<string, number>> = {};
+  for (const [project, service] of pipeline.services) {
+    peakRss[project] = await service.peakRss();
+    problems[project] = Object.fromEntries(service.problems());
+  }
+  await pipeline.close();
+  const after = await ceilingRun('after');
+
+  const ceiling = (before.messagesPerSecond + after.messagesPerSecond) / 2;
+  const ratio = stats.jobsPerSecond / (ceiling / 2);
+  const summary: Figure[] = [
+    {
+      figure: `pipeline end to end (${stats.done} jobs done)`,
+      value: stats.jobsPerSecond,
+      unit: 'jobs/s',
+      goal: '≥ 2000',
+      met: stats.jobsPerSecond >= 2000 && stats.done === jobs,
+    },
+    { figure: 'broker ceiling (bare amqplib)', value: ceiling, unit: 'msg/s', goal: '' },
+    { figure: 'pipeline ÷ (ceiling ÷ 2)', value: ratio * 100, unit: '%', goal: '≥ 50', met: ratio >= 0.5 },
+    { figure: 'POST /refresh while posting', value: posting.rate, unit: 'jobs/s', goal: '' },
+    { figure: 'workers, first to last done', value: stats.steadyJobsPerSecond, unit: 'jobs/s', goal: '' },
+    { figure: 'latency request → result p50', value: stats.latencyMs.p50, unit: 'ms', goal: '' },
+    { figure: 'latency request → result p95', value: stats.latencyMs.p95, unit: 'ms', goal: '' },
+    { figure: 'latency request → result p99', value: stats.latencyMs.p99, unit: 'ms', goal: '' },
+    ...Object.entries(peakRss).map(([project, bytes]) => ({
+      figure: `peak RSS ${project}`,
+      value: bytes / MB,
+      unit: 'MB',
+      goal: '< 150',
+      met: bytes / MB < 150,
+    })),
+  ];
+  console.log(`\npipeline: ${jobs} jobs, prefetch ${prefetch}, delays 0`);
+  printFigures(summary);
+  for (const [project, seen] of Object.entries(problems)) {
+    for (const [message, count] of Object.entries(seen))
+      console.log(`  ${project} logged ${count}× ${message}`);
+  }
+  await writeResult({
+    name: 'pipeline',
+    quick,
+    summary,
+    details: {
+      jobs,
+      prefetch,
+      clientConcurrency,
+      posting,
+      stats,
+      ceiling: { before, after },
+      peakRss,
+      problems,
+      root: ROOT,
+    },
+  });
+});
