@@ -1,0 +1,23 @@
+import { renderActivityPanel } from './activity-panel.ts';
+import { renderJobsPanel } from './jobs-panel.ts';
+import { renderQueuesPanel } from './queues-panel.ts';
+import type { DashboardSnapshot } from './snapshot.ts';
+import { renderMapPanel } from './world-map.ts';
+
+/** The dashboard's live parts, each the inner HTML of the element `panel-<name>` of the page. */
+export interface DashboardPanels {
+  map: string;
+  queues: string;
+  activity: string;
+  jobs: string;
+}
+
+/** Renders every live part of the dashboard from one snapshot; the page's script swaps them in. */
+export function renderPanels(snapshot: DashboardSnapshot): DashboardPanels {
+  return {
+    map: renderMapPanel(snapshot.latest),
+    queues: renderQueuesPanel(snapshot.queues),
+    activity: renderActivityPanel(snapshot.activity),
+    jobs: renderJobsPanel(snapshot.jobs, snapshot.now),
+  };
+}

@@ -1,0 +1,48 @@
+import type { QueueStats } from '@mousetrap/job_queue';
+import type { SnapshotSources } from '../src/snapshot.ts';
+import { ACTIVITY_MINUTES, RECENT_JOBS, readSnapshot } from '../src/snapshot.ts';
+import { job, QUEUES, RESULT } from './fixtures.ts';
+
+// The store and broker here are in-memory stand-ins: what is under test is how the snapshot
+// combines their answers, including a broker that fails, which the real one cannot do on cue.
+function sources(stats: () => Promise<QueueStats[]>): SnapshotSources & { asked: unknown[] } {
+  const asked: unknown[] = [];
+  return {
+    asked,
+    store: {
+      recentJobs: async (limit) => {
+        asked.push(['recentJobs', limit]);
+        return [job()];
+      },
+      activityByMinute: async (minutes) => {
+        asked.push(['activityByMinute', minutes]);
+        return [];
+      },
+      latestResult: async () => RESULT,
+    },
+    queue: { stats },
+  };
+}
+
+describe('readSnapshot', () => {
+  const now = new Date('2026-11-23T10:00:00.000Z');
+
+  test('readSnapshot: reads the recent jobs, the activity window, the latest result and the queues', async () => {
+    const from = sources(async () => QUEUES);
+    const snapshot = await readSnapshot(from, () => now);
+    expect(snapshot).toEqual({ now, jobs: [job()], activity: [], latest: RESULT, queues: QUEUES });
+    expect(from.asked).toEqual([
+      ['recentJobs', RECENT_JOBS],
+      ['activityByMinute', ACTIVITY_MINUTES],
+    ]);
+  });
+
+  test('readSnapshot: when the broker does not answer, leaves the queues undefined and keeps the rest', async () => {
+    const snapshot = await readSnapshot(
+      sources(() => Promise.reject(new Error('closed'))),
+      () => now,
+    );
+    expect(snapshot.queues).toBeUndefined();
+    expect(snapshot.latest).toBe(RESULT);
+  });
+});
