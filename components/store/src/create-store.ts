@@ -1,5 +1,6 @@
 import postgres from 'postgres';
 import { createActivityQueries } from './activity.ts';
+import { createBatchedCalls } from './batched-calls.ts';
 import { runCall } from './call.ts';
 import { createJobQueries } from './jobs.ts';
 import { migrate } from './migrations.ts';
@@ -31,17 +32,23 @@ export async function createStore(options: StoreOptions): Promise<Store> {
   const jobs = createJobQueries(sql, tables);
   const results = createResultQueries(sql, tables);
   const activity = createActivityQueries(sql, tables);
+  const batched = createBatchedCalls(sql, tables, results);
   const call = <T>(what: string, query: () => Promise<T>) => runCall(what, valid.callTimeoutMs, query);
 
   return {
-    createJob: (input) => call('createJob', () => jobs.createJob(input)),
-    markPublished: (jobId) => call('markPublished', () => jobs.markPublished(jobId)),
-    startStage: (jobId, stage) => call('startStage', () => jobs.startStage(jobId, stage)),
-    completeJob: (jobId, result) => call('completeJob', () => results.completeJob(jobId, result)),
+    createJob: (input) =>
+      call('createJob', async () =>
+        input.idempotencyKey === undefined
+          ? { job: await batched.createJob(input.correlationId), created: true }
+          : jobs.createKeyedJob({ ...input, idempotencyKey: input.idempotencyKey }),
+      ),
+    markPublished: (jobId) => call('markPublished', () => batched.markPublished(jobId)),
+    startStage: (jobId, stage) => call('startStage', () => batched.startStage(jobId, stage)),
+    completeJob: (jobId, result) => call('completeJob', () => batched.completeJob(jobId, result)),
     failJob: (jobId, error) => call('failJob', () => jobs.failJob(jobId, error)),
     reopenJob: (jobId) => call('reopenJob', () => jobs.reopenJob(jobId)),
     getJob: (jobId) => call('getJob', () => jobs.getJob(jobId)),
-    latestResult: () => call('latestResult', () => results.latestResult()),
+    latestResult: () => call('latestResult', () => batched.latestResult()),
     getResult: (jobId) => call('getResult', () => results.getResult(jobId)),
     unpublishedJobs: (olderThanMs, limit) =>
       call('unpublishedJobs', () => jobs.unpublishedJobs(olderThanMs, limit)),

@@ -2,16 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type postgres from 'postgres';
 import { JOB_COLUMNS, type JobRow, toJob } from './rows.ts';
 import type { Tables } from './tables.ts';
-import type { Job, JobStatus, StageOutcome } from './types.ts';
+import type { Job } from './types.ts';
 
 /** The job queries of a store, before the time limit and error mapping that `createStore` adds. */
 export interface JobQueries {
-  createJob(input: {
+  /** Records a job under an idempotency key, or finds the job that holds the key already. */
+  createKeyedJob(input: {
     correlationId: string;
-    idempotencyKey?: string;
+    idempotencyKey: string;
   }): Promise<{ job: Job; created: boolean }>;
-  markPublished(jobId: string): Promise<void>;
-  startStage(jobId: string, stage: 'fetching' | 'processing'): Promise<StageOutcome>;
   failJob(jobId: string, error: string): Promise<boolean>;
   reopenJob(jobId: string): Promise<boolean>;
   getJob(jobId: string): Promise<Job | undefined>;
@@ -26,67 +25,26 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export const isJobId = (id: string): boolean => typeof id === 'string' && UUID.test(id);
 
-// Where a job may come from to enter each stage; the stage itself is a repeat, later ones are passed.
-const ENTERED_FROM: Record<'fetching' | 'processing', readonly JobStatus[]> = {
-  fetching: ['queued', 'fetching'],
-  processing: ['queued', 'fetching', 'processing'],
-};
-
-const STAGE_COLUMN = { fetching: 'fetching_at', processing: 'processing_at' } as const;
-
 /** Builds the job queries on a connection pool and the schema's tables. */
 export function createJobQueries(sql: postgres.Sql, tables: Tables): JobQueries {
   const columns = sql(JOB_COLUMNS);
 
-  async function insertJob(correlationId: string, idempotencyKey: string | undefined): Promise<JobRow[]> {
-    const id = randomUUID();
-    if (idempotencyKey === undefined) {
-      return sql<JobRow[]>`
-        insert into ${tables.jobs} (id, correlation_id) values (${id}, ${correlationId}) returning ${columns}
-      `;
-    }
-    // A concurrent insert of the same key waits for the first to commit, then inserts nothing.
-    return sql<JobRow[]>`
-      insert into ${tables.jobs} (id, correlation_id, idempotency_key)
-      values (${id}, ${correlationId}, ${idempotencyKey})
-      on conflict (idempotency_key) do nothing
-      returning ${columns}
-    `;
-  }
-
   return {
-    async createJob({ correlationId, idempotencyKey }) {
-      const [inserted] = await insertJob(correlationId, idempotencyKey);
+    async createKeyedJob({ correlationId, idempotencyKey }) {
+      // A concurrent insert of the same key waits for the first to commit, then inserts nothing.
+      const [inserted] = await sql<JobRow[]>`
+        insert into ${tables.jobs} (id, correlation_id, idempotency_key)
+        values (${randomUUID()}, ${correlationId}, ${idempotencyKey})
+        on conflict (idempotency_key) do nothing
+        returning ${columns}
+      `;
       if (inserted) return { job: toJob(inserted), created: true };
       const [existing] = await sql<JobRow[]>`
-        select ${columns} from ${tables.jobs} where idempotency_key = ${idempotencyKey ?? null}
+        select ${columns} from ${tables.jobs} where idempotency_key = ${idempotencyKey}
       `;
       // Jobs are never deleted, so the conflicting row is there once its insert committed.
       if (!existing) throw new Error(`no job holds idempotency key ${idempotencyKey} after a conflict on it`);
       return { job: toJob(existing), created: false };
-    },
-
-    async markPublished(jobId) {
-      if (!isJobId(jobId)) return;
-      await sql`update ${tables.jobs} set published_at = coalesce(published_at, now()) where id = ${jobId}`;
-    },
-
-    async startStage(jobId, stage) {
-      if (!isJobId(jobId)) return 'unknown';
-      const column = sql(STAGE_COLUMN[stage]);
-      // The locked self-join hands back the status the row had before this update.
-      const [moved] = await sql<{ previous: JobStatus }[]>`
-        update ${tables.jobs} as job
-        set status = ${stage},
-            attempts = job.attempts + 1,
-            ${column} = coalesce(job.${column}, now())
-        from (select id, status from ${tables.jobs} where id = ${jobId} for update) as prior
-        where job.id = prior.id and prior.status in ${sql(ENTERED_FROM[stage])}
-        returning prior.status as previous
-      `;
-      if (moved) return moved.previous === stage ? 'repeat' : 'started';
-      const [found] = await sql`select 1 from ${tables.jobs} where id = ${jobId}`;
-      return found ? 'passed' : 'unknown';
     },
 
     async failJob(jobId, error) {

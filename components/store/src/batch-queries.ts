@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import type postgres from 'postgres';
+import { JOB_COLUMNS, type JobRow, toJob } from './rows.ts';
+import type { Tables } from './tables.ts';
+import type { Job, JobStatus, ResultInput, StageOutcome } from './types.ts';
+
+/** A stage a worker moves a job into. */
+export type Stage = 'fetching' | 'processing';
+
+/**
+ * The store's hot-path writes for many jobs in one statement each, so that a batch of calls
+ * costs one round trip and one commit. Ids must be valid job ids; rows are locked in id order,
+ * so that batches running at once (in this process or another) never deadlock.
+ */
+export interface BatchQueries {
+  /** Records one queued job per correlation id, without idempotency keys; answers them in order. */
+  createJobs(correlationIds: readonly string[]): Promise<Job[]>;
+  /** Notes that each job's start message was confirmed. */
+  markPublished(jobIds: readonly string[]): Promise<void>;
+  /** `startStage` for each job (each id at most once); answers the outcomes in order. */
+  startStages(jobIds: readonly string[], stage: Stage): Promise<StageOutcome[]>;
+  /** `completeJob` for each job (each id at most once): one transaction; answers in order. */
+  completeJobs(items: readonly { jobId: string; result: ResultInput }[]): Promise<boolean[]>;
+}
+
+// Where a job may come from to enter each stage; the stage itself is a repeat, later ones are passed.
+const ENTERED_FROM: Record<Stage, readonly JobStatus[]> = {
+  fetching: ['queued', 'fetching'],
+  processing: ['queued', 'fetching', 'processing'],
+};
+
+const STAGE_COLUMN = { fetching: 'fetching_at', processing: 'processing_at' } as const;
+
+/** Builds the batch queries on a connection pool and the schema's tables. */
+export function createBatchQueries(sql: postgres.Sql, tables: Tables): BatchQueries {
+  const columns = sql(JOB_COLUMNS);
+  // One JSON parameter carries a whole batch, so every batch size is the same prepared statement.
+  const idList = (ids: readonly string[]) =>
+    sql`select value::uuid from jsonb_array_elements_text(${sql.json([...ids])}::jsonb)`;
+  const lockInOrder = (ids: readonly string[]) =>
+    sql`select id, status from ${tables.jobs} where id in (${idList(ids)}) order by id for update`;
+
+  return {
+    async createJobs(correlationIds) {
+      const rows = correlationIds.map((correlation_id) => ({ id: randomUUID(), correlation_id }));
+      const inserted = await sql<JobRow[]>`
+        insert into ${tables.jobs} (id, correlation_id)
+        select id, correlation_id from jsonb_to_recordset(${sql.json(rows)}::jsonb) as t(id uuid, correlation_id text)
+        returning ${columns}
+      `;
+      const byId = new Map(inserted.map((row) => [row.id, row]));
+      return rows.map(({ id }) => {
+        const row = byId.get(id);
+        if (!row) throw new Error(`job ${id} was not recorded`);
+        return toJob(row);
+      });
+    },
+
+    async markPublished(jobIds) {
+      await sql`
+        update ${tables.jobs} as job set published_at = coalesce(job.published_at, now())
+        from (${lockInOrder(jobIds)}) as locked
+        where job.id = locked.id
+      `;
+    },
+
+    async startStages(jobIds, stage) {
+      const column = sql(STAGE_COLUMN[stage]);
+      // The locked self-join hands back the status each row had before this update.
+      const moved = await sql<{ id: string; previous: JobStatus }[]>`
+        update ${tables.jobs} as job
+        set status = ${stage},
+            attempts = job.attempts + 1,
+            ${column} = coalesce(job.${column}, now())
+        from (${lockInOrder(jobIds)}) as prior
+        where job.id = prior.id and prior.status in ${sql(ENTERED_FROM[stage])}
+        returning job.id, prior.status as previous
+      `;
+      const previous = new Map(moved.map((row) => [row.id, row.previous]));
+      const rest = jobIds.filter((id) => !previous.has(id));
+      const found =
+        rest.length === 0
+          ? new Set<string>()
+          : new Set(
+              (await sql<{ id: string }[]>`select id from ${tables.jobs} where id in (${idList(rest)})`).map(
+                (row) => row.id,
+              ),
+            );
+      return jobIds.map((id) => {
+        const before = previous.get(id);
+        if (before !== undefined) return before === stage ? 'repeat' : 'started';
+        return found.has(id) ? 'passed' : 'unknown';
+      });
+    },
+
+    async completeJobs(items) {
+      const rows = items.map(({ jobId, result }) => ({
+        job_id: jobId,
+        centroid_lat: result.centroid[0],
+        centroid_lon: result.centroid[1],
+        most_northerly: result.most_northerly,
+        places: result.places,
+      }));
+      // One statement, so one transaction: a result is stored and its job marked done together.
+      // Locking the jobs first makes a concurrent duplicate wait, then find the result stored.
+      const done = await sql<{ id: string }[]>`
+        with input as (
+          select * from jsonb_to_recordset(${sql.json(rows)}::jsonb)
+            as t(job_id uuid, centroid_lat double precision, centroid_lon double precision,
+                 most_northerly jsonb, places jsonb)
+        ), locked as (
+          select id from ${tables.jobs} where id in (select job_id from input) order by id for update
+        ), inserted as (
+          insert into ${tables.results} (job_id, centroid_lat, centroid_lon, most_northerly, places)
+          select input.job_id, input.centroid_lat, input.centroid_lon, input.most_northerly, input.places
+          from input join locked on locked.id = input.job_id
+          on conflict (job_id) do nothing
+          returning job_id
+        )
+        update ${tables.jobs} set status = 'done', done_at = now(), error = null
+        where id in (select job_id from inserted)
+        returning id
+      `;
+      const stored = new Set(done.map((row) => row.id));
+      return items.map(({ jobId }) => stored.has(jobId));
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import type postgres from 'postgres';
+import { type BatchQueries, createBatchQueries, type Stage } from './batch-queries.ts';
+import { createBatcher } from './batcher.ts';
+import { toStoreError } from './errors.ts';
+import { isJobId } from './jobs.ts';
+import type { ResultQueries } from './results.ts';
+import type { Tables } from './tables.ts';
+import type { Job, JobResult, ResultInput, StageOutcome } from './types.ts';
+
+/** The hot path's calls, one job each, that share round trips with the calls made beside them. */
+export interface BatchedCalls {
+  createJob(correlationId: string): Promise<Job>;
+  markPublished(jobId: string): Promise<void>;
+  startStage(jobId: string, stage: Stage): Promise<StageOutcome>;
+  completeJob(jobId: string, result: ResultInput): Promise<boolean>;
+  latestResult(): Promise<JobResult | undefined>;
+}
+
+// Enough to take a whole prefetch window, or a burst of requests, in one statement.
+const MAX_BATCH = 100;
+// Two batches at once: one on the wire while the next gathers, leaving the pool room for the rest.
+const CONCURRENCY = 2;
+
+// A query error may come from one item of a batch (a bad value): retried alone, it fails alone.
+// A database that is down or slow would fail every retry too, so those fail the batch at once.
+const isolate = (error: unknown) => toStoreError(error, 'batch').code === 'query';
+
+/**
+ * Serves each call through a batcher over {@link BatchQueries}: concurrent calls (a worker's
+ * prefetch window, the API's requests in flight) become one statement, one commit, one round
+ * trip. Each caller still resolves only once its own effect is committed.
+ */
+export function createBatchedCalls(sql: postgres.Sql, tables: Tables, results: ResultQueries): BatchedCalls {
+  const batch: BatchQueries = createBatchQueries(sql, tables);
+  const byJob = <I extends { jobId: string }>(item: I) => item.jobId;
+  const options = { maxSize: MAX_BATCH, concurrency: CONCURRENCY, isolate };
+
+  const createJob = createBatcher<string, Job>((ids) => batch.createJobs(ids), options);
+  const markPublished = createBatcher<{ jobId: string }, void>(
+    async (items) => {
+      await batch.markPublished(items.map(byJob));
+      return items.map(() => undefined);
+    },
+    { ...options, keyOf: byJob },
+  );
+  const startStage = {
+    fetching: createBatcher<{ jobId: string }, StageOutcome>(
+      (items) => batch.startStages(items.map(byJob), 'fetching'),
+      { ...options, keyOf: byJob },
+    ),
+    processing: createBatcher<{ jobId: string }, StageOutcome>(
+      (items) => batch.startStages(items.map(byJob), 'processing'),
+      { ...options, keyOf: byJob },
+    ),
+  };
+  const completeJob = createBatcher(
+    (items: { jobId: string; result: ResultInput }[]) => batch.completeJobs(items),
+    {
+      ...options,
+      keyOf: byJob,
+    },
+  );
+  // Readers that arrive while a read runs share the next one, which starts after they arrived:
+  // never an answer older than the request, and one query for a crowd of them.
+  const latestResult = createBatcher<null, JobResult | undefined>(
+    async (items) => {
+      const latest = await results.latestResult();
+      return items.map(() => latest);
+    },
+    { maxSize: Number.MAX_SAFE_INTEGER, concurrency: 1, isolate: () => false },
+  );
+
+  return {
+    createJob: (correlationId) => createJob(correlationId),
+    markPublished: async (jobId) => {
+      if (isJobId(jobId)) await markPublished({ jobId });
+    },
+    startStage: async (jobId, stage) => (isJobId(jobId) ? startStage[stage]({ jobId }) : 'unknown'),
+    completeJob: async (jobId, result) => (isJobId(jobId) ? completeJob({ jobId, result }) : false),
+    latestResult: () => latestResult(null),
+  };
+}

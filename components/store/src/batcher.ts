@@ -1,0 +1,95 @@
+/** Options of {@link createBatcher}. */
+export interface BatcherOptions<I> {
+  /** Items in one batch at most. */
+  maxSize: number;
+  /** Batches running at once at most; further calls wait and join the next batch. */
+  concurrency: number;
+  /**
+   * Items with the same key never share a batch: the later one waits for the next, so that a
+   * batch sees each key once, as separate calls would one after the other.
+   * @default undefined: any items may share a batch
+   */
+  keyOf?: ((item: I) => string) | undefined;
+  /**
+   * Whether a failed batch of several items should be retried one item at a time, so that an
+   * item that makes the query fail fails alone. Failures of the database itself should not be.
+   */
+  isolate: (error: unknown) => boolean;
+}
+
+interface Pending<I, O> {
+  item: I;
+  resolve(output: O): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Turns a query over many items into a call for one item: calls made while a batch runs (or in
+ * the same turn of the event loop) are collected and run together as the next batch, so a burst
+ * of N calls costs a few round trips instead of N, and a lone call waits for nothing. `run` must
+ * answer one output per item, in order. Every caller settles when its batch has committed.
+ */
+export function createBatcher<I, O>(
+  run: (items: I[]) => Promise<O[]>,
+  options: BatcherOptions<I>,
+): (item: I) => Promise<O> {
+  const waiting: Pending<I, O>[] = [];
+  let running = 0;
+  let scheduled = false;
+
+  const settle = async (batch: Pending<I, O>[]) => {
+    try {
+      const outputs = await run(batch.map((entry) => entry.item));
+      for (const [i, entry] of batch.entries()) entry.resolve(outputs[i] as O);
+    } catch (error) {
+      if (batch.length === 1 || !options.isolate(error)) {
+        for (const entry of batch) entry.reject(error);
+        return;
+      }
+      await Promise.all(batch.map((entry) => settle([entry])));
+    }
+  };
+
+  const take = (): Pending<I, O>[] => {
+    const batch: Pending<I, O>[] = [];
+    const keys = new Set<string>();
+    for (let i = 0; i < waiting.length && batch.length < options.maxSize; ) {
+      const entry = waiting[i] as Pending<I, O>;
+      const key = options.keyOf?.(entry.item);
+      if (key !== undefined) {
+        if (keys.has(key)) {
+          i += 1;
+          continue;
+        }
+        keys.add(key);
+      }
+      batch.push(entry);
+      waiting.splice(i, 1);
+    }
+    return batch;
+  };
+
+  const flush = () => {
+    scheduled = false;
+    while (running < options.concurrency && waiting.length > 0) {
+      const batch = take();
+      running += 1;
+      void settle(batch).finally(() => {
+        running -= 1;
+        schedule();
+      });
+    }
+  };
+
+  const schedule = () => {
+    if (scheduled || waiting.length === 0 || running >= options.concurrency) return;
+    scheduled = true;
+    setImmediate(flush);
+  };
+
+  return (item) =>
+    new Promise<O>((resolve, reject) => {
+      waiting.push({ item, resolve, reject });
+      schedule();
+    });
+}

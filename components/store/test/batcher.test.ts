@@ -1,0 +1,101 @@
+import { createBatcher } from '../src/batcher.ts';
+
+/** A run that records each batch and doubles its items. */
+function recorder() {
+  const batches: number[][] = [];
+  const run = async (items: number[]) => {
+    batches.push([...items]);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    return items.map((item) => item * 2);
+  };
+  return { batches, run };
+}
+
+const never = () => false;
+
+describe('createBatcher', () => {
+  test('calls made together run as one batch, and each caller gets its own output', async () => {
+    const { batches, run } = recorder();
+    const call = createBatcher(run, { maxSize: 100, concurrency: 1, isolate: never });
+    expect(await Promise.all([1, 2, 3, 4].map(call))).toEqual([2, 4, 6, 8]);
+    expect(batches).toEqual([[1, 2, 3, 4]]);
+  });
+
+  test('calls made while a batch runs wait and share the next batch', async () => {
+    const { batches, run } = recorder();
+    const call = createBatcher(run, { maxSize: 100, concurrency: 1, isolate: never });
+    const first = call(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    const later = [call(2), call(3)];
+    expect(await Promise.all([first, ...later])).toEqual([2, 4, 6]);
+    expect(batches).toEqual([[1], [2, 3]]);
+  });
+
+  test('a batch holds at most maxSize items', async () => {
+    const { batches, run } = recorder();
+    const call = createBatcher(run, { maxSize: 2, concurrency: 1, isolate: never });
+    await Promise.all([1, 2, 3, 4, 5].map(call));
+    expect(batches).toEqual([[1, 2], [3, 4], [5]]);
+  });
+
+  test('items with the same key go to separate batches, in the order they were called', async () => {
+    const { batches, run } = recorder();
+    const call = createBatcher(run, {
+      maxSize: 100,
+      concurrency: 1,
+      isolate: never,
+      keyOf: (n) => String(n % 2),
+    });
+    await Promise.all([1, 3, 2].map(call));
+    expect(batches).toEqual([[1, 2], [3]]);
+  });
+
+  test('when isolate says so, a failed batch is retried item by item and only the bad item fails', async () => {
+    const batches: number[][] = [];
+    const call = createBatcher(
+      async (items: number[]) => {
+        batches.push([...items]);
+        if (items.includes(13)) throw new Error('bad item');
+        return items;
+      },
+      { maxSize: 100, concurrency: 1, isolate: () => true },
+    );
+    const outcomes = await Promise.allSettled([12, 13, 14].map(call));
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(batches).toEqual([[12, 13, 14], [12], [13], [14]]);
+  });
+
+  test('when isolate says no, a failed batch fails every caller with its error, once', async () => {
+    let runs = 0;
+    const call = createBatcher(
+      async (_items: number[]): Promise<number[]> => {
+        runs += 1;
+        throw new Error('database down');
+      },
+      { maxSize: 100, concurrency: 1, isolate: never },
+    );
+    const outcomes = await Promise.allSettled([1, 2].map(call));
+    expect(outcomes).toEqual([
+      { status: 'rejected', reason: new Error('database down') },
+      { status: 'rejected', reason: new Error('database down') },
+    ]);
+    expect(runs).toBe(1);
+  });
+
+  test('never runs more than concurrency batches at once', async () => {
+    let running = 0;
+    let most = 0;
+    const call = createBatcher(
+      async (items: number[]) => {
+        running += 1;
+        most = Math.max(most, running);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        running -= 1;
+        return items;
+      },
+      { maxSize: 1, concurrency: 2, isolate: never },
+    );
+    await Promise.all([1, 2, 3, 4, 5, 6].map(call));
+    expect(most).toBe(2);
+  });
+});

@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import { describeWithServices, dropSchema, uniqueName } from '@mousetrap/test_kit';
+import { createStore } from '../src/create-store.ts';
+import { StoreError } from '../src/errors.ts';
+import type { ResultInput, Store } from '../src/types.ts';
+
+const result: ResultInput = {
+  centroid: [50.5, 10.25],
+  most_northerly: ['60.0', '11.0', 'Oslo', 'NO', 'Europe/Oslo'],
+  places: [['60.0', '11.0', 'Oslo', 'NO', 'Europe/Oslo']],
+};
+
+// Concurrent calls share statements; these check that each caller still gets what it would alone.
+describeWithServices('store calls made at the same time', ['postgres'], ({ databaseUrl }) => {
+  const schema = uniqueName('store');
+  let store: Store;
+
+  const newJobs = async (count: number) =>
+    Promise.all(Array.from({ length: count }, (_, i) => store.createJob({ correlationId: `b-${i}` })));
+
+  beforeAll(async () => {
+    store = await createStore({ url: databaseUrl, schema });
+  });
+
+  afterAll(async () => {
+    await store.close();
+    await dropSchema(databaseUrl, schema);
+  });
+
+  test('createJob: 50 concurrent calls record 50 distinct queued jobs, each with its correlation id', async () => {
+    const created = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => store.createJob({ correlationId: `many-${i}` })),
+    );
+    expect(new Set(created.map(({ job }) => job.id)).size).toBe(50);
+    created.forEach(({ job, created: isNew }, i) => {
+      expect(isNew).toBe(true);
+      expect(job).toMatchObject({ status: 'queued', correlation_id: `many-${i}`, published_at: null });
+    });
+    expect(await store.getJob(created[7]?.job.id ?? '')).toEqual(created[7]?.job);
+  });
+
+  test('markPublished: concurrent calls mark every job', async () => {
+    const jobs = (await newJobs(20)).map(({ job }) => job);
+    await Promise.all(jobs.map((job) => store.markPublished(job.id)));
+    for (const job of jobs) expect((await store.getJob(job.id))?.published_at).toEqual(expect.any(String));
+  });
+
+  test('startStage: concurrent calls on queued, fetching, done and unknown jobs answer as one at a time would', async () => {
+    const queued = (await newJobs(10)).map(({ job }) => job.id);
+    const fetching = (await newJobs(10)).map(({ job }) => job.id);
+    const done = (await newJobs(10)).map(({ job }) => job.id);
+    await Promise.all(fetching.map((id) => store.startStage(id, 'fetching')));
+    await Promise.all(done.map((id) => store.completeJob(id, result)));
+    const unknown = Array.from({ length: 10 }, () => randomUUID());
+
+    const ids = [...queued, ...fetching, ...done, ...unknown, 'not-a-uuid'];
+    const outcomes = await Promise.all(ids.map((id) => store.startStage(id, 'fetching')));
+
+    expect(outcomes).toEqual([
+      ...Array(10).fill('started'),
+      ...Array(10).fill('repeat'),
+      ...Array(10).fill('passed'),
+      ...Array(11).fill('unknown'),
+    ]);
+    expect(await store.getJob(fetching[0] ?? '')).toMatchObject({ status: 'fetching', attempts: 2 });
+    expect(await store.getJob(done[0] ?? '')).toMatchObject({ status: 'done', attempts: 0 });
+  });
+
+  test('startStage: the same job twice at once is started once and repeated once, counting two attempts', async () => {
+    const { job } = await store.createJob({ correlationId: 'b-twice' });
+    const outcomes = await Promise.all([
+      store.startStage(job.id, 'processing'),
+      store.startStage(job.id, 'processing'),
+    ]);
+    expect(outcomes).toEqual(['started', 'repeat']);
+    expect(await store.getJob(job.id)).toMatchObject({ status: 'processing', attempts: 2 });
+  });
+
+  test('completeJob: 30 concurrent jobs, each delivered twice, store one result each and answer true once', async () => {
+    const ids = (await newJobs(30)).map(({ job }) => job.id);
+    const answers = await Promise.all([...ids, ...ids].map((id) => store.completeJob(id, result)));
+    expect(answers.slice(0, 30)).toEqual(Array(30).fill(true));
+    expect(answers.slice(30)).toEqual(Array(30).fill(false));
+    for (const id of ids) {
+      expect(await store.getJob(id)).toMatchObject({ status: 'done' });
+      expect(await store.getResult(id)).toMatchObject({ job_id: id, centroid: result.centroid });
+    }
+  });
+
+  test('completeJob: a result that cannot be stored fails alone; the results called beside it are stored', async () => {
+    const [bad, ...good] = (await newJobs(5)).map(({ job }) => job.id) as [string, ...string[]];
+    // NaN has no JSON form: it arrives as null, which the not-null column refuses.
+    const broken: ResultInput = { ...result, centroid: [Number.NaN, 0] };
+    const outcomes = await Promise.allSettled([
+      store.completeJob(bad, broken),
+      ...good.map((id) => store.completeJob(id, result)),
+    ]);
+    expect(outcomes[0]).toMatchObject({ status: 'rejected', reason: expect.any(StoreError) });
+    expect((outcomes[0] as PromiseRejectedResult).reason.code).toBe('query');
+    expect(outcomes.slice(1)).toEqual(Array(4).fill({ status: 'fulfilled', value: true }));
+    expect(await store.getJob(bad)).toMatchObject({ status: 'queued' });
+    expect(await store.getResult(bad)).toBeUndefined();
+  });
+
+  test('latestResult: a read made after completeJob resolved sees that result, though reads run beside it', async () => {
+    const { job } = await store.createJob({ correlationId: 'b-latest' });
+    const reading = Array.from({ length: 20 }, () => store.latestResult());
+    await store.completeJob(job.id, { ...result, centroid: [1.5, 2.5] });
+    const after = await Promise.all(Array.from({ length: 20 }, () => store.latestResult()));
+    await Promise.all(reading);
+    for (const latest of after) expect(latest).toMatchObject({ job_id: job.id, centroid: [1.5, 2.5] });
+  });
+});
