@@ -2,7 +2,8 @@
  * 05 — dead letters: lists the messages in the dead-letter queues (why each is there: RabbitMQ's
  * x-death header, and the job's error), and with --replay gives each failed job another go: the job
  * is reopened (queued, unpublished), the outbox relay of a running API publishes it again, and the
- * dead letter is removed. Messages that are not valid envelopes (poison) are kept, or removed with
+ * dead letter is removed. The message of a job left unfinished (its last attempt failed on the
+ * database, so it could not be marked failed) goes back to its work queue as a first attempt. Messages that are not valid envelopes (poison) are kept, or removed with
  * --drop-invalid. Reads the same variables as the services (RABBITMQ_URL, QUEUE_PREFIX,
  * DATABASE_URL, DB_SCHEMA, …).
  *   npx tsx development/05-dead-letters.ts [--replay] [--drop-invalid]
@@ -19,9 +20,10 @@ const settings = loadApiSettings(process.env);
 const connection = await amqp.connect(settings.broker.url);
 const store = await createStore({ url: settings.database.url, schema: settings.database.schema, max: 1 });
 let reopened = 0;
+let requeued = 0;
 let kept = 0;
 try {
-  const channel = await connection.createChannel();
+  const channel = await connection.createConfirmChannel();
   const deadQueues = queueNames(settings.broker.prefix).filter((name) => name.endsWith('.dead'));
   for (const queue of QUEUE_NAMES) {
     const dead = deadQueues.find((name) => name === `${settings.broker.prefix}${queue}.dead`);
@@ -56,7 +58,18 @@ try {
         continue;
       }
       if (job?.status === 'failed' && (await store.reopenJob(job.id))) reopened += 1;
-      // A job that is done, unknown or already reopened needs nothing more: the dead letter can go.
+      else if (job && job.status !== 'done') {
+        // Stranded mid-way (the database failed on its last attempt, so it could not be marked
+        // failed): the message goes back to its work queue as a first attempt.
+        const { headers: _attempts, ...properties } = message.properties;
+        channel.sendToQueue(`${settings.broker.prefix}${queue}`, message.content, {
+          ...properties,
+          persistent: true,
+        });
+        await channel.waitForConfirms();
+        requeued += 1;
+      }
+      // A job that is done, unknown, reopened or requeued needs nothing more: the dead letter can go.
       channel.ack(message);
     }
     // What stays a dead letter goes back to its queue.
@@ -70,5 +83,6 @@ try {
 }
 if (replay)
   console.log(
-    `reopened ${reopened} failed jobs (a running API's relay publishes them); kept ${kept} poison messages`,
+    `reopened ${reopened} failed jobs (a running API's relay publishes them); requeued ${requeued} ` +
+      `messages of unfinished jobs; kept ${kept} poison messages`,
   );
