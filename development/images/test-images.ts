@@ -1,0 +1,185 @@
+/**
+ * `npm run test:images`: builds the three service images with podman, runs them against the
+ * host's RabbitMQ and PostgreSQL, posts a job to the API container and reads its result back,
+ * checks that every container runs as non-root, reports healthy and exits 0 on SIGTERM, then
+ * removes its containers, queues and schema. On a machine that cannot run containers it prints
+ * a `skipped` line and exits 0.
+ *
+ * RABBITMQ_URL and DATABASE_URL name the services (default: the shared ones on 127.0.0.1);
+ * IMAGES_WORK_DIR holds podman's config, storage and the cached base image
+ * (default /var/cache/mousetrap-images).
+ */
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { queueNames } from '@mousetrap/job_queue';
+import { deleteQueues, dropSchema, uniqueName, waitFor } from '@mousetrap/test_kit';
+import { run } from './command.ts';
+import {
+  logTail,
+  processUid,
+  type RunningContainer,
+  startContainer,
+  stopContainer,
+  waitHealthy,
+} from './container-check.ts';
+import { buildImage, type Engine, imageSize, megabytes } from './engine.ts';
+import { preparePodman } from './podman-host.ts';
+import { SERVICE_IMAGES } from './service-images.ts';
+import { ensureNodeBase } from './stand-in-base.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+const workDir = process.env.IMAGES_WORK_DIR ?? '/var/cache/mousetrap-images';
+const rabbitmqUrl = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const started = performance.now();
+const progress = (line: string) =>
+  console.log(`[${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s] ${line}`);
+
+/** A port nobody listens on now, for a container on the host's network. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+    });
+  });
+}
+
+/** Posts a job to the API container and waits for its result; returns the job's id. */
+async function roundTrip(api: RunningContainer): Promise<string> {
+  const posted = await fetch(`${api.url}/refresh`, { method: 'POST' });
+  if (posted.status !== 202)
+    throw new Error(`POST /refresh answered ${posted.status}: ${await posted.text()}`);
+  const { job_id: jobId } = (await posted.json()) as { job_id: string };
+  const job = await waitFor(
+    async () => {
+      const body = (await (await fetch(`${api.url}/jobs/${jobId}`)).json()) as {
+        status: string;
+        error: unknown;
+      };
+      return body.status === 'done' || body.status === 'failed' ? body : undefined;
+    },
+    { what: `job ${jobId} to finish`, timeoutMs: 30_000, intervalMs: 200 },
+  );
+  if (job.status !== 'done') throw new Error(`job ${jobId} ${job.status}: ${JSON.stringify(job.error)}`);
+  const latest = (await (await fetch(`${api.url}/`)).json()) as {
+    centroid?: unknown;
+    most_northerly?: unknown;
+  };
+  if (!Array.isArray(latest.centroid) || !Array.isArray(latest.most_northerly)) {
+    throw new Error(`GET / did not return a result: ${JSON.stringify(latest)}`);
+  }
+  return jobId;
+}
+
+async function main(): Promise<number> {
+  const host = await preparePodman({ workDir, progress });
+  if (!host.ready) {
+    console.log(`test:images: skipped: this machine cannot run containers (${host.reason})`);
+    return 0;
+  }
+  const env = host.env;
+  progress(`podman ready (config and storage in ${workDir})`);
+  const base = await ensureNodeBase({ env, workDir, progress });
+  progress(
+    `base image node:20-slim: ${base === 'created' ? 'stand-in created' : base === 'cached' ? 'stand-in cached' : 'the real one'}`,
+  );
+  const smoke = await run(
+    'podman',
+    ['run', '--rm', '--network', 'host', 'docker.io/library/node:20-slim', 'node', '--version'],
+    {
+      env,
+      allowFailure: true,
+    },
+  );
+  if (smoke.code !== 0) {
+    console.log(
+      `test:images: skipped: this machine cannot run containers (${smoke.stderr.trim().split('\n').at(-1)})`,
+    );
+    return 0;
+  }
+
+  const engine: Engine = { name: 'podman', buildx: false, env };
+  const images = new Map<string, string>();
+  for (const { project } of SERVICE_IMAGES) {
+    const image = await buildImage(engine, { root, project, version: 'test' });
+    images.set(project, image);
+    progress(`built ${image}: ${megabytes(await imageSize(engine, image))}`);
+  }
+
+  const runId = uniqueName('img');
+  const prefix = `${runId}.`;
+  const containers: RunningContainer[] = [];
+  try {
+    for (const { project, portVariable } of SERVICE_IMAGES) {
+      const port = await freePort();
+      containers.push(
+        await startContainer({
+          name: `${runId}-${project}`,
+          image: images.get(project) ?? '',
+          port,
+          podmanEnv: env,
+          environment: {
+            RABBITMQ_URL: rabbitmqUrl,
+            DATABASE_URL: databaseUrl,
+            QUEUE_PREFIX: prefix,
+            DB_SCHEMA: runId,
+            FETCH_DELAY_MS: '0',
+            PROCESS_DELAY_MS: '0',
+            [portVariable]: String(port),
+          },
+        }),
+      );
+    }
+    progress(`started ${containers.map((c) => c.name).join(', ')} (queue prefix and schema ${runId})`);
+
+    for (const container of containers) {
+      const health = await waitHealthy(container, env, 60_000);
+      const uid = await processUid(container, env);
+      if (health !== 'healthy') throw new Error(`${container.name} reports "${health}", not healthy`);
+      if (uid === 0) throw new Error(`${container.name} runs as root`);
+      progress(`${container.name}: ${health}, uid ${uid}`);
+    }
+
+    const [api] = containers;
+    if (api === undefined) throw new Error('no API container');
+    const jobId = await roundTrip(api);
+    progress(`job ${jobId}: posted to the API container, done, its result served by GET /`);
+
+    const codes = await Promise.all(containers.map((container) => stopContainer(container, env, 30)));
+    const unclean = containers.filter((_, i) => codes[i] !== 0);
+    if (unclean.length > 0) {
+      const details = await Promise.all(
+        unclean.map(
+          async (c) => `${c.name} exited ${codes[containers.indexOf(c)]}:\n${await logTail(c, env)}`,
+        ),
+      );
+      throw new Error(details.join('\n'));
+    }
+    progress('SIGTERM: all three stopped cleanly (exit code 0)');
+  } catch (error) {
+    for (const container of containers)
+      console.error(`--- ${container.name}\n${await logTail(container, env)}`);
+    throw error;
+  } finally {
+    await Promise.all(
+      containers.map((c) => run('podman', ['rm', '--force', c.name], { env, allowFailure: true })),
+    );
+    await dropSchema(databaseUrl, runId);
+    await deleteQueues(rabbitmqUrl, queueNames(prefix));
+    await run('podman', ['image', 'prune', '--force', '--filter', 'until=72h'], { env, allowFailure: true });
+    progress('removed the containers, the queues and the schema of the run');
+  }
+  progress('test:images: passed');
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`test:images: failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);
