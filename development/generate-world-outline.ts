@@ -2,7 +2,8 @@
  * Writes components/dashboard/src/world-outline.ts, the coastline the dashboard's map draws, from
  * the `land` object of world-atlas's land-110m.json (Natural Earth 1:110m land, as TopoJSON): every
  * ring decoded, projected equirectangularly onto a 360 × 180 box and thinned to points at least
- * MIN_STEP degrees apart, so the shipped path stays small.
+ * MIN_STEP degrees apart, so the shipped path stays small; rings that cross the antimeridian are
+ * cut there.
  *
  * The data is not a dependency of the workspace; fetch the package once to run this:
  *   (cd /tmp && npm pack world-atlas@2.0.2 && tar xzf world-atlas-2.0.2.tgz)
@@ -51,6 +52,58 @@ function ring(topology: Topology, arcIndexes: readonly number[]): Position[] {
   return points;
 }
 
+/**
+ * Unwraps a ring's longitudes so that no step is longer than 180°: a ring that crosses the
+ * antimeridian (Chukotka, Fiji) then runs past ±180 instead of jumping across the whole map.
+ */
+function unwrap(points: readonly Position[]): Position[] {
+  const out: Position[] = [];
+  for (const [lon, lat] of points) {
+    const previous = out.at(-1)?.[0] ?? lon;
+    out.push([lon + 360 * Math.round((previous - lon) / 360), lat]);
+  }
+  return out;
+}
+
+/** Clips a ring to one side of the meridian `at` (Sutherland–Hodgman against a half-plane). */
+function clip(points: readonly Position[], at: number, keepEast: boolean): Position[] {
+  const inside = ([lon]: Position) => (keepEast ? lon >= at : lon <= at);
+  const cut = ([lon1, lat1]: Position, [lon2, lat2]: Position): Position => [
+    at,
+    lat1 + ((at - lon1) / (lon2 - lon1)) * (lat2 - lat1),
+  ];
+  const out: Position[] = [];
+  points.forEach((point, index) => {
+    const previous = points.at(index - 1) ?? point;
+    if (inside(point)) {
+      if (!inside(previous)) out.push(cut(previous, point));
+      out.push(point);
+    } else if (inside(previous)) {
+      out.push(cut(previous, point));
+    }
+  });
+  return out;
+}
+
+const shift = (points: readonly Position[], by: number): Position[] =>
+  points.map(([lon, lat]) => [lon + by, lat]);
+
+/**
+ * Splits a ring that crosses the antimeridian (an even number of jumps over 180°) into the parts
+ * on either side, each moved onto the map; other rings, Antarctica's included (it runs round
+ * the pole, one jump), stay as they are.
+ */
+function onTheMap(points: readonly Position[]): Position[][] {
+  const jumps = points.filter((point, i) => i > 0 && Math.abs(point[0] - (points[i - 1]?.[0] ?? 0)) > 180);
+  if (jumps.length === 0 || jumps.length % 2 === 1) return [[...points]];
+  const ring = unwrap(points);
+  return [
+    clip(clip(ring, -180, true), 180, false),
+    shift(clip(ring, 180, true), -360),
+    shift(clip(ring, -180, false), 360),
+  ];
+}
+
 /** Keeps the points at least MIN_STEP from the previous kept one; rings too small to see vanish. */
 function thin(points: readonly Position[]): Position[] {
   const kept: Position[] = [];
@@ -75,7 +128,8 @@ function main(): void {
   const topology = JSON.parse(readFileSync(source, 'utf8')) as Topology;
   const rings = topology.objects.land.geometries
     .flatMap((geometry) => (geometry.type === 'MultiPolygon' ? geometry.arcs : []))
-    .flatMap((polygon) => polygon.map((arcIndexes) => thin(ring(topology, arcIndexes))))
+    .flatMap((polygon) => polygon.flatMap((arcIndexes) => onTheMap(ring(topology, arcIndexes))))
+    .map(thin)
     .filter((points) => points.length > 0);
   const path = rings.map(pathOf).join('');
   writeFileSync(

@@ -26,6 +26,7 @@ export function renderDashboardPage(snapshot: DashboardSnapshot): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>mousetrap pipeline</title>
 <link rel="stylesheet" href="dashboard/assets/dashboard.css">
+<link rel="icon" href="dashboard/assets/favicon.svg" type="image/svg+xml">
 <script src="dashboard/assets/dashboard.js" defer></script>
 </head>
 <body>

@@ -2,10 +2,11 @@ import { DASHBOARD_ASSET_NAMES, dashboardAsset } from '../src/assets.ts';
 
 describe('dashboardAsset', () => {
   test('dashboardAsset: serves the stylesheet, the script and the map with their content types', () => {
-    expect(DASHBOARD_ASSET_NAMES).toEqual(['dashboard.css', 'dashboard.js', 'world.svg']);
+    expect(DASHBOARD_ASSET_NAMES).toEqual(['dashboard.css', 'dashboard.js', 'world.svg', 'favicon.svg']);
     expect(dashboardAsset('dashboard.css')?.contentType).toBe('text/css; charset=utf-8');
     expect(dashboardAsset('dashboard.js')?.contentType).toBe('text/javascript; charset=utf-8');
     expect(dashboardAsset('world.svg')?.contentType).toBe('image/svg+xml; charset=utf-8');
+    expect(dashboardAsset('favicon.svg')?.contentType).toBe('image/svg+xml; charset=utf-8');
   });
 
   test('dashboardAsset: the script is valid JavaScript that talks only to the app, by relative paths', () => {
