@@ -5,10 +5,10 @@ describe('renderQueuesPanel', () => {
   test('renderQueuesPanel: one row per queue with waiting, consumers and dead letters, dead letters marked', () => {
     const html = renderQueuesPanel(QUEUES);
     expect(html).toContain(
-      '<tr data-queue="start_fetch"><th scope="row"><code>start_fetch</code></th><td>3</td><td>1</td><td class="dead">2</td></tr>',
+      '<tr data-queue="start_fetch"><th scope="row"><code>start_<wbr>fetch</code></th><td>3</td><td>1</td><td class="dead">2</td></tr>',
     );
     expect(html).toContain(
-      '<tr data-queue="data_processing"><th scope="row"><code>data_processing</code></th><td>0</td><td>2</td><td>0</td></tr>',
+      '<tr data-queue="data_processing"><th scope="row"><code>data_<wbr>processing</code></th><td>0</td><td>2</td><td>0</td></tr>',
     );
   });
 
