@@ -33,6 +33,28 @@ describe('createLogger', () => {
     expect(lines.map((line) => line.message)).toEqual(['kept']);
   });
 
+  test('when the level is info, a dropped debug line never reads its context', () => {
+    const { logger, lines } = capture('info');
+    let reads = 0;
+    const context = {
+      get job_id() {
+        reads += 1;
+        return 'j1';
+      },
+    };
+    logger.child({ correlation_id: 'c1' }).debug('noise', context);
+    expect(reads).toBe(0);
+    expect(lines).toEqual([]);
+  });
+
+  test('when the level is debug, a child writes its debug lines with its context', () => {
+    const { logger, lines } = capture('debug');
+    logger.child({ correlation_id: 'c1' }).debug('detail', { route: '/' });
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 'debug', message: 'detail', correlation_id: 'c1', route: '/' }),
+    ]);
+  });
+
   test('masks the password of any URL it is given', () => {
     const { logger, lines } = capture();
     logger.info('connecting', { url: 'amqp://guest:secret@localhost:5672' });
