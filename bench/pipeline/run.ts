@@ -8,11 +8,25 @@
 import { join } from 'node:path';
 import { uniqueName } from '@mousetrap/test_kit';
 import { runBenchmark } from '../lib/cleanup.ts';
+import { cpuSecondsByCommand, cpuSecondsOf } from '../lib/cpu-time.ts';
 import { readJobStats, waitForJobs } from '../lib/job-stats.ts';
 import { buildProjects, type Project, RABBITMQ_URL, ROOT, startPipeline } from '../lib/pipeline-services.ts';
 import { postJobs } from '../lib/post-jobs.ts';
 import { type Figure, printFigures, progress, RESULTS_DIR, writeResult } from '../lib/results.ts';
+import type { ServiceProcess } from '../lib/service-process.ts';
 import { measureBrokerCeiling } from './broker-ceiling.ts';
+
+/** CPU seconds used so far by each service, by PostgreSQL and RabbitMQ (all their processes) and by this client. */
+async function cpuSnapshot(services: Map<Project, ServiceProcess>): Promise<Record<string, number>> {
+  const snapshot: Record<string, number> = {};
+  for (const [project, service] of services) snapshot[project] = await cpuSecondsOf(service.child.pid ?? 0);
+  const servers = await cpuSecondsByCommand(['postgres', 'beam.smp']);
+  snapshot['postgres (all)'] = servers.postgres ?? 0;
+  snapshot['rabbitmq (all)'] = servers['beam.smp'] ?? 0;
+  const client = process.cpuUsage();
+  snapshot['bench client'] = (client.user + client.system) / 1e6;
+  return snapshot;
+}
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -26,7 +40,8 @@ await runBenchmark(async () => {
   if (!args.includes('--no-build')) await buildProjects();
   const ceilingRun = async (when: string) => {
     progress(`broker ceiling (${when}): ${jobs} messages, prefetch ${prefetch}`);
-    return measureBrokerCeiling({
+    const rabbitBefore = (await cpuSecondsByCommand(['beam.smp']))['beam.smp'] ?? 0;
+    const ceiling = await measureBrokerCeiling({
       url: RABBITMQ_URL,
       queue: `${uniqueName('bench')}.ceiling`,
       messages: jobs,
@@ -34,6 +49,8 @@ await runBenchmark(async () => {
       window: 1000,
       size: 600,
     });
+    const rabbitAfter = (await cpuSecondsByCommand(['beam.smp']))['beam.smp'] ?? 0;
+    return { ...ceiling, rabbitmqCpuMsPerMessage: ((rabbitAfter - rabbitBefore) * 1000) / jobs };
   };
   const before = await ceilingRun('before');
 
@@ -42,13 +59,22 @@ await runBenchmark(async () => {
     prefetch,
     nodeArgs: args.includes('--cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
   });
+  const cpuBefore = await cpuSnapshot(pipeline.services);
   progress(`posting ${jobs} jobs from ${clientConcurrency} connections`);
   const posting = await postJobs(pipeline.api, jobs, clientConcurrency, (n) => progress(`${n} posted`));
   progress(
     `posted in ${posting.seconds.toFixed(1)} s (${Math.round(posting.rate)}/s); waiting for the workers`,
   );
   await waitForJobs(pipeline.schema, posting.accepted, Math.max(60_000, jobs * 10));
+  const cpuAfter = await cpuSnapshot(pipeline.services);
   const stats = await readJobStats(pipeline.schema);
+  // Where the machine's CPU went, per job done: the services, the servers, this client.
+  const cpuMsPerJob = Object.fromEntries(
+    Object.entries(cpuAfter).map(([who, seconds]) => [
+      who,
+      ((seconds - (cpuBefore[who] ?? 0)) * 1000) / stats.done,
+    ]),
+  );
   const peakRss: Partial<Record<Project, number>> = {};
   const problems: Record<string, Record<string, number>> = {};
   for (const [project, service] of pipeline.services) {
@@ -69,12 +95,24 @@ await runBenchmark(async () => {
       met: stats.jobsPerSecond >= 2000 && stats.done === jobs,
     },
     { figure: 'broker ceiling (bare amqplib)', value: ceiling, unit: 'msg/s', goal: '' },
+    {
+      figure: 'CPU per message: rabbitmq, ceiling loop',
+      value: (before.rabbitmqCpuMsPerMessage + after.rabbitmqCpuMsPerMessage) / 2,
+      unit: 'ms',
+      goal: '',
+    },
     { figure: 'pipeline ÷ (ceiling ÷ 2)', value: ratio * 100, unit: '%', goal: '≥ 50', met: ratio >= 0.5 },
     { figure: 'POST /refresh while posting', value: posting.rate, unit: 'jobs/s', goal: '' },
     { figure: 'workers, first to last done', value: stats.steadyJobsPerSecond, unit: 'jobs/s', goal: '' },
     { figure: 'latency request → result p50', value: stats.latencyMs.p50, unit: 'ms', goal: '' },
     { figure: 'latency request → result p95', value: stats.latencyMs.p95, unit: 'ms', goal: '' },
     { figure: 'latency request → result p99', value: stats.latencyMs.p99, unit: 'ms', goal: '' },
+    ...Object.entries(cpuMsPerJob).map(([who, ms]) => ({
+      figure: `CPU per job: ${who}`,
+      value: ms,
+      unit: 'ms',
+      goal: '',
+    })),
     ...Object.entries(peakRss).map(([project, bytes]) => ({
       figure: `peak RSS ${project}`,
       value: bytes / MB,
@@ -94,6 +132,7 @@ await runBenchmark(async () => {
     quick,
     summary,
     details: {
+      cpuMsPerJob,
       jobs,
       prefetch,
       clientConcurrency,
