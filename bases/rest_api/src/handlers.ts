@@ -1,4 +1,4 @@
-import { describeJob, submitJob } from '@mousetrap/job_intake';
+import { describeJob, retryJob, submitJob } from '@mousetrap/job_intake';
 import { runChecks } from '@mousetrap/probes';
 import type { Request, Response } from 'express';
 import * as v from 'valibot';
@@ -45,6 +45,22 @@ export const showJob: Handler = async (deps, req, res) => {
   const job = await describeJob(deps.store, id.output);
   if (!job) throw new HttpError('not_found', `there is no job ${id.output}`);
   res.json(job);
+};
+
+/** POST /jobs/:id/retry: sends a failed job through the pipeline again; 202 and where to watch it. */
+export const retryFailedJob: Handler = async (deps, req, res) => {
+  const id = v.safeParse(JobIdSchema, req.params.id);
+  if (!id.success) throw new HttpError('bad_request', 'the job id must be a UUID');
+  const { logger } = contextOf(res);
+  const retry = await retryJob({ store: deps.store, queue: deps.queue, logger }, id.output);
+  if (retry.outcome === 'unknown') throw new HttpError('not_found', `there is no job ${id.output}`);
+  if (retry.outcome === 'not_failed') {
+    throw new HttpError(
+      'conflict',
+      `job ${id.output} is ${retry.job.status}; only a failed job can be retried`,
+    );
+  }
+  res.status(202).location(`/jobs/${id.output}`).json({ status: 'ok', job_id: id.output });
 };
 
 /** How long GET /ready waits for each dependency before calling it not ready. */

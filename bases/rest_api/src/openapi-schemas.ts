@@ -55,6 +55,23 @@ export const API_SCHEMAS: Readonly<Record<string, SchemaObject>> = {
       most_northerly: place,
     },
   },
+  DashboardPanels: {
+    type: 'object',
+    required: ['generated_at', 'panels'],
+    properties: {
+      generated_at: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the store and broker were read.',
+      },
+      panels: {
+        type: 'object',
+        description: 'The inner HTML of each panel of the page, escaped by the app.',
+        required: ['map', 'queues', 'activity', 'jobs'],
+        additionalProperties: { type: 'string' },
+      },
+    },
+  },
   LatestResult: { oneOf: [schemaRef('Summary'), { type: 'object', maxProperties: 0 }] },
   Job: {
     type: 'object',

@@ -1,53 +1,17 @@
+import { DASHBOARD_PATHS } from './openapi-dashboard.ts';
+import {
+  answer,
+  correlationHeader,
+  correlationParameter,
+  failure,
+  internal,
+  jobIdParameter,
+  json,
+  unavailable,
+  unavailableOrOverloaded,
+} from './openapi-parts.ts';
 import { API_SCHEMAS, schemaRef } from './openapi-schemas.ts';
-import type {
-  HeaderObject,
-  OpenApiDocument,
-  ParameterObject,
-  ResponseObject,
-  SchemaObject,
-} from './openapi-types.ts';
-
-const json = (schema: SchemaObject) => ({ 'application/json': { schema } });
-
-const correlationHeader: HeaderObject = {
-  description:
-    'The request’s correlation id: the one sent, or a new UUID. It travels with the job’s messages.',
-  schema: { type: 'string' },
-};
-
-const correlationParameter: ParameterObject = {
-  name: 'X-Correlation-ID',
-  in: 'header',
-  required: false,
-  description: '1–200 characters of A–Z a–z 0–9 . _ : -; any other value is replaced by a new UUID.',
-  schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,200}$' },
-};
-
-const answer = (description: string, schema?: SchemaObject, headers: Record<string, HeaderObject> = {}) =>
-  ({
-    description,
-    headers: { 'X-Correlation-ID': correlationHeader, ...headers },
-    ...(schema ? { content: json(schema) } : {}),
-  }) satisfies ResponseObject;
-
-const failure = (description: string, headers: Record<string, HeaderObject> = {}) =>
-  answer(description, schemaRef('Error'), headers);
-
-const retryAfter: HeaderObject = {
-  description: 'Seconds to wait before trying again.',
-  schema: { type: 'integer' },
-};
-const internal = failure(
-  'An unexpected error; the message is generic and the details are in the server’s log.',
-);
-const unavailable = failure('The database (or broker) cannot be reached; try again shortly.', {
-  'Retry-After': retryAfter,
-});
-const unavailableOrOverloaded = failure(
-  'unavailable: the database cannot be reached; overloaded: the broker refuses more work (it blocks ' +
-    'publishers, or too many publishes await its confirm) and nothing was recorded. Try again shortly.',
-  { 'Retry-After': retryAfter },
-);
+import type { OpenApiDocument } from './openapi-types.ts';
 
 /** The OpenAPI 3.1 description of every route, header, answer and the error body; GET /docs renders it. */
 export const openApiDocument: OpenApiDocument = {
@@ -64,11 +28,27 @@ export const openApiDocument: OpenApiDocument = {
     '/': {
       get: {
         operationId: 'getLatestResult',
-        summary: 'The newest result',
-        description: 'In the seed’s shape, or {} when no job has finished yet.',
-        parameters: [correlationParameter],
+        summary: 'The newest result, or the dashboard for a browser',
+        description:
+          'In the seed’s shape, or {} when no job has finished yet. A request whose Accept header prefers ' +
+          'text/html (a browser) gets the dashboard page instead, as GET /dashboard answers it; no Accept ' +
+          'header, */* or application/json gets the JSON. The answer varies by Accept.',
+        parameters: [
+          correlationParameter,
+          {
+            name: 'Accept',
+            in: 'header',
+            required: false,
+            description:
+              'text/html (preferred over JSON) for the dashboard page; anything else for the JSON.',
+            schema: { type: 'string' },
+          },
+        ],
         responses: {
-          '200': answer('The newest result, or {}.', schemaRef('LatestResult')),
+          '200': {
+            ...answer('The newest result, or {}; or the dashboard page.', schemaRef('LatestResult')),
+            content: { ...json(schemaRef('LatestResult')), 'text/html': { schema: { type: 'string' } } },
+          },
           '500': internal,
           '503': unavailable,
         },
@@ -116,16 +96,7 @@ export const openApiDocument: OpenApiDocument = {
         operationId: 'getJob',
         summary: 'A job’s state',
         description: 'queued → fetching → processing → done | failed, with the time of each step.',
-        parameters: [
-          correlationParameter,
-          {
-            name: 'id',
-            in: 'path',
-            required: true,
-            description: 'The job id.',
-            schema: { type: 'string', format: 'uuid' },
-          },
-        ],
+        parameters: [correlationParameter, jobIdParameter],
         responses: {
           '200': answer('The job.', schemaRef('Job')),
           '400': failure('The id is not a UUID.'),
@@ -135,6 +106,32 @@ export const openApiDocument: OpenApiDocument = {
         },
       },
     },
+    '/jobs/{id}/retry': {
+      post: {
+        operationId: 'retryJob',
+        summary: 'Retry a failed job',
+        description:
+          'Puts a failed job back to queued, its error cleared, and hands it to the fetch worker again (or ' +
+          'the outbox relay does, if the broker is away). Only a failed job can be retried. Needs the API key ' +
+          'when the server has one, as POST /refresh does.',
+        security: [{ bearerAuth: [] }, { apiKeyHeader: [] }],
+        parameters: [correlationParameter, jobIdParameter],
+        responses: {
+          '202': answer('The job is queued again.', schemaRef('Accepted'), {
+            Location: { description: 'Where to follow the job: /jobs/{id}.', schema: { type: 'string' } },
+          }),
+          '400': failure('The id is not a UUID, or a body was sent that is not JSON.'),
+          '401': failure('The API key is missing or wrong.', {
+            'WWW-Authenticate': { description: 'Bearer', schema: { type: 'string' } },
+          }),
+          '404': failure('There is no job with this id.'),
+          '409': failure('The job is not failed (queued, running or done), so there is nothing to retry.'),
+          '500': internal,
+          '503': unavailable,
+        },
+      },
+    },
+    ...DASHBOARD_PATHS,
     '/health': {
       get: {
         operationId: 'getHealth',

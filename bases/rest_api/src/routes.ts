@@ -1,9 +1,10 @@
+import { showDashboard, showDashboardAsset, showDashboardPanels, showHome } from './dashboard-handlers.ts';
 import {
   type Handler,
+  retryFailedJob,
   showDocs,
   showHealth,
   showJob,
-  showLatestResult,
   showMetrics,
   showOpenApi,
   showReadiness,
@@ -19,9 +20,13 @@ export interface Route {
 
 /** The one table of what the API answers; 405 answers and the OpenAPI check derive from it. */
 export const ROUTES: readonly Route[] = [
-  { method: 'get', path: '/', handler: showLatestResult },
+  { method: 'get', path: '/', handler: showHome },
   { method: 'post', path: '/refresh', handler: submitRefresh },
   { method: 'get', path: '/jobs/:id', handler: showJob },
+  { method: 'post', path: '/jobs/:id/retry', handler: retryFailedJob },
+  { method: 'get', path: '/dashboard', handler: showDashboard },
+  { method: 'get', path: '/dashboard/panels', handler: showDashboardPanels },
+  { method: 'get', path: '/dashboard/assets/:name', handler: showDashboardAsset },
   { method: 'get', path: '/health', handler: showHealth },
   { method: 'get', path: '/ready', handler: showReadiness },
   { method: 'get', path: '/metrics', handler: showMetrics },

@@ -1,0 +1,125 @@
+import { createMemoryJobQueue } from '@mousetrap/job_queue';
+import { createStore, type ResultInput, type Store } from '@mousetrap/store';
+import { describeWithServices, dropSchema, uniqueName } from '@mousetrap/test_kit';
+import { expectErrorBody, type ServedApi, serveApi } from './harness.ts';
+
+const summary: ResultInput = {
+  centroid: [50.5, 10.25],
+  most_northerly: ['60.0', '11.0', 'Oslo', 'NO', 'Europe/Oslo'],
+  places: [
+    ['41.0', '9.5', 'Bastia', 'FR', 'Europe/Paris'],
+    ['60.0', '11.0', 'Oslo', 'NO', 'Europe/Oslo'],
+  ],
+};
+
+/** What Chromium sends for a page it navigates to. */
+const BROWSER_ACCEPT =
+  'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';
+
+interface Panels {
+  generated_at: string;
+  panels: Record<string, string>;
+}
+
+describeWithServices('rest_api dashboard', ['postgres'], ({ databaseUrl }) => {
+  const schema = uniqueName('api_dashboard');
+  let store: Store;
+  let api: ServedApi | undefined;
+
+  beforeAll(async () => {
+    store = await createStore({ url: databaseUrl, schema });
+  });
+
+  afterEach(async () => {
+    await api?.close();
+    api = undefined;
+  });
+
+  afterAll(async () => {
+    await store.close();
+    await dropSchema(databaseUrl, schema);
+  });
+
+  test('GET /: a browser gets the dashboard page under a policy that allows only the app itself', async () => {
+    api = await serveApi({ store });
+    const response = await fetch(`${api.url}/`, { headers: { Accept: BROWSER_ACCEPT } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(response.headers.get('content-security-policy')).toBe(
+      "default-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+    );
+    expect(response.headers.get('vary')).toMatch(/Accept/);
+    const page = await response.text();
+    expect(page).toContain('<button type="button" id="refresh-button" class="primary">Refresh data</button>');
+    expect(page).toContain('<script src="dashboard/assets/dashboard.js" defer></script>');
+  });
+
+  test.each([
+    ['*/*', { Accept: '*/*' }],
+    ['application/json', { Accept: 'application/json' }],
+    ['JSON preferred over HTML', { Accept: 'application/json, text/html;q=0.5' }],
+    ['no Accept header', {} as Record<string, string>],
+  ])('GET /: with %s, answers the JSON result as before', async (_name, headers) => {
+    api = await serveApi({ store });
+    const response = await fetch(`${api.url}/`, { headers });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(response.headers.get('vary')).toMatch(/Accept/);
+    await response.json();
+  });
+
+  test('GET /dashboard: serves the page whatever the Accept header, with the latest result on the map', async () => {
+    api = await serveApi({ store });
+    const { job } = await store.createJob({ correlationId: 'dashboard-1' });
+    await store.completeJob(job.id, summary);
+    const response = await fetch(`${api.url}/dashboard`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const page = await response.text();
+    expect(page).toContain('id="map-centroid" data-lat="50.5" data-lon="10.25"');
+    expect(page).toContain(`<tr data-job="${job.id}" data-status="done">`);
+  });
+
+  test('GET /dashboard/panels: answers every panel, fresh, as JSON', async () => {
+    api = await serveApi({ store });
+    const { job } = await store.createJob({ correlationId: 'dashboard-2' });
+    const response = await fetch(`${api.url}/dashboard/panels`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as Panels;
+    expect(Object.keys(body.panels).sort()).toEqual(['activity', 'jobs', 'map', 'queues']);
+    expect(Date.now() - Date.parse(body.generated_at)).toBeLessThan(5000);
+    expect(body.panels.jobs).toContain(`<tr data-job="${job.id}" data-status="queued">`);
+    expect(body.panels.queues).toContain('<tr data-queue="start_fetch">');
+  });
+
+  test('GET /dashboard/panels: with the broker down, still answers, the queue counts marked unknown', async () => {
+    const queue = createMemoryJobQueue();
+    await queue.close();
+    api = await serveApi({ store, queue });
+    const response = await fetch(`${api.url}/dashboard/panels`);
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as Panels).panels.queues).toContain('The broker did not answer');
+  });
+
+  test('GET /dashboard/assets/:name: serves the script, revalidated by ETag', async () => {
+    api = await serveApi({ store });
+    const response = await fetch(`${api.url}/dashboard/assets/dashboard.js`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(response.headers.get('cache-control')).toBe('no-cache');
+    const etag = response.headers.get('etag');
+    expect(etag).toBeTruthy();
+    // fetch() adds Cache-Control: no-cache to a conditional request unless one is given.
+    const again = await fetch(`${api.url}/dashboard/assets/dashboard.js`, {
+      headers: { 'If-None-Match': etag ?? '', 'Cache-Control': 'max-age=0' },
+    });
+    expect(again.status).toBe(304);
+  });
+
+  test('GET /dashboard/assets/:name: an unknown file answers 404 JSON', async () => {
+    api = await serveApi({ store });
+    const response = await fetch(`${api.url}/dashboard/assets/secrets.txt`);
+    expect(response.status).toBe(404);
+    expectErrorBody(await response.json(), response, 'not_found');
+  });
+});

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { createMemoryJobQueue, type Envelope, type JobQueue } from '@mousetrap/job_queue';
+import { createLogger } from '@mousetrap/log';
+import { createStore, type Store } from '@mousetrap/store';
+import { describeWithServices, dropSchema, uniqueName, waitFor } from '@mousetrap/test_kit';
+import { retryJob } from '../src/retry-job.ts';
+
+const logger = createLogger({ service: 'test', silent: true });
+
+describeWithServices('job_intake retryJob against PostgreSQL', ['postgres'], ({ databaseUrl }) => {
+  const schema = uniqueName('retry');
+  let store: Store;
+  let queue: JobQueue;
+  const received: Envelope[] = [];
+
+  /** A job that went through fetching and failed there. */
+  async function failedJob(correlationId: string): Promise<string> {
+    const { job } = await store.createJob({ correlationId });
+    await store.markPublished(job.id);
+    await store.startStage(job.id, 'fetching');
+    await store.failJob(job.id, 'the source failed');
+    return job.id;
+  }
+
+  beforeAll(async () => {
+    store = await createStore({ url: databaseUrl, schema, max: 2 });
+    queue = createMemoryJobQueue();
+    await queue.consume('start_fetch', async (message) => {
+      received.push(message);
+      return undefined;
+    });
+  });
+  afterAll(async () => {
+    await queue.close();
+    await store.close();
+    await dropSchema(databaseUrl, schema);
+  });
+
+  test('retryJob: a failed job is queued again, its error cleared, and handed to start_fetch at once', async () => {
+    const jobId = await failedJob('retry-1');
+    const retry = await retryJob({ store, queue, logger }, jobId);
+    expect(retry).toMatchObject({
+      outcome: 'retried',
+      published: true,
+      job: { id: jobId, status: 'queued', error: null, failed_at: null, fetching_at: null, attempts: 1 },
+    });
+    const message = await waitFor(() => received.find((m) => m.job_id === jobId), {
+      what: 'the start message',
+    });
+    expect(message).toMatchObject({ type: 'start_fetch', correlation_id: 'retry-1' });
+    expect((await store.getJob(jobId))?.published_at).not.toBeNull();
+  });
+
+  test('retryJob: a job that is not failed is left as it is and nothing is published', async () => {
+    const { job } = await store.createJob({ correlationId: 'retry-2' });
+    await store.startStage(job.id, 'fetching');
+    const before = received.length;
+    const retry = await retryJob({ store, queue, logger }, job.id);
+    expect(retry).toEqual({ outcome: 'not_failed', job: await store.getJob(job.id) });
+    expect(retry.outcome === 'not_failed' && retry.job.status).toBe('fetching');
+    expect(received).toHaveLength(before);
+  });
+
+  test('retryJob: a second retry of the same job starts nothing', async () => {
+    const jobId = await failedJob('retry-3');
+    expect((await retryJob({ store, queue, logger }, jobId)).outcome).toBe('retried');
+    expect((await retryJob({ store, queue, logger }, jobId)).outcome).toBe('not_failed');
+  });
+
+  test('retryJob: an unknown job answers unknown', async () => {
+    expect(await retryJob({ store, queue, logger }, randomUUID())).toEqual({ outcome: 'unknown' });
+  });
+
+  test('retryJob: with the broker down, reopens the job and leaves the hand-off to the relay', async () => {
+    const down = createMemoryJobQueue();
+    await down.close();
+    const jobId = await failedJob('retry-4');
+    const retry = await retryJob({ store, queue: down, logger }, jobId);
+    expect(retry).toMatchObject({ outcome: 'retried', published: false, job: { status: 'queued' } });
+    expect((await store.unpublishedJobs(0, 1000)).map((job) => job.id)).toContain(jobId);
+  });
+});
