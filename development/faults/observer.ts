@@ -1,0 +1,130 @@
+import { QUEUE_NAMES, type QueueName, queueNames } from '@mousetrap/job_queue';
+import amqp from 'amqplib';
+import postgres from 'postgres';
+
+/** Job counts by status. */
+export type StatusCounts = Record<'queued' | 'fetching' | 'processing' | 'done' | 'failed', number>;
+
+/** One job as the ledger sees it: its status, error and how many result rows it has. */
+export interface LedgerRow {
+  id: string;
+  status: keyof StatusCounts;
+  error: string | null;
+  results: number;
+}
+
+/** Reads a scenario's jobs table and queues directly, as the services cannot be trusted to. */
+export interface Observer {
+  /** Job counts by status; throws while the database is away. */
+  statuses(): Promise<StatusCounts>;
+  /** Messages ready in every queue of the prefix (main, retry and dead-letter), by name. */
+  depths(): Promise<Record<string, number>>;
+  /** Dead letters per pipeline queue. */
+  deadLetters(): Promise<Record<QueueName, number>>;
+  /** Every job with its result count. */
+  ledger(): Promise<LedgerRow[]>;
+  /** Up to `limit` finished jobs with the places their result was made of. */
+  finishedPlaces(limit: number): Promise<{ jobId: string; places: unknown }[]>;
+  /** Terminates every session of the services (`application_name` mousetrap); resolves with how many. */
+  terminateSessions(): Promise<number>;
+  /** A confirm channel on the broker, for publishing poison and duplicates; closed by `close`. */
+  channel(): Promise<amqp.ConfirmChannel>;
+  close(): Promise<void>;
+}
+
+/** Options of {@link createObserver}. */
+export interface ObserverOptions {
+  databaseUrl: string;
+  schema: string;
+  rabbitmqUrl: string;
+  prefix: string;
+  /** Retry tiers the services declare, so that their queues are read too. */
+  retries: number;
+}
+
+/** Opens an observer of one scenario's schema and queues. */
+export function createObserver(options: ObserverOptions): Observer {
+  const sql = postgres(options.databaseUrl, {
+    max: 2,
+    onnotice: () => {},
+    connect_timeout: 2,
+    connection: { application_name: 'mousetrap-faults', statement_timeout: 5000 },
+  });
+  const jobs = sql(`${options.schema}.jobs`);
+  const results = sql(`${options.schema}.results`);
+  let connection: amqp.ChannelModel | undefined;
+  let raw: amqp.ConfirmChannel | undefined;
+
+  // A fresh connection each time: the broker is killed and its connections closed under us.
+  const withChannel = async <T>(use: (channel: amqp.Channel) => Promise<T>): Promise<T> => {
+    const model = await amqp.connect(options.rabbitmqUrl);
+    model.on('error', () => {});
+    try {
+      const channel = await model.createChannel();
+      channel.on('error', () => {});
+      return await use(channel);
+    } finally {
+      await model.close().catch(() => {});
+    }
+  };
+
+  return {
+    async statuses() {
+      const counts: StatusCounts = { queued: 0, fetching: 0, processing: 0, done: 0, failed: 0 };
+      const rows = await sql<{ status: keyof StatusCounts; count: number }[]>`
+        select status, count(*)::int as count from ${jobs} group by status
+      `;
+      for (const row of rows) counts[row.status] = row.count;
+      return counts;
+    },
+    depths() {
+      return withChannel(async (channel) => {
+        const depths: Record<string, number> = {};
+        for (const name of queueNames(options.prefix, options.retries)) {
+          depths[name] = (await channel.checkQueue(name)).messageCount;
+        }
+        return depths;
+      });
+    },
+    deadLetters() {
+      return withChannel(async (channel) => {
+        const dead = { start_fetch: 0, data_processing: 0 };
+        for (const queue of QUEUE_NAMES) {
+          dead[queue] = (await channel.checkQueue(`${options.prefix}${queue}.dead`)).messageCount;
+        }
+        return dead;
+      });
+    },
+    async ledger() {
+      return sql<LedgerRow[]>`
+        select j.id, j.status, j.error, count(r.job_id)::int as results
+        from ${jobs} j left join ${results} r on r.job_id = j.id
+        group by j.id
+      `;
+    },
+    async finishedPlaces(limit) {
+      return sql<{ jobId: string; places: unknown }[]>`
+        select job_id as "jobId", places from ${results} order by created_at limit ${limit}
+      `;
+    },
+    async terminateSessions() {
+      const rows = await sql`
+        select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'mousetrap'
+      `;
+      return rows.length;
+    },
+    async channel() {
+      if (!raw) {
+        connection = await amqp.connect(options.rabbitmqUrl);
+        connection.on('error', () => {});
+        raw = await connection.createConfirmChannel();
+        raw.on('error', () => {});
+      }
+      return raw;
+    },
+    async close() {
+      await connection?.close().catch(() => {});
+      await sql.end({ timeout: 2 });
+    },
+  };
+}

@@ -1,0 +1,142 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from './ports.ts';
+
+/** The three services of the pipeline, by the short names the suite uses. */
+export const SERVICES = ['api', 'fetch', 'processing'] as const;
+
+/** One of {@link SERVICES}. */
+export type ServiceName = (typeof SERVICES)[number];
+
+const PROJECT: Record<ServiceName, string> = {
+  api: 'api_app',
+  fetch: 'fetch_worker_app',
+  processing: 'processing_worker_app',
+};
+
+/** How a service process ended: its exit code, or the signal that killed it. */
+export interface Exit {
+  service: ServiceName;
+  code: number | string;
+  /** Whether the suite caused it (a kill or a stop); an exit nobody asked for is a crash. */
+  expected: boolean;
+}
+
+/** Options of {@link startPipeline}. */
+export interface PipelineOptions {
+  /** The workspace root, where `projects/<project>/dist/main.js` are. */
+  root: string;
+  /** The environment of every service (URLs, schema, prefix, delays, …). */
+  env: Record<string, string>;
+  /** Where each service's stdout and stderr go, as `<logPrefix>-<service>.log`. */
+  logPrefix: string;
+  /** Services started again at once whenever they exit on their own (the API's crash hook). */
+  restartOnCrash?: readonly ServiceName[];
+}
+
+/** The three project builds running as processes, which the suite kills, stops and restarts. */
+export interface Pipeline {
+  /** Base URL of the API. */
+  apiUrl: string;
+  /** Every exit so far. */
+  exits: Exit[];
+  /** Starts a service that is not running (all three when none is named). */
+  start(service?: ServiceName): Promise<void>;
+  /** Sends `signal` to a running service and resolves with how it exited. */
+  kill(service: ServiceName, signal: NodeJS.Signals): Promise<number | string>;
+  /** Resolves when every service answers GET /ready with 200, or rejects after `timeoutMs`. */
+  waitReady(timeoutMs: number): Promise<void>;
+  /** Stops every service with SIGTERM (SIGKILL after 30 s) and resolves with their exit codes. */
+  stop(): Promise<Exit[]>;
+  /** Kills every service at once, for an interrupted suite. */
+  abort(): void;
+}
+
+/** Picks the ports and returns the pipeline, not started yet. */
+export async function createPipeline(options: PipelineOptions): Promise<Pipeline> {
+  const ports: Record<ServiceName, number> = { api: 0, fetch: 0, processing: 0 };
+  for (const service of SERVICES) ports[service] = await freePort();
+  const running = new Map<ServiceName, { child: ChildProcess; exited: Promise<number | string> }>();
+  const expecting = new Set<ServiceName>();
+  const exits: Exit[] = [];
+  let stopping = false;
+
+  const spawnService = (service: ServiceName) => {
+    const log = openSync(`${options.logPrefix}-${service}.log`, 'a');
+    const env: Record<string, string | undefined> = {
+      ...process.env,
+      ...options.env,
+      ...(service === 'api' ? { PORT: String(ports.api), HOST: '127.0.0.1' } : {}),
+      ...(service === 'api' ? {} : { HEALTH_PORT: String(ports[service]) }),
+    };
+    if (service !== 'api') env.TEST_CRASH_AFTER_COMMIT = undefined;
+    const script = join(options.root, 'projects', PROJECT[service], 'dist', 'main.js');
+    const child = spawn(process.execPath, [script], { env, stdio: ['ignore', log, log] });
+    closeSync(log);
+    const exited = new Promise<number | string>((resolve) => {
+      child.once('exit', (code, signal) => {
+        const result = code ?? signal ?? 'unknown';
+        const expected = expecting.delete(service) || stopping;
+        exits.push({ service, code: result, expected });
+        running.delete(service);
+        resolve(result);
+        if (!expected && !stopping && options.restartOnCrash?.includes(service)) spawnService(service);
+      });
+    });
+    running.set(service, { child, exited });
+  };
+
+  const isReady = async (service: ServiceName) => {
+    try {
+      const response = await fetch(`http://127.0.0.1:${ports[service]}/ready`, {
+        signal: AbortSignal.timeout(3000),
+      });
+      await response.arrayBuffer();
+      return response.status === 200;
+    } catch {
+      return false;
+    }
+  };
+
+  return {
+    apiUrl: `http://127.0.0.1:${ports.api}`,
+    exits,
+    async start(service) {
+      for (const name of service ? [service] : SERVICES) if (!running.has(name)) spawnService(name);
+    },
+    async kill(service, signal) {
+      const entry = running.get(service);
+      if (!entry) return 'not running';
+      expecting.add(service);
+      entry.child.kill(signal);
+      return entry.exited;
+    },
+    async waitReady(timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      for (const service of SERVICES) {
+        while (!(await isReady(service))) {
+          if (Date.now() > deadline) throw new Error(`${service} not ready within ${timeoutMs} ms`);
+          await sleep(100);
+        }
+      }
+    },
+    async stop() {
+      stopping = true;
+      const before = exits.length;
+      const all = [...running.values()];
+      for (const { child } of all) child.kill('SIGTERM');
+      const timer = setTimeout(() => {
+        for (const { child } of all) child.kill('SIGKILL');
+      }, 30_000);
+      await Promise.all(all.map(({ exited }) => exited));
+      clearTimeout(timer);
+      return exits.slice(before);
+    },
+    abort() {
+      stopping = true;
+      for (const { child } of running.values()) child.kill('SIGKILL');
+    },
+  };
+}
