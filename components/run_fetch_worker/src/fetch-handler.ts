@@ -35,20 +35,22 @@ export function createFetchHandler(deps: FetchWorkerDependencies): Handler {
       log.info('duplicate start_fetch ignored: the job is past fetching');
       return undefined;
     }
+    let fetched: number;
     try {
-      await fetchAndHandOff(deps, message);
+      fetched = await fetchAndHandOff(deps, message);
     } catch (error) {
       // A fetch abandoned because the worker stops is redelivered, not a failure of the job.
       if (delivery.final && !deps.signal?.aborted)
         await failJob(deps, message.job_id, `fetch failed after ${delivery.attempt} attempts`, error);
       throw error;
     }
-    log.info('places fetched', { repeated: stage === 'repeat', attempt: delivery.attempt });
+    log.info('places fetched', { places: fetched, repeated: stage === 'repeat', attempt: delivery.attempt });
     return undefined;
   };
 }
 
-async function fetchAndHandOff(deps: FetchWorkerDependencies, message: Envelope): Promise<void> {
+/** Fetches the places and publishes them to data_processing; resolves with how many there were. */
+async function fetchAndHandOff(deps: FetchWorkerDependencies, message: Envelope): Promise<number> {
   const places = await deps.fetchPlaces(deps.signal);
   await deps.queue.publish(
     'data_processing',
@@ -59,6 +61,7 @@ async function fetchAndHandOff(deps: FetchWorkerDependencies, message: Envelope)
       payload: { places },
     }),
   );
+  return places.length;
 }
 
 /**
