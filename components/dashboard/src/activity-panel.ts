@@ -7,6 +7,9 @@ const SLOT = 10;
 const BAR = 7;
 const HEIGHT = 50;
 
+/** The minutes, the current one included, of the recent rate the summary gives. */
+const RECENT_MINUTES = 5;
+
 function bar(entry: MinuteActivity, index: number, scale: number): string {
   const done = entry.done * scale;
   const failed = entry.failed * scale;
@@ -17,15 +20,14 @@ function bar(entry: MinuteActivity, index: number, scale: number): string {
 
 /**
  * Throughput: jobs done (and failed, stacked) per minute as a bar chart, oldest minute left, with
- * the totals and the rate over the last five whole minutes in words.
+ * the totals and the rate over the last five minutes (the current one so far included) in words.
  */
 export function renderActivityPanel(activity: readonly MinuteActivity[]): string {
   const done = activity.reduce((sum, entry) => sum + entry.done, 0);
   const failed = activity.reduce((sum, entry) => sum + entry.failed, 0);
-  const whole = activity.slice(0, -1).slice(-5);
-  const rate = whole.length === 0 ? 0 : whole.reduce((sum, entry) => sum + entry.done, 0) / whole.length;
+  const lately = activity.slice(-RECENT_MINUTES).reduce((sum, entry) => sum + entry.done, 0);
   const peak = Math.max(1, ...activity.map((entry) => entry.done + entry.failed));
-  const summary = `${done} done and ${failed} failed in the last ${activity.length} minutes; ${rate.toFixed(1)} done per minute lately`;
+  const summary = `${done} done and ${failed} failed in the last ${activity.length} minutes; ${lately} done in the last ${RECENT_MINUTES} (${(lately / RECENT_MINUTES).toFixed(1)} a minute)`;
   const bars = activity.map((entry, index) => bar(entry, index, HEIGHT / peak)).join('');
   return `<p class="summary" id="activity-summary" data-done="${done}" data-failed="${failed}">${escapeHtml(summary)}.</p>
 <svg class="chart" viewBox="0 0 ${activity.length * SLOT} ${HEIGHT}" preserveAspectRatio="none" role="img" aria-label="${escapeHtml(summary)}">${bars}<line class="axis" x1="0" y1="${HEIGHT}" x2="${activity.length * SLOT}" y2="${HEIGHT}"/></svg>

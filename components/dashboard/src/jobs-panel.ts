@@ -23,11 +23,12 @@ function row(job: Job, now: Date): string {
   const short = escapeHtml(job.id.slice(0, 8));
   const retry =
     job.status === 'failed'
-      ? `<button type="button" class="retry" id="retry-${id}" data-retry="${id}" aria-label="Retry job ${short}">Retry</button>`
+      ? ` <button type="button" class="retry" id="retry-${id}" data-retry="${id}" aria-label="Retry job ${short}">Retry</button>`
       : '';
   const cells = [
     `<a href="jobs/${id}" title="${id}"><code>${short}</code></a>`,
-    `<span class="status status-${escapeHtml(job.status)}">${escapeHtml(job.status)}</span>`,
+    // The Retry button sits by the status, where it is seen even when the table scrolls.
+    `<span class="status status-${escapeHtml(job.status)}">${escapeHtml(job.status)}</span>${retry}`,
     `<time datetime="${escapeHtml(job.created_at)}">${escapeHtml(timeOfDay(job.created_at))}</time>`,
     duration(times.queued),
     duration(times.fetching),
@@ -35,7 +36,6 @@ function row(job: Job, now: Date): string {
     formatDuration(times.total),
     String(job.attempts),
     job.error === null ? '' : `<span class="error">${escapeHtml(job.error)}</span>`,
-    retry,
   ];
   return `<tr data-job="${id}" data-status="${escapeHtml(job.status)}">${cells.map((cell) => `<td>${cell}</td>`).join('')}</tr>`;
 }

@@ -7,7 +7,7 @@ const minute = (index: number, done: number, failed = 0) => ({
 });
 
 describe('renderActivityPanel', () => {
-  test('renderActivityPanel: sums the window and averages done over the last five whole minutes', () => {
+  test('renderActivityPanel: sums the window and the jobs done in the last five minutes, the current one included', () => {
     const activity = [
       minute(0, 10),
       minute(1, 2),
@@ -19,7 +19,9 @@ describe('renderActivityPanel', () => {
     ];
     const html = renderActivityPanel(activity);
     expect(html).toContain('data-done="33" data-failed="1"');
-    expect(html).toContain('33 done and 1 failed in the last 7 minutes; 4.0 done per minute lately');
+    expect(html).toContain(
+      '33 done and 1 failed in the last 7 minutes; 21 done in the last 5 (4.2 a minute)',
+    );
   });
 
   test('renderActivityPanel: draws one bar per minute, the busiest one full height', () => {
