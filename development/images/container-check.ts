@@ -22,7 +22,9 @@ export interface StartContainerOptions {
 
 /**
  * Starts a container on the host's network, so it reaches the host's RabbitMQ and PostgreSQL at
- * 127.0.0.1 as the services on this machine do, each on a port of its own.
+ * 127.0.0.1 as the services on this machine do, each on a port of its own. It runs hardened as
+ * deploy/ runs it (read-only root filesystem, no capabilities, no privilege escalation), so the
+ * check proves the images work that way.
  */
 export async function startContainer(options: StartContainerOptions): Promise<RunningContainer> {
   const environment = Object.entries(options.environment).flatMap(([key, value]) => [
@@ -31,7 +33,21 @@ export async function startContainer(options: StartContainerOptions): Promise<Ru
   ]);
   await run(
     'podman',
-    ['run', '--detach', '--name', options.name, '--network', 'host', ...environment, options.image],
+    [
+      'run',
+      '--detach',
+      '--name',
+      options.name,
+      '--network',
+      'host',
+      '--read-only',
+      '--cap-drop',
+      'ALL',
+      '--security-opt',
+      'no-new-privileges',
+      ...environment,
+      options.image,
+    ],
     {
       env: options.podmanEnv,
     },

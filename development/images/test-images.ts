@@ -74,6 +74,28 @@ async function roundTrip(api: RunningContainer): Promise<string> {
   return jobId;
 }
 
+/** What a run made, for {@link removeRun}. */
+interface RunTrace {
+  env: NodeJS.ProcessEnv;
+  runId: string;
+  containers: readonly RunningContainer[];
+  images: readonly string[];
+}
+
+/** Removes a run's containers, queues, schema and image tags; the layers stay as the next run's cache. */
+async function removeRun(trace: RunTrace): Promise<void> {
+  const { env } = trace;
+  await Promise.all(
+    trace.containers.map((c) => run('podman', ['rm', '--force', c.name], { env, allowFailure: true })),
+  );
+  for (const image of trace.images) await run('podman', ['untag', image], { env, allowFailure: true });
+  // Untagged images are the layer cache of the next runs; a day later prune removes them.
+  await run('podman', ['image', 'prune', '--force', '--filter', 'until=24h'], { env, allowFailure: true });
+  await dropSchema(databaseUrl, trace.runId);
+  await deleteQueues(rabbitmqUrl, queueNames(`${trace.runId}.`));
+  progress('removed the containers, the image tags, the queues and the schema of the run');
+}
+
 async function main(): Promise<number> {
   const host = await preparePodman({ workDir, progress });
   if (!host.ready) {
@@ -101,18 +123,19 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  const engine: Engine = { name: 'podman', buildx: false, env };
-  const images = new Map<string, string>();
-  for (const { project } of SERVICE_IMAGES) {
-    const image = await buildImage(engine, { root, project, version: 'test' });
-    images.set(project, image);
-    progress(`built ${image}: ${megabytes(await imageSize(engine, image))}`);
-  }
-
+  // One name for the run's tags, containers, queue prefix and schema: concurrent runs never meet.
   const runId = uniqueName('img');
   const prefix = `${runId}.`;
+  const engine: Engine = { name: 'podman', buildx: false, env };
+  const images = new Map<string, string>();
   const containers: RunningContainer[] = [];
   try {
+    for (const { project } of SERVICE_IMAGES) {
+      const image = await buildImage(engine, { root, project, version: runId });
+      images.set(project, image);
+      progress(`built ${project}: ${megabytes(await imageSize(engine, image))}`);
+    }
+
     for (const { project, portVariable } of SERVICE_IMAGES) {
       const port = await freePort();
       containers.push(
@@ -164,13 +187,9 @@ async function main(): Promise<number> {
       console.error(`--- ${container.name}\n${await logTail(container, env)}`);
     throw error;
   } finally {
-    await Promise.all(
-      containers.map((c) => run('podman', ['rm', '--force', c.name], { env, allowFailure: true })),
+    await removeRun({ env, runId, containers, images: [...images.values()] }).catch((error: unknown) =>
+      console.error(`test:images: cleaning up ${runId} failed: ${String(error)}`),
     );
-    await dropSchema(databaseUrl, runId);
-    await deleteQueues(rabbitmqUrl, queueNames(prefix));
-    await run('podman', ['image', 'prune', '--force', '--filter', 'until=72h'], { env, allowFailure: true });
-    progress('removed the containers, the queues and the schema of the run');
   }
   progress('test:images: passed');
   return 0;
