@@ -5,7 +5,7 @@ import { formatDuration, stageTimes, timeOfDay } from './stage-times.ts';
 const HEAD = [
   'Job',
   'Status',
-  'Created (UTC)',
+  'Created',
   'Queued',
   'Fetching',
   'Processing',
@@ -29,7 +29,7 @@ function row(job: Job, now: Date): string {
     `<a href="jobs/${id}" title="${id}"><code>${short}</code></a>`,
     // The Retry button sits by the status, where it is seen even when the table scrolls.
     `<span class="status status-${escapeHtml(job.status)}">${escapeHtml(job.status)}</span>${retry}`,
-    `<time datetime="${escapeHtml(job.created_at)}">${escapeHtml(timeOfDay(job.created_at))}</time>`,
+    `<time datetime="${escapeHtml(job.created_at)}" title="UTC">${escapeHtml(timeOfDay(job.created_at))}</time>`,
     duration(times.queued),
     duration(times.fetching),
     duration(times.processing),

@@ -35,7 +35,7 @@ button.retry { min-height: 2.25rem; padding: .2rem .8rem; }
 table { border-collapse: collapse; width: 100%; font-size: .9rem; }
 th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: middle; }
 .jobs th, .jobs td { white-space: nowrap; }
-td .error { white-space: normal; color: var(--bad); display: inline-block; min-width: 12rem; }
+td .error { white-space: normal; color: var(--bad); display: inline-block; min-width: 9rem; }
 .queues td { font-variant-numeric: tabular-nums; }
 .queues td.dead { color: var(--bad); font-weight: 700; }
 .status { display: inline-block; padding: 0 .5rem; border-radius: 999px; font-weight: 600; font-size: .85rem; }
