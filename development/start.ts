@@ -77,7 +77,7 @@ async function start() {
     process.stdout.write(
       [
         '',
-        `mousetrap is running: API on ${base} (docs: ${base}/docs)`,
+        `mousetrap is running: API on ${base} (dashboard: ${base}/ in a browser; docs: ${base}/docs)`,
         `  database: ${settings.database ? 'PostgreSQL from the environment' : 'embedded PGlite in .mousetrap/pgdata'}`,
         `  broker:   ${settings.broker ? 'RabbitMQ from the environment' : 'in-memory transport'}`,
         'Try:',
