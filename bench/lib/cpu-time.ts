@@ -25,18 +25,33 @@ export async function cpuSecondsOf(pid: number): Promise<number> {
   }
 }
 
-/**
- * CPU seconds used so far by every process whose command is one of `commands` (e.g. `postgres`,
- * `beam.smp`), by command. Shared servers also work for others, so these are upper bounds.
- */
-export async function cpuSecondsByCommand(commands: readonly string[]): Promise<Record<string, number>> {
-  const totals: Record<string, number> = Object.fromEntries(commands.map((command) => [command, 0]));
+/** CPU seconds used so far by each process of some commands, by pid. */
+export type CpuByPid = Map<number, { command: string; seconds: number }>;
+
+/** Reads the CPU seconds of every process whose command is one of `commands` (e.g. `postgres`, `beam.smp`). */
+export async function cpuOfCommands(commands: readonly string[]): Promise<CpuByPid> {
+  const found: CpuByPid = new Map();
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => undefined);
     if (stat === undefined) continue;
-    const { command, seconds } = parseStat(stat);
-    if (command in totals) totals[command] = (totals[command] ?? 0) + seconds;
+    const parsed = parseStat(stat);
+    if (commands.includes(parsed.command)) found.set(Number(entry), parsed);
   }
-  return totals;
+  return found;
+}
+
+/**
+ * CPU seconds that processes of `command` used between two readings: what each process alive at
+ * the second used since the first (all of it, if it started in between). A process that ended in
+ * between is missed, and shared servers also work for others, so this is an estimate.
+ */
+export function cpuUsedBetween(before: CpuByPid, after: CpuByPid, command: string): number {
+  let seconds = 0;
+  for (const [pid, now] of after) {
+    if (now.command !== command) continue;
+    const then = before.get(pid);
+    seconds += now.seconds - (then?.command === command ? then.seconds : 0);
+  }
+  return seconds;
 }

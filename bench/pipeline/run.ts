@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { uniqueName } from '@mousetrap/test_kit';
 import { runBenchmark } from '../lib/cleanup.ts';
-import { cpuSecondsByCommand, cpuSecondsOf } from '../lib/cpu-time.ts';
+import { type CpuByPid, cpuOfCommands, cpuSecondsOf, cpuUsedBetween } from '../lib/cpu-time.ts';
 import { readJobStats, waitForJobs } from '../lib/job-stats.ts';
 import { buildProjects, type Project, RABBITMQ_URL, ROOT, startPipeline } from '../lib/pipeline-services.ts';
 import { postJobs } from '../lib/post-jobs.ts';
@@ -16,16 +16,29 @@ import { type Figure, printFigures, progress, RESULTS_DIR, writeResult } from '.
 import type { ServiceProcess } from '../lib/service-process.ts';
 import { measureBrokerCeiling } from './broker-ceiling.ts';
 
-/** CPU seconds used so far by each service, by PostgreSQL and RabbitMQ (all their processes) and by this client. */
-async function cpuSnapshot(services: Map<Project, ServiceProcess>): Promise<Record<string, number>> {
-  const snapshot: Record<string, number> = {};
-  for (const [project, service] of services) snapshot[project] = await cpuSecondsOf(service.child.pid ?? 0);
-  const servers = await cpuSecondsByCommand(['postgres', 'beam.smp']);
-  snapshot['postgres (all)'] = servers.postgres ?? 0;
-  snapshot['rabbitmq (all)'] = servers['beam.smp'] ?? 0;
+/** CPU readings of each service, of PostgreSQL and RabbitMQ (every process of theirs) and of this client. */
+interface CpuReading {
+  services: Record<string, number>;
+  servers: CpuByPid;
+}
+
+async function readCpu(services: Map<Project, ServiceProcess>): Promise<CpuReading> {
+  const reading: CpuReading = { services: {}, servers: await cpuOfCommands(['postgres', 'beam.smp']) };
+  for (const [project, service] of services)
+    reading.services[project] = await cpuSecondsOf(service.child.pid ?? 0);
   const client = process.cpuUsage();
-  snapshot['bench client'] = (client.user + client.system) / 1e6;
-  return snapshot;
+  reading.services['bench client'] = (client.user + client.system) / 1e6;
+  return reading;
+}
+
+/** CPU seconds each used between two readings. */
+function cpuUsed(before: CpuReading, after: CpuReading): Record<string, number> {
+  const used = Object.fromEntries(
+    Object.entries(after.services).map(([who, seconds]) => [who, seconds - (before.services[who] ?? 0)]),
+  );
+  used['postgres (all)'] = cpuUsedBetween(before.servers, after.servers, 'postgres');
+  used['rabbitmq (all)'] = cpuUsedBetween(before.servers, after.servers, 'beam.smp');
+  return used;
 }
 
 const args = process.argv.slice(2);
@@ -40,7 +53,7 @@ await runBenchmark(async () => {
   if (!args.includes('--no-build')) await buildProjects();
   const ceilingRun = async (when: string) => {
     progress(`broker ceiling (${when}): ${jobs} messages, prefetch ${prefetch}`);
-    const rabbitBefore = (await cpuSecondsByCommand(['beam.smp']))['beam.smp'] ?? 0;
+    const rabbitBefore = await cpuOfCommands(['beam.smp']);
     const ceiling = await measureBrokerCeiling({
       url: RABBITMQ_URL,
       queue: `${uniqueName('bench')}.ceiling`,
@@ -49,8 +62,8 @@ await runBenchmark(async () => {
       window: 1000,
       size: 600,
     });
-    const rabbitAfter = (await cpuSecondsByCommand(['beam.smp']))['beam.smp'] ?? 0;
-    return { ...ceiling, rabbitmqCpuMsPerMessage: ((rabbitAfter - rabbitBefore) * 1000) / jobs };
+    const rabbitUsed = cpuUsedBetween(rabbitBefore, await cpuOfCommands(['beam.smp']), 'beam.smp');
+    return { ...ceiling, rabbitmqCpuMsPerMessage: (rabbitUsed * 1000) / jobs };
   };
   const before = await ceilingRun('before');
 
@@ -59,20 +72,20 @@ await runBenchmark(async () => {
     prefetch,
     nodeArgs: args.includes('--cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
   });
-  const cpuBefore = await cpuSnapshot(pipeline.services);
+  const cpuBefore = await readCpu(pipeline.services);
   progress(`posting ${jobs} jobs from ${clientConcurrency} connections`);
   const posting = await postJobs(pipeline.api, jobs, clientConcurrency, (n) => progress(`${n} posted`));
   progress(
     `posted in ${posting.seconds.toFixed(1)} s (${Math.round(posting.rate)}/s); waiting for the workers`,
   );
   await waitForJobs(pipeline.schema, posting.accepted, Math.max(60_000, jobs * 10));
-  const cpuAfter = await cpuSnapshot(pipeline.services);
+  const cpuAfter = await readCpu(pipeline.services);
   const stats = await readJobStats(pipeline.schema);
   // Where the machine's CPU went, per job done: the services, the servers, this client.
   const cpuMsPerJob = Object.fromEntries(
-    Object.entries(cpuAfter).map(([who, seconds]) => [
+    Object.entries(cpuUsed(cpuBefore, cpuAfter)).map(([who, seconds]) => [
       who,
-      ((seconds - (cpuBefore[who] ?? 0)) * 1000) / stats.done,
+      (seconds * 1000) / stats.done,
     ]),
   );
   const peakRss: Partial<Record<Project, number>> = {};
