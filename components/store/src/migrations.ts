@@ -54,32 +54,49 @@ export const migrations: readonly Migration[] = [
   },
 ];
 
+// What migrate interpolates into its script; createStore's options allow no other schema names.
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** The plpgsql block that applies one migration unless schema_migrations already lists it. */
+function step(migration: Migration): string {
+  if (migration.sql.includes('$migration$'))
+    throw new Error(`migration ${migration.version} contains $migration$`);
+  const name = migration.name.replaceAll("'", "''");
+  return `do $migration$ begin
+    if not exists (select 1 from schema_migrations where version = ${migration.version}) then
+      ${migration.sql}
+      insert into schema_migrations (version, name) values (${migration.version}, '${name}');
+    end if;
+  end $migration$`;
+}
+
 /**
  * Brings the schema up to date and returns the versions it applied. Everything runs in one
  * transaction holding an advisory lock keyed on the schema, so stores starting together on a
  * fresh schema take turns and the later ones find nothing left to do.
+ *
+ * The transaction is one script sent as one simple query, which PostgreSQL runs as one implicit
+ * transaction, not a client-side `sql.begin`: when the session dies inside a `sql.begin` (a
+ * database restart), postgres.js 3.4.9 writes the rollback to the closed socket on the next tick
+ * and throws where no caller can catch it, killing the process (porsager/postgres#1208). Here the
+ * server rolls back by itself and the query just rejects.
  */
 export async function migrate(sql: postgres.Sql, schema: string): Promise<number[]> {
-  return sql.begin(async (tx) => {
-    await tx`select pg_advisory_xact_lock(hashtextextended(${`mousetrap.migrate.${schema}`}, 0))`;
-    await tx`create schema if not exists ${tx(schema)}`;
-    await tx`set local search_path to ${tx(schema)}`;
-    await tx`
-      create table if not exists schema_migrations (
-        version integer primary key,
-        name text not null,
-        applied_at timestamptz not null default now()
-      )
-    `;
-    const rows = await tx<{ version: number }[]>`select version from schema_migrations`;
-    const done = new Set(rows.map((row) => row.version));
-    const applied: number[] = [];
-    for (const migration of migrations) {
-      if (done.has(migration.version)) continue;
-      await tx.unsafe(migration.sql);
-      await tx`insert into schema_migrations (version, name) values (${migration.version}, ${migration.name})`;
-      applied.push(migration.version);
-    }
-    return applied;
-  });
+  if (!SCHEMA_NAME.test(schema)) throw new Error(`not a schema name: ${JSON.stringify(schema)}`);
+  const script = [
+    `select pg_advisory_xact_lock(hashtextextended('mousetrap.migrate.${schema}', 0))`,
+    `create schema if not exists "${schema}"`,
+    `set local search_path to "${schema}"`,
+    `create table if not exists schema_migrations (
+      version integer primary key,
+      name text not null,
+      applied_at timestamptz not null default now()
+    )`,
+    ...migrations.map(step),
+    // now() is the transaction's start: the rows this transaction added, and only those.
+    'select version from schema_migrations where applied_at = now() order by version',
+  ].join(';\n');
+  const results = (await sql.unsafe(script)) as unknown as { version: number }[][];
+  const applied = results.at(-1) ?? [];
+  return applied.map((row) => row.version);
 }
