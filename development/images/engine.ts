@@ -53,8 +53,9 @@ export async function buildCommand(engine: Engine, options: BuildImageOptions): 
     join('projects', options.project, 'Dockerfile'),
     '--tag',
     image,
-    '--build-arg',
-    `VERSION=${options.version}`,
+    // A label, not a build argument: podman's layer cache ignores build arguments' values.
+    '--label',
+    `org.opencontainers.image.version=${options.version}`,
   ];
   if (engine.name === 'podman') {
     // The docker format keeps HEALTHCHECK (OCI drops it). A base image already in the store (such
