@@ -31,15 +31,18 @@ async function debianMirror(): Promise<string> {
 }
 
 /**
- * Makes `node:20-slim` resolvable without a registry: a Debian bookworm minbase root filesystem
+ * Makes `node:20-slim` resolvable: pulled from the registry when there is one, else (our
+ * machines have none) built: a Debian bookworm minbase root filesystem
  * (debootstrap) trimmed like the slim images, with the host's Node 20 and npm, imported into
  * podman and tagged as `docker.io/library/node:20-slim`. The host's extra CA certificates (this
  * network intercepts TLS) go into this stand-in only, with NODE_EXTRA_CA_CERTS, so a build stage's
  * `npm install` works here while the Dockerfiles stay as they would be anywhere. A real
  * node:20-slim already in the store is left alone; the stand-in is rebuilt when the host's Node
- * version changes. Returns what it did.
+ * version changes. Returns where the base image came from.
  */
-export async function ensureNodeBase(options: NodeBaseOptions): Promise<'real' | 'cached' | 'created'> {
+export async function ensureNodeBase(
+  options: NodeBaseOptions,
+): Promise<'pulled' | 'real' | 'cached' | 'created'> {
   const inspected = await run(
     'podman',
     ['image', 'inspect', '--format', `{{index .Labels "${STAND_IN_LABEL}"}}`, NODE_BASE],
@@ -51,6 +54,14 @@ export async function ensureNodeBase(options: NodeBaseOptions): Promise<'real' |
   const label = inspected.stdout.trim();
   if (inspected.code === 0 && (label === '' || label === '<no value>')) return 'real';
   if (inspected.code === 0 && label === process.version) return 'cached';
+  if (inspected.code !== 0) {
+    const pulled = await run('podman', ['pull', '--quiet', NODE_BASE], {
+      env: options.env,
+      allowFailure: true,
+    });
+    if (pulled.code === 0) return 'pulled';
+    options.progress(`no registry to pull node:20-slim from (${pulled.stderr.trim().split('\n').at(-1)})`);
+  }
   if (!process.version.startsWith('v20.')) {
     throw new Error(`the stand-in for node:20-slim needs the host's Node 20; this is ${process.version}`);
   }

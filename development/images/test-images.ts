@@ -105,9 +105,13 @@ async function main(): Promise<number> {
   const env = host.env;
   progress(`podman ready (config and storage in ${workDir})`);
   const base = await ensureNodeBase({ env, workDir, progress });
-  progress(
-    `base image node:20-slim: ${base === 'created' ? 'stand-in created' : base === 'cached' ? 'stand-in cached' : 'the real one'}`,
-  );
+  const described = {
+    pulled: 'pulled',
+    real: 'in the store',
+    cached: 'stand-in cached',
+    created: 'stand-in created',
+  };
+  progress(`base image node:20-slim: ${described[base]}`);
   const smoke = await run(
     'podman',
     ['run', '--rm', '--network', 'host', 'docker.io/library/node:20-slim', 'node', '--version'],
