@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startRelay } from '@mousetrap/job_intake';
 import type { JobQueue } from '@mousetrap/job_queue';
@@ -7,6 +8,9 @@ import { createApp } from './app.ts';
 import { crashAfterCommit } from './crash-hook.ts';
 import { listen } from './listen.ts';
 import { createApiMetrics } from './metrics.ts';
+
+/** How often a stopping server closes the connections that have become idle. */
+const IDLE_SWEEP_MS = 50;
 
 /** What the API runs on; the caller owns (and closes) the queue and the store. */
 export interface ApiOptions {
@@ -44,13 +48,23 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
   });
   const server = await listen(app, options.port, options.host);
   const relay = startRelay({ store: options.store, queue: options.queue, logger: options.logger });
+  // Once stopping, every answer closes its connection: a keep-alive connection that is busy when
+  // the stop begins would otherwise take request after request until the grace period cut it.
+  let stopping = false;
+  server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
+    if (stopping) res.setHeader('Connection', 'close');
+  });
   return {
     port: (server.address() as AddressInfo).port,
     async stop() {
+      stopping = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Connections busy now become idle when their answer is sent; close those as they do.
+      const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
       server.closeIdleConnections();
       const grace = setTimeout(() => server.closeAllConnections(), options.graceMs);
       await closed;
+      clearInterval(sweep);
       clearTimeout(grace);
       await relay.stop();
     },
