@@ -6,7 +6,7 @@ import { createObserver, type Observer, type StatusCounts } from './observer.ts'
 import { createPipeline, type Exit } from './pipeline.ts';
 import type { PrivatePostgres } from './private-postgres.ts';
 import type { PrivateRabbitMq } from './private-rabbitmq.ts';
-import type { Scenario } from './scenarios.ts';
+import { type Scenario, STOP_GRACE_MS } from './scenarios.ts';
 
 /** What every scenario runs on. */
 export interface Suite {
@@ -69,7 +69,7 @@ export async function runScenario(scenario: Scenario, suite: Suite): Promise<Out
     FETCH_DELAY_MS: '0',
     PROCESS_DELAY_MS: '0',
     LOG_LEVEL: 'warn',
-    SHUTDOWN_GRACE_MS: '5000',
+    SHUTDOWN_GRACE_MS: String(STOP_GRACE_MS),
     RETRY_DELAYS_MS: BASE_RETRY_DELAYS_MS,
     ...scenario.env,
   };

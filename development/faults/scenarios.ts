@@ -58,6 +58,9 @@ async function at(context: ScenarioContext, share: number, what: string): Promis
 
 const OUTAGE_MS = 2000;
 
+/** SHUTDOWN_GRACE_MS of every service in the suite. */
+export const STOP_GRACE_MS = 5000;
+
 /** Killing a service and starting it again after a pause. */
 function killAndRestart(service: ServiceName): Scenario['inject'] {
   return async (context) => {
@@ -231,12 +234,21 @@ export const scenarios: readonly Scenario[] = [
     title: 'SIGTERM to every service under load, then restarted',
     async inject(context) {
       const injectedAt = await at(context, 0.3, 'SIGTERM to all three services');
-      const codes = await Promise.all(
-        (['api', 'fetch', 'processing'] as const).map((service) => context.pipeline.kill(service, 'SIGTERM')),
+      const stops = await Promise.all(
+        (['api', 'fetch', 'processing'] as const).map(async (service) => {
+          const code = await context.pipeline.kill(service, 'SIGTERM');
+          return { service, code, ms: Date.now() - injectedAt };
+        }),
       );
-      context.note(`exit codes ${codes.join(', ')}; restarting`);
+      context.note(
+        `${stops.map((s) => `${s.service} exited ${s.code} in ${s.ms} ms`).join(', ')}; restarting`,
+      );
       await context.pipeline.start();
-      const problems = codes.some((code) => code !== 0) ? [`SIGTERM exit codes ${codes.join(', ')}`] : [];
+      const problems = stops.flatMap(({ service, code, ms }) => [
+        ...(code === 0 ? [] : [`${service} exited ${code} on SIGTERM`]),
+        // Work in flight takes milliseconds here: a stop that lasts the grace period waited for nothing.
+        ...(ms >= STOP_GRACE_MS ? [`${service} took ${ms} ms to stop, the whole grace period`] : []),
+      ]);
       return { injectedAt, restoredAt: Date.now(), problems };
     },
   },
