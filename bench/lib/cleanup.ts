@@ -32,12 +32,17 @@ export function onCleanup(step: CleanupStep): () => Promise<void> {
  * an interrupted benchmark leaves no queues, schemas or processes behind.
  */
 export async function runBenchmark(main: () => Promise<void>): Promise<void> {
+  let interrupted = false;
   const interrupt = (signal: NodeJS.Signals) => {
+    // The same Ctrl-C often arrives twice (from the terminal and relayed by npx or tsx); a
+    // second one must not kill the cleanup half way.
+    if (interrupted) return;
+    interrupted = true;
     process.stderr.write(`\n${signal}: cleaning up …\n`);
     void cleanUp().finally(() => process.exit(130));
   };
-  process.once('SIGINT', interrupt);
-  process.once('SIGTERM', interrupt);
+  process.on('SIGINT', interrupt);
+  process.on('SIGTERM', interrupt);
   try {
     await main();
   } catch (error) {
