@@ -10,6 +10,8 @@ export interface LedgerRow {
   id: string;
   status: keyof StatusCounts;
   error: string | null;
+  /** Stages started: 2 for a job fetched and processed once, more for each one done again. */
+  attempts: number;
   results: number;
 }
 
@@ -97,7 +99,7 @@ export function createObserver(options: ObserverOptions): Observer {
     },
     async ledger() {
       return sql<LedgerRow[]>`
-        select j.id, j.status, j.error, count(r.job_id)::int as results
+        select j.id, j.status, j.error, j.attempts, count(r.job_id)::int as results
         from ${jobs} j left join ${results} r on r.job_id = j.id
         group by j.id
       `;

@@ -7,6 +7,7 @@ const COLUMNS = [
   'failed',
   'lost',
   'doubled',
+  'redone',
   'dead (expected)',
   'recover',
   'settle',
@@ -23,6 +24,7 @@ export function renderTable(outcomes: readonly Outcome[]): string {
     String(o.failed),
     String(o.lost),
     String(o.doubled),
+    String(o.redone),
     `${o.deadLetters.start_fetch}+${o.deadLetters.data_processing} (${o.expectedDeadLetters.start_fetch}+${o.expectedDeadLetters.data_processing})`,
     o.recoverMs === null ? '-' : seconds(o.recoverMs),
     seconds(o.settleMs),
@@ -35,8 +37,9 @@ export function renderTable(outcomes: readonly Outcome[]): string {
       .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
       .join('  ');
   const lines = [line(COLUMNS), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)];
-  lines.push('dead: start_fetch.dead + data_processing.dead; recover: from the fault until every');
-  lines.push('service is ready and jobs finish again; settle: from the last 202 until all jobs finished');
+  lines.push('redone: jobs with a stage done again (redelivered or retried); dead: start_fetch.dead +');
+  lines.push('data_processing.dead; recover: from the fault until every service is ready and jobs finish');
+  lines.push('again; settle: from the last 202 until every job finished and every queue drained');
   for (const o of outcomes) for (const problem of o.problems) lines.push(`FAIL ${o.id}: ${problem}`);
   return lines.join('\n');
 }

@@ -37,6 +37,8 @@ export interface Outcome {
   lost: number;
   /** Jobs with more than one result row. */
   doubled: number;
+  /** Jobs with a stage done more than once (a redelivery, a retry): evidence that the fault hit work in flight. */
+  redone: number;
   deadLetters: Record<QueueName, number>;
   expectedDeadLetters: Record<QueueName, number>;
   /** From the fault until every service was ready and a job finished again; null for a continuous fault. */
@@ -145,6 +147,7 @@ export async function runScenario(scenario: Scenario, suite: Suite): Promise<Out
       failed: outcome.failed,
       lost: outcome.lost,
       doubled: outcome.doubled,
+      redone: outcome.redone,
       deadLetters: outcome.deadLetters,
       expectedDeadLetters,
       recoverMs,
@@ -225,6 +228,7 @@ async function account(observer: Observer, scenario: Scenario, acceptedIds: stri
   const done = rows.filter((row) => row.status === 'done');
   const failed = rows.filter((row) => row.status === 'failed');
   const doubled = rows.filter((row) => row.results > 1).length;
+  const redone = rows.filter((row) => row.attempts > 2).length;
   const withoutResult = done.filter((row) => row.results === 0).length;
   const unaccepted = rows.length - new Set(acceptedIds).size;
   if (lost > 0) problems.push(`${lost} accepted jobs lost`);
@@ -235,7 +239,7 @@ async function account(observer: Observer, scenario: Scenario, acceptedIds: stri
   if (unexplained.length > 0) {
     problems.push(`${unexplained.length} unexplained failures, e.g. ${unexplained[0]?.error ?? 'no error'}`);
   }
-  return { done: done.length, failed: failed.length, lost, doubled, deadLetters, problems };
+  return { done: done.length, failed: failed.length, lost, doubled, redone, deadLetters, problems };
 }
 
 /** Milliseconds as seconds with one decimal, e.g. `2.4 s`. */

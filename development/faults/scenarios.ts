@@ -68,6 +68,13 @@ function killAndRestart(service: ServiceName): Scenario['inject'] {
     await context.pipeline.kill(service, 'SIGKILL');
     await sleep(1000);
     await context.pipeline.start(service);
+    // Restarted on a second of backlog, the worker is now busy with a full prefetch: kill it again.
+    await context.pipeline.waitReady(30_000);
+    await sleep(100);
+    context.note(`kill -9 the ${service} worker again, busy with the backlog`);
+    await context.pipeline.kill(service, 'SIGKILL');
+    await sleep(500);
+    await context.pipeline.start(service);
     return { injectedAt, restoredAt: Date.now() };
   };
 }
@@ -207,13 +214,22 @@ export const scenarios: readonly Scenario[] = [
     id: 'duplicates',
     title: 'the same message id delivered twice (copies of start_fetch and data_processing)',
     async inject(context) {
-      const injectedAt = await at(context, 0.3, 'copy start_fetch of 100 jobs in flight');
-      const recent = context.load.acceptedIds().slice(-100);
-      await sendRaw(
-        context,
-        'start_fetch',
-        recent.map((jobId) => copyOf('start_fetch', jobId, {})),
-      );
+      const injectedAt = await at(context, 0.3, 'copy start_fetch of each job accepted from now to 50%');
+      // Each copy follows its job's own message at once, so the two are often handled side by side.
+      const seen = new Set(context.load.acceptedIds());
+      let copied = 0;
+      while (context.load.acceptedCount < context.count * 0.5) {
+        const fresh = context.load.acceptedIds().filter((id) => !seen.has(id));
+        for (const id of fresh) seen.add(id);
+        await sendRaw(
+          context,
+          'start_fetch',
+          fresh.map((jobId) => copyOf('start_fetch', jobId, {})),
+        );
+        copied += fresh.length;
+        await sleep(5);
+      }
+      context.note(`${copied} start_fetch copies sent`);
       await at(context, 0.6, 'copy both messages of 100 finished jobs');
       const done = await context.observer.finishedPlaces(100);
       await sendRaw(
