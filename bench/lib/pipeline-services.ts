@@ -19,8 +19,6 @@ export type Project = 'api_app' | 'fetch_worker_app' | 'processing_worker_app';
 
 /** Options of {@link startPipeline}. */
 export interface PipelineOptions {
-  /** Which services to start. @default all three */
-  projects?: readonly Project[];
   /** FETCH_DELAY_MS and PROCESS_DELAY_MS. @default 0 */
   delayMs?: number;
   /** PREFETCH of the workers. @default 50 */
@@ -33,8 +31,8 @@ export interface PipelineOptions {
 export interface Pipeline {
   /** The API's base URL, e.g. `http://127.0.0.1:40123`. */
   api: string;
+  /** The DB_SCHEMA the services use; QUEUE_PREFIX is this and a dot. */
   schema: string;
-  prefix: string;
   services: Map<Project, ServiceProcess>;
   /** Stops one service (SIGTERM), e.g. the workers before an API-only run. */
   stopService(project: Project): Promise<void>;
@@ -83,7 +81,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     await dropSchema(DATABASE_URL, schema);
   });
   let api = '';
-  for (const project of options.projects ?? ['api_app', 'fetch_worker_app', 'processing_worker_app']) {
+  for (const project of ['api_app', 'fetch_worker_app', 'processing_worker_app'] as const) {
     const script = join(ROOT, 'projects', project, 'dist', 'main.js');
     const service = startServiceProcess(project, script, env, options.nodeArgs);
     services.set(project, service);
@@ -92,5 +90,5 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     if (project === 'api_app') api = `http://127.0.0.1:${String(line.port)}`;
   }
   progress(`started ${[...services.keys()].join(', ')} (schema ${schema})`);
-  return { api, schema, prefix, services, stopService, close };
+  return { api, schema, services, stopService, close };
 }

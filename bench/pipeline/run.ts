@@ -10,7 +10,7 @@ import { uniqueName } from '@mousetrap/test_kit';
 import { runBenchmark } from '../lib/cleanup.ts';
 import { type CpuByPid, cpuOfCommands, cpuSecondsOf, cpuUsedBetween } from '../lib/cpu-time.ts';
 import { readJobStats, waitForJobs } from '../lib/job-stats.ts';
-import { buildProjects, type Project, RABBITMQ_URL, ROOT, startPipeline } from '../lib/pipeline-services.ts';
+import { buildProjects, type Project, RABBITMQ_URL, startPipeline } from '../lib/pipeline-services.ts';
 import { postJobs } from '../lib/post-jobs.ts';
 import { type Figure, printFigures, progress, RESULTS_DIR, writeResult } from '../lib/results.ts';
 import type { ServiceProcess } from '../lib/service-process.ts';
@@ -68,10 +68,16 @@ await runBenchmark(async () => {
   const before = await ceilingRun('before');
 
   const profileDir = join(RESULTS_DIR, 'profiles');
+  const profiling = args.includes('--cpu-prof');
   const pipeline = await startPipeline({
     prefetch,
-    nodeArgs: args.includes('--cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    nodeArgs: profiling ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
   });
+  if (profiling) {
+    // The profile files are named by pid: CPU.<date>.<time>.<pid>.….cpuprofile.
+    const pids = [...pipeline.services].map(([project, service]) => `${project} ${service.child.pid}`);
+    progress(`CPU profiles go to ${profileDir} when the services stop (pids: ${pids.join(', ')})`);
+  }
   const cpuBefore = await readCpu(pipeline.services);
   progress(`posting ${jobs} jobs from ${clientConcurrency} connections`);
   const posting = await postJobs(pipeline.api, jobs, clientConcurrency, (n) => progress(`${n} posted`));
@@ -154,7 +160,6 @@ await runBenchmark(async () => {
       ceiling: { before, after },
       peakRss,
       problems,
-      root: ROOT,
     },
   });
 });
