@@ -6,7 +6,7 @@ export interface RelayOptions {
   intervalMs?: number;
   /** A job is re-published only once it has waited this long unconfirmed. @default 5000 */
   olderThanMs?: number;
-  /** Jobs re-published per sweep at most. @default 100 */
+  /** Jobs read and re-published at a time; a sweep goes on while it finds full batches. @default 100 */
   batchSize?: number;
 }
 
@@ -29,13 +29,26 @@ export function startRelay(deps: IntakeDependencies, options: RelayOptions = {})
   let running: Promise<number> | undefined;
   let stopped = false;
 
-  const sweep = async (): Promise<number> => {
+  /** Hands off one batch; resolves to how many jobs it handed off and whether it stopped short. */
+  const handOffBatch = async (): Promise<{ count: number; full: boolean }> => {
     const jobs = await deps.store.unpublishedJobs(olderThanMs, batchSize);
-    let handedOff = 0;
+    let count = 0;
     for (const job of jobs) {
       // The first failure means the broker is away: the rest would fail too, so wait for the next sweep.
-      if (stopped || !(await publishJob(deps, job))) break;
-      handedOff += 1;
+      if (stopped || !(await publishJob(deps, job))) return { count, full: false };
+      count += 1;
+    }
+    return { count, full: jobs.length === batchSize };
+  };
+
+  const sweep = async (): Promise<number> => {
+    let handedOff = 0;
+    // A full batch handed off means more may wait (the backlog of an outage): take the next at once
+    // rather than one batch a sweep, which would hold a backlog of thousands for minutes.
+    for (let more = true; more && !stopped; ) {
+      const batch = await handOffBatch();
+      handedOff += batch.count;
+      more = batch.full;
     }
     if (handedOff > 0) deps.logger.info('relay handed off unpublished jobs', { count: handedOff });
     return handedOff;

@@ -126,6 +126,21 @@ describeWithServices('job_intake against PostgreSQL', ['postgres'], ({ databaseU
     }
   });
 
+  test('after an outage, one sweep works off a backlog of several batches, not one batch a sweep', async () => {
+    const down = { store, queue: await downQueue(), logger };
+    const backlog: string[] = [];
+    for (let i = 0; i < 25; i += 1) backlog.push((await submitJob(down, { correlationId: `b-${i}` })).job.id);
+    const { queue, received } = await collectingQueue();
+    queues.push(queue);
+    const relay = startRelay({ store, queue, logger }, { olderThanMs: 0, intervalMs: 60_000, batchSize: 10 });
+    try {
+      expect(await relay.sweep()).toBeGreaterThanOrEqual(25);
+      expect(received.map((message) => message.job_id)).toEqual(expect.arrayContaining(backlog));
+    } finally {
+      await relay.stop();
+    }
+  });
+
   test('the relay leaves jobs younger than olderThanMs to the request that is publishing them', async () => {
     const { job } = await submitJob({ store, queue: await downQueue(), logger }, { correlationId: 'c-6' });
     const { queue, received } = await collectingQueue();
