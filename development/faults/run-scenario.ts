@@ -19,6 +19,8 @@ export interface Suite {
   concurrency: number;
   /** Where the services' logs go. */
   logDir: string;
+  /** LOG_LEVEL of the services. */
+  logLevel: string;
   /** Prints one progress line. */
   note(text: string): void;
   /** What to kill if the suite is interrupted: the running scenario adds its pipeline here. */
@@ -70,7 +72,7 @@ export async function runScenario(scenario: Scenario, suite: Suite): Promise<Out
     QUEUE_PREFIX: prefix,
     FETCH_DELAY_MS: '0',
     PROCESS_DELAY_MS: '0',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: suite.logLevel,
     SHUTDOWN_GRACE_MS: String(STOP_GRACE_MS),
     RETRY_DELAYS_MS: BASE_RETRY_DELAYS_MS,
     ...scenario.env,

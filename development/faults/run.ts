@@ -6,6 +6,7 @@
  * count that differs from what was injected.
  *   FAULTS_JOBS=2000          jobs per scenario
  *   FAULTS_ONLY=poison,…      run only these scenarios (ids from the table)
+ *   FAULTS_LOG_LEVEL=warn     LOG_LEVEL of the services, whose logs go to test-results/faults-logs/
  */
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -58,7 +59,8 @@ try {
   const postgres = await startPrivatePostgres(join(temp, 'postgres'));
   stops.push(() => postgres.stop('immediate'));
   note(`private RabbitMQ ${rabbit.node} at ${rabbit.url}, private PostgreSQL at ${postgres.url}`);
-  const suite: Suite = { root, rabbit, postgres, count, concurrency: 32, logDir, note, live };
+  const logLevel = process.env.FAULTS_LOG_LEVEL ?? 'warn';
+  const suite: Suite = { root, rabbit, postgres, count, concurrency: 32, logDir, logLevel, note, live };
   for (const [i, scenario] of selected.entries()) {
     note(`[${i + 1}/${selected.length}] ${scenario.id}: ${scenario.title}`);
     const outcome = await runScenario(scenario, suite);
