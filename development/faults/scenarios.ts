@@ -271,7 +271,7 @@ export const scenarios: readonly Scenario[] = [
   {
     id: 'api-crash-after-commit',
     title: 'API killed between commit and publish (TEST_CRASH_AFTER_COMMIT), restarted: the relay publishes',
-    env: { TEST_CRASH_AFTER_COMMIT: '0.002' },
+    env: { TEST_CRASH_AFTER_COMMIT: '0.004' },
     restartOnCrash: ['api'],
     continuous: true,
     async inject(context) {
