@@ -5,8 +5,9 @@ export interface BatcherOptions<I> {
   /** Batches running at once at most; further calls wait and join the next batch. */
   concurrency: number;
   /**
-   * Items with the same key never share a batch: the later one waits for the next, so that a
-   * batch sees each key once, as separate calls would one after the other.
+   * Items with the same key never share a batch, so that one statement never meets a key twice:
+   * the later one goes into a later batch, which the database orders against the first (by its
+   * row locks) as it would two separate calls.
    * @default undefined: any items may share a batch
    */
   keyOf?: ((item: I) => string) | undefined;

@@ -72,15 +72,18 @@ describeWithServices('store calls made at the same time', ['postgres'], ({ datab
       store.startStage(job.id, 'processing'),
       store.startStage(job.id, 'processing'),
     ]);
-    expect(outcomes).toEqual(['started', 'repeat']);
+    // Either call may come first, as with two deliveries of one message.
+    expect(outcomes.sort()).toEqual(['repeat', 'started']);
     expect(await store.getJob(job.id)).toMatchObject({ status: 'processing', attempts: 2 });
   });
 
   test('completeJob: 30 concurrent jobs, each delivered twice, store one result each and answer true once', async () => {
     const ids = (await newJobs(30)).map(({ job }) => job.id);
     const answers = await Promise.all([...ids, ...ids].map((id) => store.completeJob(id, result)));
-    expect(answers.slice(0, 30)).toEqual(Array(30).fill(true));
-    expect(answers.slice(30)).toEqual(Array(30).fill(false));
+    // Of the two calls for a job, either may store the result; exactly one does.
+    ids.forEach((_, i) => {
+      expect([answers[i], answers[i + 30]].sort()).toEqual([false, true]);
+    });
     for (const id of ids) {
       expect(await store.getJob(id)).toMatchObject({ status: 'done' });
       expect(await store.getResult(id)).toMatchObject({ job_id: id, centroid: result.centroid });
