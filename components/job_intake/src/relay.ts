@@ -8,6 +8,12 @@ export interface RelayOptions {
   olderThanMs?: number;
   /** Jobs read and re-published at a time; a sweep goes on while it finds full batches. @default 100 */
   batchSize?: number;
+  /**
+   * How long a sweep holds the jobs it claimed before another relay may take them: longer than a
+   * batch's publishes take, short enough that jobs left over (a relay that died, a publish that
+   * failed mid-batch) wait little for the next sweep. @default 10000
+   */
+  claimMs?: number;
 }
 
 /** A running relay. */
@@ -21,17 +27,27 @@ export interface Relay {
 /**
  * Re-publishes recorded jobs whose start message was never confirmed (the API died or the
  * broker was away between the commit and the publish). At least once: consumers are idempotent.
+ * Safe to run in every API process: each sweep claims its batch (`for update skip locked`, for
+ * `claimMs`), so relays running together share the backlog out instead of all publishing it.
  */
 export function startRelay(deps: IntakeDependencies, options: RelayOptions = {}): Relay {
   const intervalMs = options.intervalMs ?? 1000;
   const olderThanMs = options.olderThanMs ?? 5000;
   const batchSize = options.batchSize ?? 100;
+  const claimMs = options.claimMs ?? 10_000;
   let running: Promise<number> | undefined;
   let stopped = false;
 
   /** Hands off one batch; resolves to how many jobs it handed off and whether it stopped short. */
   const handOffBatch = async (): Promise<{ count: number; full: boolean }> => {
-    const jobs = await deps.store.unpublishedJobs(olderThanMs, batchSize);
+    // Claims only while the broker takes messages: a claim made while it is away would hold the
+    // jobs back from the sweeps after its return.
+    try {
+      await deps.queue.check();
+    } catch {
+      return { count: 0, full: false };
+    }
+    const jobs = await deps.store.claimUnpublishedJobs(olderThanMs, batchSize, claimMs);
     let count = 0;
     for (const job of jobs) {
       // The first failure means the broker is away: the rest would fail too, so wait for the next sweep.

@@ -141,6 +141,30 @@ describeWithServices('job_intake against PostgreSQL', ['postgres'], ({ databaseU
     }
   });
 
+  test('two relays sweeping one backlog together publish each job once', async () => {
+    const down = { store, queue: await downQueue(), logger };
+    const backlog: string[] = [];
+    for (let i = 0; i < 60; i += 1)
+      backlog.push((await submitJob(down, { correlationId: `two-${i}` })).job.id);
+    const { queue, received } = await collectingQueue();
+    queues.push(queue);
+    const options = { olderThanMs: 0, intervalMs: 60_000, batchSize: 10 };
+    const relays = [
+      startRelay({ store, queue, logger }, options),
+      startRelay({ store, queue, logger }, options),
+    ];
+    try {
+      await Promise.all(relays.map((relay) => relay.sweep()));
+      await waitFor(() => backlog.every((id) => received.some((message) => message.job_id === id)), {
+        what: 'every job of the backlog',
+      });
+      const published = received.map((message) => message.job_id).filter((id) => backlog.includes(id));
+      expect(published).toHaveLength(backlog.length);
+    } finally {
+      await Promise.all(relays.map((relay) => relay.stop()));
+    }
+  });
+
   test('the relay leaves jobs younger than olderThanMs to the request that is publishing them', async () => {
     const { job } = await submitJob({ store, queue: await downQueue(), logger }, { correlationId: 'c-6' });
     const { queue, received } = await collectingQueue();

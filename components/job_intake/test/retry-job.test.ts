@@ -77,6 +77,6 @@ describeWithServices('job_intake retryJob against PostgreSQL', ['postgres'], ({ 
     const jobId = await failedJob('retry-4');
     const retry = await retryJob({ store, queue: down, logger }, jobId);
     expect(retry).toMatchObject({ outcome: 'retried', published: false, job: { status: 'queued' } });
-    expect((await store.unpublishedJobs(0, 1000)).map((job) => job.id)).toContain(jobId);
+    expect((await store.claimUnpublishedJobs(0, 1000, 1)).map((job) => job.id)).toContain(jobId);
   });
 });

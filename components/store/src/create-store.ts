@@ -50,8 +50,8 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     getJob: (jobId) => call('getJob', () => jobs.getJob(jobId)),
     latestResult: () => call('latestResult', () => batched.latestResult()),
     getResult: (jobId) => call('getResult', () => results.getResult(jobId)),
-    unpublishedJobs: (olderThanMs, limit) =>
-      call('unpublishedJobs', () => jobs.unpublishedJobs(olderThanMs, limit)),
+    claimUnpublishedJobs: (olderThanMs, limit, claimMs) =>
+      call('claimUnpublishedJobs', () => jobs.claimUnpublishedJobs(olderThanMs, limit, claimMs)),
     recentJobs: (limit) => call('recentJobs', () => activity.recentJobs(limit)),
     activityByMinute: (minutes) => call('activityByMinute', () => activity.activityByMinute(minutes)),
     ping: () =>

@@ -14,7 +14,7 @@ export interface JobQueries {
   failJob(jobId: string, error: string): Promise<boolean>;
   reopenJob(jobId: string): Promise<boolean>;
   getJob(jobId: string): Promise<Job | undefined>;
-  unpublishedJobs(olderThanMs: number, limit: number): Promise<Job[]>;
+  claimUnpublishedJobs(olderThanMs: number, limit: number, claimMs: number): Promise<Job[]>;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -63,7 +63,7 @@ export function createJobQueries(sql: postgres.Sql, tables: Tables): JobQueries 
       const changed = await sql`
         update ${tables.jobs}
         set status = 'queued', error = null, failed_at = null, fetching_at = null, processing_at = null,
-            published_at = null
+            published_at = null, relay_claimed_until = null
         where id = ${jobId} and status = 'failed'
       `;
       return changed.count > 0;
@@ -75,14 +75,25 @@ export function createJobQueries(sql: postgres.Sql, tables: Tables): JobQueries 
       return row ? toJob(row) : undefined;
     },
 
-    async unpublishedJobs(olderThanMs, limit) {
+    async claimUnpublishedJobs(olderThanMs, limit, claimMs) {
+      // Rows another relay is claiming right now are skipped, not waited for; a claim lapses
+      // after claimMs, so the jobs of a relay that died are taken up by another.
       const rows = await sql<JobRow[]>`
-        select ${columns} from ${tables.jobs}
-        where status = 'queued' and published_at is null
-          and created_at < now() - ${olderThanMs}::double precision * interval '1 millisecond'
-        order by created_at
-        limit ${limit}
+        update ${tables.jobs} as job
+        set relay_claimed_until = now() + ${claimMs}::double precision * interval '1 millisecond'
+        from (
+          select id from ${tables.jobs}
+          where status = 'queued' and published_at is null
+            and created_at < now() - ${olderThanMs}::double precision * interval '1 millisecond'
+            and (relay_claimed_until is null or relay_claimed_until < now())
+          order by created_at
+          limit ${limit}
+          for update skip locked
+        ) as claimed
+        where job.id = claimed.id
+        returning ${sql(JOB_COLUMNS.map((column) => `job.${column}`))}
       `;
+      rows.sort((a, b) => a.created_at.getTime() - b.created_at.getTime());
       return rows.map(toJob);
     },
   };

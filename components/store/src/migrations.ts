@@ -52,6 +52,15 @@ export const migrations: readonly Migration[] = [
       create index jobs_failed_at_idx on jobs (failed_at) where failed_at is not null;
     `,
   },
+  {
+    version: 3,
+    name: 'relay claims',
+    sql: `
+      -- Until when an outbox relay holds an unpublished job: relays in several API processes
+      -- claim disjoint jobs (for update skip locked), and a relay that dies lets its claim lapse.
+      alter table jobs add column relay_claimed_until timestamptz;
+    `,
+  },
 ];
 
 // What migrate interpolates into its script; createStore's options allow no other schema names.

@@ -106,8 +106,12 @@ export interface Store {
   latestResult(): Promise<JobResult | undefined>;
   /** The result of one job, or undefined when it has none (yet). */
   getResult(jobId: string): Promise<JobResult | undefined>;
-  /** Jobs recorded more than `olderThanMs` ago whose start message was never confirmed, oldest first. */
-  unpublishedJobs(olderThanMs: number, limit: number): Promise<Job[]>;
+  /**
+   * Claims up to `limit` jobs recorded more than `olderThanMs` ago whose start message was never
+   * confirmed, oldest first, for `claimMs`: until then no other call (another API's relay) gets
+   * them, and jobs claimed by another call right now are skipped rather than waited for.
+   */
+  claimUnpublishedJobs(olderThanMs: number, limit: number, claimMs: number): Promise<Job[]>;
   /** The newest `limit` jobs, newest first. */
   recentJobs(limit: number): Promise<Job[]>;
   /**

@@ -21,6 +21,8 @@ describeWithServices('store jobs', ['postgres'], ({ databaseUrl }) => {
   /** Makes a job look `ageMs` old, as if it had been recorded that long ago. */
   const age = (jobId: string, ageMs: number) =>
     sql`update ${sql(schema)}.jobs set created_at = now() - ${ageMs} * interval '1 millisecond' where id = ${jobId}`;
+  const expireClaim = (jobId: string) =>
+    sql`update ${sql(schema)}.jobs set relay_claimed_until = now() - interval '1 second' where id = ${jobId}`;
 
   beforeAll(async () => {
     store = await createStore({ url: databaseUrl, schema });
@@ -165,7 +167,7 @@ describeWithServices('store jobs', ['postgres'], ({ databaseUrl }) => {
       attempts: 1,
       created_at: job.created_at,
     });
-    expect((await store.unpublishedJobs(0, 1000)).map((j) => j.id)).toContain(job.id);
+    expect((await store.claimUnpublishedJobs(0, 1000, 1)).map((j) => j.id)).toContain(job.id);
     expect(await store.reopenJob(job.id)).toBe(false);
   });
 
@@ -179,7 +181,7 @@ describeWithServices('store jobs', ['postgres'], ({ databaseUrl }) => {
     expect(await store.reopenJob('not-a-uuid')).toBe(false);
   });
 
-  test('unpublishedJobs: finds only queued unpublished jobs older than the limit, oldest first', async () => {
+  test('claimUnpublishedJobs: finds only queued unpublished jobs older than the limit, oldest first', async () => {
     const oldest = (await store.createJob({ correlationId: 'u-oldest' })).job;
     const old = (await store.createJob({ correlationId: 'u-old' })).job;
     const fresh = (await store.createJob({ correlationId: 'u-fresh' })).job;
@@ -192,7 +194,7 @@ describeWithServices('store jobs', ['postgres'], ({ databaseUrl }) => {
     await store.markPublished(published.id);
     await store.startStage(started.id, 'fetching');
 
-    const found = await store.unpublishedJobs(60_000, 100);
+    const found = await store.claimUnpublishedJobs(60_000, 100, 1);
     const ids = found.map((job) => job.id);
     expect(ids.indexOf(oldest.id)).toBeGreaterThanOrEqual(0);
     expect(ids.indexOf(oldest.id)).toBeLessThan(ids.indexOf(old.id));
@@ -202,11 +204,39 @@ describeWithServices('store jobs', ['postgres'], ({ databaseUrl }) => {
     expect(found.every((job) => job.status === 'queued' && job.published_at === null)).toBe(true);
   });
 
-  test('unpublishedJobs: returns at most limit jobs', async () => {
+  test('claimUnpublishedJobs: returns at most limit jobs', async () => {
     for (let i = 0; i < 3; i += 1) {
       const { job } = await store.createJob({ correlationId: `u-limit-${i}` });
       await age(job.id, 120_000);
     }
-    expect(await store.unpublishedJobs(60_000, 2)).toHaveLength(2);
+    expect(await store.claimUnpublishedJobs(60_000, 2, 1)).toHaveLength(2);
+  });
+
+  test('claimUnpublishedJobs: concurrent claims share out the jobs, and a lapsed claim is taken again', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i += 1) {
+      const { job } = await store.createJob({ correlationId: `u-claim-${i}` });
+      await age(job.id, 3_600_000);
+      ids.push(job.id);
+    }
+    // Two relays at once, each taking at most 30 (older tests' jobs may be among them): together
+    // they get every job, none twice.
+    const [first, second] = await Promise.all([
+      store.claimUnpublishedJobs(60_000, 30, 60_000),
+      store.claimUnpublishedJobs(60_000, 30, 60_000),
+    ]);
+    const claimed = [...(first ?? []), ...(second ?? [])]
+      .map((job) => job.id)
+      .filter((id) => ids.includes(id));
+    expect(new Set(claimed).size).toBe(claimed.length);
+    expect([...claimed].sort()).toEqual([...ids].sort());
+    // While claimed, nobody else gets them.
+    const during = await store.claimUnpublishedJobs(60_000, 1000, 60_000);
+    expect(during.map((job) => job.id).filter((id) => ids.includes(id))).toEqual([]);
+    // A claim that lapsed (its relay died) is taken up again.
+    const lapsed = ids[0] ?? '';
+    await expireClaim(lapsed);
+    const again = await store.claimUnpublishedJobs(60_000, 1000, 60_000);
+    expect(again.map((job) => job.id).filter((id) => ids.includes(id))).toEqual([lapsed]);
   });
 });
