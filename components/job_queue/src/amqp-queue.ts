@@ -182,10 +182,10 @@ export async function connectJobQueue(options: AmqpJobQueueOptions): Promise<Job
         handler,
         prefetch: settings.prefetch,
         retryDelaysMs: settings.retryDelaysMs,
-        retry: (message: ConsumeMessage, attempt: number) =>
-          publisher.republish(retryQueueName(prefix, queue, attempt), message.content, {
+        retry: (message: ConsumeMessage, tier: number, attempt: number) =>
+          publisher.republish(retryQueueName(prefix, queue, tier), message.content, {
             ...message.properties,
-            headers: { ...message.properties.headers, [ATTEMPT_HEADER]: attempt + 1 },
+            headers: { ...message.properties.headers, [ATTEMPT_HEADER]: attempt },
           }),
         logger,
         onCancel: () => consumers.delete(consumer),

@@ -22,10 +22,10 @@ export interface AmqpConsumerOptions {
   /** The delays of the retry tiers; a message is tried at most one more time than there are. */
   retryDelaysMs: readonly number[];
   /**
-   * Sends a copy of `message`, its attempt counted up, to the queue of its `retry`-th retry;
-   * resolves once the broker has confirmed it.
+   * Sends a copy of `message`, marked as attempt `attempt`, to the queue of the `tier`-th retry
+   * delay; resolves once the broker has confirmed it.
    */
-  retry(message: ConsumeMessage, retry: number): Promise<void>;
+  retry(message: ConsumeMessage, tier: number, attempt: number): Promise<void>;
   logger: Logger;
   /** Called once when the consumer is cancelled, so that reconnects no longer re-create it. */
   onCancel(): void;
@@ -63,6 +63,7 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
       handler: options.handler,
       delivery: deliveryOf(attempt, options.retryDelaysMs),
       retryDelayMs: options.retryDelaysMs[attempt - 1],
+      longestDelayMs: options.retryDelaysMs.length > 0 ? Math.max(...options.retryDelaysMs) : undefined,
       logger,
       context,
     }).then(async (outcome) => {
@@ -70,11 +71,15 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
       // has already put the message back for a redelivery.
       if (!entry.open) return;
       let settle: Outcome | 'redeliver' = outcome;
-      if (outcome === 'retry') {
+      if (outcome === 'retry' || outcome === 'retry-later') {
         try {
           // The copy is confirmed before the original is acked, so a crash in between doubles the
-          // message (the handlers are idempotent) and never loses it.
-          await options.retry(message, attempt);
+          // message (the handlers are idempotent) and never loses it. A retry-later waits in the
+          // longest delay's tier, still the same attempt.
+          const tiers = options.retryDelaysMs;
+          const longest = tiers.indexOf(Math.max(...tiers)) + 1;
+          if (outcome === 'retry') await options.retry(message, attempt, attempt + 1);
+          else await options.retry(message, longest, attempt);
         } catch (error) {
           logger.warn('job_queue: could not publish a retry; the message goes back to its queue', {
             queue,
@@ -87,7 +92,7 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
         if (!entry.open) return;
       }
       try {
-        if (settle === 'ack' || settle === 'retry') entry.channel.ack(message);
+        if (settle === 'ack' || settle === 'retry' || settle === 'retry-later') entry.channel.ack(message);
         else if (settle === 'dead-letter') entry.channel.reject(message, false);
         // Requeued, the quorum queue counts the delivery: its delivery limit ends a loop of these.
         else entry.channel.nack(message, false, true);

@@ -2,8 +2,11 @@ import type { LogContext, Logger } from '@mousetrap/log';
 import { parseMessage, type QueueName } from './envelope.ts';
 import type { Delivery, Handler, HandlerResult } from './types.ts';
 
-/** What becomes of a delivered message once it has been handled. */
-export type Outcome = 'ack' | 'dead-letter' | 'retry';
+/**
+ * What becomes of a delivered message once it has been handled: acknowledged, dead-lettered,
+ * retried as its next attempt, or retried later as the same attempt (`retry-later`).
+ */
+export type Outcome = 'ack' | 'dead-letter' | 'retry' | 'retry-later';
 
 /**
  * Decides a delivered message's fate, the same way for both transports: an invalid body is
@@ -18,6 +21,8 @@ export async function handleMessage(input: {
   delivery: Delivery;
   /** The delay before the next attempt, when there is one. */
   retryDelayMs: number | undefined;
+  /** The longest retry delay, which a `retryLater` waits; undefined when there are no retries. */
+  longestDelayMs: number | undefined;
   logger: Logger;
   context?: LogContext;
 }): Promise<Outcome> {
@@ -59,12 +64,30 @@ export async function handleMessage(input: {
     });
     return 'retry';
   }
-  if (result?.deadLetter !== undefined) {
+  if (result !== undefined && 'deadLetter' in result) {
     logger.warn("job_queue: dead-lettering a message at its handler's request", {
       ...about,
       reason: result.deadLetter,
     });
     return 'dead-letter';
+  }
+  if (result !== undefined && 'retryLater' in result) {
+    if (input.longestDelayMs === undefined) {
+      logger.error(
+        'job_queue: a handler asked to retry later, but there are no retry delays; dead-lettering',
+        {
+          ...about,
+          reason: result.retryLater,
+        },
+      );
+      return 'dead-letter';
+    }
+    logger.warn('job_queue: the message will be tried again later, as the same attempt', {
+      ...about,
+      retry_in_ms: input.longestDelayMs,
+      reason: result.retryLater,
+    });
+    return 'retry-later';
   }
   return 'ack';
 }

@@ -70,13 +70,19 @@ export function createMemoryJobQueue(options: JobQueueOptions = {}): MemoryJobQu
       state.dead.push(stored.body);
       return;
     }
+    // A retry-later comes back after the longest delay as the same attempt.
+    const later = outcome === 'retry-later';
     const timer = setTimeout(
       () => {
         retryTimers.delete(timer);
-        state.ready.push({ body: stored.body, deliveries: 0, attempt: stored.attempt + 1 });
+        state.ready.push({
+          body: stored.body,
+          deliveries: 0,
+          attempt: later ? stored.attempt : stored.attempt + 1,
+        });
         schedulePump(queue);
       },
-      retryDelaysMs[stored.attempt - 1],
+      later ? Math.max(...retryDelaysMs) : retryDelaysMs[stored.attempt - 1],
     );
     retryTimers.add(timer);
   };
@@ -91,6 +97,7 @@ export function createMemoryJobQueue(options: JobQueueOptions = {}): MemoryJobQu
       handler: consumer.handler,
       delivery: deliveryOf(stored.attempt, retryDelaysMs),
       retryDelayMs: retryDelaysMs[stored.attempt - 1],
+      longestDelayMs: retryDelaysMs.length > 0 ? Math.max(...retryDelaysMs) : undefined,
       logger,
       context: { delivery_count: stored.deliveries - 1 },
     }).then((outcome) => {

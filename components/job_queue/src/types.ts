@@ -2,11 +2,14 @@ import type { Logger } from '@mousetrap/log';
 import type { Envelope, QueueName } from './envelope.ts';
 
 /**
- * What a handler asks for once it is done with a message: nothing (acknowledge it), or
- * `{ deadLetter: reason }` to move it to the queue's dead-letter queue for good. A handler that
- * throws asks for a retry after the next of `retryDelaysMs`; on the final attempt it is dead-lettered.
+ * What a handler asks for once it is done with a message: nothing (acknowledge it),
+ * `{ deadLetter: reason }` to move it to the queue's dead-letter queue for good, or
+ * `{ retryLater: reason }` to have it back after the longest of `retryDelaysMs` without spending an
+ * attempt (for a message that cannot even be settled now, such as a final attempt whose job cannot
+ * be marked failed while the database is away). A handler that throws asks for a retry after the
+ * next of `retryDelaysMs`; on the final attempt it is dead-lettered.
  */
-export type HandlerResult = undefined | { deadLetter: string };
+export type HandlerResult = undefined | { deadLetter: string } | { retryLater: string };
 
 /** Which try of a message this is: a handler that fails on the `final` one should settle the job itself. */
 export interface Delivery {

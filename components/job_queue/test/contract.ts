@@ -191,6 +191,45 @@ export function describeJobQueueContract(open: OpenJobQueue): void {
     expect(final[0]?.context).toMatchObject({ queue: 'data_processing', attempt: 3, error: 'always fails' });
   });
 
+  test('a final attempt answering { retryLater } comes back after the longest delay as the same attempt, not dead-lettered', async () => {
+    const logger = captureLogger();
+    const queue = await open({ retryDelaysMs: [50, 100], logger });
+    const calls: Delivery[] = [];
+    await queue.consume('data_processing', async (_message, delivery) => {
+      calls.push(delivery);
+      if (!delivery.final) throw new Error('transient');
+      // The final attempt cannot be settled twice (its database is away), then it can.
+      return calls.length < 5 ? { retryLater: 'database unavailable' } : undefined;
+    });
+
+    await queue.publish('data_processing', envelopeFor('data_processing'));
+
+    await waitFor(() => calls.length === 5, { what: 'the fifth call', timeoutMs: 15_000 });
+    await sleep(300);
+    expect(calls).toEqual([
+      { attempt: 1, final: false },
+      { attempt: 2, final: false },
+      { attempt: 3, final: true },
+      { attempt: 3, final: true },
+      { attempt: 3, final: true },
+    ]);
+    expect(await statsOf(queue, 'data_processing')).toMatchObject({ messages: 0, deadLetters: 0 });
+    const later = logger.lines.filter((line) => line.message.includes('tried again later'));
+    expect(later.map((line) => [line.context.retry_in_ms, line.context.reason])).toEqual([
+      [100, 'database unavailable'],
+      [100, 'database unavailable'],
+    ]);
+  });
+
+  test('with no retry delays, { retryLater } has nowhere to wait: the message is dead-lettered', async () => {
+    const queue = await open({ retryDelaysMs: [] });
+    await queue.consume('start_fetch', async () => ({ retryLater: 'database unavailable' }));
+    await queue.publish('start_fetch', envelopeFor('start_fetch'));
+    await waitFor(async () => (await statsOf(queue, 'start_fetch')).deadLetters === 1, {
+      what: 'a dead letter',
+    });
+  });
+
   test('with no retry delays: a throwing handler is called once, told it is final, and dead-lettered', async () => {
     const queue = await open({ retryDelaysMs: [] });
     const calls: Delivery[] = [];

@@ -1,7 +1,13 @@
 import type { FetchPlaces } from '@mousetrap/fetch_data';
-import { createEnvelope, type Envelope, type Handler, type JobQueue } from '@mousetrap/job_queue';
+import {
+  createEnvelope,
+  type Envelope,
+  type Handler,
+  type HandlerResult,
+  type JobQueue,
+} from '@mousetrap/job_queue';
 import type { Logger } from '@mousetrap/log';
-import type { Store } from '@mousetrap/store';
+import { type Store, settleFailedJob } from '@mousetrap/store';
 
 /** What the fetch handler needs. */
 export interface FetchWorkerDependencies {
@@ -22,35 +28,38 @@ const isEmptyObject = (payload: unknown) =>
 /**
  * Handles a start_fetch message: moves the job to `fetching`, calls the data source and hands the
  * places to data_processing. A redelivery of a job already fetching fetches again; a job past
- * this stage is a duplicate and is only acknowledged. A failing fetch throws, so the message is
- * retried after a delay; on the final attempt the job is marked failed with the error first.
+ * this stage is a duplicate and is only acknowledged. A failure (the source, the database, the
+ * broker) throws, so the message is retried after a delay; on the final attempt the job is marked
+ * failed with the error and the message dead-lettered, or, when even that cannot be recorded
+ * (the database is away), the message is tried again later as the same final attempt.
  */
 export function createFetchHandler(deps: FetchWorkerDependencies): Handler {
   return async (message, delivery) => {
     if (!isEmptyObject(message.payload)) return { deadLetter: 'start_fetch payload must be {}' };
     const log = deps.logger.child({ job_id: message.job_id, correlation_id: message.correlation_id });
-    const stage = await deps.store.startStage(message.job_id, 'fetching');
-    if (stage === 'unknown') return { deadLetter: 'no job with this id' };
-    if (stage === 'passed') {
-      log.info('duplicate start_fetch ignored: the job is past fetching');
-      return undefined;
-    }
-    let fetched: number;
     try {
-      fetched = await fetchAndHandOff(deps, message);
+      return await fetchStage(deps, message, delivery.attempt, log);
     } catch (error) {
       // A fetch abandoned because the worker stops is redelivered, not a failure of the job.
-      if (delivery.final && !deps.signal?.aborted)
-        await failJob(deps, message.job_id, `fetch failed after ${delivery.attempt} attempts`, error);
-      throw error;
+      if (!delivery.final || deps.signal?.aborted) throw error;
+      const reason = `fetch failed after ${delivery.attempt} attempts: ${describe(error)}`;
+      return settleFailedJob(deps.store, message.job_id, reason);
     }
-    log.info('places fetched', { places: fetched, repeated: stage === 'repeat', attempt: delivery.attempt });
-    return undefined;
   };
 }
 
-/** Fetches the places and publishes them to data_processing; resolves with how many there were. */
-async function fetchAndHandOff(deps: FetchWorkerDependencies, message: Envelope): Promise<number> {
+async function fetchStage(
+  deps: FetchWorkerDependencies,
+  message: Envelope,
+  attempt: number,
+  log: Logger,
+): Promise<HandlerResult> {
+  const stage = await deps.store.startStage(message.job_id, 'fetching');
+  if (stage === 'unknown') return { deadLetter: 'no job with this id' };
+  if (stage === 'passed') {
+    log.info('duplicate start_fetch ignored: the job is past fetching');
+    return undefined;
+  }
   const places = await deps.fetchPlaces(deps.signal);
   await deps.queue.publish(
     'data_processing',
@@ -61,19 +70,8 @@ async function fetchAndHandOff(deps: FetchWorkerDependencies, message: Envelope)
       payload: { places },
     }),
   );
-  return places.length;
+  log.info('places fetched', { places: places.length, repeated: stage === 'repeat', attempt });
+  return undefined;
 }
 
-/**
- * Settles a job whose last attempt failed, so it ends `failed` with a reason rather than stuck
- * mid-way. Best effort: when the database is what fails, the message still goes to the
- * dead-letter queue, from where it can be replayed.
- */
-async function failJob(deps: FetchWorkerDependencies, jobId: string, what: string, error: unknown) {
-  const reason = `${what}: ${error instanceof Error ? error.message : String(error)}`;
-  try {
-    await deps.store.failJob(jobId, reason);
-  } catch (storeError) {
-    deps.logger.error('could not mark the job failed', { job_id: jobId, error: String(storeError) });
-  }
-}
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));

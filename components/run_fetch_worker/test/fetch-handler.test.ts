@@ -115,17 +115,47 @@ describeWithServices(
       expect((await store.getJob(job.id))?.status).toBe('fetching');
     });
 
-    test('when the data source fails on the final attempt, marks the job failed with the reason', async () => {
+    test('when the data source fails on the final attempt, marks the job failed and dead-letters the message', async () => {
       const { job } = await store.createJob({ correlationId: 'corr-1' });
       const failing = createPlaceSource({ delayMs: 0, failureRate: 1 });
-      await expect(handlerWith(failing)(startMessage(job.id), { attempt: 4, final: true })).rejects.toThrow(
-        'simulated source failed',
-      );
+      const reason = /^fetch failed after 4 attempts: .*simulated source failed/;
+      await expect(handlerWith(failing)(startMessage(job.id), { attempt: 4, final: true })).resolves.toEqual({
+        deadLetter: expect.stringMatching(reason),
+      });
       expect(await store.getJob(job.id)).toMatchObject({
         status: 'failed',
-        error: expect.stringMatching(/^fetch failed after 4 attempts: .*simulated source failed/),
+        error: expect.stringMatching(reason),
       });
       expect(await waitingMessages()).toBe(0);
+    });
+
+    test('when the database is away on the final attempt, the message is tried again later', async () => {
+      const { job } = await store.createJob({ correlationId: 'corr-1' });
+      const away = await createStore({ url: urls.databaseUrl, schema, max: 1 });
+      await away.close();
+      const handler = createFetchHandler({
+        queue,
+        store: away,
+        fetchPlaces: createPlaceSource({ delayMs: 0 }),
+        logger,
+      });
+      await expect(handler(startMessage(job.id), { attempt: 4, final: true })).resolves.toEqual({
+        retryLater: expect.stringContaining('cannot mark the job failed'),
+      });
+      expect((await store.getJob(job.id))?.status).toBe('queued');
+    });
+
+    test('before the final attempt, a database that is away makes the handler throw, for a retry', async () => {
+      const { job } = await store.createJob({ correlationId: 'corr-1' });
+      const away = await createStore({ url: urls.databaseUrl, schema, max: 1 });
+      await away.close();
+      const handler = createFetchHandler({
+        queue,
+        store: away,
+        fetchPlaces: createPlaceSource({ delayMs: 0 }),
+        logger,
+      });
+      await expect(handler(startMessage(job.id), FIRST)).rejects.toThrow();
     });
   },
 );

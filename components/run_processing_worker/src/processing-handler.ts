@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Handler, HandlerResult } from '@mousetrap/job_queue';
 import type { Logger } from '@mousetrap/log';
 import { type Place, ProcessDataError, parsePlaces, summarise } from '@mousetrap/process_data';
-import type { Store } from '@mousetrap/store';
+import { type Store, settleFailedJob } from '@mousetrap/store';
 
 /** What the processing handler needs. */
 export interface ProcessingWorkerDependencies {
@@ -20,7 +20,9 @@ const placesOf = (payload: unknown): unknown =>
 /**
  * Handles a data_processing message: summarises the places, then stores the result and marks the
  * job done in one transaction keyed by the job id, so a duplicate delivery changes nothing. A batch
- * that cannot be summarised fails the job and is dead-lettered.
+ * that cannot be summarised fails the job and is dead-lettered. A failure to store throws, so the
+ * message is retried after a delay; on the final attempt the job is marked failed and the message
+ * dead-lettered, or, while the database cannot record even that, tried again later.
  */
 export function createProcessingHandler(deps: ProcessingWorkerDependencies): Handler {
   return async (message, delivery) => {
@@ -30,23 +32,15 @@ export function createProcessingHandler(deps: ProcessingWorkerDependencies): Han
       places = parsePlaces(placesOf(message.payload));
     } catch (error) {
       if (!(error instanceof ProcessDataError)) throw error;
-      await deps.store.failJob(message.job_id, `invalid batch: ${error.message}`);
-      return { deadLetter: error.message };
+      return settleFailedJob(deps.store, message.job_id, `invalid batch: ${error.message}`);
     }
     try {
       return await processAndStore(deps, message.job_id, places, log);
     } catch (error) {
       // Work abandoned because the worker stops is redelivered, not a failure of the job.
-      if (delivery.final && !deps.signal?.aborted) {
-        const reason = `processing failed after ${delivery.attempt} attempts: ${String(error)}`;
-        // Best effort: when the database is what fails, the message still reaches the dead-letter queue.
-        await deps.store
-          .failJob(message.job_id, reason)
-          .catch((storeError: unknown) =>
-            log.error('could not mark the job failed', { error: String(storeError) }),
-          );
-      }
-      throw error;
+      if (!delivery.final || deps.signal?.aborted) throw error;
+      const reason = `processing failed after ${delivery.attempt} attempts: ${error instanceof Error ? error.message : String(error)}`;
+      return settleFailedJob(deps.store, message.job_id, reason);
     }
   };
 }

@@ -59,7 +59,9 @@ describeWithServices('createProcessingHandler against PostgreSQL', ['postgres'],
   test('an invalid batch fails the job with the reason and is dead-lettered', async () => {
     const { job } = await store.createJob({ correlationId: 'corr-2' });
     const result = await handle(job.id, { places: [['north', '0', 'Nowhere', 'XX', 'Etc/UTC']] });
-    expect(result).toEqual({ deadLetter: expect.stringContaining('latitude is not a number') });
+    expect(result).toEqual({
+      deadLetter: expect.stringMatching(/^invalid batch: .*latitude is not a number/),
+    });
     const failed = await store.getJob(job.id);
     expect(failed?.status).toBe('failed');
     expect(failed?.error).toContain('invalid batch');
@@ -85,14 +87,28 @@ describeWithServices('createProcessingHandler against PostgreSQL', ['postgres'],
     expect((await store.getJob(job.id))?.status).toBe('processing');
   });
 
-  test('when storing fails on the final attempt, marks the job failed with the reason, then throws', async () => {
+  test('when storing fails on the final attempt, marks the job failed with the reason and dead-letters the message', async () => {
     const { job } = await store.createJob({ correlationId: 'corr-2' });
     const handler = createProcessingHandler({ store: storeFailingToComplete(), logger, delayMs: 0 });
-    await expect(handler(message(job.id, { places }), { attempt: 4, final: true })).rejects.toThrow();
+    const reason = /^processing failed after 4 attempts: .*connection terminated/;
+    await expect(handler(message(job.id, { places }), { attempt: 4, final: true })).resolves.toEqual({
+      deadLetter: expect.stringMatching(reason),
+    });
     expect(await store.getJob(job.id)).toMatchObject({
       status: 'failed',
-      error: expect.stringMatching(/processing failed after 4 attempts: .*connection terminated/),
+      error: expect.stringMatching(reason),
     });
+  });
+
+  test('when the database is away on the final attempt, the message is tried again later and the job left open', async () => {
+    const { job } = await store.createJob({ correlationId: 'corr-2' });
+    const away = await createStore({ url: urls.databaseUrl, schema, max: 1 });
+    await away.close();
+    const handler = createProcessingHandler({ store: away, logger, delayMs: 0 });
+    await expect(handler(message(job.id, { places }), { attempt: 4, final: true })).resolves.toEqual({
+      retryLater: expect.stringContaining('cannot mark the job failed'),
+    });
+    expect((await store.getJob(job.id))?.status).toBe('queued');
   });
 
   test('a message for an unknown job is dead-lettered', async () => {
