@@ -79,12 +79,12 @@ function killAndRestart(service: ServiceName): Scenario['inject'] {
   };
 }
 
-/** Stopping the database one way, and starting it again after a pause. */
-function restartDatabase(mode: 'fast' | 'immediate'): Scenario['inject'] {
+/** Stopping the database one way, and starting it again after `outageMs`. */
+function restartDatabase(mode: 'fast' | 'immediate', outageMs = OUTAGE_MS): Scenario['inject'] {
   return async (context) => {
-    const injectedAt = await at(context, 0.3, `pg_ctl stop -m ${mode}`);
+    const injectedAt = await at(context, 0.3, `pg_ctl stop -m ${mode} for ${outageMs / 1000} s`);
     await context.postgres.stop(mode);
-    await sleep(OUTAGE_MS);
+    await sleep(outageMs);
     await context.postgres.start();
     return { injectedAt, restoredAt: Date.now() };
   };
@@ -92,6 +92,9 @@ function restartDatabase(mode: 'fast' | 'immediate'): Scenario['inject'] {
 
 // The database is away for OUTAGE_MS plus its restart: the retry tiers must outlast that.
 const RETRIES_OUTLASTING_AN_OUTAGE = { RETRY_DELAYS_MS: '500,2000,5000' };
+// Spent within a second, long before the database is back: the final attempts must wait for it.
+const RETRIES_SHORTER_THAN_THE_OUTAGE = { RETRY_DELAYS_MS: '100,200,400' };
+const LONG_OUTAGE_MS = 8000;
 
 const POISON: readonly ((queue: QueueName) => string)[] = [
   () => '{"not json',
@@ -162,6 +165,12 @@ export const scenarios: readonly Scenario[] = [
     title: 'PostgreSQL stopped (-m immediate) mid-stream, restarted',
     env: RETRIES_OUTLASTING_AN_OUTAGE,
     inject: restartDatabase('immediate'),
+  },
+  {
+    id: 'db-long-outage',
+    title: `PostgreSQL away ${LONG_OUTAGE_MS / 1000} s, longer than every retry delay together`,
+    env: RETRIES_SHORTER_THAN_THE_OUTAGE,
+    inject: restartDatabase('fast', LONG_OUTAGE_MS),
   },
   {
     id: 'db-sessions-killed',

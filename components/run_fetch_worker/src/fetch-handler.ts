@@ -42,8 +42,12 @@ export function createFetchHandler(deps: FetchWorkerDependencies): Handler {
     } catch (error) {
       // A fetch abandoned because the worker stops is redelivered, not a failure of the job.
       if (!delivery.final || deps.signal?.aborted) throw error;
-      const reason = `fetch failed after ${delivery.attempt} attempts: ${describe(error)}`;
-      return settleFailedJob(deps.store, message.job_id, reason);
+      return settleFailedJob(
+        deps.store,
+        message.job_id,
+        `fetch failed after ${delivery.attempt} attempts`,
+        error,
+      );
     }
   };
 }
@@ -73,5 +77,3 @@ async function fetchStage(
   log.info('places fetched', { places: places.length, repeated: stage === 'repeat', attempt });
   return undefined;
 }
-
-const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));

@@ -32,15 +32,15 @@ export function createProcessingHandler(deps: ProcessingWorkerDependencies): Han
       places = parsePlaces(placesOf(message.payload));
     } catch (error) {
       if (!(error instanceof ProcessDataError)) throw error;
-      return settleFailedJob(deps.store, message.job_id, `invalid batch: ${error.message}`);
+      return settleFailedJob(deps.store, message.job_id, 'invalid batch', error);
     }
     try {
       return await processAndStore(deps, message.job_id, places, log);
     } catch (error) {
       // Work abandoned because the worker stops is redelivered, not a failure of the job.
       if (!delivery.final || deps.signal?.aborted) throw error;
-      const reason = `processing failed after ${delivery.attempt} attempts: ${error instanceof Error ? error.message : String(error)}`;
-      return settleFailedJob(deps.store, message.job_id, reason);
+      const what = `processing failed after ${delivery.attempt} attempts`;
+      return settleFailedJob(deps.store, message.job_id, what, error);
     }
   };
 }

@@ -1,24 +1,38 @@
+import { StoreError } from './errors.ts';
 import type { Store } from './types.ts';
 
 /**
  * The fate of a message whose job failed its final attempt, in the shape a job_queue handler
- * answers: dead-lettered once the job is recorded as failed, or tried again later when even that
- * cannot be recorded, so that no job is left unfinished behind a dead letter.
+ * answers: dead-lettered once the job is recorded as failed, or tried again later when the
+ * database is what failed, so that an outage never fails a job, nor leaves one unfinished behind
+ * a dead letter.
  */
 export type FailedJobSettlement = { deadLetter: string } | { retryLater: string };
 
-/** Marks the job failed with `reason` (if it is not done or failed already) and says what becomes of its message. */
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** True for a store call that failed because the database is away or too slow, not because of the job. */
+const isOutage = (error: unknown) =>
+  error instanceof StoreError && (error.code === 'unavailable' || error.code === 'timeout');
+
+/**
+ * Settles a final attempt that failed with `error`: when the database is away (the error is a
+ * StoreError `unavailable` or `timeout`, or marking the job failed fails too), the message is to
+ * be tried again later; otherwise the job is marked failed with `${what}: <error>` (unless done or
+ * failed already) and the message dead-lettered.
+ */
 export async function settleFailedJob(
   store: Store,
   jobId: string,
-  reason: string,
+  what: string,
+  error: unknown,
 ): Promise<FailedJobSettlement> {
+  if (isOutage(error)) return { retryLater: `the database is unavailable: ${describe(error)}` };
+  const reason = `${what}: ${describe(error)}`;
   try {
     await store.failJob(jobId, reason);
     return { deadLetter: reason };
-  } catch (error) {
-    return {
-      retryLater: `cannot mark the job failed: ${error instanceof Error ? error.message : String(error)}`,
-    };
+  } catch (storeError) {
+    return { retryLater: `cannot mark the job failed: ${describe(storeError)}` };
   }
 }

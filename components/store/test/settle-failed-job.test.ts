@@ -1,0 +1,70 @@
+import { describeWithServices, dropSchema, uniqueName } from '@mousetrap/test_kit';
+import { createStore } from '../src/create-store.ts';
+import { StoreError } from '../src/errors.ts';
+import { settleFailedJob } from '../src/settle-failed-job.ts';
+import type { Store } from '../src/types.ts';
+
+describeWithServices('settleFailedJob', ['postgres'], ({ databaseUrl }) => {
+  const schema = uniqueName('settle');
+  let store: Store;
+
+  beforeAll(async () => {
+    store = await createStore({ url: databaseUrl, schema, max: 2 });
+  });
+  afterAll(async () => {
+    await store.close();
+    await dropSchema(databaseUrl, schema);
+  });
+
+  test('a failure of the job itself: marks it failed with the reason and asks for a dead letter', async () => {
+    const { job } = await store.createJob({ correlationId: 'settle-1' });
+    const settled = await settleFailedJob(
+      store,
+      job.id,
+      'fetch failed after 4 attempts',
+      new Error('HTTP 502'),
+    );
+    expect(settled).toEqual({ deadLetter: 'fetch failed after 4 attempts: HTTP 502' });
+    expect(await store.getJob(job.id)).toMatchObject({
+      status: 'failed',
+      error: 'fetch failed after 4 attempts: HTTP 502',
+    });
+  });
+
+  test.each(['unavailable', 'timeout'] as const)(
+    'a database %s: leaves the job open and asks to try again later',
+    async (code) => {
+      const { job } = await store.createJob({ correlationId: `settle-${code}` });
+      const settled = await settleFailedJob(
+        store,
+        job.id,
+        'processing failed',
+        new StoreError(code, 'connect ECONNREFUSED'),
+      );
+      expect(settled).toEqual({ retryLater: 'the database is unavailable: connect ECONNREFUSED' });
+      expect((await store.getJob(job.id))?.status).toBe('queued');
+    },
+  );
+
+  test('when the job cannot be marked failed either, asks to try again later', async () => {
+    const { job } = await store.createJob({ correlationId: 'settle-closed' });
+    const closed = await createStore({ url: databaseUrl, schema, max: 1 });
+    await closed.close();
+    const settled = await settleFailedJob(closed, job.id, 'fetch failed', new Error('HTTP 502'));
+    expect(settled).toEqual({ retryLater: expect.stringMatching(/^cannot mark the job failed: /) });
+    expect((await store.getJob(job.id))?.status).toBe('queued');
+  });
+
+  test('a job already done stays done, and its message is dead-lettered', async () => {
+    const { job } = await store.createJob({ correlationId: 'settle-done' });
+    await store.completeJob(job.id, {
+      centroid: [1, 2],
+      most_northerly: ['3', '4', 'X', 'XX', 'Etc/UTC'],
+      places: [['3', '4', 'X', 'XX', 'Etc/UTC']],
+    });
+    expect(await settleFailedJob(store, job.id, 'late', new Error('boom'))).toEqual({
+      deadLetter: 'late: boom',
+    });
+    expect((await store.getJob(job.id))?.status).toBe('done');
+  });
+});
