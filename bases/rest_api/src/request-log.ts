@@ -27,7 +27,9 @@ export function noteFailure(res: Response, detail: string): void {
 /**
  * Logs every request once it is over (method, route, status, duration, correlation id) and
  * records it in the metrics: at debug level, since one line per request at info would flood the
- * logs, except 5xx answers, which are logged as errors.
+ * logs, except failures: a 500 (a bug) as an error, another 5xx that a failure caused (the
+ * database or broker away, an overload) as a warning. A 5xx a handler answers on purpose, such as
+ * `GET /ready` saying not ready, is an answer, not a failure: debug, like the rest.
  */
 export function logRequests(metrics: ApiMetrics): RequestHandler {
   return (req, res, next) => {
@@ -39,9 +41,11 @@ export function logRequests(metrics: ApiMetrics): RequestHandler {
       metrics.observeRequest({ method: req.method, route, status, seconds });
       const line = { method: req.method, route, status, duration_ms: Math.round(seconds * 1e4) / 10 };
       const { logger } = contextOf(res);
-      if (status < 500) return logger.debug('request', line);
       const failure = failures.get(res);
-      logger.error('request failed', failure ? { ...line, error: failure } : line);
+      if (status === 500) return logger.error('request failed', failure ? { ...line, error: failure } : line);
+      if (status > 500 && failure !== undefined)
+        return logger.warn('request failed', { ...line, error: failure });
+      logger.debug('request', line);
     });
     next();
   };

@@ -80,6 +80,37 @@ describeWithServices('rest_api errors, correlation ids and request logs', ['post
     expect(line.error).toMatch(/TypeError: secret detail\n\s+at /);
   });
 
+  test('an outage is logged as a warning with its cause; a not-ready answer of GET /ready only at debug', async () => {
+    const closed = await createStore({ url: databaseUrl, schema });
+    await closed.close();
+    api = await serveApi({ store: closed });
+    expect((await fetch(`${api.url}/`, { headers: { 'X-Correlation-ID': 'outage-1' } })).status).toBe(503);
+    expect((await fetch(`${api.url}/ready`, { headers: { 'X-Correlation-ID': 'ready-1' } })).status).toBe(
+      503,
+    );
+    const served = api;
+    const lines = await waitFor(
+      () => {
+        const found = served
+          .logLines()
+          .filter((l) => l.correlation_id === 'outage-1' || l.correlation_id === 'ready-1');
+        return found.length === 2 && found;
+      },
+      { what: 'both log lines' },
+    );
+    expect(lines.find((l) => l.correlation_id === 'outage-1')).toMatchObject({
+      level: 'warn',
+      message: 'request failed',
+      status: 503,
+      error: expect.stringMatching(/^StoreError: /),
+    });
+    expect(lines.find((l) => l.correlation_id === 'ready-1')).toMatchObject({
+      level: 'debug',
+      message: 'request',
+      status: 503,
+    });
+  });
+
   test('a failed query (a bug, not an outage) answers 500 internal, not 503', async () => {
     const brokenSchema = uniqueName('api');
     const broken = await createStore({ url: databaseUrl, schema: brokenSchema });
