@@ -14,6 +14,8 @@ import { setSecurityHeaders } from './security-headers.ts';
 export function createApp(deps: ApiDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Every answer is Cache-Control: no-store, so an ETag (a hash of each body) would never be used.
+  app.disable('etag');
   app.use(setSecurityHeaders, correlate(deps.logger), logRequests(deps.metrics));
 
   // Authenticate before reading a body; any non-empty body must be JSON, whatever its content type.

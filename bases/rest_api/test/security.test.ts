@@ -65,6 +65,15 @@ describeWithServices('rest_api security and backpressure', ['postgres'], ({ data
     }
   });
 
+  test('answers carry no ETag, so a conditional GET gets the whole answer, never a 304', async () => {
+    api = await serveApi({ store });
+    const first = await fetch(`${api.url}/health`);
+    expect(first.headers.get('etag')).toBeNull();
+    const again = await fetch(`${api.url}/health`, { headers: { 'If-None-Match': '*' } });
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual({ status: 'ok' });
+  });
+
   test('GET /docs keeps its own policy, which allows inline styles and nothing else', async () => {
     api = await serveApi({ store });
     const response = await fetch(`${api.url}/docs`);

@@ -49,19 +49,34 @@ export function createLogger(options: LoggerOptions): Logger {
 }
 
 function wrap(logger: winston.Logger): Logger {
+  return bind(() => logger, logger);
+}
+
+/**
+ * A Logger over the winston logger `resolve` makes when first needed; `root` answers the level.
+ * A child is made per request and per message, and most write nothing at the level in use, so a
+ * child is only made (winston's child, and its context merged) once it writes a line.
+ */
+function bind(resolve: () => winston.Logger, root: winston.Logger): Logger {
   // winston drops a line below its level only after building it and passing it through its
   // stream; asking first makes a line nobody will see (a request's debug line) cost nothing.
   const at =
     (level: LogLevel) =>
     (message: string, context?: LogContext): void => {
-      if (logger.isLevelEnabled(level)) logger.log(level, message, context);
+      if (root.isLevelEnabled(level)) resolve().log(level, message, context);
     };
   return {
     error: at('error'),
     warn: at('warn'),
     info: at('info'),
     debug: at('debug'),
-    child: (context) => wrap(logger.child(context)),
+    child: (context) => {
+      let made: winston.Logger | undefined;
+      return bind(() => {
+        made ??= resolve().child(context);
+        return made;
+      }, root);
+    },
   };
 }
 
@@ -69,7 +84,8 @@ const urlCredentials = /([a-z][a-z0-9+.-]*:\/\/)([^:/@\s]+):([^@/\s]+)@/gi;
 
 /** Replaces `user:password@` in any URL inside a string with `user:***@`. */
 export function redactUrl(text: string): string {
-  return text.replace(urlCredentials, '$1$2:***@');
+  // Most strings hold no URL with credentials; the test is cheaper than the expression.
+  return text.includes('@') ? text.replace(urlCredentials, '$1$2:***@') : text;
 }
 
 const maskCredentials = winston.format((info) => {

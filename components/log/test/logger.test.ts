@@ -55,6 +55,34 @@ describe('createLogger', () => {
     ]);
   });
 
+  test("a child's child writes both contexts, the inner one winning, and leaves its parent's lines alone", () => {
+    const { logger, lines } = capture();
+    const request = logger.child({ correlation_id: 'c1', route: '/' });
+    const job = request.child({ job_id: 'j1', route: '/refresh' });
+    job.info('job accepted');
+    request.info('request');
+    expect(lines).toEqual([
+      expect.objectContaining({
+        message: 'job accepted',
+        correlation_id: 'c1',
+        job_id: 'j1',
+        route: '/refresh',
+      }),
+      expect.objectContaining({ message: 'request', correlation_id: 'c1', route: '/' }),
+    ]);
+    expect(lines[1]).not.toHaveProperty('job_id');
+  });
+
+  test('a child that writes only below the level writes nothing, and a later line at the level is written', () => {
+    const { logger, lines } = capture('info');
+    const child = logger.child({ correlation_id: 'c1' });
+    child.debug('noise');
+    child.warn('kept');
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 'warn', message: 'kept', correlation_id: 'c1' }),
+    ]);
+  });
+
   test('masks the password of any URL it is given', () => {
     const { logger, lines } = capture();
     logger.info('connecting', { url: 'amqp://guest:secret@localhost:5672' });
@@ -66,6 +94,10 @@ describe('createLogger', () => {
 describe('redactUrl', () => {
   test('leaves a URL without credentials unchanged', () => {
     expect(redactUrl('postgres://localhost/test')).toBe('postgres://localhost/test');
+  });
+
+  test('leaves text without an @ unchanged', () => {
+    expect(redactUrl('amqp://localhost:5672 and more')).toBe('amqp://localhost:5672 and more');
   });
 
   test('masks every password in a longer text', () => {
