@@ -14,6 +14,26 @@ export const ROOT = join(import.meta.dirname, '..', '..');
 export const RABBITMQ_URL = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
+/**
+ * The node flags the services run with, as their images start them (projects/<p>/Dockerfile): a
+ * 4 MB young generation. `BENCH_NODE_ARGS` (space-separated, may be empty) replaces them, to
+ * measure what a flag does.
+ */
+export const SERVICE_NODE_ARGS: readonly string[] =
+  process.env.BENCH_NODE_ARGS === undefined
+    ? ['--max-semi-space-size=4']
+    : process.env.BENCH_NODE_ARGS.split(' ').filter(Boolean);
+
+/**
+ * Where the builds are: `<dir>/<project>/main.js`, or the projects' own `dist/main.js` when
+ * `BENCH_BUILDS` is unset (set it to a copy of older builds, under node_modules so that their
+ * libraries resolve, to compare two versions of the code in interleaved runs).
+ */
+function buildOf(project: Project): string {
+  const dir = process.env.BENCH_BUILDS;
+  return dir ? join(dir, project, 'main.js') : join(ROOT, 'projects', project, 'dist', 'main.js');
+}
+
 /** The three deployables, in start order. */
 export type Project = 'api_app' | 'fetch_worker_app' | 'processing_worker_app';
 
@@ -23,7 +43,7 @@ export interface PipelineOptions {
   delayMs?: number;
   /** PREFETCH of the workers. @default 50 */
   prefetch?: number;
-  /** Extra node options per service, e.g. `--cpu-prof`. @default none */
+  /** Node options per service besides {@link SERVICE_NODE_ARGS}, e.g. `--cpu-prof`. @default none */
   nodeArgs?: readonly string[];
 }
 
@@ -82,13 +102,15 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
   });
   let api = '';
   for (const project of ['api_app', 'fetch_worker_app', 'processing_worker_app'] as const) {
-    const script = join(ROOT, 'projects', project, 'dist', 'main.js');
-    const service = startServiceProcess(project, script, env, options.nodeArgs);
+    const nodeArgs = [...SERVICE_NODE_ARGS, ...(options.nodeArgs ?? [])];
+    const service = startServiceProcess(project, buildOf(project), env, nodeArgs);
     services.set(project, service);
     // One at a time: the first migrates the schema, the others find it done.
     const line = await service.waitForLine(isStarted);
     if (project === 'api_app') api = `http://127.0.0.1:${String(line.port)}`;
   }
-  progress(`started ${[...services.keys()].join(', ')} (schema ${schema})`);
+  const flags = SERVICE_NODE_ARGS.join(' ') || 'no node flags';
+  const builds = process.env.BENCH_BUILDS ?? 'projects/*/dist';
+  progress(`started ${[...services.keys()].join(', ')} (schema ${schema}; ${flags}; ${builds})`);
   return { api, schema, services, stopService, close };
 }

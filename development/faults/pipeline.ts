@@ -73,7 +73,11 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
     };
     if (service !== 'api') env.TEST_CRASH_AFTER_COMMIT = undefined;
     const script = join(options.root, 'projects', PROJECT[service], 'dist', 'main.js');
-    const child = spawn(process.execPath, [script], { env, stdio: ['ignore', log, log] });
+    // The node flags the images start the services with (projects/<p>/Dockerfile).
+    const child = spawn(process.execPath, ['--max-semi-space-size=4', script], {
+      env,
+      stdio: ['ignore', log, log],
+    });
     closeSync(log);
     const exited = new Promise<number | string>((resolve) => {
       child.once('exit', (code, signal) => {

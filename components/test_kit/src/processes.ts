@@ -19,9 +19,12 @@ export interface ServiceProcess {
   stop(signal?: NodeJS.Signals): Promise<number | string>;
 }
 
-/** Starts `node <script>` with the given environment added to this process's, reading its log lines. */
+/**
+ * Starts `node <script>` with the given environment added to this process's, reading its log
+ * lines; with the node flags the images start the services with (projects/<p>/Dockerfile).
+ */
 export function startServiceProcess(script: string, env: Record<string, string>): ServiceProcess {
-  const child = spawn(process.execPath, [script], {
+  const child = spawn(process.execPath, ['--max-semi-space-size=4', script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
