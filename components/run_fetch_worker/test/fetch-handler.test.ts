@@ -45,6 +45,17 @@ describeWithServices(
     const startMessage = (jobId: string, payload: unknown = {}) =>
       createEnvelope({ type: 'start_fetch', jobId, correlationId: 'corr-1', payload });
     const FIRST = { attempt: 1, final: false };
+    /** A handler whose database is away: its store is closed. */
+    const handlerOnClosedStore = async () => {
+      const away = await createStore({ url: urls.databaseUrl, schema, max: 1 });
+      await away.close();
+      return createFetchHandler({
+        queue,
+        store: away,
+        fetchPlaces: createPlaceSource({ delayMs: 0 }),
+        logger,
+      });
+    };
     const waitingMessages = async () =>
       (await queue.stats()).find((stats) => stats.queue === 'data_processing')?.messages;
 
