@@ -56,6 +56,17 @@ describeWithServices(
         logger,
       });
     };
+    /** A handler whose database is away: its store is closed. */
+    const handlerOnClosedStore = async () => {
+      const away = await createStore({ url: urls.databaseUrl, schema, max: 1 });
+      await away.close();
+      return createFetchHandler({
+        queue,
+        store: away,
+        fetchPlaces: createPlaceSource({ delayMs: 0 }),
+        logger,
+      });
+    };
     const waitingMessages = async () =>
       (await queue.stats()).find((stats) => stats.queue === 'data_processing')?.messages;
 
@@ -142,14 +153,7 @@ describeWithServices(
 
     test('when the database is away on the final attempt, the message is tried again later', async () => {
       const { job } = await store.createJob({ correlationId: 'corr-1' });
-      const away = await createStore({ url: urls.databaseUrl, schema, max: 1 });
-      await away.close();
-      const handler = createFetchHandler({
-        queue,
-        store: away,
-        fetchPlaces: createPlaceSource({ delayMs: 0 }),
-        logger,
-      });
+      const handler = await handlerOnClosedStore();
       await expect(handler(startMessage(job.id), { attempt: 4, final: true })).resolves.toEqual({
         retryLater: expect.any(String),
       });
@@ -158,14 +162,7 @@ describeWithServices(
 
     test('before the final attempt, a database that is away makes the handler throw, for a retry', async () => {
       const { job } = await store.createJob({ correlationId: 'corr-1' });
-      const away = await createStore({ url: urls.databaseUrl, schema, max: 1 });
-      await away.close();
-      const handler = createFetchHandler({
-        queue,
-        store: away,
-        fetchPlaces: createPlaceSource({ delayMs: 0 }),
-        logger,
-      });
+      const handler = await handlerOnClosedStore();
       await expect(handler(startMessage(job.id), FIRST)).rejects.toThrow();
     });
   },
