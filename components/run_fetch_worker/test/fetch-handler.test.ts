@@ -56,17 +56,6 @@ describeWithServices(
         logger,
       });
     };
-    /** A handler whose database is away: its store is closed. */
-    const handlerOnClosedStore = async () => {
-      const away = await createStore({ url: urls.databaseUrl, schema, max: 1 });
-      await away.close();
-      return createFetchHandler({
-        queue,
-        store: away,
-        fetchPlaces: createPlaceSource({ delayMs: 0 }),
-        logger,
-      });
-    };
     const waitingMessages = async () =>
       (await queue.stats()).find((stats) => stats.queue === 'data_processing')?.messages;
 
