@@ -1,6 +1,5 @@
 import { createStore, type Store } from '@mousetrap/store';
 import { describeWithServices, dropSchema, uniqueName } from '@mousetrap/test_kit';
-import { escapeHtml } from '../src/docs-page.ts';
 import { openApiDocument } from '../src/openapi.ts';
 import type { OpenApiDocument } from '../src/openapi-types.ts';
 import { ROUTES } from '../src/routes.ts';
@@ -23,14 +22,6 @@ describe('rest_api OpenAPI document', () => {
     for (const ref of refs) {
       expect(Object.keys(openApiDocument.components.schemas)).toContain(ref.split('/').pop());
     }
-  });
-});
-
-describe('escapeHtml', () => {
-  test('replaces the five characters that matter in HTML text and attributes', () => {
-    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe(
-      '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;',
-    );
   });
 });
 
