@@ -3,20 +3,8 @@ import { connect } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createStore, type Store } from '@mousetrap/store';
-import { describeWithServices, dropSchema, uniqueName } from '@mousetrap/test_kit';
+import { describeWithServices, dropSchema, seeded, uniqueName } from '@mousetrap/test_kit';
 import { type ServedApi, serveApi } from './harness.ts';
-
-/** mulberry32: seeded, so that a failing case can be replayed from the seed in the message. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A full garbage collection, so that heap sizes before and after can be compared. */
 function collectGarbage(): void {

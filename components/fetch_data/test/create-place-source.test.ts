@@ -1,21 +1,10 @@
 import { PlaceSchema } from '@mousetrap/process_data';
+import { seeded } from '@mousetrap/test_kit';
 import * as v from 'valibot';
 import { createPlaceSource } from '../src/create-place-source.ts';
 import { FetchError, type FetchErrorCode } from '../src/errors.ts';
 import type { FetchOptions } from '../src/options.ts';
 import { PLACES } from '../src/places-data.ts';
-
-/** mulberry32: a small seeded generator, so that a failing draw can be replayed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function codeOf(promise: Promise<unknown>): Promise<FetchErrorCode> {
   const error = await promise.then(
