@@ -14,7 +14,8 @@ import { setSecurityHeaders } from './security-headers.ts';
 export function createApp(deps: ApiDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
-  // Every answer is Cache-Control: no-store, so an ETag (a hash of each body) would never be used.
+  // Answers are Cache-Control: no-store, so an ETag (a hash of each body) would never be used;
+  // the dashboard's assets, which are revalidated, set their own (dashboard-handlers.ts).
   app.disable('etag');
   app.use(setSecurityHeaders, correlate(deps.logger), logRequests(deps.metrics));
 

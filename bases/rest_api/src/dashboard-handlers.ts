@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import {
   DASHBOARD_CONTENT_SECURITY_POLICY,
+  type DashboardAsset,
   dashboardAsset,
   readSnapshot,
   renderDashboardPage,
@@ -31,10 +33,25 @@ export const showDashboardPanels: Handler = async (deps, _req, res) => {
   res.json({ generated_at: snapshot.now.toISOString(), panels: renderPanels(snapshot) });
 };
 
+// The app generates no ETags (its other answers are no-store); an asset's never changes, so it
+// is hashed once. Express answers 304 itself when the request's If-None-Match matches it.
+const assetTags = new WeakMap<DashboardAsset, string>();
+function etagOf(asset: DashboardAsset): string {
+  let tag = assetTags.get(asset);
+  if (tag === undefined) {
+    tag = `"${createHash('sha256').update(asset.body).digest('base64url')}"`;
+    assetTags.set(asset, tag);
+  }
+  return tag;
+}
+
 /** GET /dashboard/assets/:name: the page's stylesheet, script and map; revalidated by ETag, never stale. */
 export const showDashboardAsset: Handler = (_deps, req, res) => {
   const name = String(req.params.name);
   const asset = dashboardAsset(name);
   if (!asset) throw new HttpError('not_found', `the dashboard has no asset ${name}`);
-  res.set('Cache-Control', 'no-cache').type(asset.contentType).send(asset.body);
+  res
+    .set({ 'Cache-Control': 'no-cache', ETag: etagOf(asset) })
+    .type(asset.contentType)
+    .send(asset.body);
 };
