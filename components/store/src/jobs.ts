@@ -35,7 +35,7 @@ export function createJobQueries(sql: postgres.Sql, tables: Tables): JobQueries 
       const [inserted] = await sql<JobRow[]>`
         insert into ${tables.jobs} (id, correlation_id, idempotency_key)
         values (${randomUUID()}, ${correlationId}, ${idempotencyKey})
-        on conflict (idempotency_key) do nothing
+        on conflict (idempotency_key) where idempotency_key is not null do nothing
         returning ${columns}
       `;
       if (inserted) return { job: toJob(inserted), created: true };

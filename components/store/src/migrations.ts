@@ -61,6 +61,16 @@ export const migrations: readonly Migration[] = [
       alter table jobs add column relay_claimed_until timestamptz;
     `,
   },
+  {
+    version: 4,
+    name: 'idempotency keys indexed only where set',
+    sql: `
+      -- A unique index holds an entry for every row version, nulls included, and every update of
+      -- a job (four a job) writes a new version: most jobs have no key, so those entries only cost.
+      create unique index jobs_idempotency_key_idx on jobs (idempotency_key) where idempotency_key is not null;
+      alter table jobs drop constraint jobs_idempotency_key_key;
+    `,
+  },
 ];
 
 // What migrate interpolates into its script; createStore's options allow no other schema names.

@@ -100,6 +100,36 @@ describeWithServices('createStore', ['postgres'], ({ databaseUrl }) => {
     expect(await second.getJob(job.id)).toEqual(job);
   });
 
+  test('migration 4: on a schema with keyed and unkeyed jobs, indexes only set keys, and a taken key still finds its job', async () => {
+    const schema = freshSchema();
+    const first = await open(schema);
+    // Back to the schema as migration 3 left it, with jobs in it.
+    await sql.unsafe(`
+      drop index "${schema}".jobs_idempotency_key_idx;
+      alter table "${schema}".jobs add constraint jobs_idempotency_key_key unique (idempotency_key);
+      delete from "${schema}".schema_migrations where version = 4;
+    `);
+    const keyed = await first.createJob({ correlationId: 'c-k', idempotencyKey: 'key-1' });
+    await first.createJob({ correlationId: 'c-u' });
+
+    const second = await open(schema);
+    expect(await versionsIn(schema)).toEqual(migrations.map((migration) => migration.version));
+    const indexes = await sql<{ name: string; definition: string }[]>`
+      select indexname as name, indexdef as definition from pg_indexes
+      where schemaname = ${schema} and tablename = 'jobs' and indexdef like '%idempotency_key%'
+    `;
+    expect(indexes).toEqual([
+      {
+        name: 'jobs_idempotency_key_idx',
+        definition: expect.stringMatching(/^CREATE UNIQUE INDEX .+ WHERE \(idempotency_key IS NOT NULL\)$/),
+      },
+    ]);
+    const again = await second.createJob({ correlationId: 'c-k2', idempotencyKey: 'key-1' });
+    expect(again).toEqual({ job: keyed.job, created: false });
+    const [row] = await sql<{ jobs: number }[]>`select count(*)::int as jobs from ${sql(schema)}.jobs`;
+    expect(row?.jobs).toBe(2);
+  });
+
   test('createStore: two stores starting together on a fresh schema both start and migrate it once', async () => {
     const schema = freshSchema();
     const [a, b] = await Promise.all([open(schema), open(schema)]);
