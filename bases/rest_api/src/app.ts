@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import { requireApiKey } from './auth.ts';
 import { correlate } from './correlation.ts';
 import type { ApiDependencies } from './dependencies.ts';
@@ -20,10 +20,11 @@ export function createApp(deps: ApiDependencies): Express {
   app.use(setSecurityHeaders, correlate(deps.logger), logRequests(deps.metrics));
 
   // Authenticate before reading a body; any non-empty body must be JSON, whatever its content type.
-  const postChecks = [
-    requireApiKey(deps.apiKey),
-    express.json({ limit: deps.bodyLimit ?? '16kb', type: () => true }),
-  ];
+  const parseJson = express.json({ limit: deps.bodyLimit ?? '16kb', type: () => true });
+  // Clients post most jobs with `Content-Length: 0`, which the parser would still stream and parse.
+  const readBody: RequestHandler = (req, res, next) =>
+    req.headers['content-length'] === '0' ? next() : parseJson(req, res, next);
+  const postChecks = [requireApiKey(deps.apiKey), readBody];
   for (const route of ROUTES) {
     const checks = route.method === 'post' ? postChecks : [];
     app[route.method](route.path, nameRoute(route.path), ...checks, (req, res) =>

@@ -59,6 +59,14 @@ describeWithServices('rest_api POST /refresh', ['postgres'], ({ databaseUrl }) =
     expect(await received).toMatchObject({ type: 'start_fetch', job_id, correlation_id: 'to-the-worker' });
   });
 
+  test('with an empty body declared by Content-Length: 0, under any content type, answers 202', async () => {
+    api = await serveApi({ store });
+    for (const type of ['application/json', 'text/plain']) {
+      const response = await post({ 'Content-Type': type, 'Content-Length': '0' }, '');
+      expect([type, response.status]).toEqual([type, 202]);
+    }
+  });
+
   test('with a JSON body, answers 202', async () => {
     api = await serveApi({ store });
     const response = await post({ 'Content-Type': 'application/json' }, '{"anything": [1, 2]}');
