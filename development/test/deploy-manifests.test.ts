@@ -109,6 +109,25 @@ describe('deploy/: compose files and Kubernetes manifests', () => {
     }
   });
 
+  test('k8s Deployments: the port an app is told to listen on (PORT, HEALTH_PORT) is the port it declares', () => {
+    const told: string[] = [];
+    for (const deployment of deployments) {
+      for (const container of deployment.spec.template.spec.containers) {
+        const declared = container.ports.map((port: Doc) => port.containerPort);
+        for (const variable of container.env ?? []) {
+          if (variable.name !== 'PORT' && variable.name !== 'HEALTH_PORT') continue;
+          told.push(deployment.metadata.name);
+          const port = Number(variable.value);
+          expect({ app: deployment.metadata.name, [variable.name]: port }).toEqual({
+            app: deployment.metadata.name,
+            [variable.name]: declared.includes(port) ? port : `one of ${declared.join(', ')}`,
+          });
+        }
+      }
+    }
+    expect(told.sort()).toEqual(['mousetrap-api', 'mousetrap-fetch-worker', 'mousetrap-processing-worker']);
+  });
+
   test('k8s: Services, PodDisruptionBudgets and autoscalers point at what exists', () => {
     const labelsOf = deployments.map((deployment) => deployment.spec.template.metadata.labels);
     const operatorPods = ofKind('RabbitmqCluster').map((cluster) => ({
