@@ -1,6 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { QUEUE_NAMES } from '@mousetrap/job_queue';
+import {
+  type Env,
+  loadApiSettings,
+  loadFetchWorkerSettings,
+  loadProcessingWorkerSettings,
+} from '@mousetrap/settings';
 import { parseAllDocuments } from 'yaml';
+import { SERVICE_IMAGES } from '../images/service-images.ts';
 
 const root = join(__dirname, '..', '..');
 const deploy = join(root, 'deploy');
@@ -38,6 +46,68 @@ const settingsVariables = [
     /\b([A-Z][A-Z0-9_]+)\s*:\s*[a-zA-Z]+\(/g,
   ),
 ].map((match) => match[1] ?? '');
+
+/** Each image's settings loader: what its app would make of an environment (throws on a bad value). */
+const loaders: Record<string, (env: Env) => { healthPort?: number; http?: { port: number } }> = {
+  api_app: loadApiSettings,
+  fetch_worker_app: loadFetchWorkerSettings,
+  processing_worker_app: loadProcessingWorkerSettings,
+};
+/** The project an image reference runs: `mousetrap/<project>[:tag]`. */
+const projectOf = (image: string) => /^mousetrap\/([a-z_]+)/.exec(image)?.[1] ?? image;
+
+/**
+ * How much longer than SHUTDOWN_GRACE_MS an app's stop may take before it abandons it (the drain,
+ * then unconfirmed publishes and the pool): `shutdownGraceMs + N` in the services' code.
+ */
+const stopOverrunMs = Math.max(
+  ...[
+    join(root, 'bases', 'rest_api', 'src', 'service.ts'),
+    join(root, 'components', 'service_host', 'src', 'worker-service.ts'),
+  ].map((file) => {
+    const match = /stopTimeoutMs:\s*settings\.shutdownGraceMs\s*\+\s*([\d_]+)/.exec(
+      readFileSync(file, 'utf8'),
+    );
+    if (match?.[1] === undefined) throw new Error(`${file}: no stopTimeoutMs = shutdownGraceMs + N`);
+    return Number(match[1].replaceAll('_', ''));
+  }),
+);
+
+/** The uncommented `KEY=value` lines of deploy/.env.example: what a copied deploy/.env holds. */
+const envExample = (): Record<string, string> =>
+  Object.fromEntries(
+    [...readFileSync(join(deploy, '.env.example'), 'utf8').matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)].map(
+      (match) => [match[1] ?? '', match[2] ?? ''],
+    ),
+  );
+
+/** Whether a .dockerignore excludes `path` (Docker's rules: the last matching line wins; a match of a parent excludes). */
+function dockerIgnores(patterns: string[], path: string): boolean {
+  const toRegExp = (pattern: string) =>
+    new RegExp(
+      `^${pattern
+        .replace(/^\//, '')
+        .split('**/')
+        .map((part) =>
+          part
+            .split('**')
+            .map((piece) =>
+              piece
+                .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+                .replaceAll('*', '[^/]*')
+                .replaceAll('?', '[^/]'),
+            )
+            .join('.*'),
+        )
+        .join('(?:.*/)?')}(?:/.*)?$`,
+    );
+  let ignored = false;
+  for (const line of patterns) {
+    const negated = line.startsWith('!');
+    if (toRegExp(negated ? line.slice(1) : line).test(path)) ignored = !negated;
+  }
+  return ignored;
+}
 
 describe('deploy/: compose files and Kubernetes manifests', () => {
   test('settings: the variable list read from components/settings is not empty', () => {
@@ -249,5 +319,165 @@ describe('deploy/: compose files and Kubernetes manifests', () => {
     for (const [, key, value] of text.matchAll(/^([A-Z_]*PASSWORD)=(.*)$/gm)) {
       expect({ key, value }).toEqual({ key, value: 'CHANGE_ME' });
     }
+  });
+  test('k8s: each app accepts the environment its Deployment gives it (ConfigMap, literals, Secrets)', () => {
+    const [configMap] = ofKind('ConfigMap');
+    const secretValues: Record<string, Record<string, string>> = Object.fromEntries(
+      ofKind('Secret').map((secret) => [secret.metadata.name, secret.stringData ?? {}]),
+    );
+    // What CloudNativePG puts in <cluster>-app under `uri`.
+    for (const cluster of ofKind('Cluster')) {
+      const { database, owner } = cluster.spec.bootstrap.initdb;
+      secretValues[`${cluster.metadata.name}-app`] = {
+        uri: `postgresql://${owner}:secret@${cluster.metadata.name}-rw.mousetrap:5432/${database}`,
+      };
+    }
+    for (const deployment of deployments) {
+      for (const container of deployment.spec.template.spec.containers) {
+        const env: Record<string, string | undefined> = { ...(configMap?.data ?? {}) };
+        for (const variable of container.env ?? []) {
+          const ref = variable.valueFrom?.secretKeyRef;
+          env[variable.name] = ref === undefined ? variable.value : secretValues[ref.name]?.[ref.key];
+        }
+        const load = loaders[projectOf(container.image)];
+        expect({ image: container.image, known: load !== undefined }).toEqual({
+          image: container.image,
+          known: true,
+        });
+        expect(() => load?.(env)).not.toThrow();
+      }
+    }
+  });
+
+  test('k8s: RABBITMQ_URL names the RabbitmqCluster Service by its namespaced name (KEDA resolves from its own namespace)', () => {
+    const [kustomization] = documents(join(k8sDir, 'kustomization.yaml'));
+    const namespace = kustomization?.namespace;
+    const clusters = ofKind('RabbitmqCluster').map((cluster) => cluster.metadata.name);
+    const url = new URL(byName(ofKind('Secret'), 'mousetrap-secrets')?.stringData.RABBITMQ_URL);
+    expect(url.protocol).toBe('amqp:');
+    expect(url.port).toBe('5672');
+    expect(
+      clusters.flatMap((name) => [`${name}.${namespace}.svc`, `${name}.${namespace}.svc.cluster.local`]),
+    ).toContain(url.hostname);
+    // The default vhost: no path, `/` or `/%2F`.
+    expect(['', '/', '/%2F']).toContain(url.pathname);
+    for (const auth of ofKind('TriggerAuthentication')) {
+      expect(auth.spec.secretTargetRef).toEqual([
+        { parameter: 'host', name: 'mousetrap-secrets', key: 'RABBITMQ_URL' },
+      ]);
+    }
+  });
+
+  test("k8s: the KEDA triggers watch the queues the workers consume, under the stack's QUEUE_PREFIX", () => {
+    const prefix = ofKind('ConfigMap')[0]?.data?.QUEUE_PREFIX ?? '';
+    const consumes: Record<string, string> = {
+      fetch_worker_app: 'start_fetch',
+      processing_worker_app: 'data_processing',
+    };
+    expect(Object.values(consumes).sort()).toEqual([...QUEUE_NAMES].sort());
+    for (const scaled of ofKind('ScaledObject')) {
+      const target = byName(deployments, scaled.spec.scaleTargetRef.name);
+      const project = projectOf(target?.spec.template.spec.containers[0].image ?? '');
+      expect({ scaled: scaled.metadata.name, queueName: scaled.spec.triggers[0].metadata.queueName }).toEqual(
+        {
+          scaled: scaled.metadata.name,
+          queueName: `${prefix}${consumes[project]}`,
+        },
+      );
+      // The amqp protocol reads only the queue length.
+      expect(scaled.spec.triggers[0].metadata).toEqual(
+        expect.objectContaining({ protocol: 'amqp', mode: 'QueueLength', value: expect.any(String) }),
+      );
+    }
+  });
+
+  test("k8s: the kubelet waits for an app's whole stop (preStop, SHUTDOWN_GRACE_MS, closing) before it kills", () => {
+    const graceMs = Number(ofKind('ConfigMap')[0]?.data?.SHUTDOWN_GRACE_MS ?? 10_000);
+    for (const deployment of deployments) {
+      const pod = deployment.spec.template.spec;
+      const preStop = pod.containers[0].lifecycle?.preStop?.exec?.command ?? [];
+      const preStopMs = preStop[0] === 'sleep' ? Number(preStop[1]) * 1000 : 0;
+      const needed = preStopMs + graceMs + stopOverrunMs;
+      const given = (pod.terminationGracePeriodSeconds ?? 30) * 1000;
+      expect({ deployment: deployment.metadata.name, enough: given >= needed }).toEqual({
+        deployment: deployment.metadata.name,
+        enough: true,
+      });
+    }
+  });
+
+  test('k8s: pods run as the uid the images create and switch to', () => {
+    for (const deployment of deployments) {
+      const project = projectOf(deployment.spec.template.spec.containers[0].image);
+      const dockerfile = readFileSync(join(root, 'projects', project, 'Dockerfile'), 'utf8');
+      const uid = Number(/^USER\s+(\d+)/m.exec(dockerfile)?.[1]);
+      expect(deployment.spec.template.spec.securityContext.runAsUser).toBe(uid);
+    }
+  });
+
+  test('Dockerfiles: EXPOSE, the HEALTHCHECK fallback and the settings default are the same port', () => {
+    for (const image of SERVICE_IMAGES) {
+      const dockerfile = readFileSync(join(root, 'projects', image.project, 'Dockerfile'), 'utf8');
+      expect({ project: image.project, expose: Number(/^EXPOSE\s+(\d+)/m.exec(dockerfile)?.[1]) }).toEqual({
+        project: image.project,
+        expose: image.defaultPort,
+      });
+      expect(dockerfile).toContain(`process.env.${image.portVariable} || ${image.defaultPort}}/ready`);
+      const settings = loaders[image.project]?.({});
+      expect(settings?.healthPort ?? settings?.http?.port).toBe(image.defaultPort);
+    }
+  });
+
+  test('.dockerignore: keeps every .env (deploy/.env holds the passwords) and host builds out of the context', () => {
+    const patterns = readFileSync(join(root, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !line.startsWith('#'));
+    for (const path of [
+      '.env',
+      'deploy/.env',
+      'deploy/.env.local',
+      'node_modules/x',
+      'projects/api_app/dist/main.js',
+    ])
+      expect({ path, ignored: dockerIgnores(patterns, path) }).toEqual({ path, ignored: true });
+    for (const path of [
+      'package.json',
+      'package-lock.json',
+      'components/settings/src/schemas.ts',
+      'projects/poly/bin/poly.js',
+    ])
+      expect({ path, ignored: dockerIgnores(patterns, path) }).toEqual({ path, ignored: false });
+  });
+
+  test('compose local.yml: each app accepts its environment, finds the compose services, and is health-checked on its port', () => {
+    const [compose] = documents(join(deploy, 'local.yml'));
+    const services: Record<string, Doc> = compose?.services ?? {};
+    const fromFile = envExample();
+    for (const app of ['api_app', 'fetch_worker_app', 'processing_worker_app']) {
+      const service = services[app] ?? {};
+      const env: Env = { ...fromFile, ...service.environment };
+      const settings = loaders[app]?.(env) as ReturnType<typeof loadApiSettings> & { healthPort?: number };
+      expect(Object.keys(services)).toContain(new URL(settings.broker.url).hostname);
+      expect(Object.keys(services)).toContain(new URL(settings.database.url).hostname);
+      const port = settings.healthPort ?? settings.http.port;
+      const test = (service.healthcheck?.test ?? []).join(' ');
+      expect({ app, healthcheck: /127\.0\.0\.1:(\d+)\/ready/.exec(test)?.[1] }).toEqual({
+        app,
+        healthcheck: String(port),
+      });
+      // The engine kills a stop that outlasts stop_grace_period: it must cover the app's own deadline.
+      const graceMs = Number(env.SHUTDOWN_GRACE_MS ?? 10_000);
+      const stopSeconds = Number(/^(\d+)s$/.exec(service.stop_grace_period ?? '10s')?.[1]);
+      expect({ app, enough: stopSeconds * 1000 >= graceMs + stopOverrunMs }).toEqual({ app, enough: true });
+    }
+  });
+
+  test('compose local.yml and .env.example: the image tag is the one npm run image builds, not latest', () => {
+    const text = readFileSync(join(deploy, 'local.yml'), 'utf8');
+    expect(text).not.toMatch(/MOUSETRAP_VERSION:-latest/);
+    const [kustomization] = documents(join(k8sDir, 'kustomization.yaml'));
+    const tags = new Set((kustomization?.images ?? []).map((image: Doc) => image.newTag));
+    expect([...tags]).toEqual([envExample().MOUSETRAP_VERSION]);
   });
 });
