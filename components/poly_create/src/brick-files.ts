@@ -47,15 +47,15 @@ interface BrickCode {
 // Generated code must pass the workspace's formatter as written, whatever the name's length: a
 // line that would pass Biome's width is written as Biome wraps it.
 const LINE_WIDTH = 110;
-const fit = (line: string, wrapped: string): string => (line.length <= LINE_WIDTH ? line : wrapped);
+const fitLine = (line: string, wrapped: string): string => (line.length <= LINE_WIDTH ? line : wrapped);
 
 function componentCode(name: string, file: string): BrickCode {
   const fn = `describe${pascalCase(name)}`;
-  const signature = fit(
+  const signature = fitLine(
     `export function ${fn}(): { brick: '${name}'; kind: 'component' } {`,
     `export function ${fn}(): {\n  brick: '${name}';\n  kind: 'component';\n} {`,
   );
-  const assertion = fit(
+  const assertion = fitLine(
     `    expect(${fn}()).toEqual({ brick: '${name}', kind: 'component' });`,
     `    expect(${fn}()).toEqual({\n      brick: '${name}',\n      kind: 'component',\n    });`,
   );
@@ -80,20 +80,20 @@ ${assertion}
 function baseCode(name: string, file: string): BrickCode {
   const type = pascalCase(name);
   const fn = `start${type}`;
-  const types = fit(
+  const types = fitLine(
     `export type { ${type}, ${type}Options } from './${file}.ts';`,
     `export type {\n  ${type},\n  ${type}Options,\n} from './${file}.ts';`,
   );
-  const signature = fit(
+  const signature = fitLine(
     `export async function ${fn}(options: ${type}Options): Promise<${type}> {`,
     `export async function ${fn}(\n  options: ${type}Options,\n): Promise<${type}> {`,
   );
   const start = (indent: string, write: string) =>
-    fit(
+    fitLine(
       `${indent}const service = await ${fn}({ write: (line) => ${write} });`,
       `${indent}const service = await ${fn}({\n${indent}  write: (line) => ${write},\n${indent}});`,
     );
-  const both = fit(
+  const both = fitLine(
     `    expect(lines).toEqual(['${name} started', '${name} stopped']);`,
     `    expect(lines).toEqual([\n      '${name} started',\n      '${name} stopped',\n    ]);`,
   );

@@ -94,7 +94,10 @@ export function createScriptedWorkspace(): ScriptedWorkspace {
   write('projects/p/package.json', manifest('p', ['a', 'b', 'c', 'x']));
   write('projects/q/package.json', manifest('q', ['a']));
   write('development/package.json', manifest('development', ['a', 'b', 'c', 'x']));
-  write('development/test/e2e.test.ts', "test('e2e', () => expect(true).toBe(true));\n");
+  write(
+    'development/test/e2e.test.ts',
+    "import { x } from '@fx/x';\ntest('e2e', () => expect(x).toBe(3));\n",
+  );
   run(['init', '--quiet', '--initial-branch=main']);
   run(['config', 'user.name', 'Fixture']);
   run(['config', 'user.email', 'fixture@example.com']);
