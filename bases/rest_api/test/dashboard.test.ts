@@ -1,7 +1,7 @@
 import { createMemoryJobQueue } from '@mousetrap/job_queue';
-import { createStore, type ResultInput, type Store } from '@mousetrap/store';
-import { describeWithServices, dropSchema, uniqueName } from '@mousetrap/test_kit';
-import { expectErrorBody, type ServedApi, serveApi } from './harness.ts';
+import type { ResultInput } from '@mousetrap/store';
+import { describeWithServices } from '@mousetrap/test_kit';
+import { expectErrorBody, type ServedApi, useApiSuite } from './harness.ts';
 
 const summary: ResultInput = {
   centroid: [50.5, 10.25],
@@ -22,26 +22,11 @@ interface Panels {
 }
 
 describeWithServices('rest_api dashboard', ['postgres'], ({ databaseUrl }) => {
-  const schema = uniqueName('api_dashboard');
-  let store: Store;
+  const suite = useApiSuite(databaseUrl, 'api_dashboard');
   let api: ServedApi | undefined;
 
-  beforeAll(async () => {
-    store = await createStore({ url: databaseUrl, schema });
-  });
-
-  afterEach(async () => {
-    await api?.close();
-    api = undefined;
-  });
-
-  afterAll(async () => {
-    await store.close();
-    await dropSchema(databaseUrl, schema);
-  });
-
   test('GET /: a browser gets the dashboard page under a policy that allows only the app itself', async () => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     const response = await fetch(`${api.url}/`, { headers: { Accept: BROWSER_ACCEPT } });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
@@ -60,7 +45,7 @@ describeWithServices('rest_api dashboard', ['postgres'], ({ databaseUrl }) => {
     ['JSON preferred over HTML', { Accept: 'application/json, text/html;q=0.5' }],
     ['no Accept header', {} as Record<string, string>],
   ])('GET /: with %s, answers the JSON result as before', async (_name, headers) => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     const response = await fetch(`${api.url}/`, { headers });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
@@ -69,9 +54,9 @@ describeWithServices('rest_api dashboard', ['postgres'], ({ databaseUrl }) => {
   });
 
   test('GET /dashboard: serves the page whatever the Accept header, with the latest result on the map', async () => {
-    api = await serveApi({ store });
-    const { job } = await store.createJob({ correlationId: 'dashboard-1' });
-    await store.completeJob(job.id, summary);
+    api = await suite.serve();
+    const { job } = await suite.store.createJob({ correlationId: 'dashboard-1' });
+    await suite.store.completeJob(job.id, summary);
     const response = await fetch(`${api.url}/dashboard`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
@@ -81,8 +66,8 @@ describeWithServices('rest_api dashboard', ['postgres'], ({ databaseUrl }) => {
   });
 
   test('GET /dashboard/panels: answers every panel, fresh, as JSON', async () => {
-    api = await serveApi({ store });
-    const { job } = await store.createJob({ correlationId: 'dashboard-2' });
+    api = await suite.serve();
+    const { job } = await suite.store.createJob({ correlationId: 'dashboard-2' });
     const response = await fetch(`${api.url}/dashboard/panels`);
     expect(response.status).toBe(200);
     const body = (await response.json()) as Panels;
@@ -95,14 +80,14 @@ describeWithServices('rest_api dashboard', ['postgres'], ({ databaseUrl }) => {
   test('GET /dashboard/panels: with the broker down, still answers, the queue counts marked unknown', async () => {
     const queue = createMemoryJobQueue();
     await queue.close();
-    api = await serveApi({ store, queue });
+    api = await suite.serve({ queue });
     const response = await fetch(`${api.url}/dashboard/panels`);
     expect(response.status).toBe(200);
     expect(((await response.json()) as Panels).panels.queues).toContain('The broker did not answer');
   });
 
   test('GET /dashboard/assets/:name: serves the script, revalidated by ETag', async () => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     const response = await fetch(`${api.url}/dashboard/assets/dashboard.js`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
@@ -117,7 +102,7 @@ describeWithServices('rest_api dashboard', ['postgres'], ({ databaseUrl }) => {
   });
 
   test('GET /dashboard/assets/:name: an unknown file answers 404 JSON', async () => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     const response = await fetch(`${api.url}/dashboard/assets/secrets.txt`);
     expect(response.status).toBe(404);
     expectErrorBody(await response.json(), response, 'not_found');

@@ -1,9 +1,8 @@
-import { createStore, type Store } from '@mousetrap/store';
-import { describeWithServices, dropSchema, uniqueName } from '@mousetrap/test_kit';
+import { describeWithServices } from '@mousetrap/test_kit';
 import { openApiDocument } from '../src/openapi.ts';
 import type { OpenApiDocument } from '../src/openapi-types.ts';
 import { ROUTES } from '../src/routes.ts';
-import { type ServedApi, serveApi } from './harness.ts';
+import { type ServedApi, useApiSuite } from './harness.ts';
 
 /** `/jobs/:id` as OpenAPI writes it: `/jobs/{id}`. */
 const openApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');
@@ -26,26 +25,11 @@ describe('rest_api OpenAPI document', () => {
 });
 
 describeWithServices('rest_api GET /openapi.json and GET /docs', ['postgres'], ({ databaseUrl }) => {
-  const schema = uniqueName('api');
-  let store: Store;
+  const suite = useApiSuite(databaseUrl, 'api');
   let api: ServedApi | undefined;
 
-  beforeAll(async () => {
-    store = await createStore({ url: databaseUrl, schema });
-  });
-
-  afterEach(async () => {
-    await api?.close();
-    api = undefined;
-  });
-
-  afterAll(async () => {
-    await store.close();
-    await dropSchema(databaseUrl, schema);
-  });
-
   test('GET /openapi.json answers the OpenAPI 3.1 document with every route path and the error schema', async () => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     const response = await fetch(`${api.url}/openapi.json`);
     const document = (await response.json()) as OpenApiDocument;
     expect(response.status).toBe(200);
@@ -57,7 +41,7 @@ describeWithServices('rest_api GET /openapi.json and GET /docs', ['postgres'], (
   });
 
   test('GET /docs answers a self-contained HTML page naming every path, method and response', async () => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     const response = await fetch(`${api.url}/docs`);
     const html = await response.text();
     expect(response.status).toBe(200);

@@ -1,30 +1,15 @@
 import { createStore, type Store } from '@mousetrap/store';
 import { describeWithServices, dropSchema, uniqueName, waitFor } from '@mousetrap/test_kit';
-import { expectErrorBody, type ServedApi, serveApi } from './harness.ts';
+import { expectErrorBody, type ServedApi, useApiSuite } from './harness.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describeWithServices('rest_api errors, correlation ids and request logs', ['postgres'], ({ databaseUrl }) => {
-  const schema = uniqueName('api');
-  let store: Store;
+  const suite = useApiSuite(databaseUrl, 'api');
   let api: ServedApi | undefined;
 
-  beforeAll(async () => {
-    store = await createStore({ url: databaseUrl, schema });
-  });
-
-  afterEach(async () => {
-    await api?.close();
-    api = undefined;
-  });
-
-  afterAll(async () => {
-    await store.close();
-    await dropSchema(databaseUrl, schema);
-  });
-
   test('an unknown path answers 404 not_found as JSON', async () => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     const response = await fetch(`${api.url}/nowhere`);
     expect(response.status).toBe(404);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
@@ -32,7 +17,7 @@ describeWithServices('rest_api errors, correlation ids and request logs', ['post
   });
 
   test('DELETE /refresh answers 405 method_not_allowed with Allow: POST', async () => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     const response = await fetch(`${api.url}/refresh`, { method: 'DELETE' });
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('POST');
@@ -40,14 +25,14 @@ describeWithServices('rest_api errors, correlation ids and request logs', ['post
   });
 
   test('GET /refresh answers 405 with Allow: POST', async () => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     const response = await fetch(`${api.url}/refresh`);
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('POST');
   });
 
   test('POST / answers 405 method_not_allowed with Allow: GET, HEAD', async () => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     const response = await fetch(`${api.url}/`, { method: 'POST' });
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('GET, HEAD');
@@ -55,7 +40,7 @@ describeWithServices('rest_api errors, correlation ids and request logs', ['post
   });
 
   test('PUT /jobs/:id answers 405 with Allow: GET, HEAD', async () => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     const response = await fetch(`${api.url}/jobs/whatever`, { method: 'PUT' });
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('GET, HEAD');
@@ -63,8 +48,11 @@ describeWithServices('rest_api errors, correlation ids and request logs', ['post
 
   test('an unexpected error answers 500 internal with a generic message and logs the stack', async () => {
     // A store bug (not a StoreError) cannot be caused on a real store; one method is swapped for it.
-    const broken: Store = { ...store, latestResult: () => Promise.reject(new TypeError('secret detail')) };
-    api = await serveApi({ store: broken });
+    const broken: Store = {
+      ...suite.store,
+      latestResult: () => Promise.reject(new TypeError('secret detail')),
+    };
+    api = await suite.serve({ store: broken });
     const response = await fetch(`${api.url}/`, { headers: { 'X-Correlation-ID': 'boom-1' } });
     const text = await response.text();
     expect(response.status).toBe(500);
@@ -81,9 +69,8 @@ describeWithServices('rest_api errors, correlation ids and request logs', ['post
   });
 
   test('an outage is logged as a warning with its cause; a not-ready answer of GET /ready only at debug', async () => {
-    const closed = await createStore({ url: databaseUrl, schema });
-    await closed.close();
-    api = await serveApi({ store: closed });
+    const closed = await suite.closedStore();
+    api = await suite.serve({ store: closed });
     expect((await fetch(`${api.url}/`, { headers: { 'X-Correlation-ID': 'outage-1' } })).status).toBe(503);
     expect((await fetch(`${api.url}/ready`, { headers: { 'X-Correlation-ID': 'ready-1' } })).status).toBe(
       503,
@@ -116,7 +103,7 @@ describeWithServices('rest_api errors, correlation ids and request logs', ['post
     const broken = await createStore({ url: databaseUrl, schema: brokenSchema });
     try {
       await dropSchema(databaseUrl, brokenSchema);
-      api = await serveApi({ store: broken });
+      api = await suite.serve({ store: broken });
       const response = await fetch(`${api.url}/`);
       expect(response.status).toBe(500);
       expect(response.headers.get('retry-after')).toBeNull();
@@ -127,7 +114,7 @@ describeWithServices('rest_api errors, correlation ids and request logs', ['post
   });
 
   test('logs each request at debug with method, route pattern, status, duration and correlation id', async () => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     await fetch(`${api.url}/jobs/not-a-uuid`, { headers: { 'X-Correlation-ID': 'log-me' } });
     const served = api;
     const line = await waitFor(() => served.logLines().find((l) => l.correlation_id === 'log-me'), {
@@ -144,38 +131,38 @@ describeWithServices('rest_api errors, correlation ids and request logs', ['post
   });
 
   test('a valid X-Correlation-ID is echoed on the answer', async () => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     const response = await fetch(`${api.url}/health`, { headers: { 'X-Correlation-ID': 'Abc-123_x.y:z' } });
     expect(response.headers.get('x-correlation-id')).toBe('Abc-123_x.y:z');
   });
 
   test('without X-Correlation-ID, a new UUID is generated and sent back', async () => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     const response = await fetch(`${api.url}/health`);
     expect(response.headers.get('x-correlation-id')).toMatch(UUID);
   });
 
   test('an X-Correlation-ID with characters outside [A-Za-z0-9._:-] is replaced by a new UUID', async () => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     const response = await fetch(`${api.url}/health`, { headers: { 'X-Correlation-ID': 'has space/slash' } });
     expect(response.headers.get('x-correlation-id')).toMatch(UUID);
   });
 
   test('an X-Correlation-ID longer than 200 characters is replaced by a new UUID', async () => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     const response = await fetch(`${api.url}/health`, { headers: { 'X-Correlation-ID': 'a'.repeat(201) } });
     expect(response.headers.get('x-correlation-id')).toMatch(UUID);
   });
 
   test('error answers echo the correlation id too, in the header and the body', async () => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     const response = await fetch(`${api.url}/nowhere`, { headers: { 'X-Correlation-ID': 'err-7' } });
     expect(response.headers.get('x-correlation-id')).toBe('err-7');
     expect(await response.json()).toMatchObject({ correlation_id: 'err-7' });
   });
 
   test('no answer carries X-Powered-By', async () => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     expect((await fetch(`${api.url}/health`)).headers.get('x-powered-by')).toBeNull();
     expect((await fetch(`${api.url}/nowhere`)).headers.get('x-powered-by')).toBeNull();
   });

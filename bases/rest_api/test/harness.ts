@@ -2,6 +2,8 @@ import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { createMemoryJobQueue } from '@mousetrap/job_queue';
 import { createLogger, type Logger } from '@mousetrap/log';
+import { createStore, type Store } from '@mousetrap/store';
+import { dropSchema, uniqueName } from '@mousetrap/test_kit';
 import { createApp } from '../src/app.ts';
 import type { ApiDependencies } from '../src/dependencies.ts';
 import { listen } from '../src/listen.ts';
@@ -65,4 +67,53 @@ export function expectErrorBody(body: unknown, response: Response, error: string
     status: response.status,
     correlation_id: response.headers.get('x-correlation-id'),
   });
+}
+
+/** What an API test suite runs on: a store on a schema of its own, and the APIs its tests serve. */
+export interface ApiSuite {
+  /** The store on the suite's schema, open from the suite's beforeAll to its afterAll. */
+  readonly store: Store;
+  /** Serves an API on the suite's store, or on the dependencies given; it is closed after the test. */
+  serve(deps?: Partial<ApiDependencies>): Promise<ServedApi>;
+  /** A store on the suite's schema that is already closed: every call fails as with the database away. */
+  closedStore(): Promise<Store>;
+}
+
+/**
+ * Registers an API suite's hooks: a store on a new schema named after `name` before the suite
+ * (the schema dropped after it), and the closing of every API a test served after that test.
+ */
+export function useApiSuite(databaseUrl: string, name = 'api'): ApiSuite {
+  const schema = uniqueName(name);
+  const served: ServedApi[] = [];
+  let store: Store | undefined;
+
+  beforeAll(async () => {
+    store = await createStore({ url: databaseUrl, schema });
+  });
+  afterEach(async () => {
+    await Promise.all(served.splice(0).map((api) => api.close()));
+  });
+  afterAll(async () => {
+    await store?.close();
+    await dropSchema(databaseUrl, schema);
+  });
+
+  const suite: ApiSuite = {
+    get store() {
+      if (!store) throw new Error("the suite's store opens in its beforeAll");
+      return store;
+    },
+    async serve(deps = {}) {
+      const api = await serveApi({ store: suite.store, ...deps });
+      served.push(api);
+      return api;
+    },
+    async closedStore() {
+      const closed = await createStore({ url: databaseUrl, schema });
+      await closed.close();
+      return closed;
+    },
+  };
+  return suite;
 }

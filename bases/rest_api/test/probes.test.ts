@@ -1,59 +1,41 @@
 import { createMemoryJobQueue } from '@mousetrap/job_queue';
-import { createStore, type Store } from '@mousetrap/store';
-import { describeWithServices, dropSchema, uniqueName } from '@mousetrap/test_kit';
-import { type ServedApi, serveApi } from './harness.ts';
+import { describeWithServices } from '@mousetrap/test_kit';
+import { type ServedApi, useApiSuite } from './harness.ts';
 
 describeWithServices('rest_api health, readiness and metrics', ['postgres'], ({ databaseUrl }) => {
-  const schema = uniqueName('api');
-  let store: Store;
+  const suite = useApiSuite(databaseUrl, 'api');
   let api: ServedApi | undefined;
 
-  beforeAll(async () => {
-    store = await createStore({ url: databaseUrl, schema });
-  });
-
-  afterEach(async () => {
-    await api?.close();
-    api = undefined;
-  });
-
-  afterAll(async () => {
-    await store.close();
-    await dropSchema(databaseUrl, schema);
-  });
-
   test('GET /health answers 200 {"status":"ok"}', async () => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     const response = await fetch(`${api.url}/health`);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: 'ok' });
   });
 
   test('GET /health answers 200 even when the database is closed: liveness only', async () => {
-    const closed = await createStore({ url: databaseUrl, schema });
-    await closed.close();
-    api = await serveApi({ store: closed });
+    const closed = await suite.closedStore();
+    api = await suite.serve({ store: closed });
     expect((await fetch(`${api.url}/health`)).status).toBe(200);
   });
 
   test('HEAD /health answers 200 without a body, as Express serves HEAD for GET routes', async () => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     const response = await fetch(`${api.url}/health`, { method: 'HEAD' });
     expect(response.status).toBe(200);
     expect(await response.text()).toBe('');
   });
 
   test('GET /ready with the database and the broker up answers 200 with both checks ok', async () => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     const response = await fetch(`${api.url}/ready`);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: 'ready', checks: { database: 'ok', broker: 'ok' } });
   });
 
   test('GET /ready with the database closed answers 503 with the database check failing', async () => {
-    const closed = await createStore({ url: databaseUrl, schema });
-    await closed.close();
-    api = await serveApi({ store: closed });
+    const closed = await suite.closedStore();
+    api = await suite.serve({ store: closed });
     const response = await fetch(`${api.url}/ready`);
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual({
@@ -65,7 +47,7 @@ describeWithServices('rest_api health, readiness and metrics', ['postgres'], ({ 
   test('GET /ready with the broker closed answers 503 with the broker check failing', async () => {
     const queue = createMemoryJobQueue();
     await queue.close();
-    api = await serveApi({ store, queue });
+    api = await suite.serve({ queue });
     const response = await fetch(`${api.url}/ready`);
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual({
@@ -77,7 +59,7 @@ describeWithServices('rest_api health, readiness and metrics', ['postgres'], ({ 
   test('GET /ready when a check never settles answers 503 after its 2 s bound instead of hanging', async () => {
     const queue = createMemoryJobQueue();
     // No real broker can be made to hang on demand here; a check that never settles stands in for one.
-    api = await serveApi({ store, queue: { ...queue, check: () => new Promise<void>(() => {}) } });
+    api = await suite.serve({ queue: { ...queue, check: () => new Promise<void>(() => {}) } });
     const started = Date.now();
     const response = await fetch(`${api.url}/ready`);
     expect(response.status).toBe(503);
@@ -89,7 +71,7 @@ describeWithServices('rest_api health, readiness and metrics', ['postgres'], ({ 
   });
 
   test('GET /metrics answers Prometheus text counting requests by route pattern, never by raw path', async () => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     await fetch(`${api.url}/health`);
     await fetch(`${api.url}/jobs/00000000-0000-4000-8000-000000000000`);
     await fetch(`${api.url}/no/such/path`);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createStore, type ResultInput, type Store } from '@mousetrap/store';
-import { describeWithServices, dropSchema, uniqueName } from '@mousetrap/test_kit';
-import { expectErrorBody, type ServedApi, serveApi } from './harness.ts';
+import type { ResultInput, Store } from '@mousetrap/store';
+import { describeWithServices } from '@mousetrap/test_kit';
+import { expectErrorBody, type ServedApi, useApiSuite } from './harness.ts';
 
 const summary: ResultInput = {
   centroid: [50.5, 10.25],
@@ -13,38 +13,23 @@ const summary: ResultInput = {
 };
 
 describeWithServices('rest_api GET / and GET /jobs/:id', ['postgres'], ({ databaseUrl }) => {
-  const schema = uniqueName('api');
-  let store: Store;
+  const suite = useApiSuite(databaseUrl, 'api');
   let api: ServedApi | undefined;
-
-  beforeAll(async () => {
-    store = await createStore({ url: databaseUrl, schema });
-  });
-
-  afterEach(async () => {
-    await api?.close();
-    api = undefined;
-  });
-
-  afterAll(async () => {
-    await store.close();
-    await dropSchema(databaseUrl, schema);
-  });
 
   // Runs first: the schema is fresh and holds no result yet.
   test('GET /: before any job is done, answers 200 {}', async () => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     const response = await fetch(`${api.url}/`);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({});
   });
 
   test('GET /: once a job is completed, answers the newest result in the seed shape only', async () => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     const { job_id } = (await (await fetch(`${api.url}/refresh`, { method: 'POST' })).json()) as {
       job_id: string;
     };
-    expect(await store.completeJob(job_id, summary)).toBe(true);
+    expect(await suite.store.completeJob(job_id, summary)).toBe(true);
 
     const response = await fetch(`${api.url}/`);
     expect(response.status).toBe(200);
@@ -55,11 +40,11 @@ describeWithServices('rest_api GET / and GET /jobs/:id', ['postgres'], ({ databa
   });
 
   test('GET /jobs/:id: a completed job answers 200 with status done, its timestamps and its result', async () => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     const { job_id } = (await (await fetch(`${api.url}/refresh`, { method: 'POST' })).json()) as {
       job_id: string;
     };
-    await store.completeJob(job_id, summary);
+    await suite.store.completeJob(job_id, summary);
     const response = await fetch(`${api.url}/jobs/${job_id}`);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({
@@ -72,7 +57,7 @@ describeWithServices('rest_api GET / and GET /jobs/:id', ['postgres'], ({ databa
   });
 
   test('GET /jobs/:id: a job not done yet has no result field', async () => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     const { job_id } = (await (await fetch(`${api.url}/refresh`, { method: 'POST' })).json()) as {
       job_id: string;
     };
@@ -82,14 +67,14 @@ describeWithServices('rest_api GET / and GET /jobs/:id', ['postgres'], ({ databa
   });
 
   test('GET /jobs/:id: an id that is not a UUID answers 400 bad_request', async () => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     const response = await fetch(`${api.url}/jobs/not-a-uuid`);
     expect(response.status).toBe(400);
     expectErrorBody(await response.json(), response, 'bad_request');
   });
 
   test('GET /jobs/:id: an unknown UUID answers 404 not_found', async () => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     const response = await fetch(`${api.url}/jobs/${randomUUID()}`);
     expect(response.status).toBe(404);
     expectErrorBody(await response.json(), response, 'not_found');
@@ -99,12 +84,11 @@ describeWithServices('rest_api GET / and GET /jobs/:id', ['postgres'], ({ databa
     let closed: Store;
 
     beforeAll(async () => {
-      closed = await createStore({ url: databaseUrl, schema });
-      await closed.close();
+      closed = await suite.closedStore();
     });
 
     test('GET / answers 503 unavailable with Retry-After: 1', async () => {
-      api = await serveApi({ store: closed });
+      api = await suite.serve({ store: closed });
       const response = await fetch(`${api.url}/`);
       expect(response.status).toBe(503);
       expect(response.headers.get('retry-after')).toBe('1');
@@ -112,7 +96,7 @@ describeWithServices('rest_api GET / and GET /jobs/:id', ['postgres'], ({ databa
     });
 
     test('GET /jobs/:id answers 503 unavailable', async () => {
-      api = await serveApi({ store: closed });
+      api = await suite.serve({ store: closed });
       const response = await fetch(`${api.url}/jobs/${randomUUID()}`);
       expect(response.status).toBe(503);
       expectErrorBody(await response.json(), response, 'unavailable');

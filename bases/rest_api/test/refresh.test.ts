@@ -1,34 +1,18 @@
 import { createMemoryJobQueue } from '@mousetrap/job_queue';
-import { createStore, type Store } from '@mousetrap/store';
-import { describeWithServices, dropSchema, uniqueName } from '@mousetrap/test_kit';
-import { expectErrorBody, type ServedApi, serveApi } from './harness.ts';
+import { describeWithServices, uniqueName } from '@mousetrap/test_kit';
+import { expectErrorBody, type ServedApi, useApiSuite } from './harness.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describeWithServices('rest_api POST /refresh', ['postgres'], ({ databaseUrl }) => {
-  const schema = uniqueName('api');
-  let store: Store;
+  const suite = useApiSuite(databaseUrl, 'api');
   let api: ServedApi | undefined;
-
-  beforeAll(async () => {
-    store = await createStore({ url: databaseUrl, schema });
-  });
-
-  afterEach(async () => {
-    await api?.close();
-    api = undefined;
-  });
-
-  afterAll(async () => {
-    await store.close();
-    await dropSchema(databaseUrl, schema);
-  });
 
   const post = (headers: Record<string, string> = {}, body?: string) =>
     fetch(`${api?.url}/refresh`, { method: 'POST', headers, ...(body === undefined ? {} : { body }) });
 
   test('without a body, answers 202 with the job id and a Location where the queued job shows', async () => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     const response = await post();
     const body = (await response.json()) as { status: string; job_id: string };
     expect(response.status).toBe(202);
@@ -41,15 +25,15 @@ describeWithServices('rest_api POST /refresh', ['postgres'], ({ databaseUrl }) =
   });
 
   test('passes the request correlation id on to the job it records', async () => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     const response = await post({ 'X-Correlation-ID': 'client-abc.1' });
     const { job_id } = (await response.json()) as { job_id: string };
     expect(response.headers.get('x-correlation-id')).toBe('client-abc.1');
-    expect(await store.getJob(job_id)).toMatchObject({ correlation_id: 'client-abc.1' });
+    expect(await suite.store.getJob(job_id)).toMatchObject({ correlation_id: 'client-abc.1' });
   });
 
   test('publishes the job to start_fetch, so the fetch worker receives it', async () => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     const received = new Promise<unknown>((resolve) => {
       void api?.deps.queue.consume('start_fetch', async (message) => void resolve(message));
     });
@@ -60,7 +44,7 @@ describeWithServices('rest_api POST /refresh', ['postgres'], ({ databaseUrl }) =
   });
 
   test('with an empty body declared by Content-Length: 0, under any content type, answers 202', async () => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     for (const type of ['application/json', 'text/plain']) {
       const response = await post({ 'Content-Type': type, 'Content-Length': '0' }, '');
       expect([type, response.status]).toEqual([type, 202]);
@@ -68,13 +52,13 @@ describeWithServices('rest_api POST /refresh', ['postgres'], ({ databaseUrl }) =
   });
 
   test('with a JSON body, answers 202', async () => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     const response = await post({ 'Content-Type': 'application/json' }, '{"anything": [1, 2]}');
     expect(response.status).toBe(202);
   });
 
   test('with the same Idempotency-Key twice, answers 202 with the same job id both times', async () => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     const key = { 'Idempotency-Key': `key ${uniqueName('k')}` };
     const first = await post(key);
     const second = await post(key);
@@ -85,21 +69,21 @@ describeWithServices('rest_api POST /refresh', ['postgres'], ({ databaseUrl }) =
   });
 
   test('with an Idempotency-Key longer than 200 characters, answers 400 bad_request', async () => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     const response = await post({ 'Idempotency-Key': 'k'.repeat(201) });
     expect(response.status).toBe(400);
     expectErrorBody(await response.json(), response, 'bad_request');
   });
 
   test('with an Idempotency-Key holding a non-printable character, answers 400 bad_request', async () => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     const response = await post({ 'Idempotency-Key': 'tab\there' });
     expect(response.status).toBe(400);
     expectErrorBody(await response.json(), response, 'bad_request');
   });
 
   test('with a body that is not valid JSON, answers 400 bad_request', async () => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     const response = await post({ 'Content-Type': 'application/json' }, '{"unterminated": ');
     expect(response.status).toBe(400);
     const body = await response.json();
@@ -108,14 +92,14 @@ describeWithServices('rest_api POST /refresh', ['postgres'], ({ databaseUrl }) =
   });
 
   test('with a non-empty body that is not JSON under another content type, answers 400 bad_request', async () => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     const response = await post({ 'Content-Type': 'text/plain' }, 'please refresh');
     expect(response.status).toBe(400);
     expectErrorBody(await response.json(), response, 'bad_request');
   });
 
   test('with a body over the 16 kB default limit, answers 413 payload_too_large', async () => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     const response = await post(
       { 'Content-Type': 'application/json' },
       JSON.stringify({ pad: 'x'.repeat(17_000) }),
@@ -125,7 +109,7 @@ describeWithServices('rest_api POST /refresh', ['postgres'], ({ databaseUrl }) =
   });
 
   test('with a body over a configured bodyLimit, answers 413 payload_too_large', async () => {
-    api = await serveApi({ store, bodyLimit: '100b' });
+    api = await suite.serve({ bodyLimit: '100b' });
     const response = await post(
       { 'Content-Type': 'application/json' },
       JSON.stringify({ pad: 'x'.repeat(200) }),
@@ -137,7 +121,7 @@ describeWithServices('rest_api POST /refresh', ['postgres'], ({ databaseUrl }) =
     const apiKey = 'sekret-key-1';
 
     test('without a key, answers 401 unauthorized with WWW-Authenticate: Bearer', async () => {
-      api = await serveApi({ store, apiKey });
+      api = await suite.serve({ apiKey });
       const response = await post();
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toBe('Bearer');
@@ -145,23 +129,23 @@ describeWithServices('rest_api POST /refresh', ['postgres'], ({ databaseUrl }) =
     });
 
     test('with a wrong key, answers 401 unauthorized', async () => {
-      api = await serveApi({ store, apiKey });
+      api = await suite.serve({ apiKey });
       const response = await post({ Authorization: 'Bearer sekret-key-2' });
       expect(response.status).toBe(401);
     });
 
     test('with the key as a bearer token, answers 202', async () => {
-      api = await serveApi({ store, apiKey });
+      api = await suite.serve({ apiKey });
       expect((await post({ Authorization: `Bearer ${apiKey}` })).status).toBe(202);
     });
 
     test('with the key in X-API-Key, answers 202', async () => {
-      api = await serveApi({ store, apiKey });
+      api = await suite.serve({ apiKey });
       expect((await post({ 'X-API-Key': apiKey })).status).toBe(202);
     });
 
     test('checks the key before reading the body: no key and an oversized body answers 401, not 413', async () => {
-      api = await serveApi({ store, apiKey });
+      api = await suite.serve({ apiKey });
       const response = await post(
         { 'Content-Type': 'application/json' },
         JSON.stringify({ pad: 'x'.repeat(17_000) }),
@@ -170,15 +154,14 @@ describeWithServices('rest_api POST /refresh', ['postgres'], ({ databaseUrl }) =
     });
 
     test('GET requests need no key', async () => {
-      api = await serveApi({ store, apiKey });
+      api = await suite.serve({ apiKey });
       expect((await fetch(`${api.url}/`)).status).toBe(200);
     });
   });
 
   test('when the database is closed, answers 503 unavailable with Retry-After: 1', async () => {
-    const closed = await createStore({ url: databaseUrl, schema });
-    await closed.close();
-    api = await serveApi({ store: closed });
+    const closed = await suite.closedStore();
+    api = await suite.serve({ store: closed });
     const response = await post();
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('1');
@@ -188,10 +171,10 @@ describeWithServices('rest_api POST /refresh', ['postgres'], ({ databaseUrl }) =
   test('when the broker is closed, still answers 202: the job is recorded, unpublished, for the relay', async () => {
     const queue = createMemoryJobQueue();
     await queue.close();
-    api = await serveApi({ store, queue });
+    api = await suite.serve({ queue });
     const response = await post();
     const { job_id } = (await response.json()) as { job_id: string };
     expect(response.status).toBe(202);
-    expect(await store.getJob(job_id)).toMatchObject({ status: 'queued', published_at: null });
+    expect(await suite.store.getJob(job_id)).toMatchObject({ status: 'queued', published_at: null });
   });
 });

@@ -1,11 +1,11 @@
 import { connect } from 'node:net';
 import { createMemoryJobQueue, type JobQueue, JobQueueError } from '@mousetrap/job_queue';
 import { createLogger } from '@mousetrap/log';
-import { createStore, type Job, type Store } from '@mousetrap/store';
-import { describeWithServices, dropSchema, uniqueName } from '@mousetrap/test_kit';
+import type { Job } from '@mousetrap/store';
+import { describeWithServices } from '@mousetrap/test_kit';
 import { crashAfterCommit } from '../src/crash-hook.ts';
 import { SECURITY_HEADERS } from '../src/security-headers.ts';
-import { expectErrorBody, type ServedApi, serveApi } from './harness.ts';
+import { expectErrorBody, type ServedApi, useApiSuite } from './harness.ts';
 
 /** Sends raw bytes and reads the whole answer until the server closes the connection. */
 function rawRequest(url: string, bytes: string): Promise<string> {
@@ -34,21 +34,8 @@ function overloadedQueue(code: 'blocked' | 'busy'): JobQueue {
 }
 
 describeWithServices('rest_api security and backpressure', ['postgres'], ({ databaseUrl }) => {
-  const schema = uniqueName('apisec');
-  let store: Store;
+  const suite = useApiSuite(databaseUrl, 'apisec');
   let api: ServedApi | undefined;
-
-  beforeAll(async () => {
-    store = await createStore({ url: databaseUrl, schema });
-  });
-  afterEach(async () => {
-    await api?.close();
-    api = undefined;
-  });
-  afterAll(async () => {
-    await store.close();
-    await dropSchema(databaseUrl, schema);
-  });
 
   test.each([
     ['GET /', 'GET', '/', 200],
@@ -57,7 +44,7 @@ describeWithServices('rest_api security and backpressure', ['postgres'], ({ data
     ['a wrong method', 'DELETE', '/refresh', 405],
     ['a bad job id', 'GET', '/jobs/1', 400],
   ])('%s answers %#: every security header is set', async (_what, method, path, status) => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     const response = await fetch(`${api.url}${path}`, { method });
     expect(response.status).toBe(status);
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
@@ -66,7 +53,7 @@ describeWithServices('rest_api security and backpressure', ['postgres'], ({ data
   });
 
   test('answers carry no ETag, so a conditional GET gets the whole answer, never a 304', async () => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     const first = await fetch(`${api.url}/health`);
     expect(first.headers.get('etag')).toBeNull();
     const again = await fetch(`${api.url}/health`, { headers: { 'If-None-Match': '*' } });
@@ -75,7 +62,7 @@ describeWithServices('rest_api security and backpressure', ['postgres'], ({ data
   });
 
   test('GET /docs keeps its own policy, which allows inline styles and nothing else', async () => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     const response = await fetch(`${api.url}/docs`);
     expect(response.headers.get('content-security-policy')).toBe(
       "default-src 'none'; style-src 'unsafe-inline'",
@@ -86,7 +73,7 @@ describeWithServices('rest_api security and backpressure', ['postgres'], ({ data
   test.each(['blocked', 'busy'] as const)(
     'while the broker reports %s, POST /refresh answers 503 overloaded with Retry-After and records nothing',
     async (code) => {
-      api = await serveApi({ store, queue: overloadedQueue(code) });
+      api = await suite.serve({ queue: overloadedQueue(code) });
       const refused = await fetch(`${api.url}/refresh`, {
         method: 'POST',
         headers: { 'Idempotency-Key': `overload-${code}` },
@@ -97,19 +84,21 @@ describeWithServices('rest_api security and backpressure', ['postgres'], ({ data
       await api.close();
 
       // Nothing was recorded under the key: once the broker takes work again, the key starts a new job.
-      api = await serveApi({ store });
+      api = await suite.serve();
       const accepted = await fetch(`${api.url}/refresh`, {
         method: 'POST',
         headers: { 'Idempotency-Key': `overload-${code}` },
       });
       expect(accepted.status).toBe(202);
       const { job_id } = (await accepted.json()) as { job_id: string };
-      expect((await store.getJob(job_id))?.correlation_id).toBe(accepted.headers.get('x-correlation-id'));
+      expect((await suite.store.getJob(job_id))?.correlation_id).toBe(
+        accepted.headers.get('x-correlation-id'),
+      );
     },
   );
 
   test('a request line Node cannot parse gets a JSON 400 with the security headers, then the connection closes', async () => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     const answer = await rawRequest(api.url, 'GARBAGE / HTTP/9.9\r\n\r\n');
     const [head = '', body = ''] = answer.split('\r\n\r\n');
     expect(head).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
@@ -125,8 +114,7 @@ describeWithServices('rest_api security and backpressure', ['postgres'], ({ data
 
   test('POST /refresh runs afterCommit once the job is recorded and before it is published', async () => {
     const seen: Array<{ status: string; published: unknown }> = [];
-    api = await serveApi({
-      store,
+    api = await suite.serve({
       afterCommit: (job) => seen.push({ status: job.status, published: job.published_at }),
     });
     const response = await fetch(`${api.url}/refresh`, { method: 'POST' });
@@ -135,7 +123,7 @@ describeWithServices('rest_api security and backpressure', ['postgres'], ({ data
   });
 
   test('headers larger than Node accepts get a JSON 431 headers_too_large', async () => {
-    api = await serveApi({ store });
+    api = await suite.serve();
     const answer = await rawRequest(
       api.url,
       `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
