@@ -16,3 +16,16 @@ export function attemptOf(headers: Record<string, unknown> | undefined): number 
 export function deliveryOf(attempt: number, retryDelaysMs: readonly number[]): Delivery {
   return { attempt, final: attempt > retryDelaysMs.length };
 }
+
+/** The retry tier with the longest delay (1-based, as retry queues are numbered), where a retry-later waits. */
+export interface LongestTier {
+  tier: number;
+  delayMs: number;
+}
+
+/** Finds the longest of the retry delays once, for every retry-later; undefined when there are none. */
+export function longestTierOf(retryDelaysMs: readonly number[]): LongestTier | undefined {
+  if (retryDelaysMs.length === 0) return undefined;
+  const delayMs = Math.max(...retryDelaysMs);
+  return { tier: retryDelaysMs.indexOf(delayMs) + 1, delayMs };
+}

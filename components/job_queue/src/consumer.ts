@@ -1,6 +1,6 @@
 import type { Logger } from '@mousetrap/log';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
-import { attemptOf, deliveryOf } from './attempts.ts';
+import { attemptOf, deliveryOf, longestTierOf } from './attempts.ts';
 import type { QueueName } from './envelope.ts';
 import { handleMessage, type Outcome } from './handle-message.ts';
 import { createInFlight } from './in-flight.ts';
@@ -44,6 +44,7 @@ interface ConsumerChannel {
 export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
   const { queue, logger } = options;
   const running = createInFlight();
+  const longest = longestTierOf(options.retryDelaysMs);
   let current: ConsumerChannel | undefined;
   let cancelling: Promise<void> | undefined;
   let attaching: Promise<void> | undefined;
@@ -63,7 +64,7 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
       handler: options.handler,
       delivery: deliveryOf(attempt, options.retryDelaysMs),
       retryDelayMs: options.retryDelaysMs[attempt - 1],
-      longestDelayMs: options.retryDelaysMs.length > 0 ? Math.max(...options.retryDelaysMs) : undefined,
+      longestDelayMs: longest?.delayMs,
       logger,
       context,
     }).then(async (outcome) => {
@@ -76,10 +77,11 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
           // The copy is confirmed before the original is acked, so a crash in between doubles the
           // message (the handlers are idempotent) and never loses it. A retry-later waits in the
           // longest delay's tier, still the same attempt.
-          const tiers = options.retryDelaysMs;
-          const longest = tiers.indexOf(Math.max(...tiers)) + 1;
           if (outcome === 'retry') await options.retry(message, attempt, attempt + 1);
-          else await options.retry(message, longest, attempt);
+          // handleMessage answers retry-later only when it was given a longest delay, so never
+          // without a tier; should it, the message is dead-lettered rather than acked unsent.
+          else if (longest) await options.retry(message, longest.tier, attempt);
+          else settle = 'dead-letter';
         } catch (error) {
           logger.warn('job_queue: could not publish a retry; the message goes back to its queue', {
             queue,

@@ -1,4 +1,4 @@
-import { deliveryOf } from './attempts.ts';
+import { deliveryOf, longestTierOf } from './attempts.ts';
 import { encodeMessage, QUEUE_NAMES, type QueueName } from './envelope.ts';
 import { JobQueueError } from './errors.ts';
 import { handleMessage, type Outcome } from './handle-message.ts';
@@ -48,6 +48,7 @@ interface MemoryQueue {
 export function createMemoryJobQueue(options: JobQueueOptions = {}): MemoryJobQueue {
   const { prefetch, deliveryLimit, retryDelaysMs, maxUnconfirmed, logger } = jobQueueSettings(options);
   const retryTimers = new Set<NodeJS.Timeout>();
+  const longest = longestTierOf(retryDelaysMs);
   let unconfirmed = 0;
   const queues = new Map<QueueName, MemoryQueue>(
     QUEUE_NAMES.map((queue) => [queue, { ready: [], dead: [], consumers: [], pumpScheduled: false }]),
@@ -82,7 +83,7 @@ export function createMemoryJobQueue(options: JobQueueOptions = {}): MemoryJobQu
         });
         schedulePump(queue);
       },
-      later ? Math.max(...retryDelaysMs) : retryDelaysMs[stored.attempt - 1],
+      later ? longest?.delayMs : retryDelaysMs[stored.attempt - 1],
     );
     retryTimers.add(timer);
   };
@@ -97,7 +98,7 @@ export function createMemoryJobQueue(options: JobQueueOptions = {}): MemoryJobQu
       handler: consumer.handler,
       delivery: deliveryOf(stored.attempt, retryDelaysMs),
       retryDelayMs: retryDelaysMs[stored.attempt - 1],
-      longestDelayMs: retryDelaysMs.length > 0 ? Math.max(...retryDelaysMs) : undefined,
+      longestDelayMs: longest?.delayMs,
       logger,
       context: { delivery_count: stored.deliveries - 1 },
     }).then((outcome) => {
