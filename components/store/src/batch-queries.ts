@@ -31,14 +31,19 @@ const ENTERED_FROM: Record<Stage, readonly JobStatus[]> = {
 
 const STAGE_COLUMN = { fetching: 'fetching_at', processing: 'processing_at' } as const;
 
+// PostgreSQL's type oid of uuid[], which postgres.js needs to send a JavaScript array as one.
+const UUID_ARRAY = 2951;
+
 /** Builds the batch queries on a connection pool and the schema's tables. */
 export function createBatchQueries(sql: postgres.Sql, tables: Tables): BatchQueries {
   const columns = sql(JOB_COLUMNS);
-  // One JSON parameter carries a whole batch, so every batch size is the same prepared statement.
-  const idList = (ids: readonly string[]) =>
-    sql`select value::uuid from jsonb_array_elements_text(${sql.json([...ids])}::jsonb)`;
+  // One uuid[] parameter carries a whole batch's ids, so every batch size is the same prepared
+  // statement, and `id = any(…)` is planned as primary-key lookups. (A set from
+  // jsonb_array_elements_text was planned as a hash join over the whole jobs table: once
+  // postgres.js switched to the generic plan, each batch statement read every row.)
+  const idArray = (ids: readonly string[]) => sql.array([...ids], UUID_ARRAY);
   const lockInOrder = (ids: readonly string[]) =>
-    sql`select id, status from ${tables.jobs} where id in (${idList(ids)}) order by id for update`;
+    sql`select id, status from ${tables.jobs} where id = any(${idArray(ids)}) order by id for update`;
 
   return {
     async createJobs(correlationIds) {
@@ -82,7 +87,7 @@ export function createBatchQueries(sql: postgres.Sql, tables: Tables): BatchQuer
         rest.length === 0
           ? new Set<string>()
           : new Set(
-              (await sql<{ id: string }[]>`select id from ${tables.jobs} where id in (${idList(rest)})`).map(
+              (await sql<{ id: string }[]>`select id from ${tables.jobs} where id = any(${idArray(rest)})`).map(
                 (row) => row.id,
               ),
             );
@@ -109,7 +114,7 @@ export function createBatchQueries(sql: postgres.Sql, tables: Tables): BatchQuer
             as t(job_id uuid, centroid_lat double precision, centroid_lon double precision,
                  most_northerly jsonb, places jsonb)
         ), locked as (
-          select id from ${tables.jobs} where id in (select job_id from input) order by id for update
+          select id from ${tables.jobs} where id = any(array(select job_id from input)) order by id for update
         ), inserted as (
           insert into ${tables.results} (job_id, centroid_lat, centroid_lon, most_northerly, places)
           select input.job_id, input.centroid_lat, input.centroid_lon, input.most_northerly, input.places
@@ -118,7 +123,7 @@ export function createBatchQueries(sql: postgres.Sql, tables: Tables): BatchQuer
           returning job_id
         )
         update ${tables.jobs} set status = 'done', done_at = now(), error = null
-        where id in (select job_id from inserted)
+        where id = any(array(select job_id from inserted))
         returning id
       `;
       const stored = new Set(done.map((row) => row.id));

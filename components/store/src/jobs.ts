@@ -78,10 +78,11 @@ export function createJobQueries(sql: postgres.Sql, tables: Tables): JobQueries 
     async claimUnpublishedJobs(olderThanMs, limit, claimMs) {
       // Rows another relay is claiming right now are skipped, not waited for; a claim lapses
       // after claimMs, so the jobs of a relay that died are taken up by another.
+      // `id = any(array(…))`, not a join: the claimed ids are looked up by primary key.
       const rows = await sql<JobRow[]>`
-        update ${tables.jobs} as job
+        update ${tables.jobs}
         set relay_claimed_until = now() + ${claimMs}::double precision * interval '1 millisecond'
-        from (
+        where id = any(array(
           select id from ${tables.jobs}
           where status = 'queued' and published_at is null
             and created_at < now() - ${olderThanMs}::double precision * interval '1 millisecond'
@@ -89,9 +90,8 @@ export function createJobQueries(sql: postgres.Sql, tables: Tables): JobQueries 
           order by created_at
           limit ${limit}
           for update skip locked
-        ) as claimed
-        where job.id = claimed.id
-        returning ${sql(JOB_COLUMNS.map((column) => `job.${column}`))}
+        ))
+        returning ${columns}
       `;
       rows.sort((a, b) => a.created_at.getTime() - b.created_at.getTime());
       return rows.map(toJob);
