@@ -87,9 +87,9 @@ export function createBatchQueries(sql: postgres.Sql, tables: Tables): BatchQuer
         rest.length === 0
           ? new Set<string>()
           : new Set(
-              (await sql<{ id: string }[]>`select id from ${tables.jobs} where id = any(${idArray(rest)})`).map(
-                (row) => row.id,
-              ),
+              (
+                await sql<{ id: string }[]>`select id from ${tables.jobs} where id = any(${idArray(rest)})`
+              ).map((row) => row.id),
             );
       return jobIds.map((id) => {
         const before = previous.get(id);
