@@ -38,9 +38,10 @@ const UUID_ARRAY = 2951;
 export function createBatchQueries(sql: postgres.Sql, tables: Tables): BatchQueries {
   const columns = sql(JOB_COLUMNS);
   // One uuid[] parameter carries a whole batch's ids, so every batch size is the same prepared
-  // statement, and `id = any(…)` is planned as primary-key lookups. (A set from
-  // jsonb_array_elements_text was planned as a hash join over the whole jobs table: once
-  // postgres.js switched to the generic plan, each batch statement read every row.)
+  // statement. Rows are reached only through `id = any(…)`, which PostgreSQL plans as primary-key
+  // lookups whatever the table's size: a join of the batch with jobs (as these statements were)
+  // was planned as a hash join reading the whole table, in generic and custom plans alike, while
+  // the table held up to some ten thousand rows.
   const idArray = (ids: readonly string[]) => sql.array([...ids], UUID_ARRAY);
   const lockInOrder = (ids: readonly string[]) =>
     sql`select id, status from ${tables.jobs} where id = any(${idArray(ids)}) order by id for update`;
@@ -62,24 +63,28 @@ export function createBatchQueries(sql: postgres.Sql, tables: Tables): BatchQuer
     },
 
     async markPublished(jobIds) {
+      // A job marked already (by a relay, or an earlier copy of this call) is left as it is.
       await sql`
-        update ${tables.jobs} as job set published_at = coalesce(job.published_at, now())
-        from (${lockInOrder(jobIds)}) as locked
-        where job.id = locked.id
+        with locked as (${lockInOrder(jobIds)})
+        update ${tables.jobs} set published_at = now()
+        where id = any(array(select id from locked)) and published_at is null
       `;
     },
 
     async startStages(jobIds, stage) {
       const column = sql(STAGE_COLUMN[stage]);
-      // The locked self-join hands back the status each row had before this update.
+      // `prior` holds the status each row had before this update.
       const moved = await sql<{ id: string; previous: JobStatus }[]>`
-        update ${tables.jobs} as job
-        set status = ${stage},
-            attempts = job.attempts + 1,
-            ${column} = coalesce(job.${column}, now())
-        from (${lockInOrder(jobIds)}) as prior
-        where job.id = prior.id and prior.status in ${sql(ENTERED_FROM[stage])}
-        returning job.id, prior.status as previous
+        with prior as (${lockInOrder(jobIds)}),
+        moved as (
+          update ${tables.jobs} as job
+          set status = ${stage},
+              attempts = job.attempts + 1,
+              ${column} = coalesce(job.${column}, now())
+          where job.id = any(array(select id from prior where status in ${sql(ENTERED_FROM[stage])}))
+          returning job.id
+        )
+        select moved.id, prior.status as previous from moved join prior on prior.id = moved.id
       `;
       const previous = new Map(moved.map((row) => [row.id, row.previous]));
       const rest = jobIds.filter((id) => !previous.has(id));
