@@ -4,6 +4,7 @@ import { attemptOf, deliveryOf, longestTierOf } from './attempts.ts';
 import type { QueueName } from './envelope.ts';
 import { handleMessage, type Outcome } from './handle-message.ts';
 import { createInFlight } from './in-flight.ts';
+import { createSettler, type Settler } from './settler.ts';
 import type { Consumer, Handler } from './types.ts';
 
 /** A RabbitMQ consumer that outlives its connection: `attach` gives it a channel on each new one. */
@@ -37,6 +38,7 @@ interface ConsumerChannel {
   channel: Channel;
   model: ChannelModel;
   open: boolean;
+  settler: Settler;
   tag?: string;
 }
 
@@ -49,6 +51,12 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
   let cancelling: Promise<void> | undefined;
   let attaching: Promise<void> | undefined;
 
+  const unsettled = (error: unknown) =>
+    logger.debug('job_queue: could not settle a message; the broker will redeliver it', {
+      queue,
+      error: String(error),
+    });
+
   const deliver = (entry: ConsumerChannel, message: ConsumeMessage | null) => {
     if (message === null) {
       logger.error('job_queue: the broker cancelled a consumer (queue deleted?); reopening it', { queue });
@@ -56,6 +64,7 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
       void entry.channel.close().catch(() => {});
       return;
     }
+    entry.settler.delivered(message);
     const attempt = attemptOf(message.properties.headers);
     const context = { delivery_count: message.properties.headers?.['x-delivery-count'] ?? 0 };
     const handled = handleMessage({
@@ -94,15 +103,12 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
         if (!entry.open) return;
       }
       try {
-        if (settle === 'ack' || settle === 'retry' || settle === 'retry-later') entry.channel.ack(message);
-        else if (settle === 'dead-letter') entry.channel.reject(message, false);
+        if (settle === 'ack' || settle === 'retry' || settle === 'retry-later') entry.settler.ack(message);
+        else if (settle === 'dead-letter') entry.settler.reject(message, false);
         // Requeued, the quorum queue counts the delivery: its delivery limit ends a loop of these.
-        else entry.channel.nack(message, false, true);
+        else entry.settler.reject(message, true);
       } catch (error) {
-        logger.debug('job_queue: could not settle a message; the broker will redeliver it', {
-          queue,
-          error: String(error),
-        });
+        unsettled(error);
       }
     });
     running.track(handled);
@@ -115,12 +121,15 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
         'job_queue: handlers still running after the grace period; their messages will be redelivered';
       logger.warn(message, { queue, running: running.size });
     }
-    if (entry?.open) await entry.channel.close().catch(() => {});
+    if (entry?.open) {
+      entry.settler.flush();
+      await entry.channel.close().catch(() => {});
+    }
   };
 
   const open = async (model: ChannelModel) => {
     const channel = await model.createChannel();
-    const entry: ConsumerChannel = { channel, model, open: true };
+    const entry: ConsumerChannel = { channel, model, open: true, settler: createSettler(channel, unsettled) };
     channel.on('error', (error: Error) =>
       logger.warn('job_queue: consumer channel failed', { queue, error: error.message }),
     );
