@@ -6,6 +6,8 @@ declare module 'autocannon' {
     connections?: number;
     /** Seconds. */
     duration?: number;
+    /** Requests to send in all; the run ends when each has been answered or has failed. */
+    amount?: number;
     method?: 'GET' | 'POST';
     headers?: Record<string, string>;
   }
@@ -34,5 +36,15 @@ declare module 'autocannon' {
     requests: Histogram;
   }
 
+  /** A run under way, given a callback: it reports each answer and each failed request. */
+  export interface Instance {
+    on(event: 'response', listener: (client: unknown, statusCode: number) => void): this;
+    on(event: 'reqError', listener: (error: Error) => void): this;
+  }
+
   export default function autocannon(options: Options): Promise<Result>;
+  export default function autocannon(
+    options: Options,
+    done: (error: Error | null, result: Result) => void,
+  ): Instance;
 }
