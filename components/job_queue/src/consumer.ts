@@ -60,7 +60,9 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
   const deliver = (entry: ConsumerChannel, message: ConsumeMessage | null) => {
     if (message === null) {
       logger.error('job_queue: the broker cancelled a consumer (queue deleted?); reopening it', { queue });
-      // Closing the channel takes the usual path for a lost channel: re-declare, re-attach.
+      // Closing the channel takes the usual path for a lost channel: re-declare, re-attach. Acks
+      // waiting for the end of this turn go out first, so their messages are not redelivered.
+      entry.settler.flush();
       void entry.channel.close().catch(() => {});
       return;
     }
