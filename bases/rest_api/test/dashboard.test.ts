@@ -1,16 +1,6 @@
 import { createMemoryJobQueue } from '@mousetrap/job_queue';
-import type { ResultInput } from '@mousetrap/store';
 import { describeWithServices } from '@mousetrap/test_kit';
-import { expectErrorBody, type ServedApi, useApiSuite } from './harness.ts';
-
-const summary: ResultInput = {
-  centroid: [50.5, 10.25],
-  most_northerly: ['60.0', '11.0', 'Oslo', 'NO', 'Europe/Oslo'],
-  places: [
-    ['41.0', '9.5', 'Bastia', 'FR', 'Europe/Paris'],
-    ['60.0', '11.0', 'Oslo', 'NO', 'Europe/Oslo'],
-  ],
-};
+import { expectErrorBody, type ServedApi, summary, useApiSuite } from './harness.ts';
 
 /** What Chromium sends for a page it navigates to. */
 const BROWSER_ACCEPT =

@@ -2,12 +2,22 @@ import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { createMemoryJobQueue } from '@mousetrap/job_queue';
 import { createLogger, type Logger } from '@mousetrap/log';
-import { createStore, type Store } from '@mousetrap/store';
+import { createStore, type ResultInput, type Store } from '@mousetrap/store';
 import { dropSchema, uniqueName } from '@mousetrap/test_kit';
 import { createApp } from '../src/app.ts';
 import type { ApiDependencies } from '../src/dependencies.ts';
 import { listen } from '../src/listen.ts';
 import { createApiMetrics } from '../src/metrics.ts';
+
+/** A stored result as the processing worker writes it: two places, Oslo the most northerly. */
+export const summary: ResultInput = {
+  centroid: [50.5, 10.25],
+  most_northerly: ['60.0', '11.0', 'Oslo', 'NO', 'Europe/Oslo'],
+  places: [
+    ['41.0', '9.5', 'Bastia', 'FR', 'Europe/Paris'],
+    ['60.0', '11.0', 'Oslo', 'NO', 'Europe/Oslo'],
+  ],
+};
 
 /** An app listening on a free port of 127.0.0.1, with what it was built on. */
 export interface ServedApi {

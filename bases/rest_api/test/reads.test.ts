@@ -1,16 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { ResultInput, Store } from '@mousetrap/store';
+import type { Store } from '@mousetrap/store';
 import { describeWithServices } from '@mousetrap/test_kit';
-import { expectErrorBody, type ServedApi, useApiSuite } from './harness.ts';
-
-const summary: ResultInput = {
-  centroid: [50.5, 10.25],
-  most_northerly: ['60.0', '11.0', 'Oslo', 'NO', 'Europe/Oslo'],
-  places: [
-    ['41.0', '9.5', 'Bastia', 'FR', 'Europe/Paris'],
-    ['60.0', '11.0', 'Oslo', 'NO', 'Europe/Oslo'],
-  ],
-};
+import { expectErrorBody, type ServedApi, summary, useApiSuite } from './harness.ts';
 
 describeWithServices('rest_api GET / and GET /jobs/:id', ['postgres'], ({ databaseUrl }) => {
   const suite = useApiSuite(databaseUrl, 'api');

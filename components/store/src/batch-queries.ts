@@ -34,7 +34,7 @@ const STAGE_COLUMN = { fetching: 'fetching_at', processing: 'processing_at' } as
 // PostgreSQL's type oid of uuid[], which postgres.js needs to send a JavaScript array as one. It
 // encodes the array with the serialisers it reads from the server at connect (its default
 // fetch_types: true, which connectionOptions keeps).
-const UUID_ARRAY = 2951;
+export const UUID_ARRAY = 2951;
 
 /** Builds the batch queries on a connection pool and the schema's tables. */
 export function createBatchQueries(sql: postgres.Sql, tables: Tables): BatchQueries {

@@ -1,13 +1,8 @@
 import { describeWithServices, dropSchema, uniqueName } from '@mousetrap/test_kit';
 import postgres from 'postgres';
 import { createStore } from '../src/create-store.ts';
-import type { ResultInput, Store } from '../src/types.ts';
-
-const result: ResultInput = {
-  centroid: [50.5, 10.25],
-  most_northerly: ['60.0', '11.0', 'Oslo', 'NO', 'Europe/Oslo'],
-  places: [['60.0', '11.0', 'Oslo', 'NO', 'Europe/Oslo']],
-};
+import type { Store } from '../src/types.ts';
+import { sampleResult } from './fixtures.ts';
 
 describeWithServices('store activity', ['postgres'], ({ databaseUrl }) => {
   const schema = uniqueName('store_activity');
@@ -26,7 +21,7 @@ describeWithServices('store activity', ['postgres'], ({ databaseUrl }) => {
 
   const doneJob = async () => {
     const { job } = await store.createJob({ correlationId: 'activity' });
-    await store.completeJob(job.id, result);
+    await store.completeJob(job.id, sampleResult);
     return job.id;
   };
 

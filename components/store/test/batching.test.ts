@@ -3,12 +3,7 @@ import { describeWithServices, dropSchema, uniqueName } from '@mousetrap/test_ki
 import { createStore } from '../src/create-store.ts';
 import { StoreError } from '../src/errors.ts';
 import type { ResultInput, Store } from '../src/types.ts';
-
-const result: ResultInput = {
-  centroid: [50.5, 10.25],
-  most_northerly: ['60.0', '11.0', 'Oslo', 'NO', 'Europe/Oslo'],
-  places: [['60.0', '11.0', 'Oslo', 'NO', 'Europe/Oslo']],
-};
+import { sampleResult } from './fixtures.ts';
 
 // Concurrent calls share statements; these check that each caller still gets what it would alone.
 describeWithServices('store calls made at the same time', ['postgres'], ({ databaseUrl }) => {
@@ -50,7 +45,7 @@ describeWithServices('store calls made at the same time', ['postgres'], ({ datab
     const fetching = (await newJobs(10)).map(({ job }) => job.id);
     const done = (await newJobs(10)).map(({ job }) => job.id);
     await Promise.all(fetching.map((id) => store.startStage(id, 'fetching')));
-    await Promise.all(done.map((id) => store.completeJob(id, result)));
+    await Promise.all(done.map((id) => store.completeJob(id, sampleResult)));
     const unknown = Array.from({ length: 10 }, () => randomUUID());
 
     const ids = [...queued, ...fetching, ...done, ...unknown, 'not-a-uuid'];
@@ -79,24 +74,24 @@ describeWithServices('store calls made at the same time', ['postgres'], ({ datab
 
   test('completeJob: 30 concurrent jobs, each delivered twice, store one result each and answer true once', async () => {
     const ids = (await newJobs(30)).map(({ job }) => job.id);
-    const answers = await Promise.all([...ids, ...ids].map((id) => store.completeJob(id, result)));
+    const answers = await Promise.all([...ids, ...ids].map((id) => store.completeJob(id, sampleResult)));
     // Of the two calls for a job, either may store the result; exactly one does.
     ids.forEach((_, i) => {
       expect([answers[i], answers[i + 30]].sort()).toEqual([false, true]);
     });
     for (const id of ids) {
       expect(await store.getJob(id)).toMatchObject({ status: 'done' });
-      expect(await store.getResult(id)).toMatchObject({ job_id: id, centroid: result.centroid });
+      expect(await store.getResult(id)).toMatchObject({ job_id: id, centroid: sampleResult.centroid });
     }
   });
 
   test('completeJob: a result that cannot be stored fails alone; the results called beside it are stored', async () => {
     const [bad, ...good] = (await newJobs(5)).map(({ job }) => job.id) as [string, ...string[]];
     // NaN has no JSON form: it arrives as null, which the not-null column refuses.
-    const broken: ResultInput = { ...result, centroid: [Number.NaN, 0] };
+    const broken: ResultInput = { ...sampleResult, centroid: [Number.NaN, 0] };
     const outcomes = await Promise.allSettled([
       store.completeJob(bad, broken),
-      ...good.map((id) => store.completeJob(id, result)),
+      ...good.map((id) => store.completeJob(id, sampleResult)),
     ]);
     expect(outcomes[0]).toMatchObject({ status: 'rejected', reason: expect.any(StoreError) });
     expect((outcomes[0] as PromiseRejectedResult).reason.code).toBe('query');
@@ -108,7 +103,7 @@ describeWithServices('store calls made at the same time', ['postgres'], ({ datab
   test('latestResult: a read made after completeJob resolved sees that result, though reads run beside it', async () => {
     const { job } = await store.createJob({ correlationId: 'b-latest' });
     const reading = Array.from({ length: 20 }, () => store.latestResult());
-    await store.completeJob(job.id, { ...result, centroid: [1.5, 2.5] });
+    await store.completeJob(job.id, { ...sampleResult, centroid: [1.5, 2.5] });
     const after = await Promise.all(Array.from({ length: 20 }, () => store.latestResult()));
     await Promise.all(reading);
     for (const latest of after) expect(latest).toMatchObject({ job_id: job.id, centroid: [1.5, 2.5] });

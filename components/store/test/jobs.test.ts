@@ -2,16 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { describeWithServices, dropSchema, uniqueName } from '@mousetrap/test_kit';
 import postgres from 'postgres';
 import { createStore } from '../src/create-store.ts';
-import type { ResultInput, Store } from '../src/types.ts';
-
-const result: ResultInput = {
-  centroid: [50.5, 10.25],
-  most_northerly: ['60.0', '11.0', 'Oslo', 'NO', 'Europe/Oslo'],
-  places: [
-    ['41.0', '9.5', 'Bastia', 'FR', 'Europe/Paris'],
-    ['60.0', '11.0', 'Oslo', 'NO', 'Europe/Oslo'],
-  ],
-};
+import type { Store } from '../src/types.ts';
+import { sampleResult } from './fixtures.ts';
 
 describeWithServices('store jobs', ['postgres'], ({ databaseUrl }) => {
   const schema = uniqueName('store');
@@ -123,7 +115,7 @@ describeWithServices('store jobs', ['postgres'], ({ databaseUrl }) => {
 
   test('startStage: a done job is passed for both stages and keeps its status', async () => {
     const { job } = await store.createJob({ correlationId: 'corr-d' });
-    await store.completeJob(job.id, result);
+    await store.completeJob(job.id, sampleResult);
     expect(await store.startStage(job.id, 'fetching')).toBe('passed');
     expect(await store.startStage(job.id, 'processing')).toBe('passed');
     expect(await store.getJob(job.id)).toMatchObject({ status: 'done', attempts: 0 });
@@ -146,7 +138,7 @@ describeWithServices('store jobs', ['postgres'], ({ databaseUrl }) => {
 
   test('failJob: does not touch a done job', async () => {
     const { job } = await store.createJob({ correlationId: 'corr-fd' });
-    await store.completeJob(job.id, result);
+    await store.completeJob(job.id, sampleResult);
     const done = await store.getJob(job.id);
     expect(await store.failJob(job.id, 'too late')).toBe(false);
     expect(await store.getJob(job.id)).toEqual(done);
@@ -173,7 +165,7 @@ describeWithServices('store jobs', ['postgres'], ({ databaseUrl }) => {
 
   test('reopenJob: changes nothing for a job that is not failed, or unknown', async () => {
     const { job } = await store.createJob({ correlationId: 'corr-reopen-done' });
-    await store.completeJob(job.id, result);
+    await store.completeJob(job.id, sampleResult);
     const done = await store.getJob(job.id);
     expect(await store.reopenJob(job.id)).toBe(false);
     expect(await store.getJob(job.id)).toEqual(done);

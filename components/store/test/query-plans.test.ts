@@ -1,19 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { describeWithServices, dropSchema, uniqueName } from '@mousetrap/test_kit';
 import postgres from 'postgres';
-import { createBatchQueries } from '../src/batch-queries.ts';
+import { createBatchQueries, UUID_ARRAY } from '../src/batch-queries.ts';
 import { createJobQueries } from '../src/jobs.ts';
 import { migrate } from '../src/migrations.ts';
 import { connectionOptions, normaliseOptions } from '../src/options.ts';
 import { createResultQueries } from '../src/results.ts';
 import { tablesIn } from '../src/tables.ts';
-import type { ResultInput } from '../src/types.ts';
-
-const result: ResultInput = {
-  centroid: [60, 11],
-  most_northerly: ['60.0', '11.0', 'Oslo', 'NO', 'Europe/Oslo'],
-  places: [['60.0', '11.0', 'Oslo', 'NO', 'Europe/Oslo']],
-};
+import { sampleResult } from './fixtures.ts';
 
 interface PlanNode {
   'Node Type': string;
@@ -27,8 +21,6 @@ function scannedTables(node: PlanNode): string[] {
   const own = node['Node Type'] === 'Seq Scan' && (table === 'jobs' || table === 'results') ? [table] : [];
   return [...own, ...(node.Plans ?? []).flatMap(scannedTables)];
 }
-
-const UUID_ARRAY = 2951;
 
 /** A parameter's value as an SQL literal, the way postgres.js would send it. */
 function literal(value: unknown, type: number): string {
@@ -86,7 +78,7 @@ async function plansThatScan(databaseUrl: string, history: number): Promise<Reco
     // An id no row has makes startStages look the rest up, so that statement runs too.
     await batch.startStages([...ids, randomUUID()], 'fetching');
     await batch.startStages(ids, 'processing');
-    await batch.completeJobs(ids.map((jobId) => ({ jobId, result })));
+    await batch.completeJobs(ids.map((jobId) => ({ jobId, result: sampleResult })));
     // The second call finds the key taken, so the lookup by key runs too.
     await jobs.createKeyedJob({ correlationId: 'plans-keyed', idempotencyKey: 'plans-key' });
     await jobs.createKeyedJob({ correlationId: 'plans-keyed-again', idempotencyKey: 'plans-key' });

@@ -2,15 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describeWithServices, dropSchema, uniqueName } from '@mousetrap/test_kit';
 import { createStore } from '../src/create-store.ts';
 import type { ResultInput, Store } from '../src/types.ts';
-
-const first: ResultInput = {
-  centroid: [50.5, 10.25],
-  most_northerly: ['60.0', '11.0', 'Oslo', 'NO', 'Europe/Oslo'],
-  places: [
-    ['41.0', '9.5', 'Bastia', 'FR', 'Europe/Paris'],
-    ['60.0', '11.0', 'Oslo', 'NO', 'Europe/Oslo'],
-  ],
-};
+import { sampleResult } from './fixtures.ts';
 
 const second: ResultInput = {
   centroid: [-33.9, 18.4],
@@ -39,7 +31,7 @@ describeWithServices('store results', ['postgres'], ({ databaseUrl }) => {
   test('completeJob: stores the result, marks the job done and answers true', async () => {
     const { job } = await store.createJob({ correlationId: 'r-1' });
     await store.startStage(job.id, 'processing');
-    expect(await store.completeJob(job.id, first)).toBe(true);
+    expect(await store.completeJob(job.id, sampleResult)).toBe(true);
     expect(await store.getJob(job.id)).toMatchObject({
       status: 'done',
       error: null,
@@ -48,8 +40,8 @@ describeWithServices('store results', ['postgres'], ({ databaseUrl }) => {
     expect(await store.latestResult()).toEqual({
       job_id: job.id,
       centroid: [50.5, 10.25],
-      most_northerly: first.most_northerly,
-      places: first.places,
+      most_northerly: sampleResult.most_northerly,
+      places: sampleResult.places,
       created_at: expect.stringMatching(/Z$/),
     });
   });
@@ -58,14 +50,14 @@ describeWithServices('store results', ['postgres'], ({ databaseUrl }) => {
     const { job } = await store.createJob({ correlationId: 'r-get' });
     expect(await store.getResult(job.id)).toBeUndefined();
     await store.completeJob(job.id, second);
-    await store.completeJob((await store.createJob({ correlationId: 'r-other' })).job.id, first);
+    await store.completeJob((await store.createJob({ correlationId: 'r-other' })).job.id, sampleResult);
     expect(await store.getResult(job.id)).toMatchObject({ job_id: job.id, places: second.places });
     expect(await store.getResult('not-a-uuid')).toBeUndefined();
   });
 
   test('completeJob: a duplicate answers false and leaves the stored result and the job unchanged', async () => {
     const { job } = await store.createJob({ correlationId: 'r-dup' });
-    expect(await store.completeJob(job.id, first)).toBe(true);
+    expect(await store.completeJob(job.id, sampleResult)).toBe(true);
     const stored = await store.latestResult();
     const done = await store.getJob(job.id);
     expect(await store.completeJob(job.id, second)).toBe(false);
@@ -75,7 +67,9 @@ describeWithServices('store results', ['postgres'], ({ databaseUrl }) => {
 
   test('completeJob: concurrent duplicates store one result and exactly one answers true', async () => {
     const { job } = await store.createJob({ correlationId: 'r-race' });
-    const answers = await Promise.all(Array.from({ length: 5 }, () => store.completeJob(job.id, first)));
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => store.completeJob(job.id, sampleResult)),
+    );
     expect(answers.filter(Boolean)).toHaveLength(1);
   });
 
@@ -89,7 +83,7 @@ describeWithServices('store results', ['postgres'], ({ databaseUrl }) => {
   test('latestResult: after two jobs complete, is the newer one', async () => {
     const older = (await store.createJob({ correlationId: 'r-older' })).job;
     const newer = (await store.createJob({ correlationId: 'r-newer' })).job;
-    await store.completeJob(older.id, first);
+    await store.completeJob(older.id, sampleResult);
     await store.completeJob(newer.id, second);
     expect(await store.latestResult()).toMatchObject({ job_id: newer.id, centroid: [-33.9, 18.4] });
   });
