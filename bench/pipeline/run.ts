@@ -14,6 +14,7 @@ import { buildProjects, type Project, RABBITMQ_URL, startPipeline } from '../lib
 import { postJobs } from '../lib/post-jobs.ts';
 import { type Figure, printFigures, progress, RESULTS_DIR, writeResult } from '../lib/results.ts';
 import type { ServiceProcess } from '../lib/service-process.ts';
+import { measureBareFlow } from './bare-flow.ts';
 import { measureBrokerCeiling } from './broker-ceiling.ts';
 
 /** CPU readings of each service, of PostgreSQL and RabbitMQ (every process of theirs) and of this client. */
@@ -40,6 +41,8 @@ function cpuUsed(before: CpuReading, after: CpuReading): Record<string, number> 
   used['rabbitmq (all)'] = cpuUsedBetween(before.servers, after.servers, 'beam.smp');
   return used;
 }
+
+const sum = (values: Record<string, number>) => Object.values(values).reduce((a, b) => a + b, 0);
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -101,6 +104,7 @@ await runBenchmark(async () => {
     problems[project] = Object.fromEntries(service.problems());
   }
   await pipeline.close();
+  const bare = await measureBareFlow(jobs, clientConcurrency);
   const after = await ceilingRun('after');
 
   const ceiling = (before.messagesPerSecond + after.messagesPerSecond) / 2;
@@ -121,6 +125,26 @@ await runBenchmark(async () => {
       goal: '',
     },
     { figure: 'pipeline ÷ (ceiling ÷ 2)', value: ratio * 100, unit: '%', goal: '≥ 50', met: ratio >= 0.5 },
+    {
+      figure: 'bare flow: Express + 2 confirmed hops, no DB',
+      value: bare.jobsPerSecond,
+      unit: 'jobs/s',
+      goal: '',
+    },
+    {
+      figure: 'bare flow ÷ (ceiling ÷ 2)',
+      value: (bare.jobsPerSecond / (ceiling / 2)) * 100,
+      unit: '%',
+      goal: '',
+    },
+    {
+      figure: 'pipeline ÷ bare flow',
+      value: (stats.jobsPerSecond / bare.jobsPerSecond) * 100,
+      unit: '%',
+      goal: '',
+    },
+    { figure: 'CPU per job, every process: pipeline', value: sum(cpuMsPerJob), unit: 'ms', goal: '' },
+    { figure: 'CPU per job, every process: bare flow', value: sum(bare.cpuMsPerJob), unit: 'ms', goal: '' },
     { figure: 'POST /refresh while posting', value: posting.rate, unit: 'jobs/s', goal: '' },
     { figure: 'workers, first to last done', value: stats.steadyJobsPerSecond, unit: 'jobs/s', goal: '' },
     { figure: 'latency request → result p50', value: stats.latencyMs.p50, unit: 'ms', goal: '' },
@@ -158,6 +182,7 @@ await runBenchmark(async () => {
       posting,
       stats,
       ceiling: { before, after },
+      bareFlow: bare,
       peakRss,
       problems,
     },
