@@ -17,7 +17,7 @@ import { loadDevelopmentSettings } from '@mousetrap/settings';
 
 const root = join(import.meta.dirname, '..');
 
-async function start() {
+async function start(signal: AbortSignal) {
   const settings = loadDevelopmentSettings(process.env);
   const logger = createLogger({ service: 'development', level: settings.logLevel });
   const resources = createResources((error) => logger.error('close failed', { error: String(error) }));
@@ -30,10 +30,10 @@ async function start() {
       // pglite-socket serves a single connection.
       database = { url: embedded.url, schema: 'public', poolMax: 1 };
     }
-    const store = await openStore(database, logger, resources);
+    const store = await openStore(database, logger, resources, signal);
     if (settings.broker === undefined) logger.info('no RABBITMQ_URL: using the in-memory transport');
     const queue = settings.broker
-      ? await openQueue(settings.broker, logger, resources)
+      ? await openQueue(settings.broker, logger, resources, signal)
       : resources.add(createMemoryJobQueue({ logger }), (q) => q.close());
     const registry = createServiceRegistry('development');
     const graceMs = settings.shutdownGraceMs;

@@ -5,11 +5,12 @@ import { startFetchWorker } from './worker.ts';
 
 void runService({
   name: 'fetch_worker',
-  start: () => {
+  start: (signal) => {
     const settings = loadFetchWorkerSettings(process.env);
     return startWorkerService({
       service: 'fetch_worker',
       settings,
+      signal,
       startWorker: (deps) =>
         startFetchWorker({ ...deps, fetch: settings.fetch, graceMs: settings.shutdownGraceMs }),
     });

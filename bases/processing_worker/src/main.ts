@@ -5,11 +5,12 @@ import { startProcessingWorker } from './worker.ts';
 
 void runService({
   name: 'processing_worker',
-  start: () => {
+  start: (signal) => {
     const settings = loadProcessingWorkerSettings(process.env);
     return startWorkerService({
       service: 'processing_worker',
       settings,
+      signal,
       startWorker: (deps) =>
         startProcessingWorker({
           ...deps,

@@ -2,4 +2,4 @@ import { runService } from '@mousetrap/lifecycle';
 import { loadApiSettings } from '@mousetrap/settings';
 import { startApiService } from './service.ts';
 
-void runService({ name: 'api', start: () => startApiService(loadApiSettings(process.env)) });
+void runService({ name: 'api', start: (signal) => startApiService(loadApiSettings(process.env), signal) });

@@ -11,13 +11,14 @@ export interface ApiService extends Service {
 
 /**
  * Starts api_app from its settings: opens the database and the broker (waiting for each with
- * backoff, logged), then listens; stop() closes everything in reverse order.
+ * backoff, logged, until `signal` is aborted), then listens; stop() closes everything in reverse
+ * order.
  */
-export async function startApiService(settings: ApiSettings): Promise<ApiService> {
+export async function startApiService(settings: ApiSettings, signal?: AbortSignal): Promise<ApiService> {
   const logger = createLogger({ service: 'api', level: settings.logLevel });
   const resources = createResources((error) => logger.error('close failed', { error: String(error) }));
   try {
-    const { store, queue } = await openBackends(settings, logger, resources);
+    const { store, queue } = await openBackends(settings, logger, resources, signal);
     const api = resources.add(
       await startApi({ store, queue, logger, ...settings.http, graceMs: settings.shutdownGraceMs }),
       (a) => a.stop(),

@@ -14,8 +14,9 @@ const REOPEN_DELAY_MS = 1000;
 
 /**
  * Connects to RabbitMQ and declares the pipeline's queues. A broker that is not up yet is retried
- * with backoff for up to `startTimeoutMs`; once connected, every lost connection is re-established
- * (again with backoff) and the publish channel and consumers are re-created on it.
+ * with backoff for up to `startTimeoutMs`, or until `signal` is aborted; once connected, every
+ * lost connection is re-established (again with backoff) and the publish channel and consumers
+ * are re-created on it.
  */
 export async function connectJobQueue(options: AmqpJobQueueOptions): Promise<JobQueue> {
   const settings = amqpJobQueueSettings(options);
@@ -32,7 +33,7 @@ export async function connectJobQueue(options: AmqpJobQueueOptions): Promise<Job
   let closing: Promise<void> | undefined;
   let started = false;
   let lastError: unknown;
-  let failStart: (error: JobQueueError) => void = () => {};
+  let failStart: (error: unknown) => void = () => {};
 
   const describe = (error: unknown) => redactUrl(error instanceof Error ? error.message : String(error));
 
@@ -138,6 +139,8 @@ export async function connectJobQueue(options: AmqpJobQueueOptions): Promise<Job
   );
 
   let startTimer: NodeJS.Timeout | undefined;
+  const { signal } = options;
+  const abandon = () => failStart(signal?.reason);
   try {
     logger.info('job_queue: connecting', { broker });
     await Promise.race([
@@ -154,15 +157,19 @@ export async function connectJobQueue(options: AmqpJobQueueOptions): Promise<Job
             ),
           );
         }, settings.startTimeoutMs);
+        if (signal?.aborted) abandon();
+        else signal?.addEventListener('abort', abandon, { once: true });
       }),
     ]);
   } catch (error) {
     await connection.close().catch(() => {});
+    if (signal?.aborted) throw signal.reason;
     throw error instanceof JobQueueError
       ? error
       : new JobQueueError('unavailable', `cannot connect to ${broker}: ${describe(error)}`, { cause: error });
   } finally {
     clearTimeout(startTimer);
+    signal?.removeEventListener('abort', abandon);
     started = true;
   }
 

@@ -78,6 +78,8 @@ export interface AmqpJobQueueOptions extends JobQueueOptions {
   startTimeoutMs?: number;
   /** Shown in the broker's connection list, to tell services apart. @default 'mousetrap' */
   connectionName?: string;
+  /** Abandons the start: once aborted, `connectJobQueue` stops waiting and rejects with the signal's reason. @default undefined */
+  signal?: AbortSignal;
 }
 
 /** The pipeline's message transport, over RabbitMQ or in memory, with one contract. */

@@ -218,6 +218,25 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
     expect(String((error as Error).message)).not.toContain('s3cret-pw');
   });
 
+  test("no broker listening and the start aborted: gives up at once with the signal's reason and retries no more", async () => {
+    const logger = captureLogger();
+    const url = `amqp://guest:guest@127.0.0.1:${await freePort()}`;
+    const stop = new AbortController();
+    const reason = new Error('SIGTERM while starting');
+    const outcome = connectJobQueue({ url, logger, startTimeoutMs: 30_000, signal: stop.signal });
+    await waitFor(() => logger.lines.some((line) => line.message.includes('retrying')), {
+      what: 'a first retry',
+    });
+    const abortedAt = Date.now();
+    stop.abort(reason);
+
+    await expect(outcome).rejects.toBe(reason);
+    expect(Date.now() - abortedAt).toBeLessThan(1000);
+    const retries = logger.lines.filter((line) => line.message.includes('retrying')).length;
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(logger.lines.filter((line) => line.message.includes('retrying'))).toHaveLength(retries);
+  });
+
   test('a retry that cannot be published: the message goes back to its queue, and the delivery limit dead-letters it', async () => {
     const logger = captureLogger();
     const queue = await open({ logger, deliveryLimit: 2, retryDelaysMs: [50] });

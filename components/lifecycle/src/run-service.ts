@@ -13,8 +13,12 @@ export interface Service {
 export interface RunServiceOptions {
   /** The service's name, for the lines written before a logger exists. */
   name: string;
-  /** Starts the service; may throw (bad settings, a dependency that never came up). */
-  start: () => Promise<Service>;
+  /**
+   * Starts the service; may throw (bad settings, a dependency that never came up). `signal` is
+   * aborted when SIGTERM or SIGINT comes before the start has finished: a start that is waiting
+   * (for a broker, say) should then give up, close what it opened and reject.
+   */
+  start: (signal: AbortSignal) => Promise<Service>;
   /** A stop that takes longer than this is abandoned with exit code 1, unless the service says. @default 30000 */
   stopTimeoutMs?: number;
   /** The process to attach to; tests pass a stand-in. @default process */
@@ -25,13 +29,15 @@ export interface RunServiceOptions {
  * The body of every `main.ts`: starts the service, and on SIGTERM or SIGINT stops it and exits 0
  * (1 when the stop fails or overruns; a second signal exits 1 at once). A start that fails writes
  * one line to stderr and exits 1, so a bad configuration is one clear message, not a stack trace.
- * A signal during start-up (waiting for a broker, say) stops the service as soon as it has started,
- * closing what it opened; a second one exits 1 at once.
+ * A signal during start-up (waiting for a broker, say) aborts the start's signal: a start that gives
+ * up exits 0, as a stop would; one that finishes anyway is stopped at once. A second signal exits
+ * 1 at once.
  */
 export async function runService(options: RunServiceOptions): Promise<void> {
   const proc = options.process ?? process;
   let service: Service | undefined;
   let signalled: NodeJS.Signals | undefined;
+  const starting = new AbortController();
   const write = (line: string) => proc.stderr.write(`${options.name}: ${line}\n`);
 
   const stop = (running: Service, signal: NodeJS.Signals) => {
@@ -61,14 +67,22 @@ export async function runService(options: RunServiceOptions): Promise<void> {
     }
     signalled = signal;
     if (service) stop(service, signal);
-    else write(`${signal} while starting: stopping once started (again to exit now)`);
+    else {
+      write(`${signal} while starting: giving up the start (again to exit now)`);
+      starting.abort(new Error(`${signal} while starting`));
+    }
   };
   proc.on('SIGTERM', onSignal);
   proc.on('SIGINT', onSignal);
 
   try {
-    service = await options.start();
+    service = await options.start(starting.signal);
   } catch (error) {
+    if (signalled) {
+      write('stopped before it had started');
+      proc.exit(0);
+      return;
+    }
     write(`failed to start: ${error instanceof Error ? error.message : String(error)}`);
     proc.exit(1);
     return;

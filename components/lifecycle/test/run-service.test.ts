@@ -90,7 +90,30 @@ describe('runService', () => {
 });
 
 describe('runService when a signal comes during start-up', () => {
-  test('stops the service as soon as it has started, and exits 0', async () => {
+  test('aborts the start; a start that gives up exits 0', async () => {
+    const fake = fakeProcess();
+    let given: AbortSignal | undefined;
+    const running = runService({
+      name: 'worker',
+      start: (signal) =>
+        new Promise<Service>((_, reject) => {
+          given = signal;
+          signal.addEventListener('abort', () => reject(signal.reason));
+        }),
+      process: fake.proc,
+    });
+    expect(given?.aborted).toBe(false);
+    fake.signal('SIGTERM');
+    await running;
+    expect(given?.aborted).toBe(true);
+    expect(fake.stderr()).toBe(
+      'worker: SIGTERM while starting: giving up the start (again to exit now)\n' +
+        'worker: stopped before it had started\n',
+    );
+    expect(await fake.exited).toBe(0);
+  });
+
+  test('a start that finishes anyway is stopped as soon as it has started, and exits 0', async () => {
     const fake = fakeProcess();
     let finishStart: (service: Service) => void = () => {};
     let stopped = false;
@@ -100,7 +123,7 @@ describe('runService when a signal comes during start-up', () => {
       process: fake.proc,
     });
     fake.signal('SIGTERM');
-    expect(fake.stderr()).toBe('worker: SIGTERM while starting: stopping once started (again to exit now)\n');
+    expect(fake.stderr()).toBe('worker: SIGTERM while starting: giving up the start (again to exit now)\n');
     expect(fake.exits).toEqual([]);
     finishStart({
       logger,

@@ -29,6 +29,8 @@ export interface WorkerServiceOptions {
   settings: HostedSettings;
   /** Starts consuming; its stop() must drain within the grace period. */
   startWorker: (deps: WorkerDependencies) => Promise<{ stop(): Promise<void> }>;
+  /** Gives up the start while it waits for the database or the broker (a SIGTERM during start-up). */
+  signal?: AbortSignal;
 }
 
 /** A hosted worker service. */
@@ -46,7 +48,7 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
   const logger = createLogger({ service: options.service, level: settings.logLevel });
   const resources = createResources((error) => logger.error('close failed', { error: String(error) }));
   try {
-    const { store, queue } = await openBackends(settings, logger, resources);
+    const { store, queue } = await openBackends(settings, logger, resources, options.signal);
     const registry = createServiceRegistry(options.service);
     resources.add(await options.startWorker({ queue, store, logger, registry }), (w) => w.stop());
     const probe = resources.add(

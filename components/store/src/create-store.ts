@@ -12,7 +12,8 @@ import type { Store, StoreOptions } from './types.ts';
 
 /**
  * Connects to PostgreSQL and brings the schema up to date. While the database cannot be reached
- * it keeps trying, with backoff, for `startTimeoutMs`, then fails with StoreError `unavailable`.
+ * it keeps trying, with backoff, for `startTimeoutMs`, then fails with StoreError `unavailable`;
+ * once `signal` is aborted it stops at once and rejects with the signal's reason.
  */
 export async function createStore(options: StoreOptions): Promise<Store> {
   const valid = normaliseOptions(options);
@@ -21,7 +22,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     await retryWhileUnavailable(
       (remainingMs) =>
         runCall('migrate', Math.min(valid.callTimeoutMs, remainingMs), () => migrate(sql, valid.schema)),
-      { deadlineMs: valid.startTimeoutMs, onRetry: valid.onRetry },
+      { deadlineMs: valid.startTimeoutMs, onRetry: valid.onRetry, signal: valid.signal },
     );
   } catch (error) {
     await sql.end({ timeout: 0 });

@@ -11,6 +11,7 @@ export interface ValidStoreOptions {
   connectTimeoutSeconds: number;
   startTimeoutMs: number;
   onRetry: ((attempt: number, delayMs: number, error: StoreError) => void) | undefined;
+  signal: AbortSignal | undefined;
 }
 
 // Unquoted-identifier shape, at most 63 bytes: PostgreSQL's limit on a name.
@@ -45,6 +46,7 @@ export function normaliseOptions(options: StoreOptions): ValidStoreOptions {
     connectTimeoutSeconds: options.connectTimeoutSeconds ?? 5,
     startTimeoutMs: options.startTimeoutMs ?? 30_000,
     onRetry: options.onRetry,
+    signal: options.signal,
   };
   const checks: [ok: boolean, problem: string][] = [
     [
@@ -64,6 +66,7 @@ export function normaliseOptions(options: StoreOptions): ValidStoreOptions {
     ],
     [isWhole(valid.startTimeoutMs, 0, MAX_TIMER_MS), 'startTimeoutMs is not a whole number from 0'],
     [valid.onRetry === undefined || typeof valid.onRetry === 'function', 'onRetry is not a function'],
+    [valid.signal === undefined || valid.signal instanceof AbortSignal, 'signal is not an AbortSignal'],
   ];
   const problems = checks.filter(([ok]) => !ok).map(([, problem]) => problem);
   if (problems.length > 0) {

@@ -9,6 +9,8 @@ export interface RetryPolicy {
   onRetry?: ((attempt: number, delayMs: number, error: StoreError) => void) | undefined;
   /** Uniform numbers in [0, 1) for the jitter; tests pass a fixed one. @default Math.random */
   random?: () => number;
+  /** Stops the retrying: an attempt or a wait under way is abandoned and the signal's reason thrown. */
+  signal?: AbortSignal | undefined;
 }
 
 const FIRST_DELAY_MS = 100;
@@ -21,20 +23,34 @@ export function retryDelayMs(attempt: number, random: () => number = Math.random
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
+/** Settles as `promise` does, or rejects with the signal's reason as soon as it is aborted. */
+function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 /**
  * Calls `attempt` until it succeeds. A StoreError `unavailable` or `timeout` is retried with
  * growing delays until the deadline, then becomes StoreError `unavailable`; any other error is
- * thrown at once. `attempt` is given the time left, to bound itself by.
+ * thrown at once. `attempt` is given the time left, to bound itself by. Once `policy.signal` is
+ * aborted, the attempt or wait under way is abandoned and the signal's reason thrown.
  */
 export async function retryWhileUnavailable<T>(
   attempt: (remainingMs: number) => Promise<T>,
   policy: RetryPolicy,
 ): Promise<T> {
+  const { signal } = policy;
   const deadline = Date.now() + policy.deadlineMs;
   for (let count = 1; ; count += 1) {
+    signal?.throwIfAborted();
     try {
-      return await attempt(Math.max(1, deadline - Date.now()));
+      return await unlessAborted(attempt(Math.max(1, deadline - Date.now())), signal);
     } catch (error) {
+      if (signal?.aborted) throw signal.reason;
       if (!(error instanceof StoreError) || (error.code !== 'unavailable' && error.code !== 'timeout'))
         throw error;
       const remaining = deadline - Date.now();
@@ -47,7 +63,9 @@ export async function retryWhileUnavailable<T>(
       }
       const delayMs = Math.min(remaining, retryDelayMs(count, policy.random));
       policy.onRetry?.(count, delayMs, error);
-      await sleep(delayMs);
+      await sleep(delayMs, undefined, { signal }).catch((error: unknown) => {
+        throw signal?.aborted ? signal.reason : error;
+      });
     }
   }
 }

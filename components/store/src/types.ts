@@ -68,6 +68,8 @@ export interface StoreOptions {
   startTimeoutMs?: number;
   /** Told about each failed start attempt before the wait for the next one, so the caller can log it. @default undefined */
   onRetry?: (attempt: number, delayMs: number, error: StoreError) => void;
+  /** Abandons the start: once aborted, `createStore` stops waiting and rejects with the signal's reason. @default undefined */
+  signal?: AbortSignal;
 }
 
 /** Jobs and results in PostgreSQL. Every method fails with a `StoreError`. */

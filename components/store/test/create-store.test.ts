@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { describeWithServices, dropSchema, uniqueName, waitFor } from '@mousetrap/test_kit';
 import postgres from 'postgres';
 import { createStore } from '../src/create-store.ts';
@@ -37,6 +37,31 @@ describe('createStore without a database', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(450);
     expect(retries.length).toBeGreaterThanOrEqual(2);
     expect(retries[0]).toMatchObject({ attempt: 1, code: 'unavailable' });
+  });
+
+  test('createStore: when its signal is aborted while it waits for the database, gives up at once with the reason', async () => {
+    // A server that takes connections and never answers: each attempt waits for its timeout.
+    const held = new Set<Socket>();
+    const silent = createServer((socket) => held.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as { port: number };
+    const stop = new AbortController();
+    const reason = new Error('SIGTERM while starting');
+    try {
+      const outcome = createStore({
+        url: `postgres://postgres@127.0.0.1:${port}/test`,
+        startTimeoutMs: 30_000,
+        signal: stop.signal,
+      });
+      setTimeout(() => stop.abort(reason), 100);
+      const started = Date.now();
+      await expect(outcome).rejects.toBe(reason);
+      expect(Date.now() - started).toBeLessThan(2000);
+    } finally {
+      // postgres.js leaves a connection that is still waiting for the server's first answer open.
+      for (const socket of held) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 
   test('createStore: when the schema name is unsafe, throws invalid_options without connecting', async () => {

@@ -58,4 +58,42 @@ describe('retryWhileUnavailable', () => {
     await expect(outcome).rejects.toMatchObject({ code: 'unavailable' });
     expect(calls).toBe(1);
   });
+
+  test('retryWhileUnavailable: when aborted during a wait, throws the reason and makes no further attempt', async () => {
+    const stop = new AbortController();
+    const reason = new Error('SIGTERM');
+    let calls = 0;
+    const outcome = retryWhileUnavailable(
+      () => {
+        calls += 1;
+        return Promise.reject(new StoreError('unavailable', 'refused'));
+      },
+      { deadlineMs: 30_000, onRetry: () => stop.abort(reason), signal: stop.signal },
+    );
+    await expect(outcome).rejects.toBe(reason);
+    expect(calls).toBe(1);
+  });
+
+  test('retryWhileUnavailable: when aborted during an attempt that does not answer, throws the reason', async () => {
+    const stop = new AbortController();
+    const reason = new Error('SIGTERM');
+    const outcome = retryWhileUnavailable(() => new Promise<never>(() => {}), {
+      deadlineMs: 30_000,
+      signal: stop.signal,
+    });
+    stop.abort(reason);
+    await expect(outcome).rejects.toBe(reason);
+  });
+
+  test('retryWhileUnavailable: when already aborted, makes no attempt', async () => {
+    let calls = 0;
+    const outcome = retryWhileUnavailable(
+      async () => {
+        calls += 1;
+      },
+      { deadlineMs: 30_000, signal: AbortSignal.abort(new Error('stopped')) },
+    );
+    await expect(outcome).rejects.toThrow('stopped');
+    expect(calls).toBe(0);
+  });
 });
