@@ -9,7 +9,6 @@ import {
   type ServiceProcess,
   startServiceProcess,
   uniqueName,
-  waitFor,
 } from '@mousetrap/test_kit';
 
 const root = join(__dirname, '..', '..');
