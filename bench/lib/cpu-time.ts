@@ -55,3 +55,28 @@ export function cpuUsedBetween(before: CpuByPid, after: CpuByPid, command: strin
   }
   return seconds;
 }
+
+/** CPU seconds so far of some processes (by name), of PostgreSQL's and RabbitMQ's, and of this one. */
+export interface CpuReading {
+  processes: Record<string, number>;
+  servers: CpuByPid;
+}
+
+/** Reads the CPU seconds of `processes` (name → pid), of every postgres and beam.smp process, and of this one. */
+export async function readCpu(processes: ReadonlyMap<string, number>): Promise<CpuReading> {
+  const reading: CpuReading = { processes: {}, servers: await cpuOfCommands(['postgres', 'beam.smp']) };
+  for (const [name, pid] of processes) reading.processes[name] = await cpuSecondsOf(pid);
+  const own = process.cpuUsage();
+  reading.processes['bench client'] = (own.user + own.system) / 1e6;
+  return reading;
+}
+
+/** The CPU each used between two readings, in ms per `jobs`: the processes, `postgres (all)`, `rabbitmq (all)`. */
+export function cpuMsPerJob(before: CpuReading, after: CpuReading, jobs: number): Record<string, number> {
+  const used = Object.fromEntries(
+    Object.entries(after.processes).map(([who, seconds]) => [who, seconds - (before.processes[who] ?? 0)]),
+  );
+  used['postgres (all)'] = cpuUsedBetween(before.servers, after.servers, 'postgres');
+  used['rabbitmq (all)'] = cpuUsedBetween(before.servers, after.servers, 'beam.smp');
+  return Object.fromEntries(Object.entries(used).map(([who, seconds]) => [who, (seconds * 1000) / jobs]));
+}

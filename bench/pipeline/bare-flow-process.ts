@@ -9,9 +9,11 @@
  *   sink  takes the second queue at prefetch 50 and acks; logs `{"message":"done","at":<ms>}`
  *         when it has acked BARE_FLOW_JOBS messages.
  * No JSON validation, no logging per message, no outbox, no database: what the pipeline does on
- * top of this is what its services are for.
+ * top of this is what its services are for. Writes to the broker are grouped as job_queue's are.
+ * The api logs `{"message":"first request","at":<ms>}` once, when the first job arrives.
  */
 import { randomUUID } from 'node:crypto';
+import { coalesceWrites, socketOf } from '@mousetrap/job_queue';
 import { type Channel, type ConfirmChannel, connect } from 'amqplib';
 import express from 'express';
 
@@ -22,6 +24,8 @@ const role = process.env.BARE_FLOW_ROLE;
 const say = (line: Record<string, unknown>) => console.log(JSON.stringify(line));
 
 const connection = await connect(url);
+const socket = socketOf(connection);
+if (socket) coalesceWrites(socket);
 process.on('SIGTERM', () => {
   void connection.close().finally(() => process.exit(0));
 });
@@ -50,7 +54,10 @@ async function consume(queue: string, handle: (channel: Channel, body: Buffer) =
 if (role === 'api') {
   const publisher = await connection.createConfirmChannel();
   const app = express();
+  let requests = 0;
   app.post('/refresh', (_req, res) => {
+    requests += 1;
+    if (requests === 1) say({ message: 'first request', at: Date.now() });
     const id = randomUUID();
     publish(publisher, first, Buffer.from(JSON.stringify({ jobId: id, correlationId: randomUUID() }))).then(
       () => res.status(202).json({ id, status: 'queued' }),

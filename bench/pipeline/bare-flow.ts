@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { deleteQueues, uniqueName } from '@mousetrap/test_kit';
 import { connect } from 'amqplib';
 import { onCleanup } from '../lib/cleanup.ts';
-import { cpuOfCommands, cpuSecondsOf, cpuUsedBetween } from '../lib/cpu-time.ts';
+import { cpuMsPerJob, readCpu } from '../lib/cpu-time.ts';
 import { RABBITMQ_URL, SERVICE_NODE_ARGS } from '../lib/pipeline-services.ts';
 import { postJobs } from '../lib/post-jobs.ts';
 import { progress } from '../lib/results.ts';
@@ -11,7 +11,7 @@ import { type ServiceProcess, startServiceProcess } from '../lib/service-process
 /** What the bare flow managed. */
 export interface BareFlow {
   jobs: number;
-  /** Jobs per second from the first request to the last message acked at the end. */
+  /** Jobs per second from the first request's arrival to the last message acked at the end. */
   jobsPerSecond: number;
   /** CPU per job in ms: each role's process, RabbitMQ, the posting client. */
   cpuMsPerJob: Record<string, number>;
@@ -35,55 +35,60 @@ export async function measureBareFlow(jobs: number, concurrency: number): Promis
   });
   try {
     const connection = await connect(RABBITMQ_URL);
-    const channel = await connection.createChannel();
-    for (const queue of queues)
-      await channel.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
-    await connection.close();
+    try {
+      const channel = await connection.createChannel();
+      for (const queue of queues)
+        await channel.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+    } finally {
+      await connection.close();
+    }
 
     const script = join(import.meta.dirname, 'bare-flow-process.ts');
     const env = { RABBITMQ_URL, BARE_FLOW_QUEUES: queues.join(','), BARE_FLOW_JOBS: String(jobs) };
-    let api = '';
+    let port: unknown;
     for (const role of ROLES) {
-      const started = startServiceProcess(`bare ${role}`, script, { ...env, BARE_FLOW_ROLE: role }, [
-        ...SERVICE_NODE_ARGS,
-        '--import',
-        'tsx',
-      ]);
+      const nodeArgs = [...SERVICE_NODE_ARGS, '--import', 'tsx'];
+      const started = startServiceProcess(`bare ${role}`, script, { ...env, BARE_FLOW_ROLE: role }, nodeArgs);
       processes.set(role, started);
       const line = await started.waitForLine(
         (seen) => seen.message === 'listening' || seen.message === 'consuming',
       );
-      if (role === 'api') api = `http://127.0.0.1:${String(line.port)}`;
+      if (role === 'api') port = line.port;
     }
-    const sink = processes.get('sink') as ServiceProcess;
-    const done = sink.waitForLine((line) => line.message === 'done', Math.max(60_000, jobs * 10));
-    const cpuOf = async () => {
-      const client = process.cpuUsage();
-      const reading: Record<string, number> = { 'bench client': (client.user + client.system) / 1e6 };
+    const api = processes.get('api') as ServiceProcess;
+    const timeoutMs = Math.max(60_000, jobs * 10);
+    const first = api.waitForLine((line) => line.message === 'first request', timeoutMs);
+    const done = (processes.get('sink') as ServiceProcess).waitForLine(
+      (line) => line.message === 'done',
+      timeoutMs,
+    );
+    // Any of the three ending early ends the run, instead of waiting for the sink's timeout.
+    const ended = new Promise<never>((_, reject) => {
       for (const [role, running] of processes)
-        reading[`bare ${role}`] = await cpuSecondsOf(running.child.pid ?? 0);
-      return reading;
-    };
-    const rabbitBefore = await cpuOfCommands(['beam.smp']);
-    const cpuBefore = await cpuOf();
+        running.child.once('exit', (code, signal) =>
+          reject(new Error(`the bare flow's ${role} process exited (${code ?? signal}) during the run`)),
+        );
+    });
+    for (const pending of [first, done, ended]) pending.catch(() => {});
+
+    const pids = new Map([...processes].map(([role, running]) => [`bare ${role}`, running.child.pid ?? 0]));
+    const cpuBefore = await readCpu(pids);
     progress(`bare flow: posting ${jobs} jobs from ${concurrency} connections`);
-    const startedAt = Date.now();
-    const posting = await postJobs(api, jobs, concurrency, (n) => progress(`bare flow: ${n} posted`));
+    const posting = await postJobs(`http://127.0.0.1:${String(port)}`, jobs, concurrency, (n) =>
+      progress(`bare flow: ${n} posted`),
+    );
     if (posting.accepted !== jobs)
       throw new Error(
         `the bare flow's API accepted ${posting.accepted} of ${jobs} jobs: ${JSON.stringify(posting.refused)}`,
       );
-    const finishedAt = Number((await done).at);
-    const cpuAfter = await cpuOf();
-    const rabbitmq = cpuUsedBetween(rabbitBefore, await cpuOfCommands(['beam.smp']), 'beam.smp');
-    const cpuMsPerJob = Object.fromEntries(
-      Object.entries(cpuAfter).map(([who, seconds]) => [
-        who,
-        ((seconds - (cpuBefore[who] ?? 0)) * 1000) / jobs,
-      ]),
+    const [firstAt, doneAt] = await Promise.race([Promise.all([first, done]), ended]);
+    const cpuAfter = await readCpu(pids);
+    // There is no database in the bare flow: what PostgreSQL does meanwhile is someone else's work.
+    const cpu = Object.entries(cpuMsPerJob(cpuBefore, cpuAfter, jobs)).filter(
+      ([who]) => who !== 'postgres (all)',
     );
-    cpuMsPerJob['rabbitmq (all)'] = (rabbitmq * 1000) / jobs;
-    return { jobs, jobsPerSecond: jobs / ((finishedAt - startedAt) / 1000), cpuMsPerJob };
+    const seconds = (Number(doneAt.at) - Number(firstAt.at)) / 1000;
+    return { jobs, jobsPerSecond: jobs / seconds, cpuMsPerJob: Object.fromEntries(cpu) };
   } finally {
     await close();
   }

@@ -8,39 +8,13 @@
 import { join } from 'node:path';
 import { uniqueName } from '@mousetrap/test_kit';
 import { runBenchmark } from '../lib/cleanup.ts';
-import { type CpuByPid, cpuOfCommands, cpuSecondsOf, cpuUsedBetween } from '../lib/cpu-time.ts';
+import { cpuOfCommands, cpuMsPerJob as cpuPerJob, cpuUsedBetween, readCpu } from '../lib/cpu-time.ts';
 import { readJobStats, waitForJobs } from '../lib/job-stats.ts';
 import { buildProjects, type Project, RABBITMQ_URL, startPipeline } from '../lib/pipeline-services.ts';
 import { postJobs } from '../lib/post-jobs.ts';
 import { type Figure, printFigures, progress, RESULTS_DIR, writeResult } from '../lib/results.ts';
-import type { ServiceProcess } from '../lib/service-process.ts';
 import { measureBareFlow } from './bare-flow.ts';
 import { measureBrokerCeiling } from './broker-ceiling.ts';
-
-/** CPU readings of each service, of PostgreSQL and RabbitMQ (every process of theirs) and of this client. */
-interface CpuReading {
-  services: Record<string, number>;
-  servers: CpuByPid;
-}
-
-async function readCpu(services: Map<Project, ServiceProcess>): Promise<CpuReading> {
-  const reading: CpuReading = { services: {}, servers: await cpuOfCommands(['postgres', 'beam.smp']) };
-  for (const [project, service] of services)
-    reading.services[project] = await cpuSecondsOf(service.child.pid ?? 0);
-  const client = process.cpuUsage();
-  reading.services['bench client'] = (client.user + client.system) / 1e6;
-  return reading;
-}
-
-/** CPU seconds each used between two readings. */
-function cpuUsed(before: CpuReading, after: CpuReading): Record<string, number> {
-  const used = Object.fromEntries(
-    Object.entries(after.services).map(([who, seconds]) => [who, seconds - (before.services[who] ?? 0)]),
-  );
-  used['postgres (all)'] = cpuUsedBetween(before.servers, after.servers, 'postgres');
-  used['rabbitmq (all)'] = cpuUsedBetween(before.servers, after.servers, 'beam.smp');
-  return used;
-}
 
 const sum = (values: Record<string, number>) => Object.values(values).reduce((a, b) => a + b, 0);
 
@@ -78,25 +52,21 @@ await runBenchmark(async () => {
   });
   if (profiling) {
     // The profile files are named by pid: CPU.<date>.<time>.<pid>.….cpuprofile.
-    const pids = [...pipeline.services].map(([project, service]) => `${project} ${service.child.pid}`);
-    progress(`CPU profiles go to ${profileDir} when the services stop (pids: ${pids.join(', ')})`);
+    const named = [...pipeline.services].map(([project, service]) => `${project} ${service.child.pid}`);
+    progress(`CPU profiles go to ${profileDir} when the services stop (pids: ${named.join(', ')})`);
   }
-  const cpuBefore = await readCpu(pipeline.services);
+  const pids = new Map([...pipeline.services].map(([project, service]) => [project, service.child.pid ?? 0]));
+  const cpuBefore = await readCpu(pids);
   progress(`posting ${jobs} jobs from ${clientConcurrency} connections`);
   const posting = await postJobs(pipeline.api, jobs, clientConcurrency, (n) => progress(`${n} posted`));
   progress(
     `posted in ${posting.seconds.toFixed(1)} s (${Math.round(posting.rate)}/s); waiting for the workers`,
   );
   await waitForJobs(pipeline.schema, posting.accepted, Math.max(60_000, jobs * 10));
-  const cpuAfter = await readCpu(pipeline.services);
+  const cpuAfter = await readCpu(pids);
   const stats = await readJobStats(pipeline.schema);
   // Where the machine's CPU went, per job done: the services, the servers, this client.
-  const cpuMsPerJob = Object.fromEntries(
-    Object.entries(cpuUsed(cpuBefore, cpuAfter)).map(([who, seconds]) => [
-      who,
-      (seconds * 1000) / stats.done,
-    ]),
-  );
+  const cpuMsPerJob = cpuPerJob(cpuBefore, cpuAfter, stats.done);
   const peakRss: Partial<Record<Project, number>> = {};
   const problems: Record<string, Record<string, number>> = {};
   for (const [project, service] of pipeline.services) {

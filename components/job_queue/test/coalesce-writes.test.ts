@@ -27,18 +27,39 @@ describe('coalesceWrites', () => {
 
   const received = () => Buffer.concat(chunks).toString();
 
-  it('sends the writes of one task as one chunk, in order, and those of the next as another', async () => {
+  /** Counts the writes the socket passes down to the operating system (one per `_write` or `_writev`). */
+  function countSocketWrites(socket: Socket): () => number {
+    const internals = socket as unknown as { _write: () => void; _writev: () => void };
+    const single = jest.spyOn(internals, '_write');
+    const vector = jest.spyOn(internals, '_writev');
+    return () => single.mock.calls.length + vector.mock.calls.length;
+  }
+
+  it('passes the writes of one task to the socket as one write, in order, and those of the next as another', async () => {
     coalesceWrites(client);
+    const socketWrites = countSocketWrites(client);
     for (let i = 0; i < 50; i += 1) client.write(`${i},`);
     const first = Array.from({ length: 50 }, (_, i) => `${i},`).join('');
     await waitFor(() => received() === first, { what: 'the writes of the first task' });
-    expect(chunks).toHaveLength(1);
+    expect(socketWrites()).toBe(1);
 
     await nextTurn();
     client.write('a,');
     client.write('b');
     await waitFor(() => received() === `${first}a,b`, { what: 'the writes of the second task' });
-    expect(chunks).toHaveLength(2);
+    expect(socketWrites()).toBe(2);
+  });
+
+  it('past the high-water mark: says so, as the socket would, and drains everything in order', async () => {
+    coalesceWrites(client);
+    const block = (i: number) => `${String(i).padStart(4, '0')}${'x'.repeat(1020)}`;
+    const answers = Array.from({ length: 100 }, (_, i) => client.write(block(i)));
+    expect(answers).toContain(false);
+    expect(answers[0]).toBe(true);
+    await once(client, 'drain');
+    const all = Array.from({ length: 100 }, (_, i) => block(i)).join('');
+    await waitFor(() => received().length === all.length, { what: 'all 100 KB' });
+    expect(received() === all).toBe(true);
   });
 
   it('keeps the callbacks and the return value of each write', async () => {
