@@ -18,10 +18,13 @@ import { measureBrokerCeiling } from './broker-ceiling.ts';
 
 const sum = (values: Record<string, number>) => Object.values(values).reduce((a, b) => a + b, 0);
 
+/** The number of jobs the 2,000 jobs/s goal is set for. */
+const GOAL_JOBS = 20_000;
+
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const jobsArg = args.indexOf('--jobs');
-const jobs = jobsArg >= 0 ? Number(args[jobsArg + 1]) : quick ? 3000 : 20_000;
+const jobs = jobsArg >= 0 ? Number(args[jobsArg + 1]) : quick ? 3000 : GOAL_JOBS;
 const prefetch = 50;
 const clientConcurrency = 100;
 const MB = 1024 * 1024;
@@ -84,8 +87,9 @@ await runBenchmark(async () => {
       figure: `pipeline end to end (${stats.done} jobs done)`,
       value: stats.jobsPerSecond,
       unit: 'jobs/s',
-      goal: '≥ 2000',
-      met: stats.jobsPerSecond >= 2000 && stats.done === jobs,
+      // The goal is set for a run of 20,000 jobs; a shorter one is mostly warm-up.
+      goal: jobs >= GOAL_JOBS ? '≥ 2000' : `≥ 2000 at ${GOAL_JOBS} jobs`,
+      met: jobs >= GOAL_JOBS ? stats.jobsPerSecond >= 2000 && stats.done === jobs : undefined,
     },
     { figure: 'broker ceiling (bare amqplib)', value: ceiling, unit: 'msg/s', goal: '' },
     {
