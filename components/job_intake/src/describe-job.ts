@@ -5,10 +5,10 @@ export type JobView = Job & { result?: { centroid: [number, number]; most_northe
 
 /** Reads a job and, when it is done, its result in the shape GET / answers; undefined when unknown. */
 export async function describeJob(store: Store, jobId: string): Promise<JobView | undefined> {
-  const job = await store.getJob(jobId);
-  if (job?.status !== 'done') return job;
-  const result = await store.getResult(job.id);
-  return result
+  const found = await store.getJobWithResult(jobId);
+  if (!found) return undefined;
+  const { job, result } = found;
+  return job.status === 'done' && result
     ? { ...job, result: { centroid: result.centroid, most_northerly: result.most_northerly } }
     : job;
 }

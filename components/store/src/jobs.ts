@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type postgres from 'postgres';
-import { JOB_COLUMNS, type JobRow, toJob } from './rows.ts';
+import { JOB_COLUMNS, type JobRow, type JobWithResultRow, toJob, toJobWithResult } from './rows.ts';
 import type { Tables } from './tables.ts';
-import type { Job } from './types.ts';
+import type { Job, JobResult } from './types.ts';
 
 /** The job queries of a store, before the time limit and error mapping that `createStore` adds. */
 export interface JobQueries {
@@ -14,6 +14,7 @@ export interface JobQueries {
   failJob(jobId: string, error: string): Promise<boolean>;
   reopenJob(jobId: string): Promise<boolean>;
   getJob(jobId: string): Promise<Job | undefined>;
+  getJobWithResult(jobId: string): Promise<{ job: Job; result: JobResult | undefined } | undefined>;
   claimUnpublishedJobs(olderThanMs: number, limit: number, claimMs: number): Promise<Job[]>;
 }
 
@@ -73,6 +74,22 @@ export function createJobQueries(sql: postgres.Sql, tables: Tables): JobQueries 
       if (!isJobId(jobId)) return undefined;
       const [row] = await sql<JobRow[]>`select ${columns} from ${tables.jobs} where id = ${jobId}`;
       return row ? toJob(row) : undefined;
+    },
+
+    async getJobWithResult(jobId) {
+      if (!isJobId(jobId)) return undefined;
+      // One round trip for both; the result's columns that share a name with the job's are renamed.
+      const [row] = await sql<JobWithResultRow[]>`
+        select ${columns}, result.*
+        from ${tables.jobs} as job
+        left join lateral (
+          select job_id as result_job_id, centroid_lat, centroid_lon, most_northerly, places,
+                 created_at as result_created_at
+          from ${tables.results} where job_id = job.id
+        ) as result on true
+        where job.id = ${jobId}
+      `;
+      return row ? toJobWithResult(row) : undefined;
     },
 
     async claimUnpublishedJobs(olderThanMs, limit, claimMs) {

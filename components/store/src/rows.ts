@@ -43,6 +43,19 @@ export const JOB_COLUMNS = [
   'failed_at',
 ] as const satisfies readonly (keyof JobRow)[];
 
+/**
+ * A `jobs` row joined with its result's columns (`result_`-prefixed where a name would clash),
+ * all null when it has none.
+ */
+export interface JobWithResultRow extends JobRow {
+  result_job_id: string | null;
+  centroid_lat: number | null;
+  centroid_lon: number | null;
+  most_northerly: Place | null;
+  places: Place[] | null;
+  result_created_at: Date | null;
+}
+
 /** The columns a result query selects. */
 export const RESULT_COLUMNS = [
   'job_id',
@@ -82,4 +95,26 @@ export function toResult(row: ResultRow): JobResult {
     places: row.places,
     created_at: row.created_at.toISOString(),
   };
+}
+
+/** The job of a joined row, and its result when it has one. */
+export function toJobWithResult(row: JobWithResultRow): { job: Job; result: JobResult | undefined } {
+  const { result_job_id, centroid_lat, centroid_lon, most_northerly, places, result_created_at } = row;
+  const result =
+    result_job_id === null ||
+    centroid_lat === null ||
+    centroid_lon === null ||
+    most_northerly === null ||
+    places === null ||
+    result_created_at === null
+      ? undefined
+      : toResult({
+          job_id: result_job_id,
+          centroid_lat,
+          centroid_lon,
+          most_northerly,
+          places,
+          created_at: result_created_at,
+        });
+  return { job: toJob(row), result };
 }

@@ -108,6 +108,8 @@ export interface Store {
   latestResult(): Promise<JobResult | undefined>;
   /** The result of one job, or undefined when it has none (yet). */
   getResult(jobId: string): Promise<JobResult | undefined>;
+  /** The job and its result (undefined until it has one) in one round trip; undefined when there is no such job. */
+  getJobWithResult(jobId: string): Promise<{ job: Job; result: JobResult | undefined } | undefined>;
   /**
    * Claims up to `limit` jobs recorded more than `olderThanMs` ago whose start message was never
    * confirmed, oldest first, for `claimMs`: until then no other call (another API's relay) gets

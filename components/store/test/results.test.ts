@@ -55,6 +55,23 @@ describeWithServices('store results', ['postgres'], ({ databaseUrl }) => {
     expect(await store.getResult('not-a-uuid')).toBeUndefined();
   });
 
+  test('getJobWithResult: answers the job as getJob does, with its result once it has one', async () => {
+    const { job } = await store.createJob({ correlationId: 'r-joined' });
+    expect(await store.getJobWithResult(job.id)).toEqual({ job, result: undefined });
+    await store.completeJob(job.id, second);
+    await store.completeJob(
+      (await store.createJob({ correlationId: 'r-joined-other' })).job.id,
+      sampleResult,
+    );
+    expect(await store.getJobWithResult(job.id)).toEqual({
+      job: await store.getJob(job.id),
+      result: await store.getResult(job.id),
+    });
+    expect((await store.getJobWithResult(job.id))?.result).toMatchObject({ centroid: second.centroid });
+    expect(await store.getJobWithResult(randomUUID())).toBeUndefined();
+    expect(await store.getJobWithResult('not-a-uuid')).toBeUndefined();
+  });
+
   test('completeJob: a duplicate answers false and leaves the stored result and the job unchanged', async () => {
     const { job } = await store.createJob({ correlationId: 'r-dup' });
     expect(await store.completeJob(job.id, sampleResult)).toBe(true);
