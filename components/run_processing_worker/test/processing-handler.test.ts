@@ -75,7 +75,7 @@ describeWithServices('createProcessingHandler against PostgreSQL', ['postgres'],
       status: 'failed',
       error: expect.stringContaining('invalid batch'),
     });
-    expect(await store.getResult(job.id)).toBeUndefined();
+    expect((await store.getJobWithResult(job.id))?.result).toBeUndefined();
   });
 
   test('when storing fails before the final attempt, throws and leaves the job for the retry', async () => {

@@ -50,7 +50,6 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     reopenJob: (jobId) => call('reopenJob', () => jobs.reopenJob(jobId)),
     getJob: (jobId) => call('getJob', () => jobs.getJob(jobId)),
     latestResult: () => call('latestResult', () => batched.latestResult()),
-    getResult: (jobId) => call('getResult', () => results.getResult(jobId)),
     getJobWithResult: (jobId) => call('getJobWithResult', () => jobs.getJobWithResult(jobId)),
     claimUnpublishedJobs: (olderThanMs, limit, claimMs) =>
       call('claimUnpublishedJobs', () => jobs.claimUnpublishedJobs(olderThanMs, limit, claimMs)),

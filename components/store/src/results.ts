@@ -1,5 +1,4 @@
 import type postgres from 'postgres';
-import { isJobId } from './jobs.ts';
 import { RESULT_COLUMNS, type ResultRow, toResult } from './rows.ts';
 import type { Tables } from './tables.ts';
 import type { JobResult } from './types.ts';
@@ -7,7 +6,6 @@ import type { JobResult } from './types.ts';
 /** The result queries of a store, before the time limit and error mapping that `createStore` adds. */
 export interface ResultQueries {
   latestResult(): Promise<JobResult | undefined>;
-  getResult(jobId: string): Promise<JobResult | undefined>;
 }
 
 /** Builds the result queries on a connection pool and the schema's tables. */
@@ -16,14 +14,6 @@ export function createResultQueries(sql: postgres.Sql, tables: Tables): ResultQu
     async latestResult() {
       const [row] = await sql<ResultRow[]>`
         select ${sql(RESULT_COLUMNS)} from ${tables.results} order by created_at desc limit 1
-      `;
-      return row ? toResult(row) : undefined;
-    },
-
-    async getResult(jobId) {
-      if (!isJobId(jobId)) return undefined;
-      const [row] = await sql<ResultRow[]>`
-        select ${sql(RESULT_COLUMNS)} from ${tables.results} where job_id = ${jobId}
       `;
       return row ? toResult(row) : undefined;
     },

@@ -106,8 +106,6 @@ export interface Store {
   getJob(jobId: string): Promise<Job | undefined>;
   /** The newest result, or undefined when there is none yet. */
   latestResult(): Promise<JobResult | undefined>;
-  /** The result of one job, or undefined when it has none (yet). */
-  getResult(jobId: string): Promise<JobResult | undefined>;
   /** The job and its result (undefined until it has one) in one round trip; undefined when there is no such job. */
   getJobWithResult(jobId: string): Promise<{ job: Job; result: JobResult | undefined } | undefined>;
   /**

@@ -81,7 +81,10 @@ describeWithServices('store calls made at the same time', ['postgres'], ({ datab
     });
     for (const id of ids) {
       expect(await store.getJob(id)).toMatchObject({ status: 'done' });
-      expect(await store.getResult(id)).toMatchObject({ job_id: id, centroid: sampleResult.centroid });
+      expect((await store.getJobWithResult(id))?.result).toMatchObject({
+        job_id: id,
+        centroid: sampleResult.centroid,
+      });
     }
   });
 
@@ -97,7 +100,7 @@ describeWithServices('store calls made at the same time', ['postgres'], ({ datab
     expect((outcomes[0] as PromiseRejectedResult).reason.code).toBe('query');
     expect(outcomes.slice(1)).toEqual(Array(4).fill({ status: 'fulfilled', value: true }));
     expect(await store.getJob(bad)).toMatchObject({ status: 'queued' });
-    expect(await store.getResult(bad)).toBeUndefined();
+    expect((await store.getJobWithResult(bad))?.result).toBeUndefined();
   });
 
   test('latestResult: a read made after completeJob resolved sees that result, though reads run beside it', async () => {
