@@ -64,10 +64,12 @@ export async function measureBareFlow(jobs: number, concurrency: number): Promis
     );
     // Any of the three ending early ends the run, instead of waiting for the sink's timeout.
     const ended = new Promise<never>((_, reject) => {
-      for (const [role, running] of processes)
-        running.child.once('exit', (code, signal) =>
-          reject(new Error(`the bare flow's ${role} process exited (${code ?? signal}) during the run`)),
-        );
+      for (const [role, { child }] of processes) {
+        const exited = (code: number | null, signal: string | null) =>
+          reject(new Error(`the bare flow's ${role} process exited (${code ?? signal}) during the run`));
+        if (child.exitCode !== null || child.signalCode !== null) exited(child.exitCode, child.signalCode);
+        else child.once('exit', exited);
+      }
     });
     for (const pending of [first, done, ended]) pending.catch(() => {});
 

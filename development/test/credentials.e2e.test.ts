@@ -115,6 +115,7 @@ describeWithServices('credentials in RABBITMQ_URL and DATABASE_URL', ['rabbitmq'
         expect(await api.stop('SIGTERM')).toBe(0);
         expect(Date.now() - signalledAt).toBeLessThan(5000);
         expect(api.stderr()).toContain('SIGTERM while starting: giving up the start');
+        expect(api.stderr()).toContain('stopped before it had started');
         expect(printed(api)).toContain(String(port));
         expect(printed(api)).not.toContain(DB_SECRET);
         expect(printed(api)).not.toContain(BROKER_SECRET);

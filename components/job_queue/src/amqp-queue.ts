@@ -20,6 +20,7 @@ const REOPEN_DELAY_MS = 1000;
  */
 export async function connectJobQueue(options: AmqpJobQueueOptions): Promise<JobQueue> {
   const settings = amqpJobQueueSettings(options);
+  options.signal?.throwIfAborted();
   const { logger, prefix, broker } = settings;
   const publisher = createPublisher({
     timeoutMs: settings.publishTimeoutMs,
@@ -163,7 +164,7 @@ export async function connectJobQueue(options: AmqpJobQueueOptions): Promise<Job
     ]);
   } catch (error) {
     await connection.close().catch(() => {});
-    if (signal?.aborted) throw signal.reason;
+    if (signal?.aborted && error === signal.reason) throw error;
     throw error instanceof JobQueueError
       ? error
       : new JobQueueError('unavailable', `cannot connect to ${broker}: ${describe(error)}`, { cause: error });

@@ -78,7 +78,8 @@ export async function runService(options: RunServiceOptions): Promise<void> {
   try {
     service = await options.start(starting.signal);
   } catch (error) {
-    if (signalled) {
+    // A start that gave up because of the signal; any other failure is reported as one.
+    if (error === starting.signal.reason) {
       write('stopped before it had started');
       proc.exit(0);
       return;

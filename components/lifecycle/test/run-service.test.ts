@@ -113,6 +113,22 @@ describe('runService when a signal comes during start-up', () => {
     expect(await fake.exited).toBe(0);
   });
 
+  test('a start that fails for another reason after the signal is reported as a failure, exit 1', async () => {
+    const fake = fakeProcess();
+    let failStart: (error: Error) => void = () => {};
+    const running = runService({
+      name: 'worker',
+      start: () => new Promise<Service>((_, reject) => (failStart = reject)),
+      process: fake.proc,
+    });
+    fake.signal('SIGTERM');
+    failStart(new Error('migration 5 failed'));
+    await running;
+    expect(fake.stderr()).toContain('worker: failed to start: migration 5 failed\n');
+    expect(fake.stderr()).not.toContain('stopped before it had started');
+    expect(await fake.exited).toBe(1);
+  });
+
   test('a start that finishes anyway is stopped as soon as it has started, and exits 0', async () => {
     const fake = fakeProcess();
     let finishStart: (service: Service) => void = () => {};

@@ -29,6 +29,7 @@ export const isJobId = (id: string): boolean => typeof id === 'string' && UUID.t
 /** Builds the job queries on a connection pool and the schema's tables. */
 export function createJobQueries(sql: postgres.Sql, tables: Tables): JobQueries {
   const columns = sql(JOB_COLUMNS);
+  const jobColumns = sql(JOB_COLUMNS.map((column) => `job.${column}`));
 
   return {
     async createKeyedJob({ correlationId, idempotencyKey }) {
@@ -80,13 +81,10 @@ export function createJobQueries(sql: postgres.Sql, tables: Tables): JobQueries 
       if (!isJobId(jobId)) return undefined;
       // One round trip for both; the result's columns that share a name with the job's are renamed.
       const [row] = await sql<JobWithResultRow[]>`
-        select ${columns}, result.*
+        select ${jobColumns}, result.job_id as result_job_id, result.centroid_lat, result.centroid_lon,
+               result.most_northerly, result.places, result.created_at as result_created_at
         from ${tables.jobs} as job
-        left join lateral (
-          select job_id as result_job_id, centroid_lat, centroid_lon, most_northerly, places,
-                 created_at as result_created_at
-          from ${tables.results} where job_id = job.id
-        ) as result on true
+        left join ${tables.results} as result on result.job_id = job.id
         where job.id = ${jobId}
       `;
       return row ? toJobWithResult(row) : undefined;

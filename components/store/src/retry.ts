@@ -50,7 +50,6 @@ export async function retryWhileUnavailable<T>(
     try {
       return await unlessAborted(attempt(Math.max(1, deadline - Date.now())), signal);
     } catch (error) {
-      if (signal?.aborted) throw signal.reason;
       if (!(error instanceof StoreError) || (error.code !== 'unavailable' && error.code !== 'timeout'))
         throw error;
       const remaining = deadline - Date.now();

@@ -47,14 +47,11 @@ export const JOB_COLUMNS = [
  * A `jobs` row joined with its result's columns (`result_`-prefixed where a name would clash),
  * all null when it has none.
  */
-export interface JobWithResultRow extends JobRow {
-  result_job_id: string | null;
-  centroid_lat: number | null;
-  centroid_lon: number | null;
-  most_northerly: Place | null;
-  places: Place[] | null;
-  result_created_at: Date | null;
-}
+export type JobWithResultRow = JobRow & {
+  [Column in keyof ResultRow as Column extends 'job_id' | 'created_at' ? `result_${Column}` : Column]:
+    | ResultRow[Column]
+    | null;
+};
 
 /** The columns a result query selects. */
 export const RESULT_COLUMNS = [
@@ -97,24 +94,18 @@ export function toResult(row: ResultRow): JobResult {
   };
 }
 
-/** The job of a joined row, and its result when it has one. */
+/** The job of a joined row, and its result when it has one (every result column is NOT NULL). */
 export function toJobWithResult(row: JobWithResultRow): { job: Job; result: JobResult | undefined } {
-  const { result_job_id, centroid_lat, centroid_lon, most_northerly, places, result_created_at } = row;
   const result =
-    result_job_id === null ||
-    centroid_lat === null ||
-    centroid_lon === null ||
-    most_northerly === null ||
-    places === null ||
-    result_created_at === null
+    row.result_job_id === null
       ? undefined
       : toResult({
-          job_id: result_job_id,
-          centroid_lat,
-          centroid_lon,
-          most_northerly,
-          places,
-          created_at: result_created_at,
+          job_id: row.result_job_id,
+          centroid_lat: row.centroid_lat as number,
+          centroid_lon: row.centroid_lon as number,
+          most_northerly: row.most_northerly as Place,
+          places: row.places as Place[],
+          created_at: row.result_created_at as Date,
         });
   return { job: toJob(row), result };
 }

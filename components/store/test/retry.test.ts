@@ -59,19 +59,34 @@ describe('retryWhileUnavailable', () => {
     expect(calls).toBe(1);
   });
 
-  test('retryWhileUnavailable: when aborted during a wait, throws the reason and makes no further attempt', async () => {
+  test('retryWhileUnavailable: when aborted during a wait, throws the reason at once and makes no further attempt', async () => {
     const stop = new AbortController();
     const reason = new Error('SIGTERM');
     let calls = 0;
+    let abortedAt = 0;
     const outcome = retryWhileUnavailable(
       () => {
         calls += 1;
         return Promise.reject(new StoreError('unavailable', 'refused'));
       },
-      { deadlineMs: 30_000, onRetry: () => stop.abort(reason), signal: stop.signal },
+      {
+        deadlineMs: 30_000,
+        // The highest jitter: the wait after the second attempt is 200 ms; the abort comes 10 ms in.
+        random: () => 1,
+        onRetry: (attempt) => {
+          if (attempt === 2)
+            setTimeout(() => {
+              abortedAt = Date.now();
+              stop.abort(reason);
+            }, 10);
+        },
+        signal: stop.signal,
+      },
     );
     await expect(outcome).rejects.toBe(reason);
-    expect(calls).toBe(1);
+    expect(calls).toBe(2);
+    // Well before the 190 ms that were left of the wait.
+    expect(Date.now() - abortedAt).toBeLessThan(150);
   });
 
   test('retryWhileUnavailable: when aborted during an attempt that does not answer, throws the reason', async () => {
