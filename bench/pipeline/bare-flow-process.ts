@@ -13,7 +13,7 @@
  * The api logs `{"message":"first request","at":<ms>}` once, when the first job arrives.
  */
 import { randomUUID } from 'node:crypto';
-import { coalesceWrites, socketOf } from '@mousetrap/job_queue';
+import { coalesceConnectionWrites } from '@mousetrap/job_queue';
 import { type Channel, type ConfirmChannel, connect } from 'amqplib';
 import express from 'express';
 
@@ -24,8 +24,7 @@ const role = process.env.BARE_FLOW_ROLE;
 const say = (line: Record<string, unknown>) => console.log(JSON.stringify(line));
 
 const connection = await connect(url);
-const socket = socketOf(connection);
-if (socket) coalesceWrites(socket);
+coalesceConnectionWrites(connection);
 process.on('SIGTERM', () => {
   void connection.close().finally(() => process.exit(0));
 });

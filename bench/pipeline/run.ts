@@ -53,12 +53,12 @@ await runBenchmark(async () => {
     prefetch,
     nodeArgs: profiling ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
   });
+  const pids = new Map([...pipeline.services].map(([project, service]) => [project, service.child.pid ?? 0]));
   if (profiling) {
     // The profile files are named by pid: CPU.<date>.<time>.<pid>.….cpuprofile.
-    const named = [...pipeline.services].map(([project, service]) => `${project} ${service.child.pid}`);
+    const named = [...pids].map(([project, pid]) => `${project} ${pid}`);
     progress(`CPU profiles go to ${profileDir} when the services stop (pids: ${named.join(', ')})`);
   }
-  const pids = new Map([...pipeline.services].map(([project, service]) => [project, service.child.pid ?? 0]));
   const cpuBefore = await readCpu(pids);
   progress(`posting ${jobs} jobs from ${clientConcurrency} connections`);
   const posting = await postJobs(pipeline.api, jobs, clientConcurrency, (n) => progress(`${n} posted`));

@@ -1,7 +1,7 @@
 import { redactUrl } from '@mousetrap/log';
 import { type ChannelModel, type ConsumeMessage, connect } from 'amqplib';
 import { ATTEMPT_HEADER } from './attempts.ts';
-import { coalesceWrites, socketOf } from './coalesce-writes.ts';
+import { coalesceConnectionWrites } from './coalesce-writes.ts';
 import { type AmqpConsumer, createAmqpConsumer } from './consumer.ts';
 import { JobQueueError } from './errors.ts';
 import { amqpJobQueueSettings, CLOSE_GRACE_MS } from './options.ts';
@@ -79,8 +79,7 @@ export async function connectJobQueue(options: AmqpJobQueueOptions): Promise<Job
 
   // Runs after every (re)connect, before amqplib reports the connection as up.
   const setup = async (next: ChannelModel) => {
-    const socket = socketOf(next);
-    if (socket) coalesceWrites(socket);
+    coalesceConnectionWrites(next);
     // Connection errors end in 'close', which recovery handles; without a listener they would throw.
     next.on('error', () => {});
     next.once('close', () => {

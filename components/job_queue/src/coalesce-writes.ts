@@ -3,8 +3,7 @@ import { Writable } from 'node:stream';
 /**
  * Makes the writes that one task (a callback of the event loop) makes to `stream` go out
  * together: its first write corks the stream and the stream is uncorked when the task ends, so
- * the socket gets one `writev` instead of one write per frame. amqplib writes every frame set of a
- * turn's publishes and acks on its own; the broker then reads one TCP segment instead of dozens.
+ * the socket gets one `writev` (several past its high-water mark) instead of one write per frame.
  * Nothing waits longer than the task that wrote it.
  */
 export function coalesceWrites(stream: Writable): void {
@@ -25,10 +24,13 @@ export function coalesceWrites(stream: Writable): void {
 }
 
 /**
- * The socket under an amqplib connection, or undefined if amqplib no longer keeps it where 2.x
- * does (`ChannelModel#connection.stream`); callers then go without coalescing.
+ * Coalesces the writes to the socket under an amqplib connection, whose writer passes every frame
+ * of a turn's publishes and acks to the socket on its own. Answers false, changing nothing, if
+ * amqplib no longer keeps the socket where 2.x does (`ChannelModel#connection.stream`).
  */
-export function socketOf(model: unknown): Writable | undefined {
+export function coalesceConnectionWrites(model: unknown): boolean {
   const stream = (model as { connection?: { stream?: unknown } } | undefined)?.connection?.stream;
-  return stream instanceof Writable ? stream : undefined;
+  if (!(stream instanceof Writable)) return false;
+  coalesceWrites(stream);
+  return true;
 }

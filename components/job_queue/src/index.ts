@@ -1,5 +1,5 @@
 export { connectJobQueue } from './amqp-queue.ts';
-export { coalesceWrites, socketOf } from './coalesce-writes.ts';
+export { coalesceConnectionWrites } from './coalesce-writes.ts';
 export type { Envelope, QueueName } from './envelope.ts';
 export { createEnvelope, EnvelopeSchema, QUEUE_NAMES } from './envelope.ts';
 export type { JobQueueErrorCode } from './errors.ts';

@@ -3,7 +3,7 @@ import { type AddressInfo, createServer, type Server, type Socket, connect as tc
 import { Writable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { waitFor } from '@mousetrap/test_kit';
-import { coalesceWrites, socketOf } from '../src/coalesce-writes.ts';
+import { coalesceConnectionWrites, coalesceWrites } from '../src/coalesce-writes.ts';
 
 describe('coalesceWrites', () => {
   let server: Server;
@@ -81,12 +81,14 @@ describe('coalesceWrites', () => {
   });
 });
 
-describe('socketOf', () => {
-  it('finds the socket where amqplib 2.x keeps it, and nothing elsewhere', () => {
+describe('coalesceConnectionWrites', () => {
+  it('coalesces the socket where amqplib 2.x keeps it, and leaves anything else alone', () => {
     const stream = new Writable({ write: (_chunk, _encoding, done) => done() });
-    expect(socketOf({ connection: { stream } })).toBe(stream);
-    expect(socketOf({ connection: {} })).toBeUndefined();
-    expect(socketOf({ connection: { stream: {} } })).toBeUndefined();
-    expect(socketOf(undefined)).toBeUndefined();
+    expect(coalesceConnectionWrites({ connection: { stream } })).toBe(true);
+    stream.write('a');
+    expect(stream.writableCorked).toBe(1);
+    expect(coalesceConnectionWrites({ connection: {} })).toBe(false);
+    expect(coalesceConnectionWrites({ connection: { stream: {} } })).toBe(false);
+    expect(coalesceConnectionWrites(undefined)).toBe(false);
   });
 });
