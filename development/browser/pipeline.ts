@@ -42,7 +42,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
   const stop = async () => {
     for (const close of closers.reverse()) await close();
     await dropSchema(options.databaseUrl, schema);
-    await deleteQueues(options.rabbitmqUrl, queueNames(prefix, RETRY_DELAYS_MS.length));
+    await deleteQueues(options.rabbitmqUrl, queueNames(prefix, RETRY_DELAYS_MS));
   };
 
   try {

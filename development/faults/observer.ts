@@ -40,8 +40,8 @@ export interface ObserverOptions {
   schema: string;
   rabbitmqUrl: string;
   prefix: string;
-  /** Retry tiers the services declare, so that their queues are read too. */
-  retries: number;
+  /** Retry delays the workers declare queues for, so that those queues are read too. */
+  retryDelaysMs: number[];
 }
 
 /** Opens an observer of one scenario's schema and queues. */
@@ -82,7 +82,7 @@ export function createObserver(options: ObserverOptions): Observer {
     depths() {
       return withChannel(async (channel) => {
         const depths: Record<string, number> = {};
-        for (const name of queueNames(options.prefix, options.retries)) {
+        for (const name of queueNames(options.prefix, options.retryDelaysMs)) {
           depths[name] = (await channel.checkQueue(name)).messageCount;
         }
         return depths;

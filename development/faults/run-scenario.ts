@@ -88,7 +88,7 @@ export async function runScenario(scenario: Scenario, suite: Suite): Promise<Out
     rabbitmqUrl: suite.rabbit.url,
     schema,
     prefix,
-    retries: (env.RETRY_DELAYS_MS ?? '').split(',').length,
+    retryDelaysMs: (env.RETRY_DELAYS_MS ?? '').split(',').map(Number),
   });
   const problems: string[] = [];
   suite.live.add(pipeline);

@@ -75,13 +75,18 @@ export const API_SCHEMAS: Readonly<Record<string, SchemaObject>> = {
   LatestResult: { oneOf: [schemaRef('Summary'), { type: 'object', maxProperties: 0 }] },
   Job: {
     type: 'object',
-    required: ['id', 'status', 'correlation_id', 'attempts', 'created_at'],
+    required: ['id', 'status', 'correlation_id', 'attempts', 'redrives', 'created_at'],
     properties: {
       id: { type: 'string', format: 'uuid' },
       status: { enum: ['queued', 'fetching', 'processing', 'done', 'failed'] },
       correlation_id: { type: 'string' },
       idempotency_key: { type: ['string', 'null'] },
       attempts: { type: 'integer' },
+      redrives: {
+        type: 'integer',
+        description:
+          'How often the job was re-driven after it made no progress within its stage’s time budget.',
+      },
       error: { type: ['string', 'null'], description: 'Why the job failed.' },
       created_at: { type: 'string', format: 'date-time' },
       published_at: timestamp('was handed to the fetch worker'),

@@ -9,6 +9,7 @@ export function job(fields: Partial<Job> = {}): Job {
     correlation_id: 'corr',
     idempotency_key: null,
     attempts: 0,
+    redrives: 0,
     error: null,
     created_at: '2026-11-23T10:00:00.000Z',
     published_at: null,

@@ -1,4 +1,4 @@
-import { createEnvelope, type JobQueue, JobQueueError } from '@mousetrap/job_queue';
+import { createEnvelope, type Envelope, type JobQueue, JobQueueError } from '@mousetrap/job_queue';
 import type { Logger } from '@mousetrap/log';
 import type { Job, Store } from '@mousetrap/store';
 
@@ -63,14 +63,25 @@ export async function publishJob(deps: IntakeDependencies, job: Job): Promise<bo
   const log = deps.logger.child({ job_id: job.id, correlation_id: job.correlation_id });
   try {
     await deps.queue.check();
-    await deps.queue.publish(
-      'start_fetch',
-      createEnvelope({ type: 'start_fetch', jobId: job.id, correlationId: job.correlation_id, payload: {} }),
-    );
+    await deps.queue.publish('start_fetch', startMessage(job));
     await deps.store.markPublished(job.id);
     return true;
   } catch (error) {
     log.warn('job recorded but not handed off yet; the relay will retry', { error: String(error) });
     return false;
   }
+}
+
+/**
+ * A job's start_fetch message. A re-drive says so (`{ redrive: true }`), which lets the fetch
+ * worker fetch again for a job stalled in processing, whose data_processing message carried the
+ * places it has no other copy of.
+ */
+export function startMessage(job: Job, redrive = false): Envelope {
+  return createEnvelope({
+    type: 'start_fetch',
+    jobId: job.id,
+    correlationId: job.correlation_id,
+    payload: redrive ? { redrive: true } : {},
+  });
 }

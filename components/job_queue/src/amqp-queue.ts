@@ -6,7 +6,7 @@ import { type AmqpConsumer, createAmqpConsumer } from './consumer.ts';
 import { JobQueueError } from './errors.ts';
 import { amqpJobQueueSettings, CLOSE_GRACE_MS } from './options.ts';
 import { busyError, createPublisher } from './publisher.ts';
-import { assertTopology, queueName, readQueueStats, retryQueueName } from './topology.ts';
+import { assertQueues, assertRetryQueues, queueName, readQueueStats, retryQueueName } from './topology.ts';
 import type { AmqpJobQueueOptions, JobQueue } from './types.ts';
 
 /** Pause before reopening a channel lost while its connection stays up. */
@@ -38,13 +38,17 @@ export async function connectJobQueue(options: AmqpJobQueueOptions): Promise<Job
 
   const describe = (error: unknown) => redactUrl(error instanceof Error ? error.message : String(error));
 
-  const declare = async (next: ChannelModel) => {
-    const channel = await next.createChannel();
-    // A failed declaration closes the channel; the rejection says why.
-    channel.on('error', () => {});
-    await assertTopology(channel, prefix, settings.deliveryLimit, settings.retryDelaysMs);
-    await channel.close();
-  };
+  // A pipeline queue an earlier version declared with other arguments is used as it is: said once.
+  const legacy = new Set<string>();
+  const declare = (next: ChannelModel) =>
+    assertQueues(next, prefix, (queue, reason) => {
+      if (legacy.has(queue)) return;
+      legacy.add(queue);
+      logger.warn('job_queue: a queue declared by an earlier version is used with its own arguments', {
+        queue,
+        reason: describe(reason),
+      });
+    });
 
   // A channel lost while its connection stays up (a channel error, a queue deleted under a
   // consumer) is reopened here; a lost connection is amqplib's recovery's job, and its setup
@@ -192,8 +196,10 @@ export async function connectJobQueue(options: AmqpJobQueueOptions): Promise<Job
         handler,
         prefetch: settings.prefetch,
         retryDelaysMs: settings.retryDelaysMs,
-        retry: (message: ConsumeMessage, tier: number, attempt: number) =>
-          publisher.republish(retryQueueName(prefix, queue, tier), message.content, {
+        deliveryLimit: settings.deliveryLimit,
+        prepare: (next) => assertRetryQueues(next, prefix, queue, settings.retryDelaysMs),
+        retry: (message: ConsumeMessage, delayMs: number, attempt: number) =>
+          publisher.republish(retryQueueName(prefix, queue, delayMs), message.content, {
             ...message.properties,
             headers: { ...message.properties.headers, [ATTEMPT_HEADER]: attempt },
           }),
@@ -226,6 +232,12 @@ export async function connectJobQueue(options: AmqpJobQueueOptions): Promise<Job
       if (!model || !publisher.ready) throw new JobQueueError('unavailable', `not connected to ${broker}`);
       if (blocked !== undefined) throw blockedError(blocked);
       if (publisher.saturated) throw busyError(settings.maxUnconfirmed);
+    },
+
+    inFlight() {
+      let deliveries = 0;
+      for (const consumer of consumers) deliveries += consumer.inFlight;
+      return { deliveries, publishes: publisher.unconfirmed };
     },
 
     async stats() {

@@ -3,29 +3,37 @@ import type { Delivery } from './types.ts';
 /** The message header that carries which try of a message a delivery is; absent on the first. */
 export const ATTEMPT_HEADER = 'x-attempt';
 
+/** The header a quorum queue sets on a redelivery: how often the message went back unsettled. */
+export const DELIVERY_COUNT_HEADER = 'x-delivery-count';
+
 /** The attempt a message's headers name: 1 when absent or not a positive integer. */
 export function attemptOf(headers: Record<string, unknown> | undefined): number {
   const value = Number(headers?.[ATTEMPT_HEADER]);
   return Number.isSafeInteger(value) && value >= 1 ? value : 1;
 }
 
+/** How often a message went back to its queue unsettled before this delivery: 0 when the header is absent. */
+export function redeliveriesOf(headers: Record<string, unknown> | undefined): number {
+  const value = Number(headers?.[DELIVERY_COUNT_HEADER]);
+  return Number.isSafeInteger(value) && value >= 0 ? value : 0;
+}
+
 /**
- * What a handler is told about a try: final once no retry delay is left, including for a message
- * that counted more attempts than the tiers configured now.
+ * What a handler is told about a delivery. It is `exhausted` once it went back unsettled
+ * `deliveryLimit` times: the last delivery allowed, which the handler should use to give up. It
+ * is `final` when a failure now will not be retried: no retry delay is left (also for a message
+ * that counted more attempts than the delays configured now), or the delivery is exhausted.
  */
-export function deliveryOf(attempt: number, retryDelaysMs: readonly number[]): Delivery {
-  return { attempt, final: attempt > retryDelaysMs.length };
+export function deliveryOf(
+  attempt: number,
+  redeliveries: number,
+  limits: { retryDelaysMs: readonly number[]; deliveryLimit: number },
+): Delivery {
+  const exhausted = redeliveries >= limits.deliveryLimit;
+  return { attempt, redeliveries, exhausted, final: exhausted || attempt > limits.retryDelaysMs.length };
 }
 
-/** The retry tier with the longest delay (1-based, as retry queues are numbered), where a retry-later waits. */
-export interface LongestTier {
-  tier: number;
-  delayMs: number;
-}
-
-/** Finds the longest of the retry delays once, for every retry-later; undefined when there are none. */
-export function longestTierOf(retryDelaysMs: readonly number[]): LongestTier | undefined {
-  if (retryDelaysMs.length === 0) return undefined;
-  const delayMs = Math.max(...retryDelaysMs);
-  return { tier: retryDelaysMs.indexOf(delayMs) + 1, delayMs };
+/** The longest of the retry delays, where a retry-later waits; undefined when there are none. */
+export function longestDelayOf(retryDelaysMs: readonly number[]): number | undefined {
+  return retryDelaysMs.length === 0 ? undefined : Math.max(...retryDelaysMs);
 }

@@ -1,6 +1,6 @@
 import type { Logger } from '@mousetrap/log';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
-import { attemptOf, deliveryOf, longestTierOf } from './attempts.ts';
+import { attemptOf, deliveryOf, longestDelayOf, redeliveriesOf } from './attempts.ts';
 import type { QueueName } from './envelope.ts';
 import { handleMessage, type Outcome } from './handle-message.ts';
 import { createInFlight } from './in-flight.ts';
@@ -11,6 +11,8 @@ import type { Consumer, Handler } from './types.ts';
 export interface AmqpConsumer extends Consumer {
   /** Starts consuming on a channel of `model`, unless cancelled or already consuming there. */
   attach(model: ChannelModel): Promise<void>;
+  /** Deliveries whose handler has not finished yet. */
+  readonly inFlight: number;
 }
 
 /** Options of {@link createAmqpConsumer}. */
@@ -22,11 +24,15 @@ export interface AmqpConsumerOptions {
   prefetch: number;
   /** The delays of the retry tiers; a message is tried at most one more time than there are. */
   retryDelaysMs: readonly number[];
+  /** How often a message may go back unsettled before its next delivery is its last. */
+  deliveryLimit: number;
+  /** Declares what the consumer needs on `model` (its retry queues) before it consumes there. */
+  prepare(model: ChannelModel): Promise<void>;
   /**
-   * Sends a copy of `message`, marked as attempt `attempt`, to the queue of the `tier`-th retry
-   * delay; resolves once the broker has confirmed it.
+   * Sends a copy of `message`, marked as attempt `attempt`, to the retry queue of `delayMs`;
+   * resolves once the broker has confirmed it.
    */
-  retry(message: ConsumeMessage, tier: number, attempt: number): Promise<void>;
+  retry(message: ConsumeMessage, delayMs: number, attempt: number): Promise<void>;
   logger: Logger;
   /** Called once when the consumer is cancelled, so that reconnects no longer re-create it. */
   onCancel(): void;
@@ -46,7 +52,7 @@ interface ConsumerChannel {
 export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
   const { queue, logger } = options;
   const running = createInFlight();
-  const longest = longestTierOf(options.retryDelaysMs);
+  const longest = longestDelayOf(options.retryDelaysMs);
   let current: ConsumerChannel | undefined;
   let cancelling: Promise<void> | undefined;
   let attaching: Promise<void> | undefined;
@@ -68,14 +74,16 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
     }
     entry.settler.delivered(message);
     const attempt = attemptOf(message.properties.headers);
-    const context = { delivery_count: message.properties.headers?.['x-delivery-count'] ?? 0 };
+    const redeliveries = redeliveriesOf(message.properties.headers);
+    const context = { delivery_count: redeliveries };
+    const retryDelayMs = options.retryDelaysMs[attempt - 1];
     const handled = handleMessage({
       body: message.content.toString('utf8'),
       queue,
       handler: options.handler,
-      delivery: deliveryOf(attempt, options.retryDelaysMs),
-      retryDelayMs: options.retryDelaysMs[attempt - 1],
-      longestDelayMs: longest?.delayMs,
+      delivery: deliveryOf(attempt, redeliveries, options),
+      retryDelayMs,
+      longestDelayMs: longest,
       logger,
       context,
     }).then(async (outcome) => {
@@ -87,12 +95,12 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
         try {
           // The copy is confirmed before the original is acked, so a crash in between doubles the
           // message (the handlers are idempotent) and never loses it. A retry-later waits in the
-          // longest delay's tier, still the same attempt.
-          if (outcome === 'retry') await options.retry(message, attempt, attempt + 1);
-          // handleMessage answers retry-later only when it was given a longest delay, so never
-          // without a tier; should it, the message is dead-lettered rather than acked unsent.
-          else if (longest) await options.retry(message, longest.tier, attempt);
-          else settle = 'dead-letter';
+          // longest delay's queue, still the same attempt.
+          const delayMs = outcome === 'retry' ? retryDelayMs : longest;
+          // handleMessage answers retry or retry-later only with a delay to wait, so never
+          // without one; should it, the message is dead-lettered rather than acked unsent.
+          if (delayMs === undefined) settle = 'dead-letter';
+          else await options.retry(message, delayMs, outcome === 'retry' ? attempt + 1 : attempt);
         } catch (error) {
           logger.warn('job_queue: could not publish a retry; the message goes back to its queue', {
             queue,
@@ -130,6 +138,7 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
   };
 
   const open = async (model: ChannelModel) => {
+    await options.prepare(model);
     const channel = await model.createChannel();
     const entry: ConsumerChannel = { channel, model, open: true, settler: createSettler(channel, unsettled) };
     channel.on('error', (error: Error) =>
@@ -153,6 +162,10 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
   };
 
   return {
+    get inFlight() {
+      return running.size;
+    },
+
     async attach(model) {
       if (cancelling || (current?.open && current.model === model)) return;
       attaching = open(model);

@@ -1,9 +1,9 @@
-import { deliveryOf, longestTierOf } from './attempts.ts';
+import { deliveryOf, longestDelayOf } from './attempts.ts';
 import { encodeMessage, QUEUE_NAMES, type QueueName } from './envelope.ts';
 import { JobQueueError } from './errors.ts';
 import { handleMessage, type Outcome } from './handle-message.ts';
 import { createInFlight, type InFlight } from './in-flight.ts';
-import { CLOSE_GRACE_MS, jobQueueSettings } from './options.ts';
+import { BROKER_DELIVERY_LIMIT, CLOSE_GRACE_MS, jobQueueSettings } from './options.ts';
 import type { Consumer, Handler, JobQueue, JobQueueOptions } from './types.ts';
 
 /** The in-memory transport, plus a look at what it dead-lettered. */
@@ -46,9 +46,10 @@ interface MemoryQueue {
  * object, and a retry still waiting when it closes is lost).
  */
 export function createMemoryJobQueue(options: JobQueueOptions = {}): MemoryJobQueue {
-  const { prefetch, deliveryLimit, retryDelaysMs, maxUnconfirmed, logger } = jobQueueSettings(options);
+  const settings = jobQueueSettings(options);
+  const { prefetch, retryDelaysMs, maxUnconfirmed, logger } = settings;
   const retryTimers = new Set<NodeJS.Timeout>();
-  const longest = longestTierOf(retryDelaysMs);
+  const longest = longestDelayOf(retryDelaysMs);
   let unconfirmed = 0;
   const queues = new Map<QueueName, MemoryQueue>(
     QUEUE_NAMES.map((queue) => [queue, { ready: [], dead: [], consumers: [], pumpScheduled: false }]),
@@ -83,12 +84,13 @@ export function createMemoryJobQueue(options: JobQueueOptions = {}): MemoryJobQu
         });
         schedulePump(queue);
       },
-      later ? longest?.delayMs : retryDelaysMs[stored.attempt - 1],
+      later ? longest : retryDelaysMs[stored.attempt - 1],
     );
     retryTimers.add(timer);
   };
 
   const deliver = (queue: QueueName, state: MemoryQueue, consumer: MemoryConsumer, stored: Stored) => {
+    const redeliveries = stored.deliveries;
     stored.deliveries += 1;
     const delivery: Delivery = { stored, settled: false };
     consumer.unsettled.add(delivery);
@@ -96,11 +98,11 @@ export function createMemoryJobQueue(options: JobQueueOptions = {}): MemoryJobQu
       body: stored.body,
       queue,
       handler: consumer.handler,
-      delivery: deliveryOf(stored.attempt, retryDelaysMs),
+      delivery: deliveryOf(stored.attempt, redeliveries, settings),
       retryDelayMs: retryDelaysMs[stored.attempt - 1],
-      longestDelayMs: longest?.delayMs,
+      longestDelayMs: longest,
       logger,
-      context: { delivery_count: stored.deliveries - 1 },
+      context: { delivery_count: redeliveries },
     }).then((outcome) => {
       consumer.unsettled.delete(delivery);
       // Given back to the queue already, when its consumer was cancelled before it finished.
@@ -156,10 +158,10 @@ export function createMemoryJobQueue(options: JobQueueOptions = {}): MemoryJobQu
             );
           }
           // What is still unsettled goes back to the queue, as when a consumer's channel closes,
-          // and counts against the delivery limit, as in a quorum queue.
+          // and counts against the broker's own delivery limit, as in a quorum queue.
           for (const delivery of consumer.unsettled) {
             delivery.settled = true;
-            if (delivery.stored.deliveries > deliveryLimit) {
+            if (delivery.stored.deliveries > BROKER_DELIVERY_LIMIT) {
               logger.warn('job_queue: delivery limit reached; dead-lettering the message', {
                 queue,
                 deliveries: delivery.stored.deliveries,
@@ -205,6 +207,14 @@ export function createMemoryJobQueue(options: JobQueueOptions = {}): MemoryJobQu
     async check() {
       if (closing) throw closedError();
       if (unconfirmed >= maxUnconfirmed) throw busyError();
+    },
+
+    inFlight() {
+      let deliveries = 0;
+      for (const state of queues.values()) {
+        for (const consumer of state.consumers) deliveries += consumer.running.size;
+      }
+      return { deliveries, publishes: unconfirmed };
     },
 
     async stats() {

@@ -27,6 +27,13 @@ export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [1000, 5000, 30_000];
 // setTimeout fires at once for anything longer, so a longer delay would silently be no delay.
 const MAX_DELAY_MS = 2 ** 31 - 1;
 
+/**
+ * The broker's own `x-delivery-limit` on the pipeline queues: a fixed backstop above every
+ * `deliveryLimit` the consumers enforce, for a message that kills its worker before the consumer
+ * sees it. Fixed, so that no setting is part of a queue's declaration.
+ */
+export const BROKER_DELIVERY_LIMIT = 20;
+
 /** How long consumers get to finish their handlers when the whole queue closes. */
 export const CLOSE_GRACE_MS = 10_000;
 
@@ -50,7 +57,7 @@ export function jobQueueSettings(options: JobQueueOptions): JobQueueSettings {
   return {
     prefix,
     prefetch: integer('prefetch', options.prefetch ?? 50, 1, 65_535),
-    deliveryLimit: integer('deliveryLimit', options.deliveryLimit ?? 5, 0, 1_000_000),
+    deliveryLimit: integer('deliveryLimit', options.deliveryLimit ?? 5, 1, BROKER_DELIVERY_LIMIT),
     retryDelaysMs: retryDelays(options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS),
     maxUnconfirmed: integer('maxUnconfirmed', options.maxUnconfirmed ?? 1000, 1, 1_000_000),
     logger: options.logger ?? silentLogger,

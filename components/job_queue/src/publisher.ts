@@ -10,6 +10,8 @@ export interface Publisher {
   readonly ready: boolean;
   /** True while `maxUnconfirmed` publishes wait for a confirm: the next is refused with `busy`. */
   readonly saturated: boolean;
+  /** Publishes (retries included) sent and not yet confirmed or failed. */
+  readonly unconfirmed: number;
   /** Publishes over `channel` from now on (after every (re)connect) and sends what waited for one. */
   use(channel: ConfirmChannel): void;
   /**
@@ -103,6 +105,10 @@ export function createPublisher(options: PublisherOptions): Publisher {
 
     get saturated() {
       return unconfirmed.size >= maxUnconfirmed;
+    },
+
+    get unconfirmed() {
+      return unconfirmed.size;
     },
 
     use(channel) {

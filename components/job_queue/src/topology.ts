@@ -1,6 +1,6 @@
-import type { Channel } from 'amqplib';
+import type { Channel, ChannelModel } from 'amqplib';
 import { QUEUE_NAMES, type QueueName } from './envelope.ts';
-import { DEFAULT_RETRY_DELAYS_MS } from './options.ts';
+import { BROKER_DELIVERY_LIMIT, DEFAULT_RETRY_DELAYS_MS } from './options.ts';
 import type { QueueStats } from './types.ts';
 
 /** The broker's name of a pipeline queue. */
@@ -13,36 +13,42 @@ export function deadLetterQueueName(prefix: string, queue: QueueName): string {
   return `${queueName(prefix, queue)}.dead`;
 }
 
-/** The broker's name of the queue where messages of `queue` wait for their `retry`-th retry (1, 2, …). */
-export function retryQueueName(prefix: string, queue: QueueName, retry: number): string {
-  return `${queueName(prefix, queue)}.retry.${retry}`;
+/**
+ * The broker's name of the queue where messages of `queue` wait `delayMs` before they come back.
+ * Named by its delay, so that a change of the delays declares new queues beside the old ones
+ * instead of contradicting them; what waits in an old one still comes back when it expires.
+ */
+export function retryQueueName(prefix: string, queue: QueueName, delayMs: number): string {
+  return `${queueName(prefix, queue)}.retry.${delayMs}ms`;
 }
 
 /**
- * Every queue name the brick declares under `prefix` with `retries` retry tiers (the default
- * tiers' count unless told), so that a test run can delete its own.
+ * Every queue name the brick declares under `prefix` with the retry delays `retryDelaysMs` (the
+ * default delays unless told), so that a test run can delete its own.
  */
-export function queueNames(prefix: string, retries = DEFAULT_RETRY_DELAYS_MS.length): string[] {
+export function queueNames(
+  prefix: string,
+  retryDelaysMs: readonly number[] = DEFAULT_RETRY_DELAYS_MS,
+): string[] {
+  const delays = [...new Set(retryDelaysMs)];
   return QUEUE_NAMES.flatMap((queue) => [
     queueName(prefix, queue),
     deadLetterQueueName(prefix, queue),
-    ...Array.from({ length: retries }, (_, i) => retryQueueName(prefix, queue, i + 1)),
+    ...delays.map((delayMs) => retryQueueName(prefix, queue, delayMs)),
   ]);
 }
 
 /**
  * The declaration arguments of a pipeline queue: a quorum queue (replicated, delivery counting)
- * that dead-letters through the default exchange once a message was redelivered `deliveryLimit`
- * times or rejected by its consumer.
+ * that dead-letters through the default exchange once its consumer rejects a message, or once the
+ * broker has delivered it more than {@link BROKER_DELIVERY_LIMIT} times. The consumer enforces the
+ * configured delivery limit itself, so no setting is part of the declaration and none can
+ * contradict a queue declared before.
  */
-export function queueArguments(
-  prefix: string,
-  queue: QueueName,
-  deliveryLimit: number,
-): Record<string, unknown> {
+export function queueArguments(prefix: string, queue: QueueName): Record<string, unknown> {
   return {
     'x-queue-type': 'quorum',
-    'x-delivery-limit': deliveryLimit,
+    'x-delivery-limit': BROKER_DELIVERY_LIMIT,
     'x-dead-letter-exchange': '',
     'x-dead-letter-routing-key': deadLetterQueueName(prefix, queue),
   };
@@ -69,28 +75,65 @@ export function retryQueueArguments(
   };
 }
 
-/** Declares every queue of the pipeline; idempotent, and fails (406) if one exists with other arguments. */
-export async function assertTopology(
-  channel: Channel,
+/** A channel for one declaration: a failed declaration closes its channel, and the rejection says why. */
+async function declarationChannel(model: ChannelModel): Promise<Channel> {
+  const channel = await model.createChannel();
+  channel.on('error', () => {});
+  return channel;
+}
+
+const isPreconditionFailed = (error: unknown) => (error as { code?: unknown } | null)?.code === 406;
+
+/**
+ * Declares the pipeline queues and their dead-letter queues, which every service publishes to.
+ * A pipeline queue that exists with other arguments (declared by an earlier version with its
+ * `x-delivery-limit`) is used as it is, and `onLegacy` hears why; any other contradiction fails
+ * with the broker's 406.
+ */
+export async function assertQueues(
+  model: ChannelModel,
   prefix: string,
-  deliveryLimit: number,
+  onLegacy: (queue: string, reason: string) => void,
+): Promise<void> {
+  let channel = await declarationChannel(model);
+  try {
+    for (const queue of QUEUE_NAMES) {
+      await channel.assertQueue(deadLetterQueueName(prefix, queue), {
+        durable: true,
+        arguments: { 'x-queue-type': 'quorum' },
+      });
+      const name = queueName(prefix, queue);
+      try {
+        await channel.assertQueue(name, { durable: true, arguments: queueArguments(prefix, queue) });
+      } catch (error) {
+        if (!isPreconditionFailed(error)) throw error;
+        channel = await declarationChannel(model);
+        await channel.checkQueue(name);
+        onLegacy(name, error instanceof Error ? error.message : String(error));
+      }
+    }
+  } finally {
+    await channel.close().catch(() => {});
+  }
+}
+
+/** Declares the retry queues of `queue` for `retryDelaysMs`: only its consumers publish to them. */
+export async function assertRetryQueues(
+  model: ChannelModel,
+  prefix: string,
+  queue: QueueName,
   retryDelaysMs: readonly number[],
 ): Promise<void> {
-  for (const queue of QUEUE_NAMES) {
-    await channel.assertQueue(deadLetterQueueName(prefix, queue), {
-      durable: true,
-      arguments: { 'x-queue-type': 'quorum' },
-    });
-    await channel.assertQueue(queueName(prefix, queue), {
-      durable: true,
-      arguments: queueArguments(prefix, queue, deliveryLimit),
-    });
-    for (const [i, delayMs] of retryDelaysMs.entries()) {
-      await channel.assertQueue(retryQueueName(prefix, queue, i + 1), {
+  const channel = await declarationChannel(model);
+  try {
+    for (const delayMs of new Set(retryDelaysMs)) {
+      await channel.assertQueue(retryQueueName(prefix, queue, delayMs), {
         durable: true,
         arguments: retryQueueArguments(prefix, queue, delayMs),
       });
     }
+  } finally {
+    await channel.close().catch(() => {});
   }
 }
 

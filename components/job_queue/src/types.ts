@@ -15,6 +15,14 @@ export type HandlerResult = undefined | { deadLetter: string } | { retryLater: s
 export interface Delivery {
   /** 1 for the first try, 2 for the first retry, and so on. */
   attempt: number;
+  /** How often this message went back to its queue unsettled (its worker died or stopped on it). */
+  redeliveries: number;
+  /**
+   * True on the last delivery the delivery limit allows: the message went back unsettled
+   * `deliveryLimit` times, so a worker died on it again and again. The handler should give up
+   * (settle the job as failed) rather than try the work that killed its predecessors.
+   */
+  exhausted: boolean;
   /** True when a failure now will not be retried: the message goes to the dead-letter queue. */
   final: boolean;
 }
@@ -39,6 +47,14 @@ export interface QueueStats {
   deadLetters: number;
 }
 
+/** Work in flight in one transport, at one instant. */
+export interface InFlightCounts {
+  /** Messages delivered to this process's consumers and not yet settled. */
+  deliveries: number;
+  /** Publishes sent and not yet confirmed by the broker. */
+  publishes: number;
+}
+
 /** Options shared by both transports. */
 export interface JobQueueOptions {
   /** Put before every queue name so that test runs and environments do not collide. @default '' */
@@ -46,15 +62,18 @@ export interface JobQueueOptions {
   /** Messages a consumer holds unacknowledged at once. @default 50 */
   prefetch?: number;
   /**
-   * Redeliveries of a message that was never settled (its worker died, or its retry could not be
-   * published) before it is dead-lettered: RabbitMQ's `x-delivery-limit`, a guard against crash loops.
+   * How often a message may go back to its queue unsettled (its worker died or stopped on it, or
+   * its retry could not be published) before its next delivery is the last: that one is
+   * `exhausted`, and whatever its handler answers, it is never retried or requeued. The guard
+   * against crash loops, enforced by the consumer (from 1 to 20; the broker's own limit is 20).
    * @default 5
    */
   deliveryLimit?: number;
   /**
    * Delays before the retries of a message whose handler throws: it is tried at most
-   * `retryDelaysMs.length + 1` times, then dead-lettered. Over RabbitMQ each delay is the TTL of a
-   * retry queue, so changing them needs those queues deleted first.
+   * `retryDelaysMs.length + 1` times, then dead-lettered. Over RabbitMQ each delay is a retry
+   * queue named by it, declared by the queue's consumers, so a change declares new queues beside
+   * the old ones, whose messages still come back.
    * @default [1000, 5000, 30000]
    */
   retryDelaysMs?: readonly number[];
@@ -99,6 +118,8 @@ export interface JobQueue {
   check(): Promise<void>;
   /** Message, consumer and dead-letter counts of every queue. */
   stats(): Promise<QueueStats[]>;
+  /** The work this transport holds right now: deliveries whose handler has not settled, publishes awaiting a confirm. */
+  inFlight(): InFlightCounts;
   /** Cancels consumers, waits for unconfirmed publishes, and closes the connection. */
   close(): Promise<void>;
 }

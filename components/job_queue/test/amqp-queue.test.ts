@@ -2,13 +2,12 @@ import { execFile, execFileSync } from 'node:child_process';
 import type { EventEmitter } from 'node:events';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
-import { deleteQueues, describeWithServices, uniqueName, waitFor } from '@mousetrap/test_kit';
+import { captureLogger, deleteQueues, describeWithServices, uniqueName, waitFor } from '@mousetrap/test_kit';
 import amqp from 'amqplib';
 import { connectJobQueue } from '../src/amqp-queue.ts';
 import { JobQueueError } from '../src/errors.ts';
 import { queueNames } from '../src/topology.ts';
-import type { AmqpJobQueueOptions, JobQueue } from '../src/types.ts';
-import { captureLogger } from './capture-logger.ts';
+import type { AmqpJobQueueOptions, Delivery, JobQueue } from '../src/types.ts';
 import { describeJobQueueContract, envelopeFor, statsOf } from './contract.ts';
 
 const run = promisify(execFile);
@@ -54,6 +53,24 @@ async function freePort(): Promise<number> {
 }
 
 describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) => {
+  /** Messages ready in one queue of this test, read past the job queue. */
+  const queueDepth = async (name: string) => {
+    const connection = await amqp.connect(rabbitmqUrl);
+    try {
+      const channel = await connection.createChannel();
+      channel.on('error', () => {});
+      return (await channel.checkQueue(name)).messageCount;
+    } finally {
+      await connection.close();
+    }
+  };
+  /** Whether a queue of this test exists on the broker. */
+  const queueExists = (name: string) =>
+    queueDepth(name).then(
+      () => true,
+      () => false,
+    );
+
   let prefix = '';
   const opened: JobQueue[] = [];
   const open = async (options: Partial<AmqpJobQueueOptions> = {}) => {
@@ -115,8 +132,9 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
     ]);
   });
 
-  test('the queues: quorum queues with the delivery limit and dead-letter route, which other arguments contradict', async () => {
-    await open({ deliveryLimit: 3 });
+  test('the queues: quorum queues with the fixed delivery backstop and dead-letter route; retry queues named by their delay', async () => {
+    const queue = await open({ deliveryLimit: 3, retryDelaysMs: [5000] });
+    await queue.consume('start_fetch', async () => undefined);
     const connection = await amqp.connect(rabbitmqUrl);
     const declare = async (name: string, args: Record<string, unknown>) => {
       const channel = await connection.createChannel();
@@ -131,13 +149,13 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
     };
     const expected = {
       'x-queue-type': 'quorum',
-      'x-delivery-limit': 3,
+      'x-delivery-limit': 20,
       'x-dead-letter-exchange': '',
       'x-dead-letter-routing-key': `${prefix}start_fetch.dead`,
     };
     try {
       expect(await declare(`${prefix}start_fetch`, expected)).toBe('ok');
-      expect(await declare(`${prefix}start_fetch`, { ...expected, 'x-delivery-limit': 4 })).toBe(406);
+      expect(await declare(`${prefix}start_fetch`, { ...expected, 'x-delivery-limit': 3 })).toBe(406);
       expect(await declare(`${prefix}start_fetch`, { ...expected, 'x-queue-type': 'classic' })).toBe(406);
       expect(await declare(`${prefix}start_fetch.dead`, { 'x-queue-type': 'quorum' })).toBe('ok');
       expect(await declare(`${prefix}data_processing.dead`, { 'x-queue-type': 'classic' })).toBe(406);
@@ -149,54 +167,110 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
         'x-dead-letter-strategy': 'at-least-once',
         'x-overflow': 'reject-publish',
       };
-      expect(await declare(`${prefix}start_fetch.retry.2`, retry)).toBe('ok');
-      expect(await declare(`${prefix}start_fetch.retry.2`, { ...retry, 'x-message-ttl': 1000 })).toBe(406);
+      expect(await declare(`${prefix}start_fetch.retry.5000ms`, retry)).toBe('ok');
+      expect(await declare(`${prefix}start_fetch.retry.5000ms`, { ...retry, 'x-message-ttl': 1000 })).toBe(
+        406,
+      );
     } finally {
       await connection.close();
     }
+    await deleteQueues(rabbitmqUrl, queueNames(prefix, [5000]));
   });
 
-  test('queueNames: lists every queue the job queue declares, so that a test run can delete them', async () => {
-    await open();
+  test('retry queues: only a consumer declares them, those of its own queue and delays', async () => {
+    const queue = await open({ retryDelaysMs: [300, 700] });
+    expect(await queueExists(`${prefix}start_fetch`)).toBe(true);
+    expect(await queueExists(`${prefix}start_fetch.retry.300ms`)).toBe(false);
+
+    await queue.consume('start_fetch', async () => undefined);
+
+    expect(await queueExists(`${prefix}start_fetch.retry.300ms`)).toBe(true);
+    expect(await queueExists(`${prefix}start_fetch.retry.700ms`)).toBe(true);
+    expect(await queueExists(`${prefix}data_processing.retry.300ms`)).toBe(false);
+    await deleteQueues(rabbitmqUrl, queueNames(prefix, [300, 700]));
+  });
+
+  test('queueNames: lists every queue the job queue declares for the delays, so that a test run can delete them', async () => {
+    const queue = await open();
+    await queue.consume('start_fetch', async () => undefined);
+    await queue.consume('data_processing', async () => undefined);
+    for (const name of queueNames(prefix)) expect(await queueExists(name)).toBe(true);
+    expect(queueNames(prefix)).toEqual([
+      `${prefix}start_fetch`,
+      `${prefix}start_fetch.dead`,
+      `${prefix}start_fetch.retry.1000ms`,
+      `${prefix}start_fetch.retry.5000ms`,
+      `${prefix}start_fetch.retry.30000ms`,
+      `${prefix}data_processing`,
+      `${prefix}data_processing.dead`,
+      `${prefix}data_processing.retry.1000ms`,
+      `${prefix}data_processing.retry.5000ms`,
+      `${prefix}data_processing.retry.30000ms`,
+    ]);
+  });
+
+  test('a work queue declared by an earlier version (x-delivery-limit 5): connects, warns once, and works', async () => {
     const connection = await amqp.connect(rabbitmqUrl);
     try {
       const channel = await connection.createChannel();
-      for (const name of queueNames(prefix)) await channel.checkQueue(name);
+      await channel.assertQueue(`${prefix}start_fetch`, {
+        durable: true,
+        arguments: {
+          'x-queue-type': 'quorum',
+          'x-delivery-limit': 5,
+          'x-dead-letter-exchange': '',
+          'x-dead-letter-routing-key': `${prefix}start_fetch.dead`,
+        },
+      });
       await channel.close();
     } finally {
       await connection.close();
     }
-    expect(queueNames(prefix)).toEqual([
-      `${prefix}start_fetch`,
-      `${prefix}start_fetch.dead`,
-      `${prefix}start_fetch.retry.1`,
-      `${prefix}start_fetch.retry.2`,
-      `${prefix}start_fetch.retry.3`,
-      `${prefix}data_processing`,
-      `${prefix}data_processing.dead`,
-      `${prefix}data_processing.retry.1`,
-      `${prefix}data_processing.retry.2`,
-      `${prefix}data_processing.retry.3`,
-    ]);
-  });
-
-  test('queues that exist with another delivery limit: connectJobQueue fails at once with code unavailable', async () => {
-    await open({ deliveryLimit: 5 });
+    const logger = captureLogger();
     const startedAt = Date.now();
 
-    const error = await connectJobQueue({
-      url: rabbitmqUrl,
-      prefix,
-      deliveryLimit: 2,
-      startTimeoutMs: 20_000,
-    }).catch((caught: unknown) => caught);
-
-    expect(error).toBeInstanceOf(JobQueueError);
-    expect(error).toMatchObject({
-      code: 'unavailable',
-      message: expect.stringContaining('x-delivery-limit'),
+    const queue = await open({ logger, deliveryLimit: 3 });
+    const handled: string[] = [];
+    await queue.consume('start_fetch', async (message) => {
+      handled.push(message.id);
+      return undefined;
     });
+    const sent = envelopeFor('start_fetch');
+    await queue.publish('start_fetch', sent);
+
+    await waitFor(() => handled.includes(sent.id), { what: 'the message' });
     expect(Date.now() - startedAt).toBeLessThan(5000);
+    const warnings = logger.lines.filter((line) => line.message.includes('declared by an earlier version'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.context).toMatchObject({
+      queue: `${prefix}start_fetch`,
+      reason: expect.stringContaining('x-delivery-limit'),
+    });
+  });
+
+  test('retry delays and delivery limit changed while a message waits in a retry queue: no 406, and it comes back', async () => {
+    const before = await open({ retryDelaysMs: [1500], deliveryLimit: 5 });
+    await before.consume('data_processing', async () => {
+      throw new Error('fails the first time');
+    });
+    const sent = envelopeFor('data_processing');
+    await before.publish('data_processing', sent);
+    await waitFor(async () => (await queueDepth(`${prefix}data_processing.retry.1500ms`)) === 1, {
+      what: 'the message in the 1500 ms retry queue',
+    });
+    await before.close();
+
+    const after = await open({ retryDelaysMs: [100, 200], deliveryLimit: 2 });
+    const calls: Delivery[] = [];
+    await after.consume('data_processing', async (message, delivery) => {
+      if (message.id === sent.id) calls.push(delivery);
+      return undefined;
+    });
+
+    await waitFor(() => calls.length === 1, { what: 'the message back from the old retry queue' });
+    expect(calls).toEqual([{ attempt: 2, redeliveries: 0, exhausted: false, final: false }]);
+    expect(await statsOf(after, 'data_processing')).toMatchObject({ messages: 0, deadLetters: 0 });
+    await deleteQueues(rabbitmqUrl, queueNames(prefix, [1500, 100, 200]));
   });
 
   test('no broker listening: retries with logged warnings, without the password, then fails with code unavailable', async () => {
@@ -240,21 +314,22 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
   test('a retry that cannot be published: the message goes back to its queue, and the delivery limit dead-letters it', async () => {
     const logger = captureLogger();
     const queue = await open({ logger, deliveryLimit: 2, retryDelaysMs: [50] });
-    await deleteQueues(rabbitmqUrl, [`${prefix}start_fetch.retry.1`]);
     const attempts: number[] = [];
     await queue.consume('start_fetch', async (_message, delivery) => {
       attempts.push(delivery.attempt);
       throw new Error('fails');
     });
+    await deleteQueues(rabbitmqUrl, [`${prefix}start_fetch.retry.50ms`]);
 
     await queue.publish('start_fetch', envelopeFor('start_fetch'));
 
     await waitFor(async () => (await statsOf(queue, 'start_fetch')).deadLetters === 1, {
       what: 'a dead letter',
     });
+    // Two requeues, then the exhausted third delivery is final: dead-lettered, not retried.
     expect(attempts).toEqual([1, 1, 1]);
     const refused = logger.lines.filter((line) => line.message.includes('could not publish a retry'));
-    expect(refused).toHaveLength(3);
+    expect(refused).toHaveLength(2);
     expect(refused[0]?.context).toMatchObject({ error: expect.stringContaining('does not exist') });
   });
 

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { waitFor } from '@mousetrap/test_kit';
+import { captureLogger, waitFor } from '@mousetrap/test_kit';
 import { createEnvelope, type Envelope, type QueueName } from '../src/envelope.ts';
 import { JobQueueError } from '../src/errors.ts';
 import type { Delivery, JobQueue, JobQueueOptions, QueueStats } from '../src/types.ts';
-import { captureLogger } from './capture-logger.ts';
 
 /** Opens a fresh job queue for one test; the caller's test file closes it and removes its queues. */
 export type OpenJobQueue = (options?: JobQueueOptions) => Promise<JobQueue>;
@@ -136,8 +135,8 @@ export function describeJobQueueContract(open: OpenJobQueue): void {
     await waitFor(() => calls.length === 2, { what: 'a retry' });
     await sleep(200);
     expect(calls).toEqual([
-      { id: sent.id, delivery: { attempt: 1, final: false } },
-      { id: sent.id, delivery: { attempt: 2, final: false } },
+      { id: sent.id, delivery: { attempt: 1, redeliveries: 0, exhausted: false, final: false } },
+      { id: sent.id, delivery: { attempt: 2, redeliveries: 0, exhausted: false, final: false } },
     ]);
     expect(await statsOf(queue, 'start_fetch')).toMatchObject({ messages: 0, deadLetters: 0 });
   });
@@ -159,9 +158,9 @@ export function describeJobQueueContract(open: OpenJobQueue): void {
     await waitFor(() => calls.length === 3, { what: 'the third attempt', timeoutMs: 15_000 });
     await sleep(200);
     expect(calls).toEqual([
-      { attempt: 1, final: false },
-      { attempt: 2, final: false },
-      { attempt: 3, final: true },
+      { attempt: 1, redeliveries: 0, exhausted: false, final: false },
+      { attempt: 2, redeliveries: 0, exhausted: false, final: false },
+      { attempt: 3, redeliveries: 0, exhausted: false, final: true },
     ]);
     expect(bodies).toEqual([sent, sent, sent]);
     expect(await statsOf(queue, 'data_processing')).toMatchObject({ messages: 0, deadLetters: 0 });
@@ -207,11 +206,11 @@ export function describeJobQueueContract(open: OpenJobQueue): void {
     await waitFor(() => calls.length === 5, { what: 'the fifth call', timeoutMs: 15_000 });
     await sleep(300);
     expect(calls).toEqual([
-      { attempt: 1, final: false },
-      { attempt: 2, final: false },
-      { attempt: 3, final: true },
-      { attempt: 3, final: true },
-      { attempt: 3, final: true },
+      { attempt: 1, redeliveries: 0, exhausted: false, final: false },
+      { attempt: 2, redeliveries: 0, exhausted: false, final: false },
+      { attempt: 3, redeliveries: 0, exhausted: false, final: true },
+      { attempt: 3, redeliveries: 0, exhausted: false, final: true },
+      { attempt: 3, redeliveries: 0, exhausted: false, final: true },
     ]);
     expect(await statsOf(queue, 'data_processing')).toMatchObject({ messages: 0, deadLetters: 0 });
     const later = logger.lines.filter((line) => line.message.includes('tried again later'));
@@ -243,7 +242,7 @@ export function describeJobQueueContract(open: OpenJobQueue): void {
     await waitFor(async () => (await statsOf(queue, 'start_fetch')).deadLetters === 1, {
       what: 'a dead letter',
     });
-    expect(calls).toEqual([{ attempt: 1, final: true }]);
+    expect(calls).toEqual([{ attempt: 1, redeliveries: 0, exhausted: false, final: true }]);
   });
 
   test('a message waiting for its retry does not hold up the next one, which is handled first', async () => {
@@ -371,6 +370,70 @@ export function describeJobQueueContract(open: OpenJobQueue): void {
     await sleep(200);
     expect(second).toEqual([sent.id]);
     expect(await statsOf(queue, 'start_fetch')).toMatchObject({ messages: 0, deadLetters: 0 });
+  });
+
+  test('deliveryLimit 2: after two consumers stopped on it, the third delivery is exhausted and final, and a throw dead-letters it', async () => {
+    const queue = await open({ deliveryLimit: 2, retryDelaysMs: [50] });
+    const seen: Delivery[] = [];
+    const stopOnIt = async () => {
+      const started = gate();
+      const consumer = await queue.consume('start_fetch', async (_message, delivery) => {
+        seen.push(delivery);
+        started.open();
+        // A worker that dies on the message: it never settles it.
+        await new Promise(() => {});
+        return undefined;
+      });
+      await started.promise;
+      await consumer.cancel(20);
+    };
+    await queue.publish('start_fetch', envelopeFor('start_fetch'));
+    await stopOnIt();
+    await stopOnIt();
+    let calls = 0;
+    await queue.consume('start_fetch', async (_message, delivery) => {
+      calls += 1;
+      seen.push(delivery);
+      throw new Error('fails again');
+    });
+
+    await waitFor(async () => (await statsOf(queue, 'start_fetch')).deadLetters === 1, {
+      what: 'a dead letter',
+    });
+    await sleep(200);
+    expect(calls).toBe(1);
+    expect(seen).toEqual([
+      { attempt: 1, redeliveries: 0, exhausted: false, final: false },
+      { attempt: 1, redeliveries: 1, exhausted: false, final: false },
+      { attempt: 1, redeliveries: 2, exhausted: true, final: true },
+    ]);
+    expect(await statsOf(queue, 'start_fetch')).toMatchObject({ messages: 0, deadLetters: 1 });
+  });
+
+  test('inFlight: counts deliveries whose handler runs, and none once they are settled', async () => {
+    const queue = await open();
+    const release = gate();
+    let started = 0;
+    await queue.consume('start_fetch', async () => {
+      started += 1;
+      await release.promise;
+      return undefined;
+    });
+    expect(queue.inFlight()).toEqual({ deliveries: 0, publishes: 0 });
+    await Promise.all([1, 2, 3].map(() => queue.publish('start_fetch', envelopeFor('start_fetch'))));
+
+    await waitFor(() => started === 3, { what: 'three handlers running' });
+    expect(queue.inFlight()).toEqual({ deliveries: 3, publishes: 0 });
+    release.open();
+    await waitFor(() => queue.inFlight().deliveries === 0, { what: 'the handlers to finish' });
+  });
+
+  test('inFlight: counts a publish until its confirm', async () => {
+    const queue = await open();
+    const publishing = queue.publish('start_fetch', envelopeFor('start_fetch'));
+    expect(queue.inFlight().publishes).toBe(1);
+    await publishing;
+    await waitFor(() => queue.inFlight().publishes === 0, { what: 'the confirm to be counted' });
   });
 
   test('stats: every queue with its message, consumer and dead-letter counts', async () => {

@@ -11,7 +11,7 @@ const message: Envelope = {
   payload: {},
 };
 
-const first = { attempt: 1, final: false };
+const first = { attempt: 1, redeliveries: 0, exhausted: false, final: false };
 
 describe('instrumentHandler', () => {
   test('counts acknowledged, dead-lettered and retried messages and passes results through', async () => {

@@ -1,4 +1,5 @@
 import type { FetchPlaces } from '@mousetrap/fetch_data';
+import { failPoison, giveUpOnDelivery, settleFailedJob, unknownJob } from '@mousetrap/job_outcomes';
 import {
   createEnvelope,
   type Envelope,
@@ -7,7 +8,8 @@ import {
   type JobQueue,
 } from '@mousetrap/job_queue';
 import type { Logger } from '@mousetrap/log';
-import { type Store, settleFailedJob } from '@mousetrap/store';
+import type { Store } from '@mousetrap/store';
+import * as v from 'valibot';
 
 /** What the fetch handler needs. */
 export interface FetchWorkerDependencies {
@@ -17,28 +19,35 @@ export interface FetchWorkerDependencies {
   logger: Logger;
   /** Aborted once a stop has waited its grace period: a fetch still running is abandoned to a redelivery. */
   signal?: AbortSignal;
+  /** Hears of each message for a job this worker's database does not have, for metrics. @default undefined */
+  onUnknownJob?: () => void;
 }
 
-const isEmptyObject = (payload: unknown) =>
-  typeof payload === 'object' &&
-  payload !== null &&
-  !Array.isArray(payload) &&
-  Object.keys(payload).length === 0;
+/** A start_fetch payload: `{}`, or `{ redrive: true }` from the sweeper for a stalled job. */
+const StartPayloadSchema = v.strictObject({ redrive: v.optional(v.literal(true)) });
 
 /**
  * Handles a start_fetch message: moves the job to `fetching`, calls the data source and hands the
  * places to data_processing. A redelivery of a job already fetching fetches again; a job past
- * this stage is a duplicate and is only acknowledged. A failure (the source, the database, the
- * broker) throws, so the message is retried after a delay; on the final attempt the job is marked
- * failed with the error and the message dead-lettered, or, when even that cannot be recorded
- * (the database is away), the message is tried again later as the same final attempt.
+ * this stage is a duplicate and is only acknowledged, unless the sweeper re-drives a job stalled
+ * in processing: its places are fetched again. A failure (the source, the database, the broker)
+ * throws, so the message is retried after a delay; on the final attempt the job is marked failed
+ * with the error and the message dead-lettered, or, when even that cannot be recorded (the
+ * database is away), the message is tried again later as the same final attempt. On the last
+ * delivery the delivery limit allows (workers died on it again and again), the job is failed
+ * without another try, and so is a job whose message is malformed (poison).
  */
 export function createFetchHandler(deps: FetchWorkerDependencies): Handler {
   return async (message, delivery) => {
-    if (!isEmptyObject(message.payload)) return { deadLetter: 'start_fetch payload must be {}' };
+    const payload = v.safeParse(StartPayloadSchema, message.payload);
+    if (!payload.success) {
+      const why = `start_fetch payload must be {} or {"redrive":true}: ${v.summarize(payload.issues)}`;
+      return failPoison(deps.store, message, why);
+    }
+    if (delivery.exhausted) return giveUpOnDelivery(deps.store, message, delivery);
     const log = deps.logger.child({ job_id: message.job_id, correlation_id: message.correlation_id });
     try {
-      return await fetchStage(deps, message, delivery.attempt, log);
+      return await fetchStage(deps, message, delivery.attempt, payload.output.redrive === true, log);
     } catch (error) {
       // A fetch abandoned because the worker stops is redelivered, not a failure of the job.
       if (!delivery.final || deps.signal?.aborted) throw error;
@@ -56,11 +65,15 @@ async function fetchStage(
   deps: FetchWorkerDependencies,
   message: Envelope,
   attempt: number,
+  redrive: boolean,
   log: Logger,
 ): Promise<HandlerResult> {
   const stage = await deps.store.startStage(message.job_id, 'fetching');
-  if (stage === 'unknown') return { deadLetter: 'no job with this id' };
-  if (stage === 'passed') {
+  if (stage === 'unknown') return unknownJob(deps, message);
+  if (
+    stage === 'passed' &&
+    !(redrive && (await deps.store.getJob(message.job_id))?.status === 'processing')
+  ) {
     log.info('duplicate start_fetch ignored: the job is past fetching');
     return undefined;
   }
@@ -74,6 +87,6 @@ async function fetchStage(
       payload: { places },
     }),
   );
-  log.info('places fetched', { places: places.length, repeated: stage === 'repeat', attempt });
+  log.info('places fetched', { places: places.length, repeated: stage !== 'started', redrive, attempt });
   return undefined;
 }

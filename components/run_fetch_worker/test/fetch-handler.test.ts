@@ -9,11 +9,19 @@ import {
 import { createLogger } from '@mousetrap/log';
 import { PlacesSchema } from '@mousetrap/process_data';
 import { createStore, type Store } from '@mousetrap/store';
-import { deleteQueues, describeWithServices, dropSchema, uniqueName, waitFor } from '@mousetrap/test_kit';
+import {
+  captureLogger,
+  deleteQueues,
+  describeWithServices,
+  dropSchema,
+  uniqueName,
+  waitFor,
+} from '@mousetrap/test_kit';
 import * as v from 'valibot';
 import { createFetchHandler } from '../src/fetch-handler.ts';
 
 const logger = createLogger({ service: 'test', silent: true });
+const PLACE: [string, string, string, string, string] = ['59.9', '10.7', 'Oslo', 'NO', 'Europe/Oslo'];
 
 describeWithServices(
   'createFetchHandler against RabbitMQ and PostgreSQL',
@@ -44,7 +52,7 @@ describeWithServices(
       createFetchHandler({ queue, store, fetchPlaces, logger });
     const startMessage = (jobId: string, payload: unknown = {}) =>
       createEnvelope({ type: 'start_fetch', jobId, correlationId: 'corr-1', payload });
-    const FIRST = { attempt: 1, final: false };
+    const FIRST = { attempt: 1, redeliveries: 0, exhausted: false, final: false };
     /** A handler whose database is away: its store is closed. */
     const handlerOnClosedStore = async () => {
       const away = await createStore({ url: urls.databaseUrl, schema, max: 1 });
@@ -105,17 +113,78 @@ describeWithServices(
       expect(await waitingMessages()).toBe(1);
     });
 
-    test('a message for an unknown job is dead-lettered', async () => {
-      const result = await handlerWith()(startMessage('0b7e9b7a-2f6e-4a8e-9c1d-1f2e3d4c5b6a'), FIRST);
-      expect(result).toEqual({ deadLetter: 'no job with this id' });
+    test('a message for an unknown job is dead-lettered, counted and logged as an error naming the likely cause', async () => {
+      const capturing = captureLogger();
+      let unknown = 0;
+      const handler = createFetchHandler({
+        queue,
+        store,
+        fetchPlaces: createPlaceSource({ delayMs: 0 }),
+        logger: capturing,
+        onUnknownJob: () => {
+          unknown += 1;
+        },
+      });
+
+      const result = await handler(startMessage('0b7e9b7a-2f6e-4a8e-9c1d-1f2e3d4c5b6a'), FIRST);
+
+      expect(result).toEqual({ deadLetter: expect.stringMatching(/^unknown job/) });
+      expect(unknown).toBe(1);
+      expect(capturing.lines).toContainEqual(
+        expect.objectContaining({ level: 'error', message: expect.stringContaining('database and schema') }),
+      );
     });
 
-    test('a payload other than {} is dead-lettered without touching the job', async () => {
+    test('a payload other than {} or a re-drive is poison: the job is failed with the reason and the message dead-lettered', async () => {
       const { job } = await store.createJob({ correlationId: 'corr-1' });
       expect(await handlerWith()(startMessage(job.id, { places: [] }), FIRST)).toEqual({
-        deadLetter: 'start_fetch payload must be {}',
+        deadLetter: expect.stringMatching(/^poison: start_fetch payload must be/),
       });
-      expect((await store.getJob(job.id))?.status).toBe('queued');
+      expect(await store.getJob(job.id)).toMatchObject({
+        status: 'failed',
+        error: expect.stringMatching(/^poison: /),
+      });
+      expect(await waitingMessages()).toBe(0);
+    });
+
+    test('a re-drive of a job stalled in processing fetches again and hands the places on, leaving it processing', async () => {
+      const { job } = await store.createJob({ correlationId: 'corr-1' });
+      await store.startStage(job.id, 'processing');
+
+      await expect(handlerWith()(startMessage(job.id, { redrive: true }), FIRST)).resolves.toBeUndefined();
+
+      expect(await waitingMessages()).toBe(1);
+      expect((await store.getJob(job.id))?.status).toBe('processing');
+    });
+
+    test('a re-drive of a job that is done changes nothing', async () => {
+      const { job } = await store.createJob({ correlationId: 'corr-1' });
+      await store.completeJob(job.id, { centroid: [1, 2], most_northerly: PLACE, places: [PLACE] });
+
+      await expect(handlerWith()(startMessage(job.id, { redrive: true }), FIRST)).resolves.toBeUndefined();
+
+      expect(await waitingMessages()).toBe(0);
+      expect((await store.getJob(job.id))?.status).toBe('done');
+    });
+
+    test('an exhausted delivery fails the job ("delivery limit reached") without fetching', async () => {
+      const { job } = await store.createJob({ correlationId: 'corr-1' });
+      let fetched = 0;
+      const counting: FetchPlaces = async () => {
+        fetched += 1;
+        return [PLACE, PLACE];
+      };
+      const exhausted = { attempt: 1, redeliveries: 5, exhausted: true, final: true };
+
+      const result = await handlerWith(counting)(startMessage(job.id), exhausted);
+
+      const reason = /^delivery limit reached: start_fetch delivered 6 times without being settled/;
+      expect(result).toEqual({ deadLetter: expect.stringMatching(reason) });
+      expect(fetched).toBe(0);
+      expect(await store.getJob(job.id)).toMatchObject({
+        status: 'failed',
+        error: expect.stringMatching(reason),
+      });
     });
 
     test('when the data source fails, throws so the message is delivered again', async () => {
@@ -130,7 +199,14 @@ describeWithServices(
       const { job } = await store.createJob({ correlationId: 'corr-1' });
       const failing = createPlaceSource({ delayMs: 0, failureRate: 1 });
       const reason = /^fetch failed after 4 attempts: .*simulated source failed/;
-      await expect(handlerWith(failing)(startMessage(job.id), { attempt: 4, final: true })).resolves.toEqual({
+      await expect(
+        handlerWith(failing)(startMessage(job.id), {
+          attempt: 4,
+          redeliveries: 0,
+          exhausted: false,
+          final: true,
+        }),
+      ).resolves.toEqual({
         deadLetter: expect.stringMatching(reason),
       });
       expect(await store.getJob(job.id)).toMatchObject({
@@ -143,7 +219,9 @@ describeWithServices(
     test('when the database is away on the final attempt, the message is tried again later', async () => {
       const { job } = await store.createJob({ correlationId: 'corr-1' });
       const handler = await handlerOnClosedStore();
-      await expect(handler(startMessage(job.id), { attempt: 4, final: true })).resolves.toEqual({
+      await expect(
+        handler(startMessage(job.id), { attempt: 4, redeliveries: 0, exhausted: false, final: true }),
+      ).resolves.toEqual({
         retryLater: expect.any(String),
       });
       expect((await store.getJob(job.id))?.status).toBe('queued');

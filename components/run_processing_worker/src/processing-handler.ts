@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Handler, HandlerResult } from '@mousetrap/job_queue';
+import { giveUpOnDelivery, settleFailedJob, unknownJob } from '@mousetrap/job_outcomes';
+import type { Envelope, Handler, HandlerResult } from '@mousetrap/job_queue';
 import type { Logger } from '@mousetrap/log';
 import { type Place, ProcessDataError, parsePlaces, summarise } from '@mousetrap/process_data';
-import { type Store, settleFailedJob } from '@mousetrap/store';
+import type { Store } from '@mousetrap/store';
 
 /** What the processing handler needs. */
 export interface ProcessingWorkerDependencies {
@@ -12,6 +13,8 @@ export interface ProcessingWorkerDependencies {
   delayMs: number;
   /** Aborted once a stop has waited its grace period: work still running is abandoned to a redelivery. */
   signal?: AbortSignal;
+  /** Hears of each message for a job this worker's database does not have, for metrics. @default undefined */
+  onUnknownJob?: () => void;
 }
 
 const placesOf = (payload: unknown): unknown =>
@@ -22,10 +25,13 @@ const placesOf = (payload: unknown): unknown =>
  * job done in one transaction keyed by the job id, so a duplicate delivery changes nothing. A batch
  * that cannot be summarised fails the job and is dead-lettered. A failure to store throws, so the
  * message is retried after a delay; on the final attempt the job is marked failed and the message
- * dead-lettered, or, while the database cannot record even that, tried again later.
+ * dead-lettered, or, while the database cannot record even that, tried again later. On the last
+ * delivery the delivery limit allows (workers died on it again and again), the job is failed
+ * without another try.
  */
 export function createProcessingHandler(deps: ProcessingWorkerDependencies): Handler {
   return async (message, delivery) => {
+    if (delivery.exhausted) return giveUpOnDelivery(deps.store, message, delivery);
     const log = deps.logger.child({ job_id: message.job_id, correlation_id: message.correlation_id });
     let places: Place[];
     try {
@@ -35,7 +41,7 @@ export function createProcessingHandler(deps: ProcessingWorkerDependencies): Han
       return settleFailedJob(deps.store, message.job_id, 'invalid batch', error);
     }
     try {
-      return await processAndStore(deps, message.job_id, places, log);
+      return await processAndStore(deps, message, places, log);
     } catch (error) {
       // Work abandoned because the worker stops is redelivered, not a failure of the job.
       if (!delivery.final || deps.signal?.aborted) throw error;
@@ -47,12 +53,13 @@ export function createProcessingHandler(deps: ProcessingWorkerDependencies): Han
 
 async function processAndStore(
   deps: ProcessingWorkerDependencies,
-  jobId: string,
+  message: Envelope,
   places: Place[],
   log: Logger,
 ): Promise<HandlerResult> {
+  const jobId = message.job_id;
   const stage = await deps.store.startStage(jobId, 'processing');
-  if (stage === 'unknown') return { deadLetter: 'no job with this id' };
+  if (stage === 'unknown') return unknownJob(deps, message);
   if (stage === 'passed') {
     log.info('duplicate data_processing ignored: the job is already finished');
     return undefined;

@@ -25,7 +25,7 @@ describeWithServices('createProcessingHandler against PostgreSQL', ['postgres'],
     await dropSchema(urls.databaseUrl, schema);
   });
 
-  const FIRST = { attempt: 1, final: false };
+  const FIRST = { attempt: 1, redeliveries: 0, exhausted: false, final: false };
   const message = (jobId: string, payload: unknown) =>
     createEnvelope({ type: 'data_processing', jobId, correlationId: 'corr-2', payload });
   const handle = (jobId: string, payload: unknown) =>
@@ -81,9 +81,9 @@ describeWithServices('createProcessingHandler against PostgreSQL', ['postgres'],
   test('when storing fails before the final attempt, throws and leaves the job for the retry', async () => {
     const { job } = await store.createJob({ correlationId: 'corr-2' });
     const handler = createProcessingHandler({ store: storeFailingToComplete(), logger, delayMs: 0 });
-    await expect(handler(message(job.id, { places }), { attempt: 2, final: false })).rejects.toThrow(
-      'connection terminated',
-    );
+    await expect(
+      handler(message(job.id, { places }), { attempt: 2, redeliveries: 0, exhausted: false, final: false }),
+    ).rejects.toThrow('connection terminated');
     expect((await store.getJob(job.id))?.status).toBe('processing');
   });
 
@@ -91,7 +91,9 @@ describeWithServices('createProcessingHandler against PostgreSQL', ['postgres'],
     const { job } = await store.createJob({ correlationId: 'corr-2' });
     const handler = createProcessingHandler({ store: storeFailingToComplete(), logger, delayMs: 0 });
     const reason = /^processing failed after 4 attempts: .*connection terminated/;
-    await expect(handler(message(job.id, { places }), { attempt: 4, final: true })).resolves.toEqual({
+    await expect(
+      handler(message(job.id, { places }), { attempt: 4, redeliveries: 0, exhausted: false, final: true }),
+    ).resolves.toEqual({
       deadLetter: expect.stringMatching(reason),
     });
     expect(await store.getJob(job.id)).toMatchObject({
@@ -105,15 +107,34 @@ describeWithServices('createProcessingHandler against PostgreSQL', ['postgres'],
     const away = await createStore({ url: urls.databaseUrl, schema, max: 1 });
     await away.close();
     const handler = createProcessingHandler({ store: away, logger, delayMs: 0 });
-    await expect(handler(message(job.id, { places }), { attempt: 4, final: true })).resolves.toEqual({
+    await expect(
+      handler(message(job.id, { places }), { attempt: 4, redeliveries: 0, exhausted: false, final: true }),
+    ).resolves.toEqual({
       retryLater: expect.any(String),
     });
     expect((await store.getJob(job.id))?.status).toBe('queued');
   });
 
+  test('an exhausted delivery fails the job ("delivery limit reached") without processing it', async () => {
+    const { job } = await store.createJob({ correlationId: 'corr-2' });
+    const exhausted = { attempt: 2, redeliveries: 3, exhausted: true, final: true };
+
+    const result = await createProcessingHandler({ store, logger, delayMs: 0 })(
+      message(job.id, { places }),
+      exhausted,
+    );
+
+    const reason = /^delivery limit reached: data_processing delivered 4 times without being settled/;
+    expect(result).toEqual({ deadLetter: expect.stringMatching(reason) });
+    expect(await store.getJobWithResult(job.id)).toMatchObject({
+      job: { status: 'failed', error: expect.stringMatching(reason) },
+      result: undefined,
+    });
+  });
+
   test('a message for an unknown job is dead-lettered', async () => {
     expect(await handle('0b7e9b7a-2f6e-4a8e-9c1d-1f2e3d4c5b6a', { places })).toEqual({
-      deadLetter: 'no job with this id',
+      deadLetter: expect.stringMatching(/^unknown job/),
     });
   });
 });

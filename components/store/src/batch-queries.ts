@@ -68,7 +68,7 @@ export function createBatchQueries(sql: postgres.Sql, tables: Tables): BatchQuer
       // A job marked already (by a relay, or an earlier copy of this call) is left as it is.
       await sql`
         with locked as (${lockInOrder(jobIds)})
-        update ${tables.jobs} set published_at = now()
+        update ${tables.jobs} set published_at = now(), progress_at = now()
         where id = any(array(select id from locked)) and published_at is null
       `;
     },
@@ -82,6 +82,7 @@ export function createBatchQueries(sql: postgres.Sql, tables: Tables): BatchQuer
           update ${tables.jobs} as job
           set status = ${stage},
               attempts = job.attempts + 1,
+              progress_at = now(),
               ${column} = coalesce(job.${column}, now())
           where job.id = any(array(select id from prior where status in ${sql(ENTERED_FROM[stage])}))
           returning job.id
@@ -114,14 +115,18 @@ export function createBatchQueries(sql: postgres.Sql, tables: Tables): BatchQuer
         places: result.places,
       }));
       // One statement, so one transaction: a result is stored and its job marked done together.
-      // Locking the jobs first makes a concurrent duplicate wait, then find the result stored.
+      // Locking the jobs first makes a concurrent duplicate wait, then find the result stored. A
+      // failed job (the sweeper gave up on it while its work was still under way) stays failed:
+      // a job ends once, until it is retried.
       const done = await sql<{ id: string }[]>`
         with input as (
           select * from jsonb_to_recordset(${sql.json(rows)}::jsonb)
             as t(job_id uuid, centroid_lat double precision, centroid_lon double precision,
                  most_northerly jsonb, places jsonb)
         ), locked as (
-          select id from ${tables.jobs} where id = any(array(select job_id from input)) order by id for update
+          select id from ${tables.jobs}
+          where id = any(array(select job_id from input)) and status <> 'failed'
+          order by id for update
         ), inserted as (
           insert into ${tables.results} (job_id, centroid_lat, centroid_lon, most_northerly, places)
           select input.job_id, input.centroid_lat, input.centroid_lon, input.most_northerly, input.places

@@ -7,6 +7,7 @@ import { migrate } from './migrations.ts';
 import { connectionOptions, normaliseOptions } from './options.ts';
 import { createResultQueries } from './results.ts';
 import { retryWhileUnavailable } from './retry.ts';
+import { createStalledQueries } from './stalled.ts';
 import { tablesIn } from './tables.ts';
 import type { Store, StoreOptions } from './types.ts';
 
@@ -33,6 +34,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
   const jobs = createJobQueries(sql, tables);
   const results = createResultQueries(sql, tables);
   const activity = createActivityQueries(sql, tables);
+  const stalled = createStalledQueries(sql, tables);
   const batched = createBatchedCalls(sql, tables, results);
   const call = <T>(what: string, query: () => Promise<T>) => runCall(what, valid.callTimeoutMs, query);
 
@@ -53,6 +55,11 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     getJobWithResult: (jobId) => call('getJobWithResult', () => jobs.getJobWithResult(jobId)),
     claimUnpublishedJobs: (olderThanMs, limit, claimMs) =>
       call('claimUnpublishedJobs', () => jobs.claimUnpublishedJobs(olderThanMs, limit, claimMs)),
+    claimStalledJobs: (stalledForMs, limit, claimMs, stages) =>
+      call('claimStalledJobs', () => stalled.claimStalledJobs(stalledForMs, limit, claimMs, stages)),
+    noteRedrive: (jobId, counted) => call('noteRedrive', () => stalled.noteRedrive(jobId, counted)),
+    unfinishedSummary: (stalledForMs) =>
+      call('unfinishedSummary', () => stalled.unfinishedSummary(stalledForMs)),
     recentJobs: (limit) => call('recentJobs', () => activity.recentJobs(limit)),
     activityByMinute: (minutes) => call('activityByMinute', () => activity.activityByMinute(minutes)),
     ping: () =>

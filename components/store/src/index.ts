@@ -1,8 +1,6 @@
 export { createStore } from './create-store.ts';
 export type { StoreErrorCode } from './errors.ts';
 export { StoreError } from './errors.ts';
-export type { FailedJobSettlement } from './settle-failed-job.ts';
-export { settleFailedJob } from './settle-failed-job.ts';
 export type {
   Job,
   JobResult,
@@ -12,4 +10,6 @@ export type {
   StageOutcome,
   Store,
   StoreOptions,
+  UnfinishedStatus,
+  UnfinishedSummary,
 } from './types.ts';

@@ -53,7 +53,7 @@ export function createJobQueries(sql: postgres.Sql, tables: Tables): JobQueries 
       if (!isJobId(jobId)) return false;
       const changed = await sql`
         update ${tables.jobs}
-        set status = 'failed', failed_at = now(), error = ${error}
+        set status = 'failed', failed_at = now(), error = ${error}, claimed_until = null
         where id = ${jobId} and status not in ('done', 'failed')
       `;
       return changed.count > 0;
@@ -65,7 +65,7 @@ export function createJobQueries(sql: postgres.Sql, tables: Tables): JobQueries 
       const changed = await sql`
         update ${tables.jobs}
         set status = 'queued', error = null, failed_at = null, fetching_at = null, processing_at = null,
-            published_at = null, relay_claimed_until = null
+            published_at = null, claimed_until = null, redrives = 0, progress_at = now()
         where id = ${jobId} and status = 'failed'
       `;
       return changed.count > 0;
@@ -96,12 +96,12 @@ export function createJobQueries(sql: postgres.Sql, tables: Tables): JobQueries 
       // `id = any(array(…))`, not a join: the claimed ids are looked up by primary key.
       const rows = await sql<JobRow[]>`
         update ${tables.jobs}
-        set relay_claimed_until = now() + ${claimMs}::double precision * interval '1 millisecond'
+        set claimed_until = now() + ${claimMs}::double precision * interval '1 millisecond'
         where id = any(array(
           select id from ${tables.jobs}
           where status = 'queued' and published_at is null
             and created_at < now() - ${olderThanMs}::double precision * interval '1 millisecond'
-            and (relay_claimed_until is null or relay_claimed_until < now())
+            and (claimed_until is null or claimed_until < now())
           order by created_at
           limit ${limit}
           for update skip locked

@@ -71,6 +71,21 @@ export const migrations: readonly Migration[] = [
       alter table jobs drop constraint jobs_idempotency_key_key;
     `,
   },
+  {
+    version: 5,
+    name: 'stage deadlines',
+    sql: `
+      -- When a job last moved (published, a stage started or started again, re-driven): the
+      -- sweeper re-drives an unfinished job whose progress_at is older than its stage's budget,
+      -- and fails it after a bounded number of re-drives. The relay and the sweeper share one claim.
+      alter table jobs add column progress_at timestamptz not null default now();
+      alter table jobs add column redrives integer not null default 0;
+      alter table jobs rename column relay_claimed_until to claimed_until;
+      update jobs set progress_at = greatest(created_at, published_at, fetching_at, processing_at)
+        where status in ('queued', 'fetching', 'processing');
+      create index jobs_unfinished_idx on jobs (progress_at) where status in ('queued', 'fetching', 'processing');
+    `,
+  },
 ];
 
 // What migrate interpolates into its script; createStore's options allow no other schema names.

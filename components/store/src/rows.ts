@@ -8,6 +8,7 @@ export interface JobRow {
   correlation_id: string;
   idempotency_key: string | null;
   attempts: number;
+  redrives: number;
   error: string | null;
   created_at: Date;
   published_at: Date | null;
@@ -34,6 +35,7 @@ export const JOB_COLUMNS = [
   'correlation_id',
   'idempotency_key',
   'attempts',
+  'redrives',
   'error',
   'created_at',
   'published_at',
@@ -73,6 +75,7 @@ export function toJob(row: JobRow): Job {
     correlation_id: row.correlation_id,
     idempotency_key: row.idempotency_key,
     attempts: row.attempts,
+    redrives: row.redrives,
     error: row.error,
     created_at: row.created_at.toISOString(),
     published_at: iso(row.published_at),

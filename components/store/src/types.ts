@@ -4,6 +4,9 @@ import type { StoreError } from './errors.ts';
 /** Where a job is: `queued → fetching → processing → done | failed`. */
 export type JobStatus = 'queued' | 'fetching' | 'processing' | 'done' | 'failed';
 
+/** The statuses of a job that has not ended yet. */
+export type UnfinishedStatus = Exclude<JobStatus, 'done' | 'failed'>;
+
 /**
  * What `startStage` found: `started` (moved forward now), `repeat` (already at this stage: a
  * redelivery after a crash, to be done again), `passed` (at a later stage, done or failed) or
@@ -18,6 +21,8 @@ export interface Job {
   correlation_id: string;
   idempotency_key: string | null;
   attempts: number;
+  /** How often the sweeper re-drove the job after it made no progress within its stage's budget. */
+  redrives: number;
   error: string | null;
   created_at: string;
   published_at: string | null;
@@ -48,6 +53,16 @@ export interface MinuteActivity {
   minute: string;
   done: number;
   failed: number;
+}
+
+/** The unfinished jobs at one instant: how many, since when the oldest waits, how many stalled. */
+export interface UnfinishedSummary {
+  /** Jobs queued, fetching or processing. */
+  unfinished: number;
+  /** When the oldest unfinished job was accepted (ISO 8601), or null when none is unfinished. */
+  oldestCreatedAt: string | null;
+  /** Handed-off unfinished jobs with no progress within the budget asked about. */
+  stalled: number;
 }
 
 /** Options of `createStore`. */
@@ -91,7 +106,7 @@ export interface Store {
   startStage(jobId: string, stage: 'fetching' | 'processing'): Promise<StageOutcome>;
   /**
    * In one transaction, stores the job's result and marks it done. Returns false and changes
-   * nothing when the job already has a result (a duplicate delivery) or is unknown.
+   * nothing when the job already has a result (a duplicate delivery), is failed, or is unknown.
    */
   completeJob(jobId: string, result: ResultInput): Promise<boolean>;
   /** Marks a job failed with a reason, unless it is already done or failed; returns whether it did. */
@@ -114,6 +129,25 @@ export interface Store {
    * them, and jobs claimed by another call right now are skipped rather than waited for.
    */
   claimUnpublishedJobs(olderThanMs: number, limit: number, claimMs: number): Promise<Job[]>;
+  /**
+   * Claims up to `limit` unfinished jobs that were handed off and made no progress (published, a
+   * stage started, a re-drive) for `stalledForMs`, least recent progress first, for `claimMs`, as
+   * `claimUnpublishedJobs` claims: for the sweeper, to re-drive or fail each. Only jobs at one of
+   * `stages` are taken.
+   */
+  claimStalledJobs(
+    stalledForMs: number,
+    limit: number,
+    claimMs: number,
+    stages: readonly UnfinishedStatus[],
+  ): Promise<Job[]>;
+  /**
+   * Notes that a stalled job was re-driven: its stage's clock starts again and its claim ends;
+   * `counted` adds one to its re-drives. Returns false (changing nothing) unless it is unfinished.
+   */
+  noteRedrive(jobId: string, counted: boolean): Promise<boolean>;
+  /** The unfinished jobs now, with those stalled for `stalledForMs`. */
+  unfinishedSummary(stalledForMs: number): Promise<UnfinishedSummary>;
   /** The newest `limit` jobs, newest first. */
   recentJobs(limit: number): Promise<Job[]>;
   /**

@@ -14,7 +14,7 @@ describeWithServices('store jobs', ['postgres'], ({ databaseUrl }) => {
   const age = (jobId: string, ageMs: number) =>
     sql`update ${sql(schema)}.jobs set created_at = now() - ${ageMs} * interval '1 millisecond' where id = ${jobId}`;
   const expireClaim = (jobId: string) =>
-    sql`update ${sql(schema)}.jobs set relay_claimed_until = now() - interval '1 second' where id = ${jobId}`;
+    sql`update ${sql(schema)}.jobs set claimed_until = now() - interval '1 second' where id = ${jobId}`;
 
   beforeAll(async () => {
     store = await createStore({ url: databaseUrl, schema });
@@ -36,6 +36,7 @@ describeWithServices('store jobs', ['postgres'], ({ databaseUrl }) => {
       correlation_id: 'corr-1',
       idempotency_key: null,
       attempts: 0,
+      redrives: 0,
       error: null,
       created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       published_at: null,
@@ -148,10 +149,12 @@ describeWithServices('store jobs', ['postgres'], ({ databaseUrl }) => {
     const { job } = await store.createJob({ correlationId: 'corr-reopen' });
     await store.markPublished(job.id);
     await store.startStage(job.id, 'fetching');
+    await store.noteRedrive(job.id, true);
     await store.failJob(job.id, 'source down');
     expect(await store.reopenJob(job.id)).toBe(true);
     expect(await store.getJob(job.id)).toMatchObject({
       status: 'queued',
+      redrives: 0,
       error: null,
       failed_at: null,
       fetching_at: null,

@@ -6,6 +6,7 @@ import { createJobQueries } from '../src/jobs.ts';
 import { migrate } from '../src/migrations.ts';
 import { connectionOptions, normaliseOptions } from '../src/options.ts';
 import { createResultQueries } from '../src/results.ts';
+import { createStalledQueries } from '../src/stalled.ts';
 import { tablesIn } from '../src/tables.ts';
 import { sampleResult } from './fixtures.ts';
 
@@ -37,7 +38,7 @@ type PlanMode = 'generic' | 'custom';
 
 /**
  * Runs every statement of a job's way through the store (batches of 50, a worker's prefetch), of
- * the relay and of the reads on a schema holding `history` jobs, then has PostgreSQL plan each one
+ * the relay, of the sweeper and of the reads on a schema holding `history` jobs, then has PostgreSQL plan each one
  * as the store's sessions would, and answers the plans that read jobs or results from end to end.
  */
 async function plansThatScan(databaseUrl: string, history: number): Promise<Record<string, string[]>> {
@@ -72,6 +73,7 @@ async function plansThatScan(databaseUrl: string, history: number): Promise<Reco
     const batch = createBatchQueries(sql, tables);
     const jobs = createJobQueries(sql, tables);
     const results = createResultQueries(sql, tables);
+    const stalled = createStalledQueries(sql, tables);
     const created = await batch.createJobs(Array.from({ length: 50 }, (_, i) => `plans-${i}`));
     const ids = created.map((job) => job.id);
     await batch.markPublished(ids);
@@ -88,7 +90,10 @@ async function plansThatScan(databaseUrl: string, history: number): Promise<Reco
     await jobs.getJobWithResult(ids[1] ?? '');
     await jobs.claimUnpublishedJobs(0, 100, 10_000);
     await results.latestResult();
-    expect(statements.size).toBeGreaterThanOrEqual(14);
+    await stalled.claimStalledJobs(0, 100, 10_000, ['queued', 'fetching', 'processing']);
+    await stalled.noteRedrive(ids[1] ?? '', true);
+    await stalled.unfinishedSummary(60_000);
+    expect(statements.size).toBeGreaterThanOrEqual(17);
 
     const scans: Record<string, string[]> = {};
     await admin.begin(async (tx) => {

@@ -93,6 +93,14 @@ describeWithServices('store results', ['postgres'], ({ databaseUrl }) => {
     expect(await store.latestResult()).toEqual(before);
   });
 
+  test('completeJob: for a failed job, answers false, stores nothing and leaves it failed', async () => {
+    const { job } = await store.createJob({ correlationId: 'r-failed' });
+    await store.failJob(job.id, 'no progress in processing');
+    const failed = await store.getJob(job.id);
+    expect(await store.completeJob(job.id, second)).toBe(false);
+    expect(await store.getJobWithResult(job.id)).toEqual({ job: failed, result: undefined });
+  });
+
   test('latestResult: after two jobs complete, is the newer one', async () => {
     const older = (await store.createJob({ correlationId: 'r-older' })).job;
     const newer = (await store.createJob({ correlationId: 'r-newer' })).job;

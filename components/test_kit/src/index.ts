@@ -1,3 +1,5 @@
+export type { CapturedLogger, LogLine } from './capture-logger.ts';
+export { captureLogger } from './capture-logger.ts';
 export { deleteQueues, dropSchema } from './cleanup.ts';
 export { uniqueName } from './names.ts';
 export type { ServiceProcess } from './processes.ts';

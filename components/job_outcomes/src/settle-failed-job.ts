@@ -1,5 +1,5 @@
-import { StoreError } from './errors.ts';
-import type { Store } from './types.ts';
+import type { HandlerResult } from '@mousetrap/job_queue';
+import { type Store, StoreError } from '@mousetrap/store';
 
 /**
  * The fate of a message whose job failed its final attempt, in the shape a job_queue handler
@@ -7,7 +7,7 @@ import type { Store } from './types.ts';
  * database is what failed, so that an outage never fails a job, nor leaves one unfinished behind
  * a dead letter.
  */
-export type FailedJobSettlement = { deadLetter: string } | { retryLater: string };
+export type FailedJobSettlement = Exclude<HandlerResult, undefined>;
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 

@@ -1,8 +1,6 @@
+import { createStore, type Store, StoreError } from '@mousetrap/store';
 import { describeWithServices, dropSchema, uniqueName } from '@mousetrap/test_kit';
-import { createStore } from '../src/create-store.ts';
-import { StoreError } from '../src/errors.ts';
 import { settleFailedJob } from '../src/settle-failed-job.ts';
-import type { Store } from '../src/types.ts';
 
 describeWithServices('settleFailedJob', ['postgres'], ({ databaseUrl }) => {
   const schema = uniqueName('settle');

@@ -1,0 +1,165 @@
+import type { JobQueue } from '@mousetrap/job_queue';
+import type { Job, UnfinishedStatus } from '@mousetrap/store';
+import { type IntakeDependencies, startMessage } from './submit-job.ts';
+
+/** Options of {@link startSweeper}. */
+export interface SweeperOptions {
+  /**
+   * A stage's time budget: a handed-off job that made no progress (published, a stage started or
+   * started again, re-driven) for this long is stalled. Longer than the longest retry delay plus a
+   * stage's work, or jobs that are only waiting for a retry are re-driven. @default 300000
+   */
+  stageTimeoutMs?: number;
+  /** Re-drives of a stalled job before it is failed. @default 3 */
+  maxRedrives?: number;
+  /** Time between two sweeps. @default 5000 */
+  intervalMs?: number;
+  /** Jobs claimed at a time; a sweep goes on while it finds full batches. @default 100 */
+  batchSize?: number;
+  /** How long a sweep holds the jobs it claimed before another sweeper may take them. @default 10000 */
+  claimMs?: number;
+  /** Hears of each stalled job re-driven or failed, for metrics. @default undefined */
+  onStalled?: (outcome: 'redriven' | 'failed') => void;
+}
+
+/** What one sweep did. */
+export interface SweepResult {
+  redriven: number;
+  failed: number;
+}
+
+/** A running sweeper. */
+export interface Sweeper {
+  /** Runs one sweep now. */
+  sweep(): Promise<SweepResult>;
+  /**
+   * Re-drives every handed-off unfinished job at once, without counting it against the job's
+   * re-drives: for a transport that starts empty (the in-memory one), whose messages a restart lost.
+   */
+  redriveUnfinished(): Promise<number>;
+  /** Stops sweeping and waits for a sweep in progress. */
+  stop(): Promise<void>;
+}
+
+const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
+
+/**
+ * The backstop behind every way a handed-off job can hang: a message dead-lettered by the broker,
+ * dropped by an in-memory transport, sent to a queue nobody reads, or anything not yet thought
+ * of. Each sweep claims jobs with no progress within `stageTimeoutMs` (`for update skip locked`,
+ * so sweepers in several API processes share them out) and re-drives each: its start_fetch is
+ * published again (the handlers are idempotent, so a duplicate is harmless) and its clock starts
+ * again. After `maxRedrives` re-drives, a stalled job is failed with a reason naming its stage.
+ */
+export function startSweeper(deps: IntakeDependencies, options: SweeperOptions = {}): Sweeper {
+  const stageTimeoutMs = options.stageTimeoutMs ?? 300_000;
+  const maxRedrives = options.maxRedrives ?? 3;
+  const batchSize = options.batchSize ?? 100;
+  const claimMs = options.claimMs ?? 10_000;
+  let running: Promise<SweepResult> | undefined;
+  let stopped = false;
+
+  /** Publishes the job's start again and starts its clock; false (logged) if the publish failed. */
+  const redrive = async (job: Job, counted: boolean): Promise<boolean> => {
+    const log = deps.logger.child({ job_id: job.id, correlation_id: job.correlation_id });
+    try {
+      await deps.queue.publish('start_fetch', startMessage(job, true));
+      await deps.store.noteRedrive(job.id, counted);
+    } catch (error) {
+      log.warn('could not re-drive a stalled job; the next sweep tries again', { error: String(error) });
+      return false;
+    }
+    if (counted) {
+      log.warn('stalled job re-driven', { stage: job.status, redrive: job.redrives + 1, of: maxRedrives });
+      options.onStalled?.('redriven');
+    }
+    return true;
+  };
+
+  const giveUp = async (job: Job) => {
+    const reason = `no progress in ${job.status} for ${seconds(stageTimeoutMs)} after ${job.redrives} re-drives`;
+    if (!(await deps.store.failJob(job.id, reason))) return;
+    deps.logger.error('stalled job failed', { job_id: job.id, correlation_id: job.correlation_id, reason });
+    options.onStalled?.('failed');
+  };
+
+  /** Claims and settles one batch at `stages`; `full` when it may have left more behind. */
+  const sweepBatch = async (stalledForMs: number, counted: boolean, stages: readonly UnfinishedStatus[]) => {
+    const jobs = await deps.store.claimStalledJobs(stalledForMs, batchSize, claimMs, stages);
+    let redriven = 0;
+    let failed = 0;
+    for (const job of jobs) {
+      if (stopped) break;
+      if (counted && job.redrives >= maxRedrives) {
+        await giveUp(job);
+        failed += 1;
+      } else if (await redrive(job, counted)) redriven += 1;
+      // The first failed publish means the broker is away: the rest wait for the next sweep.
+      else return { redriven, failed, full: false };
+    }
+    return { redriven, failed, full: jobs.length === batchSize };
+  };
+
+  const sweepAll = async (stalledForMs: number, counted: boolean): Promise<SweepResult> => {
+    const total = { redriven: 0, failed: 0 };
+    // Swept only while the broker takes messages: a re-drive claimed while it is away would be
+    // counted without reaching a worker.
+    const stages = await stagesToSweep(deps.queue).catch(() => []);
+    for (let more = stages.length > 0; more && !stopped; ) {
+      const batch = await sweepBatch(stalledForMs, counted, stages);
+      total.redriven += batch.redriven;
+      total.failed += batch.failed;
+      more = batch.full;
+    }
+    return total;
+  };
+
+  const sweep = () => {
+    running ??= sweepAll(stageTimeoutMs, true).finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
+
+  const timer = setInterval(() => {
+    if (running) return;
+    sweep().catch((error: unknown) =>
+      deps.logger.warn('sweep for stalled jobs failed; retrying next interval', { error: String(error) }),
+    );
+  }, options.intervalMs ?? 5000);
+  timer.unref();
+
+  return {
+    sweep,
+    async redriveUnfinished() {
+      const { redriven } = await sweepAll(0, false);
+      if (redriven > 0)
+        deps.logger.info('re-drove the unfinished jobs of an earlier run', { count: redriven });
+      return redriven;
+    },
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running?.catch(() => {});
+    },
+  };
+}
+
+/**
+ * The stages whose jobs may be stalled rather than waiting their turn. A job handed off and still
+ * queued may be waiting in a start_fetch backlog that consumers are working through, and one still
+ * fetching in a data_processing backlog: their clocks run while they wait, so those stages are left
+ * alone while their next queue holds messages and has a consumer. A queue nobody consumes is no
+ * backlog: its jobs are re-driven, and in the end failed. Rejects while the broker is away.
+ */
+async function stagesToSweep(queue: JobQueue): Promise<UnfinishedStatus[]> {
+  await queue.check();
+  const stats = await queue.stats();
+  const worked = (name: string) =>
+    stats.some((entry) => entry.queue === name && entry.messages > 0 && entry.consumers > 0);
+  return [
+    ...(worked('start_fetch') ? [] : (['queued'] as const)),
+    ...(worked('data_processing') ? [] : (['fetching'] as const)),
+    'processing',
+  ];
+}

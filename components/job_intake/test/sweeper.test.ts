@@ -1,0 +1,168 @@
+import { createMemoryJobQueue, type Envelope, type JobQueue } from '@mousetrap/job_queue';
+import { createStore, type Store } from '@mousetrap/store';
+import { captureLogger, describeWithServices, dropSchema, uniqueName, waitFor } from '@mousetrap/test_kit';
+import postgres from 'postgres';
+import { type Sweeper, type SweeperOptions, startSweeper } from '../src/sweeper.ts';
+
+describeWithServices('the sweeper of stalled jobs', ['postgres'], ({ databaseUrl }) => {
+  let schema = '';
+  let store: Store;
+  let sql: postgres.Sql;
+  const cleanups: (() => Promise<void>)[] = [];
+
+  /** Makes a job's last progress `ageMs` old. */
+  const idle = (jobId: string, ageMs: number) =>
+    sql`update ${sql(schema)}.jobs set progress_at = now() - ${ageMs} * interval '1 millisecond' where id = ${jobId}`;
+
+  /** A job handed off and left at `stage` for a minute. */
+  const stuckJob = async (stage: 'queued' | 'fetching' | 'processing') => {
+    const { job } = await store.createJob({ correlationId: `stuck-${stage}` });
+    await store.markPublished(job.id);
+    if (stage !== 'queued') await store.startStage(job.id, stage);
+    await idle(job.id, 60_000);
+    return job.id;
+  };
+
+  /** A memory transport whose start_fetch messages are collected, the consumer only when asked. */
+  const collectingQueue = async (consume = true) => {
+    const queue = createMemoryJobQueue();
+    cleanups.push(() => queue.close());
+    const received: Envelope[] = [];
+    if (consume) await queue.consume('start_fetch', async (message) => void received.push(message));
+    return { queue, received };
+  };
+
+  const sweeperOn = (queue: JobQueue, options: SweeperOptions = {}) => {
+    const logger = captureLogger();
+    const sweeper: Sweeper = startSweeper(
+      { store, queue, logger },
+      { stageTimeoutMs: 30_000, maxRedrives: 2, intervalMs: 60_000, ...options },
+    );
+    cleanups.push(() => sweeper.stop());
+    return { sweeper, logger };
+  };
+
+  beforeEach(async () => {
+    schema = uniqueName('sweep');
+    store = await createStore({ url: databaseUrl, schema, max: 2 });
+    sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  });
+
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    await store.close();
+    await sql.end({ timeout: 5 });
+    await dropSchema(databaseUrl, schema);
+  });
+
+  test('a job stalled at each stage is re-driven: its start_fetch published again, marked a re-drive, its count up', async () => {
+    const ids = [await stuckJob('queued'), await stuckJob('fetching'), await stuckJob('processing')];
+    const { queue, received } = await collectingQueue();
+    const { sweeper, logger } = sweeperOn(queue);
+
+    expect(await sweeper.sweep()).toEqual({ redriven: 3, failed: 0 });
+
+    await waitFor(() => received.length === 3, { what: 'three re-driven messages' });
+    expect(received.map((message) => message.job_id).sort()).toEqual([...ids].sort());
+    expect(received.every((message) => message.type === 'start_fetch')).toBe(true);
+    expect(received.map((message) => message.payload)).toEqual([
+      { redrive: true },
+      { redrive: true },
+      { redrive: true },
+    ]);
+    for (const id of ids) expect(await store.getJob(id)).toMatchObject({ redrives: 1 });
+    expect(logger.lines.filter((line) => line.message === 'stalled job re-driven')).toHaveLength(3);
+    // The clock started again: nothing is stalled until the budget runs out once more.
+    expect(await sweeper.sweep()).toEqual({ redriven: 0, failed: 0 });
+  });
+
+  test('after maxRedrives re-drives, a stalled job is failed with a reason that names its stage', async () => {
+    const jobId = await stuckJob('fetching');
+    const { queue } = await collectingQueue();
+    const stalled: string[] = [];
+    const { sweeper } = sweeperOn(queue, { onStalled: (outcome) => stalled.push(outcome) });
+
+    for (let round = 0; round < 2; round += 1) {
+      expect(await sweeper.sweep()).toEqual({ redriven: 1, failed: 0 });
+      await idle(jobId, 60_000);
+    }
+    expect(await sweeper.sweep()).toEqual({ redriven: 0, failed: 1 });
+
+    expect(await store.getJob(jobId)).toMatchObject({
+      status: 'failed',
+      redrives: 2,
+      error: 'no progress in fetching for 30 s after 2 re-drives',
+    });
+    expect(stalled).toEqual(['redriven', 'redriven', 'failed']);
+  });
+
+  test('queued jobs wait while start_fetch has a backlog with a consumer, and are re-driven once nobody consumes it', async () => {
+    const queuedJob = await stuckJob('queued');
+    const processingJob = await stuckJob('processing');
+    const queue = createMemoryJobQueue({ prefetch: 1 });
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const consumer = await queue.consume('start_fetch', async () => {
+      await held;
+      return undefined;
+    });
+    cleanups.push(async () => {
+      release();
+      await queue.close();
+    });
+    // One message held by the consumer, one waiting behind it: a backlog being worked.
+    await queue.publish('start_fetch', { ...backlogMessage, job_id: crypto.randomUUID() });
+    await queue.publish('start_fetch', { ...backlogMessage, job_id: crypto.randomUUID() });
+    const { sweeper } = sweeperOn(queue);
+
+    expect(await sweeper.sweep()).toEqual({ redriven: 1, failed: 0 });
+    expect(await store.getJob(processingJob)).toMatchObject({ redrives: 1 });
+    expect(await store.getJob(queuedJob)).toMatchObject({ redrives: 0 });
+
+    release();
+    await consumer.cancel(1000);
+    expect(await sweeper.sweep()).toEqual({ redriven: 1, failed: 0 });
+    expect(await store.getJob(queuedJob)).toMatchObject({ redrives: 1 });
+  });
+
+  test('while the broker is away, nothing is claimed or counted', async () => {
+    const jobId = await stuckJob('fetching');
+    const { queue } = await collectingQueue();
+    await queue.close();
+    const { sweeper } = sweeperOn(queue);
+
+    expect(await sweeper.sweep()).toEqual({ redriven: 0, failed: 0 });
+
+    expect(await store.getJob(jobId)).toMatchObject({ status: 'fetching', redrives: 0 });
+    expect(await store.claimStalledJobs(30_000, 10, 1000, ['fetching'])).toHaveLength(1);
+  });
+
+  test('redriveUnfinished: re-drives every handed-off unfinished job at once, without counting it', async () => {
+    const { job: fresh } = await store.createJob({ correlationId: 'fresh' });
+    await store.markPublished(fresh.id);
+    await store.startStage(fresh.id, 'processing');
+    const old = await stuckJob('queued');
+    const { job: unpublished } = await store.createJob({ correlationId: 'the relay’s' });
+    const { queue, received } = await collectingQueue();
+    const { sweeper } = sweeperOn(queue);
+
+    expect(await sweeper.redriveUnfinished()).toBe(2);
+
+    await waitFor(() => received.length === 2, { what: 'two messages' });
+    expect(received.map((message) => message.job_id).sort()).toEqual([fresh.id, old].sort());
+    expect(await store.getJob(fresh.id)).toMatchObject({ redrives: 0 });
+    expect(await store.getJob(unpublished.id)).toMatchObject({ status: 'queued', published_at: null });
+  });
+});
+
+const backlogMessage: Envelope = {
+  id: 'backlog:start_fetch',
+  type: 'start_fetch',
+  version: 1,
+  job_id: '00000000-0000-4000-8000-000000000000',
+  correlation_id: 'backlog',
+  occurred_at: new Date(0).toISOString(),
+  payload: {},
+};

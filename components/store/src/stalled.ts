@@ -1,0 +1,78 @@
+import type postgres from 'postgres';
+import { isJobId } from './jobs.ts';
+import { JOB_COLUMNS, type JobRow, toJob } from './rows.ts';
+import type { Tables } from './tables.ts';
+import type { Job, UnfinishedStatus, UnfinishedSummary } from './types.ts';
+
+/** The queries behind the sweeper: jobs that made no progress, their re-drives, and a summary. */
+export interface StalledQueries {
+  claimStalledJobs(
+    stalledForMs: number,
+    limit: number,
+    claimMs: number,
+    stages: readonly UnfinishedStatus[],
+  ): Promise<Job[]>;
+  noteRedrive(jobId: string, counted: boolean): Promise<boolean>;
+  unfinishedSummary(stalledForMs: number): Promise<UnfinishedSummary>;
+}
+
+// Written out, not a parameter: only a literal lets the planner use the partial index on unfinished
+// jobs, whose predicate this is, in the generic plans of prepared statements.
+const UNFINISHED = "status in ('queued', 'fetching', 'processing')";
+
+/** Builds the sweeper's queries on a connection pool and the schema's tables. */
+export function createStalledQueries(sql: postgres.Sql, tables: Tables): StalledQueries {
+  const columns = sql(JOB_COLUMNS);
+  const before = (ms: number) => sql`now() - ${ms}::double precision * interval '1 millisecond'`;
+
+  return {
+    async claimStalledJobs(stalledForMs, limit, claimMs, stages) {
+      if (stages.length === 0) return [];
+      // Handed off (published) and unfinished, with no progress since stalledForMs ago. Unpublished
+      // jobs are the relay's. The claim, shared with the relay's column, keeps other sweepers off
+      // the job until it is re-driven or failed; rows claimed right now are skipped, not waited for.
+      const rows = await sql<JobRow[]>`
+        update ${tables.jobs}
+        set claimed_until = now() + ${claimMs}::double precision * interval '1 millisecond'
+        where id = any(array(
+          select id from ${tables.jobs}
+          where ${sql.unsafe(UNFINISHED)} and status in ${sql(stages)} and published_at is not null
+            and progress_at < ${before(stalledForMs)}
+            and (claimed_until is null or claimed_until < now())
+          order by progress_at
+          limit ${limit}
+          for update skip locked
+        ))
+        returning ${columns}
+      `;
+      return rows.map(toJob);
+    },
+
+    async noteRedrive(jobId, counted) {
+      if (!isJobId(jobId)) return false;
+      // The stage's clock starts again; the job is free for the next sweep once that runs out.
+      const changed = await sql`
+        update ${tables.jobs}
+        set progress_at = now(), claimed_until = null, redrives = redrives + ${counted ? 1 : 0}
+        where id = ${jobId} and ${sql.unsafe(UNFINISHED)}
+      `;
+      return changed.count > 0;
+    },
+
+    async unfinishedSummary(stalledForMs) {
+      const [row] = await sql<{ unfinished: number; oldest: Date | null; stalled: number }[]>`
+        select count(*)::int as unfinished,
+               min(created_at) as oldest,
+               (count(*) filter (where published_at is not null and progress_at < ${before(stalledForMs)}))::int
+                 as stalled
+        from ${tables.jobs}
+        where ${sql.unsafe(UNFINISHED)}
+      `;
+      return {
+        unfinished: row?.unfinished ?? 0,
+        oldestCreatedAt: row?.oldest ? row.oldest.toISOString() : null,
+        stalled: row?.stalled ?? 0,
+      };
+    },
+  };
+}

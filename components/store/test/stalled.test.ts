@@ -1,0 +1,136 @@
+import { describeWithServices, dropSchema, uniqueName } from '@mousetrap/test_kit';
+import postgres from 'postgres';
+import { createStore } from '../src/create-store.ts';
+import type { Store } from '../src/types.ts';
+import { sampleResult } from './fixtures.ts';
+
+const ALL = ['queued', 'fetching', 'processing'] as const;
+
+describeWithServices('store stalled jobs', ['postgres'], ({ databaseUrl }) => {
+  let schema = '';
+  let store: Store;
+  let sql: postgres.Sql;
+
+  /** Makes a job's last progress `ageMs` old, as if nothing had happened to it since. */
+  const idle = (jobId: string, ageMs: number) =>
+    sql`update ${sql(schema)}.jobs set progress_at = now() - ${ageMs} * interval '1 millisecond' where id = ${jobId}`;
+  const expireClaim = (jobId: string) =>
+    sql`update ${sql(schema)}.jobs set claimed_until = now() - interval '1 second' where id = ${jobId}`;
+  const ids = (jobs: { id: string }[]) => jobs.map((job) => job.id).sort();
+
+  /** A job handed off and left at `stage`, idle for `ageMs`. */
+  const stuckJob = async (stage: 'queued' | 'fetching' | 'processing', ageMs: number) => {
+    const { job } = await store.createJob({ correlationId: `stuck-${stage}` });
+    await store.markPublished(job.id);
+    if (stage !== 'queued') await store.startStage(job.id, stage);
+    await idle(job.id, ageMs);
+    return job.id;
+  };
+
+  // A schema per test: claims look at every job of the schema.
+  beforeEach(async () => {
+    schema = uniqueName('stalled');
+    store = await createStore({ url: databaseUrl, schema });
+    sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  });
+
+  afterEach(async () => {
+    await store.close();
+    await sql.end({ timeout: 5 });
+    await dropSchema(databaseUrl, schema);
+  });
+
+  test('claimStalledJobs: takes handed-off unfinished jobs idle past the budget at any stage, least recent first', async () => {
+    const queued = await stuckJob('queued', 60_000);
+    const fetching = await stuckJob('fetching', 50_000);
+    const processing = await stuckJob('processing', 40_000);
+    await stuckJob('fetching', 1000);
+    const { job: unpublished } = await store.createJob({ correlationId: 'unpublished' });
+    await idle(unpublished.id, 60_000);
+    const done = await stuckJob('processing', 60_000);
+    await store.completeJob(done, sampleResult);
+    await idle(done, 60_000);
+    const failed = await stuckJob('fetching', 60_000);
+    await store.failJob(failed, 'gave up');
+
+    const claimed = await store.claimStalledJobs(30_000, 100, 10_000, ALL);
+
+    expect(claimed.map((job) => job.id)).toEqual([queued, fetching, processing]);
+    expect(claimed.map((job) => job.status)).toEqual(['queued', 'fetching', 'processing']);
+  });
+
+  test('claimStalledJobs: takes only jobs at the stages asked for', async () => {
+    await stuckJob('queued', 60_000);
+    const fetching = await stuckJob('fetching', 60_000);
+
+    expect(ids(await store.claimStalledJobs(30_000, 100, 10_000, ['fetching', 'processing']))).toEqual([
+      fetching,
+    ]);
+    expect(await store.claimStalledJobs(30_000, 100, 10_000, [])).toEqual([]);
+  });
+
+  test('claimStalledJobs: a claimed job is not claimed again until its claim lapses; concurrent claims share the jobs out', async () => {
+    const stuck = await Promise.all([1, 2, 3, 4, 5, 6].map(() => stuckJob('fetching', 60_000)));
+
+    const [a, b] = await Promise.all([
+      store.claimStalledJobs(30_000, 3, 10_000, ALL),
+      store.claimStalledJobs(30_000, 3, 10_000, ALL),
+    ]);
+
+    expect(ids([...a, ...b])).toEqual([...stuck].sort());
+    expect(await store.claimStalledJobs(30_000, 100, 10_000, ALL)).toEqual([]);
+    await expireClaim(stuck[0] ?? '');
+    expect(ids(await store.claimStalledJobs(30_000, 100, 10_000, ALL))).toEqual([stuck[0]]);
+  });
+
+  test('noteRedrive: starts the clock again and counts a re-drive; an uncounted one only starts the clock', async () => {
+    const jobId = await stuckJob('processing', 60_000);
+    await store.claimStalledJobs(30_000, 100, 10_000, ALL);
+
+    expect(await store.noteRedrive(jobId, true)).toBe(true);
+    expect(await store.getJob(jobId)).toMatchObject({ status: 'processing', redrives: 1 });
+    expect(await store.claimStalledJobs(30_000, 100, 10_000, ALL)).toEqual([]);
+    await idle(jobId, 60_000);
+    expect(ids(await store.claimStalledJobs(30_000, 100, 10_000, ALL))).toEqual([jobId]);
+    expect(await store.noteRedrive(jobId, false)).toBe(true);
+    expect(await store.getJob(jobId)).toMatchObject({ redrives: 1 });
+  });
+
+  test('noteRedrive: changes nothing for a finished, unknown or malformed job', async () => {
+    const jobId = await stuckJob('processing', 60_000);
+    await store.completeJob(jobId, sampleResult);
+    const done = await store.getJob(jobId);
+
+    expect(await store.noteRedrive(jobId, true)).toBe(false);
+    expect(await store.getJob(jobId)).toEqual(done);
+    expect(await store.noteRedrive('0b7e9b7a-2f6e-4a8e-9c1d-1f2e3d4c5b6a', true)).toBe(false);
+    expect(await store.noteRedrive('not-a-uuid', true)).toBe(false);
+  });
+
+  test('startStage: progress, including a repeat of the stage, keeps a job from being stalled', async () => {
+    const jobId = await stuckJob('fetching', 60_000);
+
+    await store.startStage(jobId, 'fetching');
+
+    expect(await store.claimStalledJobs(30_000, 100, 10_000, ALL)).toEqual([]);
+  });
+
+  test('unfinishedSummary: counts unfinished jobs, the oldest one, and those stalled past the budget', async () => {
+    expect(await store.unfinishedSummary(30_000)).toEqual({
+      unfinished: 0,
+      oldestCreatedAt: null,
+      stalled: 0,
+    });
+    const { job: first } = await store.createJob({ correlationId: 'first' });
+    await stuckJob('fetching', 60_000);
+    await stuckJob('processing', 1000);
+    const finished = await stuckJob('processing', 60_000);
+    await store.completeJob(finished, sampleResult);
+
+    expect(await store.unfinishedSummary(30_000)).toEqual({
+      unfinished: 3,
+      oldestCreatedAt: first.created_at,
+      stalled: 1,
+    });
+  });
+});
