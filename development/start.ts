@@ -13,7 +13,7 @@ import { createServiceRegistry } from '@mousetrap/probes';
 import { startProcessingWorker } from '@mousetrap/processing_worker';
 import { startApi } from '@mousetrap/rest_api';
 import { openQueue, openStore } from '@mousetrap/service_host';
-import { loadDevelopmentSettings } from '@mousetrap/settings';
+import { explainFailure, loadDevelopmentSettings } from '@mousetrap/settings';
 
 const root = join(import.meta.dirname, '..');
 
@@ -106,4 +106,4 @@ async function drain(queue: JobQueue, name: 'data_processing', timeoutMs: number
   }
 }
 
-void runService({ name: 'mousetrap', start });
+void runService({ name: 'mousetrap', start, explain: explainFailure });

@@ -126,4 +126,54 @@ describeWithServices('credentials in RABBITMQ_URL and DATABASE_URL', ['rabbitmq'
     },
     30_000,
   );
+
+  const nowhere = (url: string) =>
+    Object.assign(new URL(url), { pathname: `/${uniqueName('nodb')}` }).toString();
+  test.each([
+    {
+      what: 'a wrong RabbitMQ password',
+      variable: 'RABBITMQ_URL',
+      broker: (url: string) => withPassword(url, BROKER_SECRET),
+      database: (url: string) => url,
+      line: /^api: failed to start: RabbitMQ refused the login of user "[^"]+" \(403 ACCESS_REFUSED\) at amqp:\/\/[^@\s]+: check RABBITMQ_URL /,
+    },
+    {
+      what: 'a PostgreSQL database that does not exist',
+      variable: 'DATABASE_URL',
+      broker: (url: string) => url,
+      database: nowhere,
+      line: /^api: failed to start: PostgreSQL refused the connection: database "[^"]+" does not exist \(3D000\): check DATABASE_URL /,
+    },
+  ])(
+    'with $what, the API exits 1 at once with one line naming $variable, without the password',
+    async ({ broker, database, line }) => {
+      const schema = uniqueName('credsrefused');
+      const prefix = `${schema}.`;
+      const startedAt = Date.now();
+      const api = startServiceProcess(apiBuild, {
+        DATABASE_URL: withPassword(database(urls.databaseUrl), DB_SECRET),
+        RABBITMQ_URL: broker(urls.rabbitmqUrl),
+        DB_SCHEMA: schema,
+        QUEUE_PREFIX: prefix,
+        PORT: '0',
+        LOG_LEVEL: 'debug',
+      });
+      try {
+        expect(await api.exited).toBe(1);
+        // The start timeout is 30 s: a refusal must not wait for it.
+        expect(Date.now() - startedAt).toBeLessThan(10_000);
+        const lines = api.stderr().trim().split('\n');
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toMatch(line);
+        expect(api.lines.filter((logged) => String(logged.message).includes('retrying'))).toEqual([]);
+        expect(printed(api)).not.toContain(DB_SECRET);
+        expect(printed(api)).not.toContain(BROKER_SECRET);
+      } finally {
+        await api.stop('SIGKILL');
+        await dropSchema(urls.databaseUrl, schema);
+        await deleteQueues(urls.rabbitmqUrl, queueNames(prefix));
+      }
+    },
+    30_000,
+  );
 });

@@ -19,11 +19,12 @@ describeWithServices('development/05-dead-letters.ts', ['rabbitmq', 'postgres'],
     QUEUE_PREFIX: prefix,
     DB_SCHEMA: schema,
   };
-  const script = (...args: string[]) =>
+  const scriptWith = (overrides: Record<string, string>, ...args: string[]) =>
     run(process.execPath, ['--import', 'tsx', join(root, 'development', '05-dead-letters.ts'), ...args], {
       cwd: root,
-      env,
+      env: { ...env, ...overrides },
     });
+  const script = (...args: string[]) => scriptWith({}, ...args);
 
   afterAll(async () => {
     await deleteQueues(urls.rabbitmqUrl, queueNames(prefix));
@@ -93,4 +94,47 @@ describeWithServices('development/05-dead-letters.ts', ['rabbitmq', 'postgres'],
       await store.close();
     }
   }, 60_000);
+
+  test('on a broker where the dead-letter queues do not exist yet: prints that there are no dead letters, declares nothing, exits 0', async () => {
+    const fresh = `${uniqueName('dlqnone')}.`;
+
+    const listed = await scriptWith({ QUEUE_PREFIX: fresh });
+
+    expect(listed.stdout.trim().split('\n')).toEqual([
+      `${fresh}start_fetch.dead: no dead letters (the queue does not exist yet)`,
+      `${fresh}data_processing.dead: no dead letters (the queue does not exist yet)`,
+    ]);
+    expect(listed.stderr).toBe('');
+    const connection = await amqp.connect(urls.rabbitmqUrl);
+    try {
+      const channel = await connection.createChannel();
+      channel.on('error', () => {});
+      await expect(channel.checkQueue(`${fresh}start_fetch.dead`)).rejects.toMatchObject({ code: 404 });
+    } finally {
+      await connection.close();
+    }
+  }, 30_000);
+
+  test('with a wrong RabbitMQ password: prints one line naming RABBITMQ_URL, no stack trace and no password, exits 1', async () => {
+    const secret = 'wrong-Mq-pw-93b1';
+    const broker = Object.assign(new URL(urls.rabbitmqUrl), { password: secret }).toString();
+
+    const failed = (await scriptWith({ RABBITMQ_URL: broker }).then(
+      () => {
+        throw new Error('05-dead-letters.ts exited 0 with a wrong password');
+      },
+      (error: unknown) => error,
+    )) as { code: number; stdout: string; stderr: string };
+
+    expect(failed.code).toBe(1);
+    const lines = failed.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^05-dead-letters: RabbitMQ refused the login of user "[^"]+" \(403 ACCESS_REFUSED\) at amqp:\/\/.*: check RABBITMQ_URL /,
+    );
+    expect(
+      `${failed.stdout}${failed.stderr}`.split('\n').filter((line) => line.startsWith('    at ')),
+    ).toEqual([]);
+    expect(`${failed.stdout}${failed.stderr}`).not.toContain(secret);
+  }, 30_000);
 });

@@ -1,6 +1,6 @@
 import { runService } from '@mousetrap/lifecycle';
 import { startWorkerService } from '@mousetrap/service_host';
-import { loadFetchWorkerSettings } from '@mousetrap/settings';
+import { explainFailure, loadFetchWorkerSettings } from '@mousetrap/settings';
 import { startFetchWorker } from './worker.ts';
 
 void runService({
@@ -15,4 +15,5 @@ void runService({
         startFetchWorker({ ...deps, fetch: settings.fetch, graceMs: settings.shutdownGraceMs }),
     });
   },
+  explain: explainFailure,
 });

@@ -1,6 +1,6 @@
 import { runService } from '@mousetrap/lifecycle';
 import { startWorkerService } from '@mousetrap/service_host';
-import { loadProcessingWorkerSettings } from '@mousetrap/settings';
+import { explainFailure, loadProcessingWorkerSettings } from '@mousetrap/settings';
 import { startProcessingWorker } from './worker.ts';
 
 void runService({
@@ -19,4 +19,5 @@ void runService({
         }),
     });
   },
+  explain: explainFailure,
 });

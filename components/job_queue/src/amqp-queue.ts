@@ -6,6 +6,7 @@ import { type AmqpConsumer, createAmqpConsumer } from './consumer.ts';
 import { JobQueueError } from './errors.ts';
 import { amqpJobQueueSettings, CLOSE_GRACE_MS } from './options.ts';
 import { busyError, createPublisher } from './publisher.ts';
+import { refusalError } from './refusal.ts';
 import { assertQueues, assertRetryQueues, queueName, readQueueStats, retryQueueName } from './topology.ts';
 import type { AmqpJobQueueOptions, JobQueue } from './types.ts';
 
@@ -14,7 +15,8 @@ const REOPEN_DELAY_MS = 1000;
 
 /**
  * Connects to RabbitMQ and declares the pipeline's queues. A broker that is not up yet is retried
- * with backoff for up to `startTimeoutMs`, or until `signal` is aborted; once connected, every
+ * with backoff for up to `startTimeoutMs`, or until `signal` is aborted; one that refuses the login
+ * or the virtual host fails the start at once with code `refused`. Once connected, every
  * lost connection is re-established (again with backoff) and the publish channel and consumers
  * are re-created on it.
  */
@@ -34,6 +36,7 @@ export async function connectJobQueue(options: AmqpJobQueueOptions): Promise<Job
   let closing: Promise<void> | undefined;
   let started = false;
   let lastError: unknown;
+  let startFailure: JobQueueError | undefined;
   let failStart: (error: unknown) => void = () => {};
 
   const describe = (error: unknown) => redactUrl(error instanceof Error ? error.message : String(error));
@@ -109,21 +112,26 @@ export async function connectJobQueue(options: AmqpJobQueueOptions): Promise<Job
   );
   connection.on('connect-failed', (error: Error & { code?: unknown }) => {
     lastError = error;
-    // Queues that exist with other arguments will not change by retrying: fail the start at once.
-    if (!started && error.code === 406) {
-      failStart(
-        new JobQueueError('unavailable', `cannot declare the queues: ${describe(error)}`, { cause: error }),
-      );
-    }
+    if (started) return;
+    // A refused login or virtual host, or queues that exist with other arguments, will not change
+    // by retrying: fail the start at once.
+    startFailure =
+      refusalError(error, settings.url, broker) ??
+      (error.code === 406
+        ? new JobQueueError('unavailable', `cannot declare the queues: ${describe(error)}`, { cause: error })
+        : undefined);
+    if (startFailure) failStart(startFailure);
   });
-  connection.on('reconnect-scheduled', ({ attempt, delay, error }) =>
+  connection.on('reconnect-scheduled', ({ attempt, delay, error }) => {
+    // A start that failed at once is not retried, whatever amqplib schedules before it is closed.
+    if (startFailure) return;
     logger.warn('job_queue: cannot connect to the broker; retrying', {
       broker,
       attempt,
       delay_ms: delay,
       error: describe(error),
-    }),
-  );
+    });
+  });
   connection.on('reconnect-failed', (error) =>
     logger.error('job_queue: gave up reconnecting', { broker, error: describe(error) }),
   );

@@ -1,6 +1,8 @@
 /** Why a queue call failed. */
 export type JobQueueErrorCode =
   | 'unavailable'
+  /** The broker refused the login or the virtual host: retrying cannot mend it, so a start fails at once. */
+  | 'refused'
   | 'timeout'
   | 'nacked'
   | 'unroutable'

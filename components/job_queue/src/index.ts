@@ -1,5 +1,6 @@
 export { connectJobQueue } from './amqp-queue.ts';
 export { coalesceConnectionWrites } from './coalesce-writes.ts';
+export { connectBroker } from './connect-broker.ts';
 export type { Envelope, QueueName } from './envelope.ts';
 export { createEnvelope, EnvelopeSchema, QUEUE_NAMES } from './envelope.ts';
 export type { JobQueueErrorCode } from './errors.ts';

@@ -1,4 +1,5 @@
 import type { Logger } from '@mousetrap/log';
+import { failureLine } from './failure-line.ts';
 
 /** A started service as `runService` needs it. */
 export interface Service {
@@ -19,6 +20,11 @@ export interface RunServiceOptions {
    * (for a broker, say) should then give up, close what it opened and reject.
    */
   start: (signal: AbortSignal) => Promise<Service>;
+  /**
+   * The line for a start that failed, after "failed to start: " (one naming the variables to
+   * check, say). @default the error's message
+   */
+  explain?: (error: unknown) => string;
   /** A stop that takes longer than this is abandoned with exit code 1, unless the service says. @default 30000 */
   stopTimeoutMs?: number;
   /** The process to attach to; tests pass a stand-in. @default process */
@@ -84,7 +90,7 @@ export async function runService(options: RunServiceOptions): Promise<void> {
       proc.exit(0);
       return;
     }
-    write(`failed to start: ${error instanceof Error ? error.message : String(error)}`);
+    write(`failed to start: ${failureLine(error, options.explain)}`);
     proc.exit(1);
     return;
   }

@@ -1,37 +1,7 @@
-import { EventEmitter } from 'node:events';
 import { createLogger } from '@mousetrap/log';
 import { createResources } from '../src/resources.ts';
 import { runService, type Service } from '../src/run-service.ts';
-
-/** A stand-in for `process`: signals are events, exit and stderr are recorded. */
-function fakeProcess() {
-  const emitter = new EventEmitter();
-  const exits: number[] = [];
-  let stderr = '';
-  const exited = new Promise<number>((resolve) => {
-    emitter.on('exit-called', resolve);
-  });
-  const proc = {
-    on: (event: string, listener: (...args: unknown[]) => void) => emitter.on(event, listener),
-    exit: (code?: number) => {
-      exits.push(code ?? 0);
-      emitter.emit('exit-called', code ?? 0);
-    },
-    stderr: {
-      write: (text: string) => {
-        stderr += text;
-        return true;
-      },
-    },
-  };
-  return {
-    proc: proc as unknown as NodeJS.Process,
-    signal: (name: NodeJS.Signals) => emitter.emit(name, name),
-    exits,
-    exited,
-    stderr: () => stderr,
-  };
-}
+import { fakeProcess } from './fake-process.ts';
 
 const logger = createLogger({ service: 'test', silent: true });
 
@@ -45,6 +15,20 @@ describe('runService', () => {
     });
     expect(fake.exits).toEqual([1]);
     expect(fake.stderr()).toBe('api: failed to start: invalid configuration: PORT must be a whole number\n');
+  });
+
+  test('when start fails and an explain is given, the line is its account, with a password in a URL masked', async () => {
+    const fake = fakeProcess();
+    await runService({
+      name: 'api',
+      start: () => Promise.reject(new Error('refused at amqp://guest:s3cret@127.0.0.1:5672')),
+      explain: (error) => `${(error as Error).message}: check RABBITMQ_URL`,
+      process: fake.proc,
+    });
+    expect(fake.exits).toEqual([1]);
+    expect(fake.stderr()).toBe(
+      'api: failed to start: refused at amqp://guest:***@127.0.0.1:5672: check RABBITMQ_URL\n',
+    );
   });
 
   test('on SIGTERM, stops the service and exits 0', async () => {

@@ -1,5 +1,6 @@
 export type { SettingsIssue } from './errors.ts';
 export { SettingsError } from './errors.ts';
+export { explainFailure } from './explain-failure.ts';
 export type { Env } from './read.ts';
 export type {
   ApiSettings,

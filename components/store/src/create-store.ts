@@ -14,7 +14,9 @@ import type { Store, StoreOptions } from './types.ts';
 /**
  * Connects to PostgreSQL and brings the schema up to date. While the database cannot be reached
  * it keeps trying, with backoff, for `startTimeoutMs`, then fails with StoreError `unavailable`;
- * once `signal` is aborted it stops at once and rejects with the signal's reason.
+ * a server that refuses the connection (wrong password, no such role or database) fails it at
+ * once with StoreError `refused`; once `signal` is aborted it stops at once and rejects with the
+ * signal's reason.
  */
 export async function createStore(options: StoreOptions): Promise<Store> {
   const valid = normaliseOptions(options);

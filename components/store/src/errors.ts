@@ -1,8 +1,10 @@
 /**
- * Why a store call failed: `unavailable` (cannot connect), `timeout`, `query` (anything else),
- * or `invalid_options` (createStore was given options it cannot use).
+ * Why a store call failed: `unavailable` (cannot connect), `refused` (the server turned this
+ * client away: a wrong password, a role or database that does not exist, no pg_hba.conf entry),
+ * `timeout`, `query` (anything else), or `invalid_options` (createStore was given options it
+ * cannot use).
  */
-export type StoreErrorCode = 'unavailable' | 'timeout' | 'query' | 'invalid_options';
+export type StoreErrorCode = 'unavailable' | 'refused' | 'timeout' | 'query' | 'invalid_options';
 
 /** A failed store call; callers branch on `code`. */
 export class StoreError extends Error {
@@ -35,6 +37,10 @@ const CONNECTION_CODES = new Set([
 // SQLSTATEs of a server that is shutting down, starting up or full: worth trying again later.
 const SERVER_GONE_STATES = new Set(['57P01', '57P02', '57P03', '53300']);
 
+// Class 28 (invalid authorization: a wrong password, an unknown role, no pg_hba.conf entry) and
+// 3D000 (no such database): the server will give the same answer however often it is asked.
+const REFUSED_STATE = /^(28[0-9A-Z]{3}|3D000)$/;
+
 // query_canceled: what a statement past statement_timeout fails with.
 const CANCELED_STATE = '57014';
 
@@ -58,7 +64,13 @@ export function toStoreError(error: unknown, what: string): StoreError {
   if (isUnavailable(error)) {
     return new StoreError('unavailable', `${what}: database unavailable: ${reason}`, { cause: error });
   }
-  if (codeOf(error) === CANCELED_STATE) {
+  const code = codeOf(error);
+  if (code !== undefined && REFUSED_STATE.test(code)) {
+    return new StoreError('refused', `PostgreSQL refused the connection: ${reason} (${code})`, {
+      cause: error,
+    });
+  }
+  if (code === CANCELED_STATE) {
     return new StoreError('timeout', `${what}: statement cancelled: ${reason}`, { cause: error });
   }
   return new StoreError('query', `${what} failed: ${reason}`, { cause: error });

@@ -205,3 +205,36 @@ describeWithServices('createStore', ['postgres'], ({ databaseUrl }) => {
     await expect(store.ping()).rejects.toMatchObject({ code: 'unavailable' });
   });
 });
+
+describeWithServices('createStore refused by the server', ['postgres'], ({ databaseUrl }) => {
+  const withDatabase = (name: string) =>
+    Object.assign(new URL(databaseUrl), { pathname: `/${name}` }).toString();
+  const withUser = (name: string) => Object.assign(new URL(databaseUrl), { username: name }).toString();
+
+  test.each([
+    ['a database that does not exist', () => withDatabase(uniqueName('nodb')), '3D000', 'does not exist'],
+    ['a role that does not exist', () => withUser(uniqueName('norole')), '28000', 'role'],
+  ])(
+    'createStore: for %s, throws StoreError refused at once, without retrying',
+    async (_, url, sqlState, what) => {
+      const retries: number[] = [];
+      const started = Date.now();
+
+      const error = await createStore({
+        url: url(),
+        startTimeoutMs: 20_000,
+        onRetry: (attempt) => retries.push(attempt),
+      }).catch((caught: unknown) => caught);
+
+      expect(error).toBeInstanceOf(StoreError);
+      expect(error).toMatchObject({
+        code: 'refused',
+        message: expect.stringMatching(
+          new RegExp(`^PostgreSQL refused the connection: .*${what}.* \\(${sqlState}\\)$`),
+        ),
+      });
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(retries).toEqual([]);
+    },
+  );
+});

@@ -26,7 +26,17 @@ describe('toStoreError', () => {
     expect(toStoreError(withCode('57014'), 'getJob').code).toBe('timeout');
   });
 
-  test.each(['42P01', '23505', '22P02', '28P01'])(
+  test.each(['28P01', '28000', '3D000'])(
+    'toStoreError: when the server refused the connection with SQLSTATE %s, the code is refused and the message gives it',
+    (code) => {
+      expect(toStoreError(withCode(code), 'migrate')).toMatchObject({
+        code: 'refused',
+        message: `PostgreSQL refused the connection: failed with ${code} (${code})`,
+      });
+    },
+  );
+
+  test.each(['42P01', '23505', '22P02', '42501'])(
     'toStoreError: when the error has SQLSTATE %s, the code is query',
     (code) => {
       expect(toStoreError(withCode(code), 'getJob').code).toBe('query');

@@ -1,0 +1,91 @@
+import { createServer } from 'node:net';
+import { captureLogger, describeWithServices, uniqueName } from '@mousetrap/test_kit';
+import { connectJobQueue } from '../src/amqp-queue.ts';
+import { connectBroker } from '../src/connect-broker.ts';
+import { JobQueueError } from '../src/errors.ts';
+
+const WRONG_PASSWORD = 'not-the-Password-5c1e';
+
+/** A local port nothing listens on. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describeWithServices('job_queue when the broker refuses the client', ['rabbitmq'], ({ rabbitmqUrl }) => {
+  const withPassword = (password: string) => Object.assign(new URL(rabbitmqUrl), { password }).toString();
+  const withVhost = (vhost: string) =>
+    Object.assign(new URL(rabbitmqUrl), { pathname: `/${vhost}` }).toString();
+  const user = () => decodeURIComponent(new URL(rabbitmqUrl).username);
+  const address = () => Object.assign(new URL(rabbitmqUrl), { username: '', password: '' }).toString();
+
+  test('connectJobQueue: with a wrong password, fails at once with code refused, naming the user and not the password', async () => {
+    const logger = captureLogger();
+    const started = Date.now();
+
+    const error = await connectJobQueue({
+      url: withPassword(WRONG_PASSWORD),
+      prefix: `${uniqueName('refused')}.`,
+      logger,
+      startTimeoutMs: 20_000,
+    }).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(JobQueueError);
+    expect(error).toMatchObject({
+      code: 'refused',
+      message: `RabbitMQ refused the login of user "${user()}" (403 ACCESS_REFUSED) at ${address()}`,
+    });
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(logger.lines.filter((line) => line.message.includes('retrying'))).toEqual([]);
+    expect(JSON.stringify(logger.lines)).not.toContain(WRONG_PASSWORD);
+  });
+
+  test('connectJobQueue: with a virtual host that does not exist, fails at once with code refused naming it', async () => {
+    const vhost = uniqueName('novhost');
+    const started = Date.now();
+
+    const error = await connectJobQueue({
+      url: withVhost(vhost),
+      prefix: `${uniqueName('refused')}.`,
+      startTimeoutMs: 20_000,
+    }).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(JobQueueError);
+    expect(error).toMatchObject({
+      code: 'refused',
+      message: expect.stringContaining(`RabbitMQ refused to open virtual host "${vhost}"`),
+    });
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  test('connectBroker: with a wrong password, fails with code refused', async () => {
+    await expect(connectBroker(withPassword(WRONG_PASSWORD))).rejects.toMatchObject({
+      code: 'refused',
+      message: expect.not.stringContaining(WRONG_PASSWORD),
+    });
+  });
+
+  test('connectBroker: with a virtual host that does not exist, fails with code refused', async () => {
+    await expect(connectBroker(withVhost(uniqueName('novhost')))).rejects.toMatchObject({ code: 'refused' });
+  });
+
+  test('connectBroker: when no broker listens, fails with code unavailable, not refused', async () => {
+    const url = Object.assign(new URL(rabbitmqUrl), { port: String(await freePort()) }).toString();
+    const error = await connectBroker(url).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(JobQueueError);
+    expect(error).toMatchObject({ code: 'unavailable', message: expect.stringContaining('ECONNREFUSED') });
+  });
+
+  test('connectBroker: with the right credentials, gives a connection that can open a channel', async () => {
+    const connection = await connectBroker(rabbitmqUrl);
+    try {
+      const channel = await connection.createChannel();
+      await channel.close();
+    } finally {
+      await connection.close();
+    }
+  });
+});
