@@ -5,11 +5,13 @@ import type { ApiDependencies } from './dependencies.ts';
 import { answerError, methodNotAllowed, notFound } from './error-handler.ts';
 import { logRequests, nameRoute } from './request-log.ts';
 import { ROUTES, routePaths } from './routes.ts';
+import { refuseCrossOrigin } from './same-origin.ts';
 import { setSecurityHeaders } from './security-headers.ts';
 
 /**
  * Builds the HTTP API on its dependencies, without listening: routes from the routes table,
- * security headers, correlation ids, request logs and metrics, API-key and body checks on POST, and JSON errors.
+ * security headers, correlation ids, request logs and metrics, origin, API-key and body checks on
+ * POST, and JSON errors.
  */
 export function createApp(deps: ApiDependencies): Express {
   const app = express();
@@ -24,7 +26,7 @@ export function createApp(deps: ApiDependencies): Express {
   // Clients post most jobs with `Content-Length: 0`, which the parser would still stream and parse.
   const readBody: RequestHandler = (req, res, next) =>
     req.headers['content-length'] === '0' ? next() : parseJson(req, res, next);
-  const postChecks = [requireApiKey(deps.apiKey), readBody];
+  const postChecks = [refuseCrossOrigin, requireApiKey(deps.apiKey), readBody];
   for (const route of ROUTES) {
     const checks = route.method === 'post' ? postChecks : [];
     app[route.method](route.path, nameRoute(route.path), ...checks, (req, res) =>

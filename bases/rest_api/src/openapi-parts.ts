@@ -73,3 +73,9 @@ export const unavailableOrOverloaded = failure(
     'publishers, or too many publishes await its confirm) and nothing was recorded. Try again shortly.',
   { 'Retry-After': retryAfter },
 );
+
+/** The 403 of every state-changing route: a browser's request on behalf of a page elsewhere. */
+export const crossOrigin = failure(
+  'A browser request from another origin: Sec-Fetch-Site other than same-origin or none, or an Origin that ' +
+    'is not the host the request was sent to (Origin: null included). Checked before the API key.',
+);

@@ -3,6 +3,7 @@ import {
   answer,
   correlationHeader,
   correlationParameter,
+  crossOrigin,
   failure,
   internal,
   jobIdParameter,
@@ -85,6 +86,7 @@ export const openApiDocument: OpenApiDocument = {
           '401': failure('The API key is missing or wrong.', {
             'WWW-Authenticate': { description: 'Bearer', schema: { type: 'string' } },
           }),
+          '403': crossOrigin,
           '413': failure('The body is larger than the limit (16 kB by default).'),
           '500': internal,
           '503': unavailableOrOverloaded,
@@ -124,6 +126,7 @@ export const openApiDocument: OpenApiDocument = {
           '401': failure('The API key is missing or wrong.', {
             'WWW-Authenticate': { description: 'Bearer', schema: { type: 'string' } },
           }),
+          '403': crossOrigin,
           '404': failure('There is no job with this id.'),
           '409': failure('The job is not failed (queued, running or done), so there is nothing to retry.'),
           '500': internal,
