@@ -1,7 +1,8 @@
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express } from 'express';
 import { requireApiKey } from './auth.ts';
 import { correlate } from './correlation.ts';
 import type { ApiDependencies } from './dependencies.ts';
+import { DEFAULT_BODY_LIMIT_BYTES, discardBody } from './discard-body.ts';
 import { answerError, methodNotAllowed, notFound } from './error-handler.ts';
 import { logRequests, nameRoute } from './request-log.ts';
 import { ROUTES, routePaths } from './routes.ts';
@@ -21,12 +22,12 @@ export function createApp(deps: ApiDependencies): Express {
   app.disable('etag');
   app.use(setSecurityHeaders, correlate(deps.logger), logRequests(deps.metrics));
 
-  // Authenticate before reading a body; any non-empty body must be JSON, whatever its content type.
-  const parseJson = express.json({ limit: deps.bodyLimit ?? '16kb', type: () => true });
-  // Clients post most jobs with `Content-Length: 0`, which the parser would still stream and parse.
-  const readBody: RequestHandler = (req, res, next) =>
-    req.headers['content-length'] === '0' ? next() : parseJson(req, res, next);
-  const postChecks = [refuseCrossOrigin, requireApiKey(deps.apiKey), readBody];
+  // The origin first, then the key, and only then is a body read (and dropped).
+  const postChecks = [
+    refuseCrossOrigin,
+    requireApiKey(deps.apiKey),
+    discardBody(deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES),
+  ];
   for (const route of ROUTES) {
     const checks = route.method === 'post' ? postChecks : [];
     app[route.method](route.path, nameRoute(route.path), ...checks, (req, res) =>
