@@ -68,8 +68,9 @@ const PLACEHOLDER = 'CHANGE_ME';
 /** What is wrong with a key's value, or undefined when it will do. */
 function keyProblem(value: string, minLength: number): string | undefined {
   const key = value.trim();
-  if (key === '')
+  if (key === '') {
     return `is set but blank: unset it to run without a key, or set one of at least ${minLength} characters`;
+  }
   if (key.toUpperCase() === PLACEHOLDER) {
     return `is the placeholder ${PLACEHOLDER}: set a key of your own, at least ${minLength} characters`;
   }
