@@ -13,6 +13,8 @@ export interface PipelineOptions {
   databaseUrl: string;
   /** Where the services' log lines go (warnings and errors only). */
   logStream: NodeJS.WritableStream;
+  /** The API's key (API_KEY); without one, POSTs need none. @default undefined */
+  apiKey?: string | undefined;
 }
 
 /** The API and both workers, in this process, against RabbitMQ and PostgreSQL. */
@@ -82,6 +84,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
       port: 0,
       host: '127.0.0.1',
       graceMs: GRACE_MS,
+      apiKey: options.apiKey,
     });
     closers.push(() => api.stop());
     return {

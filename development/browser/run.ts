@@ -2,7 +2,8 @@
  * `npm run test:browser`: the dashboard in a real browser against the running pipeline. Debian's
  * Chromium, driven by playwright-core, presses "Refresh data" and follows the job to done, finds
  * its centroid on the map, watches a job fail on a failing fetch source and retries it from the
- * page, and checks the page at phone width. Screenshots go to test-results/. The API and both
+ * page, and checks the page at phone width; then, against an API with API_KEY set, it is asked for
+ * the key, enters it, and starts a job with it. Screenshots go to test-results/. The API and both
  * workers run in this process against RabbitMQ and PostgreSQL (RABBITMQ_URL, DATABASE_URL, by
  * default the services on 127.0.0.1), in a schema and queue prefix of their own, removed after.
  * Ends with a line `N passed, N failed`.
@@ -11,13 +12,12 @@ import assert from 'node:assert/strict';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
+import { apiKeySteps } from './api-key-steps.ts';
 import { type Browser, CHROMIUM, launchChromium } from './browser.ts';
+import { SCREENSHOTS, screenshot, trackerReaches } from './page-checks.ts';
 import { type Pipeline, startPipeline } from './pipeline.ts';
 import { runSteps, type Step } from './steps.ts';
-
-const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'test-results');
-const JOB_TIMEOUT_MS = 20_000;
 
 interface JobBody {
   id: string;
@@ -41,19 +41,6 @@ async function getJson<T>(url: string, headers: Record<string, string> = {}): Pr
   const response = await fetch(url, { headers });
   assert.equal(response.status, 200, `GET ${url} answered ${response.status}`);
   return (await response.json()) as T;
-}
-
-const screenshot = (page: Page, name: string) =>
-  page.screenshot({ path: join(SCREENSHOTS, `dashboard-${name}.png`), fullPage: true });
-
-/** Waits until the tracker shows `jobId` (or any job) in `status`; returns the tracked job's id. */
-async function trackerReaches(page: Page, status: string, jobId?: string): Promise<string> {
-  const job = jobId ? `[data-job="${jobId}"]` : '[data-job]';
-  const tracker = page.locator(`#tracker${job}[data-status="${status}"]`);
-  await tracker.waitFor({ timeout: JOB_TIMEOUT_MS });
-  const id = await tracker.getAttribute('data-job');
-  assert.ok(id, 'the tracker names no job');
-  return id;
 }
 
 function steps(scene: Scene): Step[] {
@@ -80,6 +67,11 @@ function steps(scene: Scene): Step[] {
           await scene.page.getByRole('heading', { name: title }).waitFor();
         }
         await scene.page.locator('#map-caption', { hasText: 'No result yet' }).waitFor();
+        assert.equal(
+          await scene.page.locator('#key-form').isVisible(),
+          false,
+          'the key field shows without a key',
+        );
       },
     },
     {
@@ -186,44 +178,78 @@ function steps(scene: Scene): Step[] {
   ];
 }
 
+/** A key for the run with API_KEY set: long enough for the settings, easy to find in a URL. */
+const API_KEY = 'browser-test-key-0123456789';
+
+/** A new tab whose script errors, console errors, answers of 400 and above and requests are collected. */
+async function watchedPage(
+  browser: Browser,
+): Promise<{ page: Page; problems: string[]; requests: Request[] }> {
+  const page = await browser.context.newPage();
+  const problems: string[] = [];
+  const requests: Request[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`${response.status()} for ${response.url()}`);
+  });
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('request', (request) => requests.push(request));
+  return { page, problems, requests };
+}
+
 async function main(): Promise<number> {
   const started = Date.now();
   const print = (line: string) => process.stdout.write(`${line}\n`);
-  print('dashboard in Chromium');
   if (!existsSync(CHROMIUM)) {
+    print('dashboard in Chromium');
     print(`  ✗ ${CHROMIUM} is missing: apt-get install -y chromium`);
     print('0 passed, 1 failed');
     return 1;
   }
   await mkdir(SCREENSHOTS, { recursive: true });
   const logStream = createWriteStream(join(SCREENSHOTS, 'dashboard-pipeline.log'));
-  const pipeline = await startPipeline({
+  const services = {
     logStream,
     rabbitmqUrl: process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
     databaseUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
-  });
+  };
   let browser: Browser | undefined;
+  const total = { passed: 0, failed: 0 };
+  const count = ({ passed, failed }: { passed: number; failed: number }) => {
+    total.passed += passed;
+    total.failed += failed;
+  };
   try {
     browser = await launchChromium();
-    const page = await browser.context.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('response', (response) => {
-      if (response.status() >= 400) problems.push(`${response.status()} for ${response.url()}`);
-    });
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-    });
-    const scene: Scene = { pipeline, browser, page, problems, doneJob: '', failedJob: '' };
-    const { passed, failed } = await runSteps(steps(scene), print);
+
+    print('dashboard in Chromium');
+    const pipeline = await startPipeline(services);
+    try {
+      const { page, problems } = await watchedPage(browser);
+      const scene: Scene = { pipeline, browser, page, problems, doneJob: '', failedJob: '' };
+      count(await runSteps(steps(scene), print));
+    } finally {
+      await pipeline.stop();
+    }
+
+    print('dashboard in Chromium, with API_KEY set');
+    const keyed = await startPipeline({ ...services, apiKey: API_KEY });
+    try {
+      const watched = await watchedPage(browser);
+      count(await runSteps(apiKeySteps({ pipeline: keyed, apiKey: API_KEY, ...watched }), print));
+    } finally {
+      await keyed.stop();
+    }
+
     print(
       `screenshots and the services' log in ${SCREENSHOTS}; ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
-    print(`${passed} passed, ${failed} failed`);
-    return failed === 0 ? 0 : 1;
+    print(`${total.passed} passed, ${total.failed} failed`);
+    return total.failed === 0 ? 0 : 1;
   } finally {
     await browser?.close();
-    await pipeline.stop();
     logStream.end();
   }
 }

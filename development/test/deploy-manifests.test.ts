@@ -322,8 +322,16 @@ describe('deploy/: compose files and Kubernetes manifests', () => {
   });
   test('k8s: each app accepts the environment its Deployment gives it (ConfigMap, literals, Secrets)', () => {
     const [configMap] = ofKind('ConfigMap');
+    // The Secrets as an operator applies them: a value that is only the placeholder replaced.
+    const filledIn = (data: Record<string, string>) =>
+      Object.fromEntries(
+        Object.entries(data).map(([key, value]) => [
+          key,
+          value === 'CHANGE_ME' ? 'a-secret-of-32-characters-length' : value,
+        ]),
+      );
     const secretValues: Record<string, Record<string, string>> = Object.fromEntries(
-      ofKind('Secret').map((secret) => [secret.metadata.name, secret.stringData ?? {}]),
+      ofKind('Secret').map((secret) => [secret.metadata.name, filledIn(secret.stringData ?? {})]),
     );
     // What CloudNativePG puts in <cluster>-app under `uri`.
     for (const cluster of ofKind('Cluster')) {
@@ -347,6 +355,12 @@ describe('deploy/: compose files and Kubernetes manifests', () => {
         expect(() => load?.(env)).not.toThrow();
       }
     }
+  });
+
+  test("k8s: the API refuses to start with secret.yaml's API_KEY placeholder left in", () => {
+    const apiKey = byName(ofKind('Secret'), 'mousetrap-secrets')?.stringData.API_KEY;
+    expect(apiKey).toBe('CHANGE_ME');
+    expect(() => loadApiSettings({ API_KEY: apiKey })).toThrow('API_KEY is the placeholder CHANGE_ME');
   });
 
   test('k8s: RABBITMQ_URL names the RabbitmqCluster Service by its namespaced name (KEDA resolves from its own namespace)', () => {

@@ -1,15 +1,18 @@
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express } from 'express';
 import { requireApiKey } from './auth.ts';
 import { correlate } from './correlation.ts';
 import type { ApiDependencies } from './dependencies.ts';
+import { DEFAULT_BODY_LIMIT_BYTES, discardBody } from './discard-body.ts';
 import { answerError, methodNotAllowed, notFound } from './error-handler.ts';
 import { logRequests, nameRoute } from './request-log.ts';
 import { ROUTES, routePaths } from './routes.ts';
+import { refuseCrossOrigin } from './same-origin.ts';
 import { setSecurityHeaders } from './security-headers.ts';
 
 /**
  * Builds the HTTP API on its dependencies, without listening: routes from the routes table,
- * security headers, correlation ids, request logs and metrics, API-key and body checks on POST, and JSON errors.
+ * security headers, correlation ids, request logs and metrics, origin, API-key and body checks on
+ * POST, and JSON errors.
  */
 export function createApp(deps: ApiDependencies): Express {
   const app = express();
@@ -19,12 +22,12 @@ export function createApp(deps: ApiDependencies): Express {
   app.disable('etag');
   app.use(setSecurityHeaders, correlate(deps.logger), logRequests(deps.metrics));
 
-  // Authenticate before reading a body; any non-empty body must be JSON, whatever its content type.
-  const parseJson = express.json({ limit: deps.bodyLimit ?? '16kb', type: () => true });
-  // Clients post most jobs with `Content-Length: 0`, which the parser would still stream and parse.
-  const readBody: RequestHandler = (req, res, next) =>
-    req.headers['content-length'] === '0' ? next() : parseJson(req, res, next);
-  const postChecks = [requireApiKey(deps.apiKey), readBody];
+  // The origin first, then the key, and only then is a body read (and dropped).
+  const postChecks = [
+    refuseCrossOrigin,
+    requireApiKey(deps.apiKey),
+    discardBody(deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES),
+  ];
   for (const route of ROUTES) {
     const checks = route.method === 'post' ? postChecks : [];
     app[route.method](route.path, nameRoute(route.path), ...checks, (req, res) =>

@@ -10,13 +10,16 @@ import {
 import { HttpError } from './errors.ts';
 import { type Handler, showLatestResult } from './handlers.ts';
 
-/** GET /dashboard: the pipeline's page, with its own policy: script, style and images from the app only. */
+/**
+ * GET /dashboard: the pipeline's page, with its own policy: script, style and images from the app
+ * only. With an API key configured, the page shows its key field from the start.
+ */
 export const showDashboard: Handler = async (deps, _req, res) => {
   const snapshot = await readSnapshot(deps);
   res
     .set('Content-Security-Policy', DASHBOARD_CONTENT_SECURITY_POLICY)
     .type('html')
-    .send(renderDashboardPage(snapshot));
+    .send(renderDashboardPage(snapshot, { apiKeyRequired: deps.apiKey !== undefined }));
 };
 
 /** GET /: the dashboard for a client that prefers HTML (a browser); the latest result as JSON for anyone else. */

@@ -15,8 +15,8 @@ export interface ApiDependencies {
   metrics: ApiMetrics;
   /** When set, POST requests must carry it (`Authorization: Bearer <key>` or `X-API-Key`). @default undefined */
   apiKey?: string | undefined;
-  /** The largest request body accepted, in the `bytes` package's notation. @default '16kb' */
-  bodyLimit?: string | undefined;
+  /** The largest request body accepted, in bytes; a body is read and dropped, never parsed. @default 16384 */
+  bodyLimitBytes?: number | undefined;
   /** Runs between recording a job and publishing it: the fault suite's crash hook. @default undefined */
   afterCommit?: ((job: Job) => void) | undefined;
 }

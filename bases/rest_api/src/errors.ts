@@ -6,6 +6,7 @@ import { StoreError } from '@mousetrap/store';
 export const ERROR_STATUS = {
   bad_request: 400,
   unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
@@ -47,28 +48,15 @@ export class HttpError extends Error {
 
 const RETRY_SOON = { 'Retry-After': '1' };
 
-/** What the body parser (body-parser via express.json) throws: an http-errors error with a `type`. */
-interface ParserError {
+/** What Express itself throws (an http-errors error), such as for a path it cannot decode. */
+interface StatusError {
   status: number;
-  type?: string;
-  limit?: number;
 }
 
-const isParserError = (error: unknown): error is ParserError =>
+const isStatusError = (error: unknown): error is StatusError =>
   typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number';
 
-function fromStatus(error: ParserError): HttpError {
-  if (error.type === 'entity.too.large') {
-    return new HttpError(
-      'payload_too_large',
-      `the request body is larger than ${error.limit} bytes`,
-      {},
-      { cause: error },
-    );
-  }
-  if (error.type === 'entity.parse.failed') {
-    return new HttpError('bad_request', 'the request body is not valid JSON', {}, { cause: error });
-  }
+function fromStatus(error: StatusError): HttpError {
   if (error.status >= 400 && error.status < 500) {
     return new HttpError('bad_request', 'the request could not be read', {}, { cause: error });
   }
@@ -77,7 +65,7 @@ function fromStatus(error: ParserError): HttpError {
 
 /**
  * Maps anything a handler or middleware threw to an HttpError: the store or the broker being
- * unreachable is `unavailable`, the broker refusing more work is `overloaded` (retry soon); body-parser errors are bad input; the rest is
+ * unreachable is `unavailable`, the broker refusing more work is `overloaded` (retry soon); Express's own 4xx errors are bad input; the rest is
  * `internal`, with a generic message so that nothing internal reaches the client.
  */
 export function toHttpError(error: unknown): HttpError {
@@ -103,7 +91,7 @@ export function toHttpError(error: unknown): HttpError {
       cause: error,
     });
   }
-  if (isParserError(error)) return fromStatus(error);
+  if (isStatusError(error)) return fromStatus(error);
   return new HttpError('internal', 'an unexpected error occurred', {}, { cause: error });
 }
 

@@ -1,5 +1,11 @@
 import { schemaRef } from './openapi-schemas.ts';
-import type { HeaderObject, ParameterObject, ResponseObject, SchemaObject } from './openapi-types.ts';
+import type {
+  HeaderObject,
+  OperationObject,
+  ParameterObject,
+  ResponseObject,
+  SchemaObject,
+} from './openapi-types.ts';
 
 /** A JSON body of the given schema, as a request's or an answer's content. */
 export const json = (schema: SchemaObject) => ({ 'application/json': { schema } });
@@ -73,3 +79,19 @@ export const unavailableOrOverloaded = failure(
     'publishers, or too many publishes await its confirm) and nothing was recorded. Try again shortly.',
   { 'Retry-After': retryAfter },
 );
+
+/** The 403 of every state-changing route: a browser's request on behalf of a page elsewhere. */
+export const crossOrigin = failure(
+  'A browser request from another origin: Sec-Fetch-Site other than same-origin or none, or an Origin that ' +
+    'is not the host the request was sent to (Origin: null included). Checked before the API key.',
+);
+
+/** The body of every POST: anything or nothing, read and dropped, as in the seed. */
+export const ignoredBody: OperationObject['requestBody'] = {
+  description: 'Optional and ignored: any content type, any bytes, up to 16 KiB (16384 bytes).',
+  required: false,
+  content: { '*/*': { schema: {} } },
+};
+
+/** The 413 of every POST. */
+export const bodyTooLarge = failure('The body is larger than 16 KiB.');

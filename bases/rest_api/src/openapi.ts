@@ -1,9 +1,12 @@
 import { DASHBOARD_PATHS } from './openapi-dashboard.ts';
 import {
   answer,
+  bodyTooLarge,
   correlationHeader,
   correlationParameter,
+  crossOrigin,
   failure,
+  ignoredBody,
   internal,
   jobIdParameter,
   json,
@@ -72,20 +75,17 @@ export const openApiDocument: OpenApiDocument = {
             schema: { type: 'string', pattern: '^[\\x20-\\x7E]{1,200}$' },
           },
         ],
-        requestBody: {
-          description: 'Optional and ignored; when present it must be JSON.',
-          required: false,
-          content: json({ type: 'object' }),
-        },
+        requestBody: ignoredBody,
         responses: {
           '202': answer('The job is recorded.', schemaRef('Accepted'), {
             Location: { description: 'Where to follow the job: /jobs/{id}.', schema: { type: 'string' } },
           }),
-          '400': failure('A malformed Idempotency-Key, or a body that is not JSON.'),
+          '400': failure('A malformed Idempotency-Key.'),
           '401': failure('The API key is missing or wrong.', {
             'WWW-Authenticate': { description: 'Bearer', schema: { type: 'string' } },
           }),
-          '413': failure('The body is larger than the limit (16 kB by default).'),
+          '403': crossOrigin,
+          '413': bodyTooLarge,
           '500': internal,
           '503': unavailableOrOverloaded,
         },
@@ -116,16 +116,19 @@ export const openApiDocument: OpenApiDocument = {
           'when the server has one, as POST /refresh does.',
         security: [{ bearerAuth: [] }, { apiKeyHeader: [] }],
         parameters: [correlationParameter, jobIdParameter],
+        requestBody: ignoredBody,
         responses: {
           '202': answer('The job is queued again.', schemaRef('Accepted'), {
             Location: { description: 'Where to follow the job: /jobs/{id}.', schema: { type: 'string' } },
           }),
-          '400': failure('The id is not a UUID, or a body was sent that is not JSON.'),
+          '400': failure('The id is not a UUID.'),
           '401': failure('The API key is missing or wrong.', {
             'WWW-Authenticate': { description: 'Bearer', schema: { type: 'string' } },
           }),
+          '403': crossOrigin,
           '404': failure('There is no job with this id.'),
           '409': failure('The job is not failed (queued, running or done), so there is nothing to retry.'),
+          '413': bodyTooLarge,
           '500': internal,
           '503': unavailable,
         },

@@ -20,7 +20,7 @@ export interface ApiOptions {
   /** The port; 0 picks a free one. */
   port: number;
   host: string;
-  /** When set, POST requests must carry it. */
+  /** When set, POST requests must carry it; when not, a warning says anyone can start jobs. @default undefined */
   apiKey?: string | undefined;
   /** How long a stop waits for requests in flight. */
   graceMs: number;
@@ -36,7 +36,7 @@ export interface RunningApi {
   stop(): Promise<void>;
 }
 
-/** Serves the HTTP API and runs the outbox relay beside it. */
+/** Serves the HTTP API and runs the outbox relay beside it; warns when it runs without an API key. */
 export async function startApi(options: ApiOptions): Promise<RunningApi> {
   const app = createApp({
     store: options.store,
@@ -47,6 +47,13 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
     afterCommit: crashAfterCommit(options.crashAfterCommitRate ?? 0, options.logger),
   });
   const server = await listen(app, options.port, options.host);
+  const port = (server.address() as AddressInfo).port;
+  if (options.apiKey === undefined) {
+    options.logger.warn(
+      'API_KEY is not set: anyone who can reach this port can start and retry jobs; set API_KEY to require a key',
+      { port, host: options.host },
+    );
+  }
   const relay = startRelay({ store: options.store, queue: options.queue, logger: options.logger });
   // Once stopping, every answer closes its connection: a keep-alive connection that is busy when
   // the stop begins would otherwise take request after request until the grace period cut it.
@@ -55,7 +62,7 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
     if (stopping) res.setHeader('Connection', 'close');
   });
   return {
-    port: (server.address() as AddressInfo).port,
+    port,
     async stop() {
       stopping = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

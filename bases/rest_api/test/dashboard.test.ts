@@ -55,6 +55,20 @@ describeWithServices('rest_api dashboard', ['postgres'], ({ databaseUrl }) => {
     expect(page).toContain(`<tr data-job="${job.id}" data-status="done">`);
   });
 
+  test('GET /dashboard: without an API key, the key field is rendered hidden', async () => {
+    api = await suite.serve();
+    const page = await (await fetch(`${api.url}/dashboard`)).text();
+    expect(page).toContain('<form id="key-form" class="key-form" data-state="missing" hidden>');
+  });
+
+  test('GET /dashboard: with an API key configured, the key field is shown, and the key itself is nowhere in the page', async () => {
+    const apiKey = 'a-key-of-16-char';
+    api = await suite.serve({ apiKey });
+    const page = await (await fetch(`${api.url}/dashboard`)).text();
+    expect(page).toContain('<form id="key-form" class="key-form" data-state="missing">');
+    expect(page).not.toContain(apiKey);
+  });
+
   test('GET /dashboard/panels: answers every panel, fresh, as JSON', async () => {
     api = await suite.serve();
     const { job } = await suite.store.createJob({ correlationId: 'dashboard-2' });

@@ -60,6 +60,7 @@ describeWithServices('rest_api GET /openapi.json and GET /docs', ['postgres'], (
     ]) {
       expect(html).toContain(header);
     }
+    expect(html).toContain('<code>403</code>');
     expect(html).toContain('<code>413</code>');
     expect(html).toContain('correlation_id');
     expect(html).not.toMatch(/<script|<link|src=|https?:\/\//i);

@@ -147,6 +147,17 @@ function problemWith(answer: Answer): string | undefined {
     : `a ${answer.status} whose body is ${answer.body.slice(0, 80)}`;
 }
 
+/**
+ * A POST /refresh body is read and dropped, whatever it holds: a 400 there can only be about the
+ * Idempotency-Key (the one input it checks), never about the body.
+ */
+function bodyRefused(fuzz: Case, answer: Answer): string | undefined {
+  if (fuzz.method !== 'POST' || fuzz.path !== '/refresh' || answer.status !== 400) return undefined;
+  return answer.body.includes('Idempotency-Key')
+    ? undefined
+    : `a 400 for a body: ${answer.body.slice(0, 80)}`;
+}
+
 describeWithServices('rest_api under a bounded HTTP fuzz', ['postgres'], ({ databaseUrl }) => {
   const schema = uniqueName('apifuzz');
   let store: Store;
@@ -169,7 +180,8 @@ describeWithServices('rest_api under a bounded HTTP fuzz', ['postgres'], ({ data
     const problems: string[] = [];
     const run = async (batch: Case[]) => {
       for (const fuzz of batch) {
-        const problem = problemWith(await send(agent, api.url, fuzz));
+        const answer = await send(agent, api.url, fuzz);
+        const problem = problemWith(answer) ?? bodyRefused(fuzz, answer);
         if (problem) problems.push(`${problem} for ${fuzz.method} ${fuzz.path.slice(0, 60)} (seed ${SEED})`);
       }
     };

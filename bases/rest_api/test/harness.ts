@@ -30,7 +30,7 @@ export interface ServedApi {
 }
 
 /** A real logger at debug level writing into memory, so tests can read its lines back. */
-function memoryLogger(): { logger: Logger; lines: () => Record<string, unknown>[] } {
+export function memoryLogger(): { logger: Logger; lines: () => Record<string, unknown>[] } {
   const stream = new PassThrough();
   let text = '';
   stream.on('data', (chunk: Buffer) => {

@@ -1,8 +1,26 @@
+import { Agent, request } from 'node:http';
 import { createMemoryJobQueue } from '@mousetrap/job_queue';
 import { describeWithServices, uniqueName } from '@mousetrap/test_kit';
 import { expectErrorBody, type ServedApi, useApiSuite } from './harness.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** One request on `agent`; its status, and whether it went over a connection used before. */
+function send(
+  agent: Agent,
+  url: string,
+  method: string,
+  body: string,
+): Promise<{ status: number; reusedSocket: boolean }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, agent, headers: { 'Content-Length': String(body.length) } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, reusedSocket: req.reusedSocket }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
 
 describeWithServices('rest_api POST /refresh', ['postgres'], ({ databaseUrl }) => {
   const suite = useApiSuite(databaseUrl, 'api');
@@ -82,38 +100,61 @@ describeWithServices('rest_api POST /refresh', ['postgres'], ({ databaseUrl }) =
     expectErrorBody(await response.json(), response, 'bad_request');
   });
 
-  test('with a body that is not valid JSON, answers 400 bad_request', async () => {
+  test.each<[string, Record<string, string>, string | Uint8Array]>([
+    ['a body of JSON that does not parse', { 'Content-Type': 'application/json' }, '{"unterminated": '],
+    ['a text body', { 'Content-Type': 'text/plain' }, 'please refresh'],
+    ['a form body', { 'Content-Type': 'application/x-www-form-urlencoded' }, 'please=refresh&now=1'],
+    [
+      'a binary body',
+      { 'Content-Type': 'application/octet-stream' },
+      new Uint8Array([0, 255, 1, 254, 0x1f, 0x8b]),
+    ],
+    ['a body marked gzip that is not', { 'Content-Encoding': 'gzip' }, 'not gzip at all'],
+    ['a body without a content type', {}, 'anything'],
+  ])('with %s, ignores it and answers 202', async (_what, headers, body) => {
     api = await suite.serve();
-    const response = await post({ 'Content-Type': 'application/json' }, '{"unterminated": ');
-    expect(response.status).toBe(400);
-    const body = await response.json();
-    expectErrorBody(body, response, 'bad_request');
-    expect(body).toMatchObject({ message: 'the request body is not valid JSON' });
+    const response = await fetch(`${api.url}/refresh`, { method: 'POST', headers, body });
+    expect(response.status).toBe(202);
+    expect(await response.json()).toMatchObject({ status: 'ok' });
   });
 
-  test('with a non-empty body that is not JSON under another content type, answers 400 bad_request', async () => {
+  test('with a body of exactly 16 KiB, answers 202; one byte more answers 413 payload_too_large', async () => {
     api = await suite.serve();
-    const response = await post({ 'Content-Type': 'text/plain' }, 'please refresh');
-    expect(response.status).toBe(400);
-    expectErrorBody(await response.json(), response, 'bad_request');
+    const atLimit = await post({ 'Content-Type': 'text/plain' }, 'x'.repeat(16 * 1024));
+    expect(atLimit.status).toBe(202);
+    const over = await post({ 'Content-Type': 'text/plain' }, 'x'.repeat(16 * 1024 + 1));
+    expect(over.status).toBe(413);
+    expectErrorBody(await over.json(), over, 'payload_too_large');
   });
 
-  test('with a body over the 16 kB default limit, answers 413 payload_too_large', async () => {
+  test('with a chunked body (no Content-Length) that grows past 16 KiB, answers 413 payload_too_large', async () => {
     api = await suite.serve();
-    const response = await post(
-      { 'Content-Type': 'application/json' },
-      JSON.stringify({ pad: 'x'.repeat(17_000) }),
-    );
+    const chunks = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 20; i += 1) controller.enqueue(new Uint8Array(1024).fill(120));
+        controller.close();
+      },
+    });
+    const response = await fetch(`${api.url}/refresh`, { method: 'POST', body: chunks, duplex: 'half' });
     expect(response.status).toBe(413);
     expectErrorBody(await response.json(), response, 'payload_too_large');
   });
 
-  test('with a body over a configured bodyLimit, answers 413 payload_too_large', async () => {
-    api = await suite.serve({ bodyLimit: '100b' });
-    const response = await post(
-      { 'Content-Type': 'application/json' },
-      JSON.stringify({ pad: 'x'.repeat(200) }),
-    );
+  test('after a 413, the kept-alive connection serves the next request', async () => {
+    api = await suite.serve();
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const over = await send(agent, `${api.url}/refresh`, 'POST', 'x'.repeat(40_000));
+      const next = await send(agent, `${api.url}/refresh`, 'POST', '');
+      expect([over.status, next.status, next.reusedSocket]).toEqual([413, 202, true]);
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  test('with a body over a configured bodyLimitBytes, answers 413 payload_too_large', async () => {
+    api = await suite.serve({ bodyLimitBytes: 100 });
+    const response = await post({ 'Content-Type': 'text/plain' }, 'x'.repeat(101));
     expect(response.status).toBe(413);
   });
 

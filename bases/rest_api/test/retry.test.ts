@@ -28,6 +28,17 @@ describeWithServices('rest_api POST /jobs/:id/retry', ['postgres'], ({ databaseU
     expect(await suite.store.getJob(jobId)).toMatchObject({ status: 'queued', error: null, failed_at: null });
   });
 
+  test('POST /jobs/:id/retry: a body of any type is ignored: a failed job posted with a form body answers 202', async () => {
+    api = await suite.serve();
+    const jobId = await failedJob();
+    const response = await fetch(`${api.url}/jobs/${jobId}/retry`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'retry=please',
+    });
+    expect(response.status).toBe(202);
+  });
+
   test('POST /jobs/:id/retry: a job that is not failed answers 409 and stays as it was', async () => {
     api = await suite.serve();
     const { job } = await suite.store.createJob({ correlationId: 'retry-running' });

@@ -1,7 +1,9 @@
 /**
  * The dashboard's script, served as dashboard/assets/dashboard.js: it starts and retries jobs,
  * follows one job through its stages (GET jobs/<id>), and swaps in fresh panels every 2 seconds
- * (GET dashboard/panels), keeping the keyboard focus where it was. Plain browser JavaScript, no
+ * (GET dashboard/panels), keeping the keyboard focus where it was. An API key the operator enters
+ * is kept in sessionStorage (this tab only; never a cookie, a URL or a log) and sent as X-API-Key
+ * on POSTs; a 401 shows the key field and asks for the key. Plain browser JavaScript, no
  * framework; text from the API is set with textContent, panels come rendered and escaped by the app.
  */
 export const DASHBOARD_SCRIPT = `'use strict';
@@ -13,14 +15,77 @@ export const DASHBOARD_SCRIPT = `'use strict';
   const tracker = byId('tracker');
   const trackerText = byId('tracker-text');
   const refreshButton = byId('refresh-button');
+  const keyForm = byId('key-form');
+  const keyInput = byId('api-key');
+  const keyStatus = byId('key-status');
+  const keyForget = byId('key-forget');
+  const KEY_ITEM = 'mousetrap.apiKey';
   const shown = new Map();
   let tracked = null;
   let pollTimer = null;
 
+  // sessionStorage can be switched off; the key then lasts as long as the page.
+  let apiKey = '';
+  try {
+    apiKey = sessionStorage.getItem(KEY_ITEM) || '';
+  } catch {}
+
+  function keepKey(key) {
+    apiKey = key;
+    try {
+      if (key) sessionStorage.setItem(KEY_ITEM, key);
+      else sessionStorage.removeItem(KEY_ITEM);
+    } catch {}
+  }
+
+  function showKey(state, text) {
+    keyForm.dataset.state = state;
+    keyStatus.textContent = text;
+    keyForget.hidden = !apiKey;
+  }
+
+  function askForKey() {
+    const refused = apiKey !== '';
+    keepKey('');
+    keyForm.hidden = false;
+    showKey('needed', (refused ? 'The API refused this key.' : 'The API needs its key.') + ' Enter it here, then press the button again.');
+    keyInput.focus();
+  }
+
+  keyForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const key = keyInput.value.trim();
+    keyInput.value = '';
+    if (!key) {
+      if (!apiKey) showKey('needed', 'Type the key first.');
+      keyInput.focus();
+      return;
+    }
+    keepKey(key);
+    showKey('set', 'Key set for this tab: Refresh data and Retry send it.');
+  });
+
+  keyForget.addEventListener('click', () => {
+    keepKey('');
+    showKey('missing', 'Key forgotten.');
+    keyInput.focus();
+  });
+
+  if (apiKey) {
+    keyForm.hidden = false;
+    showKey('set', 'Key set for this tab: Refresh data and Retry send it.');
+  }
+
   async function call(method, path) {
-    const response = await fetch(path, { method, headers: { Accept: 'application/json' } });
+    const headers = { Accept: 'application/json' };
+    if (method === 'POST' && apiKey) headers['X-API-Key'] = apiKey;
+    const response = await fetch(path, { method, headers });
     const body = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(body.message || method + ' ' + path + ' answered ' + response.status);
+    if (!response.ok) {
+      const error = new Error(body.message || method + ' ' + path + ' answered ' + response.status);
+      error.status = response.status;
+      throw error;
+    }
     return body;
   }
 
@@ -75,7 +140,10 @@ export const DASHBOARD_SCRIPT = `'use strict';
     try {
       body = await call('POST', path);
     } catch (error) {
-      say('error', what + ' failed: ' + error.message);
+      if (error.status === 401) {
+        say('error', what + ' failed: the API needs its key. Enter it under “API key” and try again.');
+        askForKey();
+      } else say('error', what + ' failed: ' + error.message);
       return;
     }
     refreshPanels();

@@ -1,4 +1,5 @@
 import { escapeHtml } from './escape-html.ts';
+import { type DashboardPageOptions, renderKeyForm } from './key-form.ts';
 import { renderPanels } from './panels.ts';
 import type { DashboardSnapshot } from './snapshot.ts';
 
@@ -15,7 +16,7 @@ function section(name: string, title: string, body: string, wide = false): strin
  * The whole dashboard page, rendered with a first snapshot so that it shows the state at once
  * (and without JavaScript); its script and stylesheet are served by the app beside it.
  */
-export function renderDashboardPage(snapshot: DashboardSnapshot): string {
+export function renderDashboardPage(snapshot: DashboardSnapshot, options: DashboardPageOptions = {}): string {
   const panels = renderPanels(snapshot);
   const stages = STAGES.map((stage) => `<li data-stage="${stage}">${stage}</li>`).join('');
   const generated = escapeHtml(snapshot.now.toISOString());
@@ -37,6 +38,7 @@ export function renderDashboardPage(snapshot: DashboardSnapshot): string {
 <main>
 <section class="card wide" aria-labelledby="title-start">
 <h2 id="title-start">Start a job</h2>
+${renderKeyForm(options)}
 <p><button type="button" id="refresh-button" class="primary">Refresh data</button>
 <noscript>This page needs JavaScript to start jobs and to update itself.</noscript></p>
 <div id="tracker" data-status="idle" aria-live="polite">

@@ -4,6 +4,7 @@ export const DASHBOARD_CSS = `
   --accent: #1d4ed8; --ok: #166534; --ok-bg: #dcfce7; --bad: #991b1b; --bad-bg: #fee2e2;
   --run: #1e40af; --run-bg: #dbeafe; --wait: #374151; --wait-bg: #e5e7eb; }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
 body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--ink); background: var(--page); }
 header, footer { padding: .75rem 1rem; }
 header { display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; align-items: baseline; justify-content: space-between;
@@ -23,6 +24,14 @@ button.primary { background: var(--accent); color: #fff; font-weight: 600; }
 button:hover { filter: brightness(1.1); }
 button:disabled { opacity: .6; cursor: progress; }
 button.retry { min-height: 2.25rem; padding: .2rem .8rem; }
+.key-form { margin: .25rem 0 .75rem; }
+.key-form label { display: block; font-weight: 600; margin-bottom: .25rem; }
+.key-row { display: flex; flex-wrap: wrap; gap: .5rem; max-width: 36rem; }
+.key-row input { flex: 1 1 12rem; min-width: 0; min-height: 2.75rem; padding: .4rem .6rem; font: inherit; color: var(--ink);
+  border: 1px solid var(--muted); border-radius: 6px; }
+.key-status { margin: .35rem 0 0; color: var(--muted); font-size: .9rem; }
+.key-form[data-state="needed"] .key-status { color: var(--bad); font-weight: 600; }
+.key-form[data-state="set"] .key-status { color: var(--ok); }
 :focus-visible { outline: 3px solid #f59e0b; outline-offset: 2px; }
 .stages { display: flex; flex-wrap: wrap; gap: .25rem; list-style: none; padding: 0; margin: .5rem 0 0; counter-reset: stage; }
 .stages li { flex: 1 1 6rem; padding: .35rem .5rem; border-radius: 4px; background: var(--wait-bg); color: var(--muted);

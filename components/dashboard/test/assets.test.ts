@@ -16,6 +16,13 @@ describe('dashboardAsset', () => {
     expect(script).toContain("call('GET', 'dashboard/panels')");
   });
 
+  test('dashboardAsset: the script keeps an entered key in sessionStorage only and sends it as X-API-Key on POSTs', () => {
+    const script = dashboardAsset('dashboard.js')?.body ?? '';
+    expect(script).toContain('sessionStorage.setItem(KEY_ITEM, key)');
+    expect(script).toContain("if (method === 'POST' && apiKey) headers['X-API-Key'] = apiKey;");
+    expect(script).not.toMatch(/localStorage|document\.cookie|console\./);
+  });
+
   test('dashboardAsset: for an unknown name or an inherited property, answers undefined', () => {
     expect(dashboardAsset('secret.txt')).toBeUndefined();
     expect(dashboardAsset('constructor')).toBeUndefined();

@@ -33,4 +33,29 @@ describe('renderDashboardPage', () => {
     expect(page).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
     expect(page).toContain('<html lang="en">');
   });
+
+  test('renderDashboardPage: by default, renders the API key field hidden, for the script to show after a 401', () => {
+    expect(page).toContain('<form id="key-form" class="key-form" data-state="missing" hidden>');
+  });
+});
+
+describe('renderDashboardPage with apiKeyRequired', () => {
+  const page = renderDashboardPage(snapshot, { apiKeyRequired: true });
+
+  test('renderDashboardPage: with apiKeyRequired, shows the API key field in the Start a job card, before its button', () => {
+    expect(page).toContain('<form id="key-form" class="key-form" data-state="missing">');
+    const start = page.indexOf('id="title-start"');
+    expect(page.indexOf('id="key-form"')).toBeGreaterThan(start);
+    expect(page.indexOf('id="key-form"')).toBeLessThan(page.indexOf('id="refresh-button"'));
+  });
+
+  test('renderDashboardPage: the key field is labelled, masked, described by its status, and has no name a form could submit', () => {
+    expect(page).toContain('<label for="api-key">API key</label>');
+    const input = /<input id="api-key"[^>]*>/.exec(page)?.[0] ?? '';
+    expect(input).toContain('type="password"');
+    expect(input).toContain('autocomplete="off"');
+    expect(input).toContain('aria-describedby="key-status"');
+    expect(input).not.toMatch(/\sname=|\svalue=/);
+    expect(page).toContain('<p id="key-status" class="key-status" role="status">');
+  });
 });

@@ -62,6 +62,37 @@ export const integerList = (min: number, max: number, fallback: readonly number[
     v.check((list) => list.every((n) => n >= min && n <= max), `must each be between ${min} and ${max}`),
   );
 
+/** The value every template in this workspace puts where a secret belongs. */
+const PLACEHOLDER = 'CHANGE_ME';
+
+/** What is wrong with a key's value, or undefined when it will do. */
+function keyProblem(value: string, minLength: number): string | undefined {
+  const key = value.trim();
+  if (key === '') {
+    return `is set but blank: unset it to run without a key, or set one of at least ${minLength} characters`;
+  }
+  if (key.toUpperCase() === PLACEHOLDER) {
+    return `is the placeholder ${PLACEHOLDER}: set a key of your own, at least ${minLength} characters`;
+  }
+  if (key.length < minLength) return `must be at least ${minLength} characters long`;
+  return undefined;
+}
+
+/**
+ * A secret key (API_KEY): absent stays undefined. Set, it must not be blank, the placeholder
+ * CHANGE_ME (any case) or shorter than `minLength`: each would look like protection and give
+ * none, or, blank, silently give none at all.
+ */
+export const key = (minLength: number) =>
+  v.pipe(
+    v.optional(v.string()),
+    v.check(
+      (value) => value === undefined || keyProblem(value, minLength) === undefined,
+      (issue) => keyProblem(String(issue.input), minLength) ?? 'is not a usable key',
+    ),
+    v.transform((value) => value?.trim()),
+  );
+
 /** Free text; absent or empty stays undefined. */
 export const text = () => v.pipe(v.optional(v.string()), v.transform(present));
 

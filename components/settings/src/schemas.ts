@@ -1,5 +1,5 @@
 import type * as v from 'valibot';
-import { fraction, identifier, integer, integerList, oneOf, text, url } from './fields.ts';
+import { fraction, identifier, integer, integerList, key, oneOf, text, url } from './fields.ts';
 
 /** Log levels a service accepts in LOG_LEVEL. */
 export const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] as const;
@@ -35,11 +35,14 @@ export const databaseFields = {
   DB_POOL_MAX: integer(1, 100, 10),
 };
 
+/** The shortest API_KEY accepted; a shorter key is too easy to guess. */
+export const API_KEY_MIN_LENGTH = 16;
+
 /** Variables of the HTTP API. */
 export const apiFields = {
   PORT: integer(0, 65_535, 8000),
   HOST: text(),
-  API_KEY: text(),
+  API_KEY: key(API_KEY_MIN_LENGTH),
   TEST_CRASH_AFTER_COMMIT: fraction(0),
 };
 

@@ -55,7 +55,11 @@ export interface HttpSettings {
   port: number;
   /** HOST. @default '0.0.0.0' */
   host: string;
-  /** When set (API_KEY), POST requests must carry it. */
+  /**
+   * When set (API_KEY), POST requests must carry it. At least 16 characters; a blank value or the
+   * placeholder CHANGE_ME is refused. Unset, anyone who reaches the port can start and retry jobs.
+   * @default undefined
+   */
   apiKey: string | undefined;
   /**
    * A test hook for the fault suite (TEST_CRASH_AFTER_COMMIT): the probability that the API process

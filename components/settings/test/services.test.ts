@@ -62,7 +62,7 @@ describe('loadApiSettings', () => {
       DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
       PORT: '0',
       HOST: '127.0.0.1',
-      API_KEY: 'k',
+      API_KEY: 'k'.repeat(16),
       LOG_LEVEL: 'debug',
       QUEUE_PREFIX: 'run1.',
       DB_SCHEMA: 'run1',
@@ -78,7 +78,12 @@ describe('loadApiSettings', () => {
       url: 'postgres://postgres@127.0.0.1:5432/test',
       schema: 'run1',
     });
-    expect(settings.http).toEqual({ port: 0, host: '127.0.0.1', apiKey: 'k', crashAfterCommitRate: 0 });
+    expect(settings.http).toEqual({
+      port: 0,
+      host: '127.0.0.1',
+      apiKey: 'k'.repeat(16),
+      crashAfterCommitRate: 0,
+    });
     expect(settings.logLevel).toBe('debug');
     expect(settings.shutdownGraceMs).toBe(500);
   });
@@ -101,10 +106,63 @@ describe('loadApiSettings', () => {
   });
 
   test('treats empty values as absent', () => {
-    expect(loadApiSettings({ PORT: '', API_KEY: '  ' }).http).toMatchObject({
-      port: 8000,
-      apiKey: undefined,
-    });
+    expect(loadApiSettings({ PORT: '', HOST: ' ' }).http).toMatchObject({ port: 8000, host: '0.0.0.0' });
+  });
+});
+
+describe('API_KEY', () => {
+  const messageOf = (load: () => unknown): string => {
+    try {
+      load();
+    } catch (error) {
+      if (error instanceof SettingsError) return error.message;
+      throw error;
+    }
+    throw new Error('expected a SettingsError');
+  };
+
+  test('API_KEY: unset, the API runs without a key', () => {
+    expect(loadApiSettings({}).http.apiKey).toBeUndefined();
+  });
+
+  test.each([
+    ['empty', ''],
+    ['whitespace', ' \t '],
+  ])('API_KEY: set but %s, is refused as blank rather than taken for no key', (_what, value) => {
+    expect(issuesOf(() => loadApiSettings({ API_KEY: value }))).toEqual(['API_KEY']);
+    expect(messageOf(() => loadApiSettings({ API_KEY: value }))).toBe(
+      'invalid configuration: API_KEY is set but blank: unset it to run without a key, or set one of at least 16 characters',
+    );
+  });
+
+  test.each(['CHANGE_ME', 'change_me', ' Change_Me '])(
+    'API_KEY: the placeholder %j, in any case, is refused as the placeholder',
+    (value) => {
+      expect(messageOf(() => loadApiSettings({ API_KEY: value }))).toBe(
+        'invalid configuration: API_KEY is the placeholder CHANGE_ME: set a key of your own, at least 16 characters',
+      );
+    },
+  );
+
+  test('API_KEY: 15 characters are refused as too short, without the key in the message', () => {
+    const message = messageOf(() => loadApiSettings({ API_KEY: 'fifteen-chars-x' }));
+    expect(message).toBe('invalid configuration: API_KEY must be at least 16 characters long');
+    expect(message).not.toContain('fifteen');
+  });
+
+  test('API_KEY: 16 characters are accepted, surrounding whitespace trimmed', () => {
+    expect(loadApiSettings({ API_KEY: ' sixteen-chars-xy\n' }).http.apiKey).toBe('sixteen-chars-xy');
+  });
+
+  test('API_KEY: a bad key is named with the other bad keys in one error', () => {
+    expect(issuesOf(() => loadApiSettings({ API_KEY: 'short', PORT: 'x' }))).toEqual(['API_KEY', 'PORT']);
+  });
+
+  test('API_KEY: npm start (loadDevelopmentSettings) refuses the same values and accepts the same keys', () => {
+    for (const value of ['', 'CHANGE_ME', 'short']) {
+      expect(issuesOf(() => loadDevelopmentSettings({ API_KEY: value }))).toEqual(['API_KEY']);
+    }
+    expect(loadDevelopmentSettings({ API_KEY: 'a-key-of-16-char' }).http.apiKey).toBe('a-key-of-16-char');
   });
 });
 
