@@ -1,7 +1,7 @@
 import { createPlaceSource } from '@mousetrap/fetch_data';
 import type { JobQueue } from '@mousetrap/job_queue';
 import type { Logger } from '@mousetrap/log';
-import { instrumentHandler } from '@mousetrap/probes';
+import { instrumentHandler, unknownJobCounter } from '@mousetrap/probes';
 import { createFetchHandler } from '@mousetrap/run_fetch_worker';
 import type { FetchSettings } from '@mousetrap/settings';
 import type { Store } from '@mousetrap/store';
@@ -32,6 +32,7 @@ export async function startFetchWorker(options: FetchWorkerOptions): Promise<Fet
     logger: options.logger,
     fetchPlaces: createPlaceSource(options.fetch),
     signal: abort.signal,
+    onUnknownJob: unknownJobCounter(options.registry, 'start_fetch'),
   });
   const consumer = await options.queue.consume(
     'start_fetch',

@@ -1,6 +1,6 @@
 import type { JobQueue } from '@mousetrap/job_queue';
 import type { Logger } from '@mousetrap/log';
-import { instrumentHandler } from '@mousetrap/probes';
+import { instrumentHandler, unknownJobCounter } from '@mousetrap/probes';
 import { createProcessingHandler } from '@mousetrap/run_processing_worker';
 import type { Store } from '@mousetrap/store';
 import type { Registry } from 'prom-client';
@@ -30,6 +30,7 @@ export async function startProcessingWorker(options: ProcessingWorkerOptions): P
     logger: options.logger,
     delayMs: options.delayMs,
     signal: abort.signal,
+    onUnknownJob: unknownJobCounter(options.registry, 'data_processing'),
   });
   const consumer = await options.queue.consume(
     'data_processing',

@@ -7,15 +7,20 @@ import {
   renderDashboardPage,
   renderPanels,
 } from '@mousetrap/dashboard';
+import { DEFAULT_STAGE_TIMEOUT_MS } from '@mousetrap/job_intake';
+import type { ApiDependencies } from './dependencies.ts';
 import { HttpError } from './errors.ts';
 import { type Handler, showLatestResult } from './handlers.ts';
+
+const snapshotOf = (deps: ApiDependencies) =>
+  readSnapshot({ ...deps, stageTimeoutMs: deps.stageTimeoutMs ?? DEFAULT_STAGE_TIMEOUT_MS });
 
 /**
  * GET /dashboard: the pipeline's page, with its own policy: script, style and images from the app
  * only. With an API key configured, the page shows its key field from the start.
  */
 export const showDashboard: Handler = async (deps, _req, res) => {
-  const snapshot = await readSnapshot(deps);
+  const snapshot = await snapshotOf(deps);
   res
     .set('Content-Security-Policy', DASHBOARD_CONTENT_SECURITY_POLICY)
     .type('html')
@@ -32,7 +37,7 @@ export const showHome: Handler = (deps, req, res) => {
 
 /** GET /dashboard/panels: the page's live parts, freshly rendered, for its script to swap in. */
 export const showDashboardPanels: Handler = async (deps, _req, res) => {
-  const snapshot = await readSnapshot(deps);
+  const snapshot = await snapshotOf(deps);
   res.json({ generated_at: snapshot.now.toISOString(), panels: renderPanels(snapshot) });
 };
 

@@ -17,6 +17,8 @@ export interface ApiDependencies {
   apiKey?: string | undefined;
   /** The largest request body accepted, in bytes; a body is read and dropped, never parsed. @default 16384 */
   bodyLimitBytes?: number | undefined;
+  /** The stage budget the sweeper holds jobs to, shown by the dashboard. @default 300000 */
+  stageTimeoutMs?: number | undefined;
   /** Runs between recording a job and publishing it: the fault suite's crash hook. @default undefined */
   afterCommit?: ((job: Job) => void) | undefined;
 }

@@ -1,4 +1,5 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import type { PipelineHealth } from '@mousetrap/job_intake';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** One answered request, as the metrics see it; `route` is the route pattern, never the raw path. */
 export interface RequestObservation {
@@ -16,6 +17,8 @@ export interface ApiMetrics {
   observeRequest(observation: RequestObservation): void;
   /** Counts one accepted POST /refresh; `created` is false when an idempotency key replayed a job. */
   countSubmission(created: boolean): void;
+  /** Counts one stalled job the sweeper re-drove or failed. */
+  countStalled(outcome: 'redriven' | 'failed'): void;
 }
 
 type RequestLabels = 'method' | 'route' | 'status';
@@ -57,8 +60,20 @@ export function createApiMetrics(registry: Registry = new Registry()): ApiMetric
       labelNames: ['outcome'],
       registers: [registry],
     });
+  const stalled =
+    existing<Counter<'outcome'>>(registry, 'jobs_stalled_total') ??
+    new Counter({
+      name: 'jobs_stalled_total',
+      help: 'Jobs that made no progress within their stage budget, by what the sweeper did: redriven or failed.',
+      labelNames: ['outcome'],
+      registers: [registry],
+    });
+  for (const outcome of ['redriven', 'failed']) stalled.inc({ outcome }, 0);
   return {
     registry,
+    countStalled(outcome) {
+      stalled.inc({ outcome });
+    },
     observeRequest({ method, route, status, seconds }) {
       const labels = { method, route, status: String(status) };
       requests.inc(labels);
@@ -68,4 +83,55 @@ export function createApiMetrics(registry: Registry = new Registry()): ApiMetric
       submitted.inc({ outcome: created ? 'created' : 'replayed' });
     },
   };
+}
+
+/**
+ * Adds the pipeline's health to `registry`, as `health()` last saw it (the pipeline watch): the
+ * unfinished jobs, the oldest one's age, the stalled ones, and every queue's waiting messages,
+ * consumers and dead letters. Nothing is reported before the first look.
+ */
+export function registerPipelineGauges(registry: Registry, health: () => PipelineHealth | undefined): void {
+  const single = (name: string, help: string, read: (h: PipelineHealth) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        const latest = health();
+        if (latest) this.set(read(latest));
+      },
+    });
+  single('pipeline_unfinished_jobs', 'Jobs queued, fetching or processing.', (h) => h.unfinished);
+  single(
+    'pipeline_oldest_unfinished_job_seconds',
+    'Age of the oldest unfinished job (0 when none).',
+    (h) => h.oldestUnfinishedSeconds,
+  );
+  single(
+    'pipeline_stalled_jobs',
+    'Handed-off unfinished jobs with no progress within STAGE_TIMEOUT_MS.',
+    (h) => h.stalled,
+  );
+  const perQueue = (
+    name: string,
+    help: string,
+    read: (q: NonNullable<PipelineHealth['queues']>[number]) => number,
+  ) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['queue'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const entry of health()?.queues ?? []) this.set({ queue: entry.queue }, read(entry));
+      },
+    });
+  perQueue('queue_messages', 'Messages waiting in a pipeline queue.', (q) => q.messages);
+  perQueue(
+    'queue_consumers',
+    'Consumers of a pipeline queue (0 with messages waiting: nobody reads them).',
+    (q) => q.consumers,
+  );
+  perQueue('queue_dead_letters', 'Messages in a pipeline queue’s dead-letter queue.', (q) => q.deadLetters);
 }

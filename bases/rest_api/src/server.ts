@@ -1,13 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startRelay } from '@mousetrap/job_intake';
+import {
+  DEFAULT_STAGE_TIMEOUT_MS,
+  startPipelineWatch,
+  startRelay,
+  startSweeper,
+} from '@mousetrap/job_intake';
 import type { JobQueue } from '@mousetrap/job_queue';
 import type { Logger } from '@mousetrap/log';
+import { registerInFlightGauges } from '@mousetrap/probes';
 import type { Store } from '@mousetrap/store';
 import { createApp } from './app.ts';
 import { crashAfterCommit } from './crash-hook.ts';
 import { listen } from './listen.ts';
-import { createApiMetrics } from './metrics.ts';
+import { createApiMetrics, registerPipelineGauges } from './metrics.ts';
 
 /** How often a stopping server closes the connections that have become idle. */
 const IDLE_SWEEP_MS = 50;
@@ -26,35 +32,70 @@ export interface ApiOptions {
   graceMs: number;
   /** The fault suite's hook: the chance of a crash between commit and publish. @default 0 */
   crashAfterCommitRate?: number;
+  /** A stage's time budget, after which the sweeper re-drives a job that made no progress. @default 300000 */
+  stageTimeoutMs?: number;
+  /** Re-drives of a stalled job before the sweeper fails it. @default 3 */
+  maxRedrives?: number;
+  /** How often the sweeper and the pipeline watch look, in ms. @default 5000 */
+  sweepIntervalMs?: number;
+  /**
+   * Re-drives every handed-off unfinished job once at start: for a transport that starts empty (the
+   * in-memory one), whose messages the last run took with it. @default false
+   */
+  redriveOnStart?: boolean;
 }
 
 /** A listening API. */
 export interface RunningApi {
   /** The port it listens on (useful with port 0). */
   port: number;
-  /** Stops taking connections, lets requests in flight finish (bounded), stops the relay. */
+  /** Stops taking connections, lets requests in flight finish (bounded), stops the relay and the sweeper. */
   stop(): Promise<void>;
 }
 
-/** Serves the HTTP API and runs the outbox relay beside it; warns when it runs without an API key. */
+/**
+ * Serves the HTTP API and runs beside it the outbox relay, the sweeper of stalled jobs and the
+ * pipeline watch (in /metrics and the log); warns when it runs without an API key.
+ */
 export async function startApi(options: ApiOptions): Promise<RunningApi> {
+  const { store, queue, logger } = options;
+  const stageTimeoutMs = options.stageTimeoutMs ?? DEFAULT_STAGE_TIMEOUT_MS;
+  const intervalMs = options.sweepIntervalMs ?? 5000;
+  const metrics = createApiMetrics();
   const app = createApp({
-    store: options.store,
-    queue: options.queue,
-    logger: options.logger,
-    metrics: createApiMetrics(),
+    store,
+    queue,
+    logger,
+    metrics,
     apiKey: options.apiKey,
-    afterCommit: crashAfterCommit(options.crashAfterCommitRate ?? 0, options.logger),
+    stageTimeoutMs,
+    afterCommit: crashAfterCommit(options.crashAfterCommitRate ?? 0, logger),
   });
   const server = await listen(app, options.port, options.host);
   const port = (server.address() as AddressInfo).port;
   if (options.apiKey === undefined) {
-    options.logger.warn(
+    logger.warn(
       'API_KEY is not set: anyone who can reach this port can start and retry jobs; set API_KEY to require a key',
       { port, host: options.host },
     );
   }
-  const relay = startRelay({ store: options.store, queue: options.queue, logger: options.logger });
+  const relay = startRelay({ store, queue, logger });
+  const sweeper = startSweeper(
+    { store, queue, logger },
+    { stageTimeoutMs, maxRedrives: options.maxRedrives, intervalMs, onStalled: metrics.countStalled },
+  );
+  const watch = startPipelineWatch({ store, queue, logger }, { stageTimeoutMs, intervalMs });
+  registerPipelineGauges(metrics.registry, watch.latest);
+  registerInFlightGauges(metrics.registry, queue);
+  void watch.look().catch(() => {});
+  // A failure here only delays them: the sweeps re-drive them once their stage's budget runs out.
+  if (options.redriveOnStart) {
+    await sweeper.redriveUnfinished().catch((error: unknown) =>
+      logger.warn('could not re-drive the unfinished jobs at start; the sweeper will', {
+        error: String(error),
+      }),
+    );
+  }
   // Once stopping, every answer closes its connection: a keep-alive connection that is busy when
   // the stop begins would otherwise take request after request until the grace period cut it.
   let stopping = false;
@@ -73,7 +114,7 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
       await closed;
       clearInterval(sweep);
       clearTimeout(grace);
-      await relay.stop();
+      await Promise.all([relay.stop(), sweeper.stop(), watch.stop()]);
     },
   };
 }

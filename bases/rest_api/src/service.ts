@@ -20,7 +20,14 @@ export async function startApiService(settings: ApiSettings, signal?: AbortSigna
   try {
     const { store, queue } = await openBackends(settings, logger, resources, signal);
     const api = resources.add(
-      await startApi({ store, queue, logger, ...settings.http, graceMs: settings.shutdownGraceMs }),
+      await startApi({
+        store,
+        queue,
+        logger,
+        ...settings.http,
+        ...settings.sweeper,
+        graceMs: settings.shutdownGraceMs,
+      }),
       (a) => a.stop(),
     );
     logger.info('api listening', { port: api.port, host: settings.http.host });

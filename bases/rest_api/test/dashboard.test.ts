@@ -75,7 +75,7 @@ describeWithServices('rest_api dashboard', ['postgres'], ({ databaseUrl }) => {
     const response = await fetch(`${api.url}/dashboard/panels`);
     expect(response.status).toBe(200);
     const body = (await response.json()) as Panels;
-    expect(Object.keys(body.panels).sort()).toEqual(['activity', 'jobs', 'map', 'queues']);
+    expect(Object.keys(body.panels).sort()).toEqual(['activity', 'health', 'jobs', 'map', 'queues']);
     expect(Date.now() - Date.parse(body.generated_at)).toBeLessThan(5000);
     expect(body.panels.jobs).toContain(`<tr data-job="${job.id}" data-status="queued">`);
     expect(body.panels.queues).toContain('<tr data-queue="start_fetch">');

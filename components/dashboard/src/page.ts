@@ -48,6 +48,7 @@ ${renderKeyForm(options)}
 </section>
 ${section('map', 'Latest result', panels.map, true)}
 ${section('queues', 'Queues', panels.queues)}
+${section('health', 'Health', panels.health)}
 ${section('activity', 'Throughput', panels.activity)}
 ${section('jobs', 'Recent jobs', panels.jobs, true)}
 </main>

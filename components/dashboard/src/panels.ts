@@ -1,4 +1,5 @@
 import { renderActivityPanel } from './activity-panel.ts';
+import { renderHealthPanel } from './health-panel.ts';
 import { renderJobsPanel } from './jobs-panel.ts';
 import { renderQueuesPanel } from './queues-panel.ts';
 import type { DashboardSnapshot } from './snapshot.ts';
@@ -8,6 +9,7 @@ import { renderMapPanel } from './world-map.ts';
 export interface DashboardPanels {
   map: string;
   queues: string;
+  health: string;
   activity: string;
   jobs: string;
 }
@@ -17,6 +19,7 @@ export function renderPanels(snapshot: DashboardSnapshot): DashboardPanels {
   return {
     map: renderMapPanel(snapshot.latest),
     queues: renderQueuesPanel(snapshot.queues),
+    health: renderHealthPanel(snapshot.unfinished, snapshot.stageTimeoutMs, snapshot.queues, snapshot.now),
     activity: renderActivityPanel(snapshot.activity),
     jobs: renderJobsPanel(snapshot.jobs, snapshot.now),
   };

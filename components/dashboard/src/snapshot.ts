@@ -1,5 +1,5 @@
 import type { JobQueue, QueueStats } from '@mousetrap/job_queue';
-import type { Job, JobResult, MinuteActivity, Store } from '@mousetrap/store';
+import type { Job, JobResult, MinuteActivity, Store, UnfinishedSummary } from '@mousetrap/store';
 
 /** How many of the newest jobs the dashboard lists. */
 export const RECENT_JOBS = 20;
@@ -19,12 +19,18 @@ export interface DashboardSnapshot {
   queues: QueueStats[] | undefined;
   /** The newest result, if any. */
   latest: JobResult | undefined;
+  /** The unfinished jobs, with those that made no progress within `stageTimeoutMs`. */
+  unfinished: UnfinishedSummary;
+  /** The stage budget the sweeper holds jobs to, in ms. */
+  stageTimeoutMs: number;
 }
 
 /** What a snapshot is read from. */
 export interface SnapshotSources {
-  store: Pick<Store, 'recentJobs' | 'activityByMinute' | 'latestResult'>;
+  store: Pick<Store, 'recentJobs' | 'activityByMinute' | 'latestResult' | 'unfinishedSummary'>;
   queue: Pick<JobQueue, 'stats'>;
+  /** The stage budget the sweeper holds jobs to, in ms. */
+  stageTimeoutMs: number;
 }
 
 /**
@@ -35,11 +41,12 @@ export async function readSnapshot(
   sources: SnapshotSources,
   now: () => Date = () => new Date(),
 ): Promise<DashboardSnapshot> {
-  const [jobs, activity, latest, queues] = await Promise.all([
+  const [jobs, activity, latest, unfinished, queues] = await Promise.all([
     sources.store.recentJobs(RECENT_JOBS),
     sources.store.activityByMinute(ACTIVITY_MINUTES),
     sources.store.latestResult(),
+    sources.store.unfinishedSummary(sources.stageTimeoutMs),
     sources.queue.stats().catch(() => undefined),
   ]);
-  return { now: now(), jobs, activity, queues, latest };
+  return { now: now(), jobs, activity, queues, latest, unfinished, stageTimeoutMs: sources.stageTimeoutMs };
 }

@@ -70,6 +70,13 @@ td .error { white-space: normal; color: var(--bad); display: inline-block; min-w
 .key-done { background: #16a34a; }
 .key-failed { background: #dc2626; margin-left: .5rem; }
 .warning { color: var(--bad); }
+.health { display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; margin: 0 0 0.5rem; }
+.health dt { font-size: 0.85rem; color: var(--muted); }
+.health dd { margin: 0; font-size: 1.4rem; font-variant-numeric: tabular-nums; }
+.health dd.bad { color: var(--bad); font-weight: 700; }
+.warnings { margin: 0; padding-left: 1.2rem; color: var(--bad); }
+.warnings li + li { margin-top: 0.3rem; }
+.ok { color: var(--muted); }
 .empty { color: var(--muted); }
 @media (max-width: 30rem) {
   header nav a { margin: 0 1rem 0 0; }

@@ -9,6 +9,8 @@ const snapshot: DashboardSnapshot = {
   activity: [{ minute: '2026-11-23T10:00:00.000Z', done: 1, failed: 1 }],
   queues: QUEUES,
   latest: RESULT,
+  unfinished: { unfinished: 1, oldestCreatedAt: '2026-11-23T10:00:00.000Z', stalled: 0 },
+  stageTimeoutMs: 300_000,
 };
 
 describe('renderDashboardPage', () => {

@@ -19,21 +19,37 @@ function sources(stats: () => Promise<QueueStats[]>): SnapshotSources & { asked:
         return [];
       },
       latestResult: async () => RESULT,
+      unfinishedSummary: async (stalledForMs) => {
+        asked.push(['unfinishedSummary', stalledForMs]);
+        return UNFINISHED;
+      },
     },
     queue: { stats },
+    stageTimeoutMs: 60_000,
   };
 }
+
+const UNFINISHED = { unfinished: 2, oldestCreatedAt: '2026-11-23T09:59:00.000Z', stalled: 1 };
 
 describe('readSnapshot', () => {
   const now = new Date('2026-11-23T10:00:00.000Z');
 
-  test('readSnapshot: reads the recent jobs, the activity window, the latest result and the queues', async () => {
+  test('readSnapshot: reads the recent jobs, the activity window, the latest result, the unfinished jobs and the queues', async () => {
     const from = sources(async () => QUEUES);
     const snapshot = await readSnapshot(from, () => now);
-    expect(snapshot).toEqual({ now, jobs: [job()], activity: [], latest: RESULT, queues: QUEUES });
+    expect(snapshot).toEqual({
+      now,
+      jobs: [job()],
+      activity: [],
+      latest: RESULT,
+      queues: QUEUES,
+      unfinished: UNFINISHED,
+      stageTimeoutMs: 60_000,
+    });
     expect(from.asked).toEqual([
       ['recentJobs', RECENT_JOBS],
       ['activityByMinute', ACTIVITY_MINUTES],
+      ['unfinishedSummary', 60_000],
     ]);
   });
 

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { lockDataDir, repairDataDir } from './data-dir-lock.ts';
 import { EmbeddedDbError } from './errors.ts';
 
 /** Options of {@link startEmbeddedDatabase}. */
@@ -12,6 +13,12 @@ export interface EmbeddedDatabaseOptions {
   port?: number;
   /** The interface to listen on. @default '127.0.0.1' */
   host?: string;
+  /**
+   * How often to checkpoint. PGlite runs PostgreSQL in single-user mode, which never checkpoints
+   * by itself, so the write-ahead log, and the replay after a crash, would grow without bound.
+   * @default 60000
+   */
+  checkpointEveryMs?: number;
 }
 
 /** A running embedded database. */
@@ -42,12 +49,22 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     );
   }
   let db: PGlite;
+  let unlock: () => Promise<void>;
   try {
     await mkdir(dataDir, { recursive: true });
+    unlock = await lockDataDir(dataDir);
+  } catch (error) {
+    if (error instanceof EmbeddedDbError) throw error;
+    throw new EmbeddedDbError('start_failed', `cannot open ${dataDir}: ${reasonOf(error)}`, { cause: error });
+  }
+  try {
+    await repairDataDir(dataDir);
     // Imported here: PGlite ships as ES modules only, and nothing should load before a start.
     const { PGlite } = await import('@electric-sql/pglite');
     db = await PGlite.create(dataDir);
   } catch (error) {
+    await unlock();
+    if (error instanceof EmbeddedDbError) throw error;
     throw new EmbeddedDbError('start_failed', `cannot open PGlite in ${dataDir}: ${reasonOf(error)}`, {
       cause: error,
     });
@@ -65,6 +82,7 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     await server.start();
   } catch (error) {
     await db.close();
+    await unlock();
     if (codeOf(error) === 'EADDRINUSE') {
       throw new EmbeddedDbError('port_in_use', `cannot serve PGlite: ${host}:${port} is in use`, {
         cause: error,
@@ -76,16 +94,44 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
   }
 
   const opened = db;
+  const checkpoints = setInterval(
+    () => void checkpoint(opened).catch(() => {}),
+    options.checkpointEveryMs ?? 60_000,
+  );
+  checkpoints.unref();
   let closing: Promise<void> | undefined;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   return {
     url: `postgres://postgres@${urlHost}:${boundPort}/postgres`,
     close() {
       closing ??= (async () => {
+        clearInterval(checkpoints);
         await server.stop();
         await opened.close();
+        await unlock();
       })();
       return closing;
     },
   };
+}
+
+// A simple-query protocol message: the one statement below, as the wire carries it.
+const CHECKPOINT_MESSAGE = (() => {
+  const text = Buffer.from('checkpoint\0');
+  const message = Buffer.alloc(5 + text.length);
+  message.write('Q', 0);
+  message.writeInt32BE(4 + text.length, 1);
+  text.copy(message, 5);
+  return new Uint8Array(message);
+})();
+
+/**
+ * Checkpoints between the socket's statements, never inside a client's transaction: the socket
+ * server runs each of its messages under the same exclusive lock, and `exec` would wait for that
+ * lock forever, so the statement goes in as a raw protocol message.
+ */
+async function checkpoint(db: PGlite): Promise<void> {
+  await db.runExclusive(async () => {
+    if (!db.isInTransaction()) await db.execProtocolRaw(CHECKPOINT_MESSAGE);
+  });
 }

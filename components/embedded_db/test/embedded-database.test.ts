@@ -1,8 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStore, type ResultInput } from '@mousetrap/store';
+import postgres from 'postgres';
 import { startEmbeddedDatabase } from '../src/embedded-database.ts';
 import { EmbeddedDbError } from '../src/errors.ts';
 
@@ -90,6 +92,79 @@ describe('startEmbeddedDatabase', () => {
     const file = join(root, 'not-a-folder');
     await writeFile(file, 'x');
     await expect(startEmbeddedDatabase({ dataDir: file })).rejects.toMatchObject({ code: 'start_failed' });
+  });
+
+  test('startEmbeddedDatabase: a second process’s start on the same folder is refused (in_use) until the first closes', async () => {
+    const dataDir = join(root, 'shared');
+    const first = await startEmbeddedDatabase({ dataDir });
+    expect(await readFile(`${dataDir}.lock`, 'utf8')).toBe(`${process.pid}\n`);
+    // Another process: the lock names a PID that is alive and not ours.
+    await writeFile(`${dataDir}.lock`, `${process.ppid}\n`);
+    const refused = startEmbeddedDatabase({ dataDir });
+    await expect(refused).rejects.toMatchObject({
+      code: 'in_use',
+      message: expect.stringContaining(`in use by process ${process.ppid}`),
+    });
+    await writeFile(`${dataDir}.lock`, `${process.pid}\n`);
+    await first.close();
+    expect(await stat(`${dataDir}.lock`).catch(() => undefined)).toBeUndefined();
+    track(await startEmbeddedDatabase({ dataDir }));
+  });
+
+  test('startEmbeddedDatabase: the lock of a process that is gone is taken over', async () => {
+    const dataDir = join(root, 'stale-lock');
+    const gone = Number(execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']));
+    await mkdir(join(root), { recursive: true });
+    await writeFile(`${dataDir}.lock`, `${gone}\n`);
+    track(await startEmbeddedDatabase({ dataDir }));
+    expect(await readFile(`${dataDir}.lock`, 'utf8')).toBe(`${process.pid}\n`);
+  });
+
+  test('startEmbeddedDatabase: an empty postmaster.pid (a kill as PGlite wrote it) is removed, and the data opens', async () => {
+    const dataDir = join(root, 'empty-pid');
+    const first = await startEmbeddedDatabase({ dataDir });
+    const writer = await createStore({ url: first.url, max: 1, schema: 'kept' });
+    const { job } = await writer.createJob({ correlationId: 'kept-2' });
+    await writer.close();
+    await first.close();
+    await writeFile(join(dataDir, 'postmaster.pid'), '');
+
+    const second = track(await startEmbeddedDatabase({ dataDir }));
+    const reader = track(await createStore({ url: second.url, max: 1, schema: 'kept' }));
+    expect(await reader.getJob(job.id)).toEqual(job);
+  });
+
+  test('startEmbeddedDatabase: a folder a first start left half-made is reported, with what to do', async () => {
+    const dataDir = join(root, 'half-made');
+    await mkdir(dataDir, { recursive: true });
+    await writeFile(join(dataDir, 'PG_VERSION'), '18\n');
+    await expect(startEmbeddedDatabase({ dataDir })).rejects.toMatchObject({
+      code: 'start_failed',
+      message: expect.stringContaining('delete the folder and start again'),
+    });
+    expect(await stat(`${dataDir}.lock`).catch(() => undefined)).toBeUndefined();
+  });
+
+  test('startEmbeddedDatabase: checkpoints every checkpointEveryMs, between the client’s statements', async () => {
+    const database = track(
+      await startEmbeddedDatabase({ dataDir: join(root, 'checkpoints'), checkpointEveryMs: 100 }),
+    );
+    const sql = postgres(database.url, { max: 1, onnotice: () => {} });
+    track({ close: () => sql.end() });
+    const lastCheckpoint = async () =>
+      (await sql<{ lsn: string }[]>`select checkpoint_lsn::text as lsn from pg_control_checkpoint()`)[0]?.lsn;
+    await sql`create table t (n int)`;
+    await sql.begin(async (tx) => {
+      await tx`insert into t select generate_series(1, 1000)`;
+      // A checkpoint due now waits for the transaction to end instead of running inside it.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await tx`insert into t values (0)`;
+    });
+    const before = await lastCheckpoint();
+    await sql`insert into t select generate_series(1, 1000)`;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await lastCheckpoint()).not.toBe(before);
+    expect((await sql<{ n: number }[]>`select count(*)::int as n from t`)[0]?.n).toBe(2001);
   });
 
   test('close: a second call resolves too', async () => {

@@ -9,4 +9,4 @@ export { retryJob } from './retry-job.ts';
 export type { IntakeDependencies, Submission } from './submit-job.ts';
 export { isOverloaded, submitJob } from './submit-job.ts';
 export type { Sweeper, SweeperOptions, SweepResult } from './sweeper.ts';
-export { startSweeper } from './sweeper.ts';
+export { DEFAULT_STAGE_TIMEOUT_MS, startSweeper } from './sweeper.ts';

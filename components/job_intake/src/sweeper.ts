@@ -2,6 +2,9 @@ import type { JobQueue } from '@mousetrap/job_queue';
 import type { Job, UnfinishedStatus } from '@mousetrap/store';
 import { type IntakeDependencies, startMessage } from './submit-job.ts';
 
+/** A stage's time budget unless told otherwise: five minutes, well past the default retry delays. */
+export const DEFAULT_STAGE_TIMEOUT_MS = 300_000;
+
 /** Options of {@link startSweeper}. */
 export interface SweeperOptions {
   /**
@@ -52,7 +55,7 @@ const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
  * again. After `maxRedrives` re-drives, a stalled job is failed with a reason naming its stage.
  */
 export function startSweeper(deps: IntakeDependencies, options: SweeperOptions = {}): Sweeper {
-  const stageTimeoutMs = options.stageTimeoutMs ?? 300_000;
+  const stageTimeoutMs = options.stageTimeoutMs ?? DEFAULT_STAGE_TIMEOUT_MS;
   const maxRedrives = options.maxRedrives ?? 3;
   const batchSize = options.batchSize ?? 100;
   const claimMs = options.claimMs ?? 10_000;

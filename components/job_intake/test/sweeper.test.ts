@@ -13,6 +13,8 @@ describeWithServices('the sweeper of stalled jobs', ['postgres'], ({ databaseUrl
   /** Makes a job's last progress `ageMs` old. */
   const idle = (jobId: string, ageMs: number) =>
     sql`update ${sql(schema)}.jobs set progress_at = now() - ${ageMs} * interval '1 millisecond' where id = ${jobId}`;
+  const lapseClaim = (jobId: string) =>
+    sql`update ${sql(schema)}.jobs set claimed_until = null where id = ${jobId}`;
 
   /** A job handed off and left at `stage` for a minute. */
   const stuckJob = async (stage: 'queued' | 'fetching' | 'processing') => {
@@ -85,6 +87,7 @@ describeWithServices('the sweeper of stalled jobs', ['postgres'], ({ databaseUrl
     for (let round = 0; round < 2; round += 1) {
       expect(await sweeper.sweep()).toEqual({ redriven: 1, failed: 0 });
       await idle(jobId, 60_000);
+      await lapseClaim(jobId);
     }
     expect(await sweeper.sweep()).toEqual({ redriven: 0, failed: 1 });
 
@@ -123,6 +126,7 @@ describeWithServices('the sweeper of stalled jobs', ['postgres'], ({ databaseUrl
 
     release();
     await consumer.cancel(1000);
+    await lapseClaim(queuedJob);
     expect(await sweeper.sweep()).toEqual({ redriven: 1, failed: 0 });
     expect(await store.getJob(queuedJob)).toMatchObject({ redrives: 1 });
   });
@@ -137,6 +141,17 @@ describeWithServices('the sweeper of stalled jobs', ['postgres'], ({ databaseUrl
 
     expect(await store.getJob(jobId)).toMatchObject({ status: 'fetching', redrives: 0 });
     expect(await store.claimStalledJobs(30_000, 10, 1000, ['fetching'])).toHaveLength(1);
+  });
+
+  test('redriveUnfinished: re-drives every handed-off unfinished job once, without counting it, over several batches', async () => {
+    const many = await Promise.all(Array.from({ length: 7 }, () => stuckJob('fetching')));
+    const { queue, received } = await collectingQueue();
+    const { sweeper } = sweeperOn(queue, { batchSize: 3 });
+
+    expect(await sweeper.redriveUnfinished()).toBe(7);
+
+    await waitFor(() => received.length === 7, { what: 'seven messages' });
+    expect(received.map((message) => message.job_id).sort()).toEqual([...many].sort());
   });
 
   test('redriveUnfinished: re-drives every handed-off unfinished job at once, without counting it', async () => {

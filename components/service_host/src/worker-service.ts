@@ -1,8 +1,8 @@
 import type { JobQueue } from '@mousetrap/job_queue';
 import { createResources, type Service } from '@mousetrap/lifecycle';
 import { createLogger, type Logger } from '@mousetrap/log';
-import { createServiceRegistry, startProbeServer } from '@mousetrap/probes';
-import type { BrokerSettings, DatabaseSettings, ServiceSettings } from '@mousetrap/settings';
+import { createServiceRegistry, registerInFlightGauges, startProbeServer } from '@mousetrap/probes';
+import type { ConsumerSettings, DatabaseSettings, ServiceSettings } from '@mousetrap/settings';
 import type { Store } from '@mousetrap/store';
 import type { Registry } from 'prom-client';
 import { openBackends } from './backends.ts';
@@ -17,7 +17,7 @@ export interface WorkerDependencies {
 
 /** The settings a hosted worker needs from its service's settings. */
 export interface HostedSettings extends ServiceSettings {
-  broker: BrokerSettings;
+  broker: ConsumerSettings;
   database: DatabaseSettings;
   healthPort: number;
 }
@@ -50,6 +50,7 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
   try {
     const { store, queue } = await openBackends(settings, logger, resources, options.signal);
     const registry = createServiceRegistry(options.service);
+    registerInFlightGauges(registry, queue);
     resources.add(await options.startWorker({ queue, store, logger, registry }), (w) => w.stop());
     const probe = resources.add(
       await startProbeServer({

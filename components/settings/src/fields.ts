@@ -60,6 +60,7 @@ export const integerList = (min: number, max: number, fallback: readonly number[
       text === undefined ? [...fallback] : text.split(',').map((part) => Number(part.trim())),
     ),
     v.check((list) => list.every((n) => n >= min && n <= max), `must each be between ${min} and ${max}`),
+    v.check((list) => list.length <= 20, 'must be at most 20 numbers'),
   );
 
 /** The value every template in this workspace puts where a secret belongs. */

@@ -5,6 +5,7 @@ export type { Env } from './read.ts';
 export type {
   ApiSettings,
   BrokerSettings,
+  ConsumerSettings,
   DatabaseSettings,
   DevelopmentSettings,
   FetchSettings,
@@ -12,6 +13,7 @@ export type {
   HttpSettings,
   ProcessingWorkerSettings,
   ServiceSettings,
+  SweeperSettings,
 } from './services.ts';
 export {
   loadApiSettings,

@@ -17,10 +17,21 @@ export const brokerFields = {
   RABBITMQ_USER: text(),
   RABBITMQ_PASSWORD: text(),
   QUEUE_PREFIX: identifier(/^[a-z0-9_.-]{0,64}$/, '', 'must be at most 64 of a-z 0-9 _ . -'),
-  PREFETCH: integer(1, 10_000, 50),
-  DELIVERY_LIMIT: integer(1, 1000, 5),
-  RETRY_DELAYS_MS: integerList(1, 86_400_000, [1000, 5000, 30_000]),
   MAX_UNCONFIRMED: integer(1, 1_000_000, 1000),
+};
+
+/** Variables of a service that consumes a queue: only the workers read them. */
+export const consumerFields = {
+  PREFETCH: integer(1, 10_000, 50),
+  // The broker's own x-delivery-limit on the work queues is 20, a backstop above this.
+  DELIVERY_LIMIT: integer(1, 20, 5),
+  RETRY_DELAYS_MS: integerList(1, 86_400_000, [1000, 5000, 30_000]),
+};
+
+/** Variables of the sweeper of stalled jobs, which runs in the API. */
+export const sweeperFields = {
+  STAGE_TIMEOUT_MS: integer(1000, 86_400_000, 300_000),
+  MAX_REDRIVES: integer(0, 100, 3),
 };
 
 /** Variables of the database connection (one URL, or its parts). */
@@ -53,6 +64,11 @@ export const fetchFields = {
   FETCH_TIMEOUT_MS: integer(1, 600_000, 5000),
   FETCH_FAILURE_RATE: fraction(0),
   FETCH_SLOW_RATE: fraction(0),
+};
+
+/** Where `npm start` keeps its embedded database (a folder; relative to the working directory). */
+export const embeddedFields = {
+  EMBEDDED_DATA_DIR: text(),
 };
 
 /** Variables of the processing worker. */

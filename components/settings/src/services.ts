@@ -3,12 +3,15 @@ import {
   apiFields,
   brokerFields,
   commonFields,
+  consumerFields,
   databaseFields,
+  embeddedFields,
   fetchFields,
   type LOG_LEVELS,
   type Parsed,
   probeField,
   processFields,
+  sweeperFields,
 } from './schemas.ts';
 
 /** Where and how to reach RabbitMQ. */
@@ -17,9 +20,18 @@ export interface BrokerSettings {
   url: string;
   /** Put before every queue name (QUEUE_PREFIX). @default '' */
   prefix: string;
+  /** Publishes awaiting the broker's confirm at most, before a publish is refused (MAX_UNCONFIRMED). @default 1000 */
+  maxUnconfirmed: number;
+}
+
+/** The broker as a worker, which consumes a queue, uses it. */
+export interface ConsumerSettings extends BrokerSettings {
   /** Unacknowledged messages per consumer (PREFETCH). @default 50 */
   prefetch: number;
-  /** Redeliveries of a failing message before it is dead-lettered (DELIVERY_LIMIT). @default 5 */
+  /**
+   * How often a message may go back to its queue unsettled (its worker died on it) before its next
+   * delivery is the last, on which the job is failed (DELIVERY_LIMIT, 1–20). @default 5
+   */
   deliveryLimit: number;
   /**
    * Delays before each retry of a message whose handling failed for a transient reason
@@ -27,8 +39,14 @@ export interface BrokerSettings {
    * @default [1000, 5000, 30000]
    */
   retryDelaysMs: number[];
-  /** Publishes awaiting the broker's confirm at most, before a publish is refused (MAX_UNCONFIRMED). @default 1000 */
-  maxUnconfirmed: number;
+}
+
+/** The sweeper of stalled jobs, in the API. */
+export interface SweeperSettings {
+  /** A stage's time budget: a job with no progress for this long is re-driven (STAGE_TIMEOUT_MS). @default 300000 */
+  stageTimeoutMs: number;
+  /** Re-drives of a stalled job before it is failed (MAX_REDRIVES). @default 3 */
+  maxRedrives: number;
 }
 
 /** Where and how to reach PostgreSQL. */
@@ -87,11 +105,12 @@ export interface ApiSettings extends ServiceSettings {
   http: HttpSettings;
   broker: BrokerSettings;
   database: DatabaseSettings;
+  sweeper: SweeperSettings;
 }
 
 /** Settings of fetch_worker_app. */
 export interface FetchWorkerSettings extends ServiceSettings {
-  broker: BrokerSettings;
+  broker: ConsumerSettings;
   database: DatabaseSettings;
   fetch: FetchSettings;
   /** The port of /health, /ready and /metrics (HEALTH_PORT; 0 picks a free port). @default 8001 */
@@ -100,7 +119,7 @@ export interface FetchWorkerSettings extends ServiceSettings {
 
 /** Settings of processing_worker_app. */
 export interface ProcessingWorkerSettings extends ServiceSettings {
-  broker: BrokerSettings;
+  broker: ConsumerSettings;
   database: DatabaseSettings;
   /** Simulated work per batch (PROCESS_DELAY_MS). @default 1000 */
   processDelayMs: number;
@@ -114,8 +133,13 @@ export interface ProcessingWorkerSettings extends ServiceSettings {
  */
 export interface DevelopmentSettings extends ServiceSettings {
   http: HttpSettings;
-  broker: BrokerSettings | undefined;
+  broker: ConsumerSettings | undefined;
+  /** The in-memory transport's consumer settings, when no broker is named. */
+  consumer: Omit<ConsumerSettings, 'url'>;
   database: DatabaseSettings | undefined;
+  /** The embedded database's folder (EMBEDDED_DATA_DIR), when set; npm start's own default otherwise. */
+  embeddedDataDir: string | undefined;
+  sweeper: SweeperSettings;
   fetch: FetchSettings;
   processDelayMs: number;
 }
@@ -133,10 +157,19 @@ const broker = (p: Parsed<typeof brokerFields>): BrokerSettings => ({
     p.RABBITMQ_URL ??
     `amqp://${credentials(p.RABBITMQ_USER ?? 'DEV_USER', p.RABBITMQ_PASSWORD ?? 'CHANGE_ME')}@${p.RABBITMQ_HOST ?? 'localhost'}:5672`,
   prefix: p.QUEUE_PREFIX,
+  maxUnconfirmed: p.MAX_UNCONFIRMED,
+});
+
+const consumer = (p: Parsed<typeof brokerFields & typeof consumerFields>): ConsumerSettings => ({
+  ...broker(p),
   prefetch: p.PREFETCH,
   deliveryLimit: p.DELIVERY_LIMIT,
   retryDelaysMs: p.RETRY_DELAYS_MS,
-  maxUnconfirmed: p.MAX_UNCONFIRMED,
+});
+
+const sweeper = (p: Parsed<typeof sweeperFields>): SweeperSettings => ({
+  stageTimeoutMs: p.STAGE_TIMEOUT_MS,
+  maxRedrives: p.MAX_REDRIVES,
 });
 
 const database = (p: Parsed<typeof databaseFields>): DatabaseSettings => ({
@@ -164,8 +197,14 @@ const fetchSource = (p: Parsed<typeof fetchFields>): FetchSettings => ({
 
 /** Reads api_app's settings from the environment; throws a SettingsError naming every bad key. */
 export function loadApiSettings(env: Env): ApiSettings {
-  const p = readFields(env, { ...commonFields, ...brokerFields, ...databaseFields, ...apiFields });
-  return { ...common(p), http: http(p), broker: broker(p), database: database(p) };
+  const p = readFields(env, {
+    ...commonFields,
+    ...brokerFields,
+    ...databaseFields,
+    ...apiFields,
+    ...sweeperFields,
+  });
+  return { ...common(p), http: http(p), broker: broker(p), database: database(p), sweeper: sweeper(p) };
 }
 
 /** Reads fetch_worker_app's settings from the environment; throws a SettingsError naming every bad key. */
@@ -173,13 +212,14 @@ export function loadFetchWorkerSettings(env: Env): FetchWorkerSettings {
   const p = readFields(env, {
     ...commonFields,
     ...brokerFields,
+    ...consumerFields,
     ...databaseFields,
     ...fetchFields,
     ...probeField(8001),
   });
   return {
     ...common(p),
-    broker: broker(p),
+    broker: consumer(p),
     database: database(p),
     fetch: fetchSource(p),
     healthPort: p.HEALTH_PORT,
@@ -191,13 +231,14 @@ export function loadProcessingWorkerSettings(env: Env): ProcessingWorkerSettings
   const p = readFields(env, {
     ...commonFields,
     ...brokerFields,
+    ...consumerFields,
     ...databaseFields,
     ...processFields,
     ...probeField(8002),
   });
   return {
     ...common(p),
-    broker: broker(p),
+    broker: consumer(p),
     database: database(p),
     processDelayMs: p.PROCESS_DELAY_MS,
     healthPort: p.HEALTH_PORT,
@@ -209,17 +250,24 @@ export function loadDevelopmentSettings(env: Env): DevelopmentSettings {
   const p = readFields(env, {
     ...commonFields,
     ...brokerFields,
+    ...consumerFields,
     ...databaseFields,
     ...apiFields,
+    ...sweeperFields,
+    ...embeddedFields,
     ...fetchFields,
     ...processFields,
   });
   const names = (...keys: string[]) => keys.some((key) => (env[key] ?? '').trim() !== '');
+  const { url: _url, ...inMemory } = consumer(p);
   return {
     ...common(p),
     http: http(p),
-    broker: names('RABBITMQ_URL', 'RABBITMQ_HOST') ? broker(p) : undefined,
+    broker: names('RABBITMQ_URL', 'RABBITMQ_HOST') ? consumer(p) : undefined,
+    consumer: inMemory,
     database: names('DATABASE_URL', 'POSTGRES_HOST') ? database(p) : undefined,
+    embeddedDataDir: p.EMBEDDED_DATA_DIR,
+    sweeper: sweeper(p),
     fetch: fetchSource(p),
     processDelayMs: p.PROCESS_DELAY_MS,
   };

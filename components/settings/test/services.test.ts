@@ -26,9 +26,6 @@ describe('loadApiSettings', () => {
       broker: {
         url: 'amqp://DEV_USER:CHANGE_ME@localhost:5672',
         prefix: '',
-        prefetch: 50,
-        deliveryLimit: 5,
-        retryDelaysMs: [1000, 5000, 30_000],
         maxUnconfirmed: 1000,
       },
       database: {
@@ -36,7 +33,25 @@ describe('loadApiSettings', () => {
         schema: 'public',
         poolMax: 10,
       },
+      sweeper: { stageTimeoutMs: 300_000, maxRedrives: 3 },
     });
+  });
+
+  test('reads the sweeper’s budget and re-drives, and refuses a budget under a second', () => {
+    expect(loadApiSettings({ STAGE_TIMEOUT_MS: '5000', MAX_REDRIVES: '0' }).sweeper).toEqual({
+      stageTimeoutMs: 5000,
+      maxRedrives: 0,
+    });
+    expect(issuesOf(() => loadApiSettings({ STAGE_TIMEOUT_MS: '999', MAX_REDRIVES: '-1' }))).toEqual([
+      'MAX_REDRIVES',
+      'STAGE_TIMEOUT_MS',
+    ]);
+  });
+
+  test('ignores the consumers’ variables, which only the workers read', () => {
+    const settings = loadApiSettings({ RETRY_DELAYS_MS: 'not numbers', DELIVERY_LIMIT: '99', PREFETCH: '0' });
+    expect(settings.broker).not.toHaveProperty('retryDelaysMs');
+    expect(settings.broker).not.toHaveProperty('deliveryLimit');
   });
 
   test('builds the broker and database URLs from their parts, escaping credentials', () => {
@@ -69,10 +84,10 @@ describe('loadApiSettings', () => {
       PREFETCH: '10',
       SHUTDOWN_GRACE_MS: '500',
     });
-    expect(settings.broker).toMatchObject({
+    expect(settings.broker).toEqual({
       url: 'amqp://guest:guest@127.0.0.1:5672',
       prefix: 'run1.',
-      prefetch: 10,
+      maxUnconfirmed: 1000,
     });
     expect(settings.database).toMatchObject({
       url: 'postgres://postgres@127.0.0.1:5432/test',
@@ -92,13 +107,13 @@ describe('loadApiSettings', () => {
     const keys = issuesOf(() =>
       loadApiSettings({
         PORT: 'eighty',
-        PREFETCH: '0',
+        MAX_UNCONFIRMED: '0',
         LOG_LEVEL: 'loud',
         RABBITMQ_URL: 'http://x',
         DB_SCHEMA: 'Drop Table',
       }),
     );
-    expect(keys).toEqual(['DB_SCHEMA', 'LOG_LEVEL', 'PORT', 'PREFETCH', 'RABBITMQ_URL']);
+    expect(keys).toEqual(['DB_SCHEMA', 'LOG_LEVEL', 'MAX_UNCONFIRMED', 'PORT', 'RABBITMQ_URL']);
   });
 
   test('the error message says what is wrong with each key', () => {
@@ -167,6 +182,30 @@ describe('API_KEY', () => {
 });
 
 describe('worker settings', () => {
+  test.each([
+    ['fetch', loadFetchWorkerSettings],
+    ['processing', loadProcessingWorkerSettings],
+  ])(
+    'the %s worker reads the consumer settings, DELIVERY_LIMIT from 1 to 20 and at most 20 delays',
+    (_name, load) => {
+      expect(load({}).broker).toMatchObject({
+        prefetch: 50,
+        deliveryLimit: 5,
+        retryDelaysMs: [1000, 5000, 30_000],
+      });
+      expect(load({ PREFETCH: '7', DELIVERY_LIMIT: '20', RETRY_DELAYS_MS: '10, 20' }).broker).toMatchObject({
+        prefetch: 7,
+        deliveryLimit: 20,
+        retryDelaysMs: [10, 20],
+      });
+      expect(issuesOf(() => load({ DELIVERY_LIMIT: '21' }))).toEqual(['DELIVERY_LIMIT']);
+      expect(issuesOf(() => load({ DELIVERY_LIMIT: '0' }))).toEqual(['DELIVERY_LIMIT']);
+      expect(
+        issuesOf(() => load({ RETRY_DELAYS_MS: Array.from({ length: 21 }, () => '5').join(',') })),
+      ).toEqual(['RETRY_DELAYS_MS']);
+    },
+  );
+
   test('the fetch worker reads its source and defaults its health port to 8001', () => {
     const settings = loadFetchWorkerSettings({
       FETCH_DELAY_MS: '0',
@@ -218,6 +257,26 @@ describe('loadDevelopmentSettings', () => {
     const settings = loadDevelopmentSettings({});
     expect(settings.broker).toBeUndefined();
     expect(settings.database).toBeUndefined();
+    expect(settings.embeddedDataDir).toBeUndefined();
+  });
+
+  test('the in-memory transport, the sweeper and the embedded folder get their own variables', () => {
+    const settings = loadDevelopmentSettings({
+      RETRY_DELAYS_MS: '100',
+      DELIVERY_LIMIT: '2',
+      PREFETCH: '9',
+      STAGE_TIMEOUT_MS: '2000',
+      EMBEDDED_DATA_DIR: '/tmp/somewhere',
+    });
+    expect(settings.consumer).toEqual({
+      prefix: '',
+      maxUnconfirmed: 1000,
+      prefetch: 9,
+      deliveryLimit: 2,
+      retryDelaysMs: [100],
+    });
+    expect(settings.sweeper).toEqual({ stageTimeoutMs: 2000, maxRedrives: 3 });
+    expect(settings.embeddedDataDir).toBe('/tmp/somewhere');
   });
 
   test('with RABBITMQ_URL and DATABASE_URL, uses the real services', () => {

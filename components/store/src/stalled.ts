@@ -50,10 +50,11 @@ export function createStalledQueries(sql: postgres.Sql, tables: Tables): Stalled
 
     async noteRedrive(jobId, counted) {
       if (!isJobId(jobId)) return false;
-      // The stage's clock starts again; the job is free for the next sweep once that runs out.
+      // The stage's clock starts again. The claim is kept until it lapses, so that a sweep over
+      // every unfinished job (a budget of 0) does not take the jobs it just re-drove again.
       const changed = await sql`
         update ${tables.jobs}
-        set progress_at = now(), claimed_until = null, redrives = redrives + ${counted ? 1 : 0}
+        set progress_at = now(), redrives = redrives + ${counted ? 1 : 0}
         where id = ${jobId} and ${sql.unsafe(UNFINISHED)}
       `;
       return changed.count > 0;

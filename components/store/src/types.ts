@@ -142,8 +142,8 @@ export interface Store {
     stages: readonly UnfinishedStatus[],
   ): Promise<Job[]>;
   /**
-   * Notes that a stalled job was re-driven: its stage's clock starts again and its claim ends;
-   * `counted` adds one to its re-drives. Returns false (changing nothing) unless it is unfinished.
+   * Notes that a stalled job was re-driven: its stage's clock starts again (its claim lapses in
+   * its own time); `counted` adds one to its re-drives. Returns false (changing nothing) unless it is unfinished.
    */
   noteRedrive(jobId: string, counted: boolean): Promise<boolean>;
   /** The unfinished jobs now, with those stalled for `stalledForMs`. */

@@ -83,12 +83,20 @@ describeWithServices('store stalled jobs', ['postgres'], ({ databaseUrl }) => {
     expect(ids(await store.claimStalledJobs(30_000, 100, 10_000, ALL))).toEqual([stuck[0]]);
   });
 
+  test('noteRedrive: keeps the claim until it lapses, so a sweep with no budget does not take the job again', async () => {
+    const jobId = await stuckJob('queued', 60_000);
+    expect(ids(await store.claimStalledJobs(0, 100, 10_000, ALL))).toEqual([jobId]);
+    await store.noteRedrive(jobId, false);
+    expect(await store.claimStalledJobs(0, 100, 10_000, ALL)).toEqual([]);
+  });
+
   test('noteRedrive: starts the clock again and counts a re-drive; an uncounted one only starts the clock', async () => {
     const jobId = await stuckJob('processing', 60_000);
     await store.claimStalledJobs(30_000, 100, 10_000, ALL);
 
     expect(await store.noteRedrive(jobId, true)).toBe(true);
     expect(await store.getJob(jobId)).toMatchObject({ status: 'processing', redrives: 1 });
+    await expireClaim(jobId);
     expect(await store.claimStalledJobs(30_000, 100, 10_000, ALL)).toEqual([]);
     await idle(jobId, 60_000);
     expect(ids(await store.claimStalledJobs(30_000, 100, 10_000, ALL))).toEqual([jobId]);
