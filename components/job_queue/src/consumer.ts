@@ -46,9 +46,24 @@ interface ConsumerChannel {
   open: boolean;
   settler: Settler;
   tag?: string;
+  /** The current consume call's tag, once the broker has answered it. */
+  consuming?: Promise<string>;
+  /** True once the consumer takes `prefetch` messages at once; until then it takes one. */
+  widened: boolean;
+  /** The switch from one message at a time to `prefetch`, while it runs. */
+  widening?: Promise<void>;
 }
 
-/** Makes a consumer with manual acks and `prefetch` handlers in flight at most; not yet attached. */
+/**
+ * Makes a consumer with manual acks and `prefetch` handlers in flight at most; not yet attached.
+ *
+ * It starts on each channel taking one message at a time, and widens to `prefetch` at the first
+ * message that never went back unsettled (that one and the wide consumer's can make `prefetch` + 1
+ * delivered for a moment; a message beyond `prefetch` waits for a handler to finish). A quorum queue hands out the messages a dead consumer
+ * held first, so after a worker died on a message, that message and the others it held are each
+ * handled alone: when the poison one kills the worker again, it is the only one the broker counts
+ * a delivery against, and the delivery limit ends it without failing the jobs beside it.
+ */
 export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
   const { queue, logger } = options;
   const running = createInFlight();
@@ -75,56 +90,112 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
     entry.settler.delivered(message);
     const attempt = attemptOf(message.properties.headers);
     const redeliveries = redeliveriesOf(message.properties.headers);
+    if (!entry.widened && redeliveries === 0) widen(entry);
     const context = { delivery_count: redeliveries };
     const retryDelayMs = options.retryDelaysMs[attempt - 1];
-    const handled = handleMessage({
-      body: message.content.toString('utf8'),
-      queue,
-      handler: options.handler,
-      delivery: deliveryOf(attempt, redeliveries, options),
-      retryDelayMs,
-      longestDelayMs: longest,
-      logger,
-      context,
-    }).then(async (outcome) => {
-      // A delivery can only be settled on the channel it came on; once that is gone, the broker
-      // has already put the message back for a redelivery.
-      if (!entry.open) return;
-      let settle: Outcome | 'redeliver' = outcome;
-      if (outcome === 'retry' || outcome === 'retry-later') {
-        try {
-          // The copy is confirmed before the original is acked, so a crash in between doubles the
-          // message (the handlers are idempotent) and never loses it. A retry-later waits in the
-          // longest delay's queue, still the same attempt.
-          const delayMs = outcome === 'retry' ? retryDelayMs : longest;
-          // handleMessage answers retry or retry-later only with a delay to wait, so never
-          // without one; should it, the message is dead-lettered rather than acked unsent.
-          if (delayMs === undefined) settle = 'dead-letter';
-          else await options.retry(message, delayMs, outcome === 'retry' ? attempt + 1 : attempt);
-        } catch (error) {
-          logger.warn('job_queue: could not publish a retry; the message goes back to its queue', {
-            queue,
-            attempt,
-            error: error instanceof Error ? error.message : String(error),
-            ...context,
-          });
-          settle = 'redeliver';
-        }
+    const handle = () =>
+      handleMessage({
+        body: message.content.toString('utf8'),
+        queue,
+        handler: options.handler,
+        delivery: deliveryOf(attempt, redeliveries, options),
+        retryDelayMs,
+        longestDelayMs: longest,
+        logger,
+        context,
+      }).then(async (outcome) => {
+        // A delivery can only be settled on the channel it came on; once that is gone, the broker
+        // has already put the message back for a redelivery.
         if (!entry.open) return;
+        let settle: Outcome | 'redeliver' = outcome;
+        if (outcome === 'retry' || outcome === 'retry-later') {
+          try {
+            // The copy is confirmed before the original is acked, so a crash in between doubles the
+            // message (the handlers are idempotent) and never loses it. A retry-later waits in the
+            // longest delay's queue, still the same attempt.
+            const delayMs = outcome === 'retry' ? retryDelayMs : longest;
+            // handleMessage answers retry or retry-later only with a delay to wait, so never
+            // without one; should it, the message is dead-lettered rather than acked unsent.
+            if (delayMs === undefined) settle = 'dead-letter';
+            else await options.retry(message, delayMs, outcome === 'retry' ? attempt + 1 : attempt);
+          } catch (error) {
+            logger.warn('job_queue: could not publish a retry; the message goes back to its queue', {
+              queue,
+              attempt,
+              error: error instanceof Error ? error.message : String(error),
+              ...context,
+            });
+            settle = 'redeliver';
+          }
+          if (!entry.open) return;
+        }
+        try {
+          if (settle === 'ack' || settle === 'retry' || settle === 'retry-later') entry.settler.ack(message);
+          else if (settle === 'dead-letter') entry.settler.reject(message, false);
+          // Requeued, the quorum queue counts the delivery: its delivery limit ends a loop of these.
+          else entry.settler.reject(message, true);
+        } catch (error) {
+          unsettled(error);
+        }
+      });
+    admit(entry, handle);
+  };
+
+  // Handlers that run, and those that wait for one of the `prefetch` places (only while a narrow
+  // consumer's message and the wide consumer's run together).
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  const admit = (entry: ConsumerChannel, handle: () => Promise<void>) => {
+    const start = () => {
+      // The message of a channel that closed meanwhile is the broker's again.
+      if (!entry.open) {
+        waiting.shift()?.();
+        return;
       }
-      try {
-        if (settle === 'ack' || settle === 'retry' || settle === 'retry-later') entry.settler.ack(message);
-        else if (settle === 'dead-letter') entry.settler.reject(message, false);
-        // Requeued, the quorum queue counts the delivery: its delivery limit ends a loop of these.
-        else entry.settler.reject(message, true);
-      } catch (error) {
-        unsettled(error);
-      }
-    });
-    running.track(handled);
+      active += 1;
+      running.track(
+        handle().finally(() => {
+          active -= 1;
+          waiting.shift()?.();
+        }),
+      );
+    };
+    if (active < options.prefetch) start();
+    else waiting.push(start);
+  };
+
+  /**
+   * Consumes on the entry's channel, `prefetch` messages at a time. The tag is known as a promise
+   * first: deliveries can reach the callback before the consume's own answer is read.
+   */
+  const consumeAt = async (entry: ConsumerChannel, prefetch: number) => {
+    await entry.channel.prefetch(prefetch);
+    entry.consuming = entry.channel
+      .consume(options.queueName, (message) => deliver(entry, message), { noAck: false })
+      .then(({ consumerTag }) => {
+        entry.tag = consumerTag;
+        return consumerTag;
+      });
+    await entry.consuming;
+  };
+
+  // A consumer's prefetch is fixed when it starts (quorum queues refuse a channel-wide one), so
+  // widening replaces the one-at-a-time consumer; the messages it was given stay with the channel.
+  const widen = (entry: ConsumerChannel) => {
+    entry.widened = true;
+    const narrow = entry.consuming;
+    entry.widening = (async () => {
+      const tag = await narrow;
+      if (tag !== undefined) await entry.channel.cancel(tag);
+      if (entry.open && !cancelling) await consumeAt(entry, options.prefetch);
+    })().catch((error: unknown) =>
+      // A channel lost meanwhile is reopened, narrow again, by the usual path.
+      logger.debug('job_queue: could not widen a consumer', { queue, error: String(error) }),
+    );
   };
 
   const stop = async (entry: ConsumerChannel | undefined, graceMs: number) => {
+    await entry?.widening;
     if (entry?.open && entry.tag !== undefined) await entry.channel.cancel(entry.tag).catch(() => {});
     if (!(await running.drain(graceMs))) {
       const message =
@@ -140,7 +211,14 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
   const open = async (model: ChannelModel) => {
     await options.prepare(model);
     const channel = await model.createChannel();
-    const entry: ConsumerChannel = { channel, model, open: true, settler: createSettler(channel, unsettled) };
+    const narrow = options.prefetch > 1;
+    const entry: ConsumerChannel = {
+      channel,
+      model,
+      open: true,
+      settler: createSettler(channel, unsettled),
+      widened: !narrow,
+    };
     channel.on('error', (error: Error) =>
       logger.warn('job_queue: consumer channel failed', { queue, error: error.message }),
     );
@@ -149,11 +227,7 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
       if (current === entry && !cancelling) options.onChannelLost();
     });
     try {
-      await channel.prefetch(options.prefetch);
-      const { consumerTag } = await channel.consume(options.queueName, (message) => deliver(entry, message), {
-        noAck: false,
-      });
-      entry.tag = consumerTag;
+      await consumeAt(entry, narrow ? 1 : options.prefetch);
     } catch (error) {
       if (entry.open) await channel.close().catch(() => {});
       throw error;
@@ -163,7 +237,7 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
 
   return {
     get inFlight() {
-      return running.size;
+      return active + waiting.length;
     },
 
     async attach(model) {

@@ -374,6 +374,43 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
     );
   });
 
+  test('messages a dead consumer held are each handled alone, before the fresh ones, which then run side by side', async () => {
+    const queue = await open({ prefetch: 10 });
+    const held: string[] = [];
+    const dying = await queue.consume('start_fetch', async (message) => {
+      held.push(message.id);
+      // A worker that dies holding its messages: it never settles them.
+      await new Promise(() => {});
+      return undefined;
+    });
+    const returned = [1, 2, 3].map(() => envelopeFor('start_fetch'));
+    for (const envelope of returned) await queue.publish('start_fetch', envelope);
+    await waitFor(() => held.length === 3, { what: 'three messages held' });
+    await dying.cancel(20);
+    const fresh = [1, 2, 3, 4].map(() => envelopeFor('start_fetch'));
+    for (const envelope of fresh) await queue.publish('start_fetch', envelope);
+
+    let running = 0;
+    const events: { id: string; redeliveries: number; alongside: number }[] = [];
+    let mostAtOnce = 0;
+    await queue.consume('start_fetch', async (message, delivery) => {
+      running += 1;
+      mostAtOnce = Math.max(mostAtOnce, running);
+      events.push({ id: message.id, redeliveries: delivery.redeliveries, alongside: running - 1 });
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      running -= 1;
+      return undefined;
+    });
+
+    await waitFor(() => events.length === 7, { what: 'seven messages handled' });
+    const firstThree = events.slice(0, 3);
+    expect(firstThree.map((event) => event.id).sort()).toEqual(
+      returned.map((envelope) => envelope.id).sort(),
+    );
+    expect(firstThree).toEqual(firstThree.map((event) => ({ ...event, redeliveries: 1, alongside: 0 })));
+    expect(mostAtOnce).toBeGreaterThan(1);
+  });
+
   test('a publish to a queue that no longer exists rejects as unroutable instead of resolving', async () => {
     const queue = await open();
     await deleteQueues(rabbitmqUrl, [`${prefix}data_processing`]);
