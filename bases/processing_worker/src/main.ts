@@ -16,6 +16,7 @@ void runService({
           ...deps,
           delayMs: settings.processDelayMs,
           graceMs: settings.shutdownGraceMs,
+          crashOnCorrelationId: settings.crashOnCorrelationId,
         }),
     });
   },

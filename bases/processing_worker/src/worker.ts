@@ -4,6 +4,7 @@ import { instrumentHandler, unknownJobCounter } from '@mousetrap/probes';
 import { createProcessingHandler } from '@mousetrap/run_processing_worker';
 import type { Store } from '@mousetrap/store';
 import type { Registry } from 'prom-client';
+import { crashOnCorrelationId } from './crash-hook.ts';
 
 /** What the processing worker runs on; the caller owns (and closes) the queue and the store. */
 export interface ProcessingWorkerOptions {
@@ -15,6 +16,8 @@ export interface ProcessingWorkerOptions {
   delayMs: number;
   /** How long a stop waits for batches in flight before abandoning them to a redelivery. */
   graceMs: number;
+  /** The fault suite's hook: the worker kills itself on this job's messages. @default undefined */
+  crashOnCorrelationId?: string | undefined;
 }
 
 /** A consuming processing worker. */
@@ -34,7 +37,11 @@ export async function startProcessingWorker(options: ProcessingWorkerOptions): P
   });
   const consumer = await options.queue.consume(
     'data_processing',
-    instrumentHandler(options.registry, 'data_processing', handler),
+    instrumentHandler(
+      options.registry,
+      'data_processing',
+      crashOnCorrelationId(options.crashOnCorrelationId, handler, options.logger, options.queue),
+    ),
   );
   return {
     async stop() {

@@ -1,15 +1,18 @@
+import type { JobQueue } from '@mousetrap/job_queue';
 import type { Logger } from '@mousetrap/log';
 import type { Job } from '@mousetrap/store';
 
 /**
  * The fault suite's hook (TEST_CRASH_AFTER_COMMIT): with probability `rate`, kills the process
  * right after a job is recorded and before it is published, the gap the outbox relay must cover.
- * `crash` is how it dies: SIGKILL, so that nothing is flushed or closed on the way out.
+ * `crash` is how it dies: SIGKILL, so that nothing is flushed or closed on the way out. Its last
+ * line says what it had in flight: the job itself, and the publishes `queue` awaits a confirm for.
  * Undefined (no hook) when `rate` is 0.
  */
 export function crashAfterCommit(
   rate: number,
   logger: Logger,
+  queue: Pick<JobQueue, 'inFlight'>,
   crash: () => void = () => process.kill(process.pid, 'SIGKILL'),
   random: () => number = Math.random,
 ): ((job: Job) => void) | undefined {
@@ -21,6 +24,7 @@ export function crashAfterCommit(
     if (random() >= rate) return;
     logger.warn('TEST_CRASH_AFTER_COMMIT: crashing after recording a job, before publishing it', {
       job_id: job.id,
+      publishes_unconfirmed: queue.inFlight().publishes,
     });
     crash();
   };

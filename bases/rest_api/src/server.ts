@@ -69,7 +69,7 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
     metrics,
     apiKey: options.apiKey,
     stageTimeoutMs,
-    afterCommit: crashAfterCommit(options.crashAfterCommitRate ?? 0, logger),
+    afterCommit: crashAfterCommit(options.crashAfterCommitRate ?? 0, logger, queue),
   });
   const server = await listen(app, options.port, options.host);
   const port = (server.address() as AddressInfo).port;

@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { createMemoryJobQueue, type JobQueue, JobQueueError } from '@mousetrap/job_queue';
 import { createLogger } from '@mousetrap/log';
 import type { Job } from '@mousetrap/store';
-import { describeWithServices } from '@mousetrap/test_kit';
+import { captureLogger, describeWithServices } from '@mousetrap/test_kit';
 import { crashAfterCommit } from '../src/crash-hook.ts';
 import { SECURITY_HEADERS } from '../src/security-headers.ts';
 import { expectErrorBody, type ServedApi, useApiSuite } from './harness.ts';
@@ -137,9 +137,10 @@ describeWithServices('rest_api security and backpressure', ['postgres'], ({ data
 describe('crashAfterCommit (TEST_CRASH_AFTER_COMMIT)', () => {
   const logger = createLogger({ service: 'test', silent: true });
   const job = { id: '0b7e9b7a-2f6e-4a8e-9c1d-1f2e3d4c5b6a' } as Job;
+  const idle = { inFlight: () => ({ deliveries: 0, publishes: 0 }) };
 
   test('with rate 0, there is no hook at all', () => {
-    expect(crashAfterCommit(0, logger, () => {})).toBeUndefined();
+    expect(crashAfterCommit(0, logger, idle, () => {})).toBeUndefined();
   });
 
   test('crashes when the draw falls under the rate, and only then', () => {
@@ -148,10 +149,24 @@ describe('crashAfterCommit (TEST_CRASH_AFTER_COMMIT)', () => {
     const hook = crashAfterCommit(
       0.5,
       logger,
+      idle,
       () => crashes.push('crash'),
       () => draws.shift() ?? 1,
     );
     for (let i = 0; i < 3; i += 1) hook?.(job);
     expect(crashes).toEqual(['crash', 'crash']);
+  });
+
+  test('its last line names the job and the publishes awaiting a confirm', () => {
+    const lines = captureLogger();
+    const hook = crashAfterCommit(
+      1,
+      lines,
+      { inFlight: () => ({ deliveries: 0, publishes: 7 }) },
+      () => {},
+      () => 0,
+    );
+    hook?.(job);
+    expect(lines.lines.at(-1)?.context).toEqual({ job_id: job.id, publishes_unconfirmed: 7 });
   });
 });

@@ -74,6 +74,7 @@ export const embeddedFields = {
 /** Variables of the processing worker. */
 export const processFields = {
   PROCESS_DELAY_MS: integer(0, 600_000, 1000),
+  TEST_CRASH_ON_CORRELATION_ID: text(),
 };
 
 /** The port a worker's /health, /ready and /metrics listen on (0: any free port). */

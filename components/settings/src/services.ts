@@ -125,6 +125,11 @@ export interface ProcessingWorkerSettings extends ServiceSettings {
   processDelayMs: number;
   /** The port of /health, /ready and /metrics (HEALTH_PORT; 0 picks a free port). @default 8002 */
   healthPort: number;
+  /**
+   * A test hook for the fault suite (TEST_CRASH_ON_CORRELATION_ID): the worker kills itself on the
+   * messages of the job with this correlation id. Never set it in production. @default undefined
+   */
+  crashOnCorrelationId: string | undefined;
 }
 
 /**
@@ -242,6 +247,7 @@ export function loadProcessingWorkerSettings(env: Env): ProcessingWorkerSettings
     database: database(p),
     processDelayMs: p.PROCESS_DELAY_MS,
     healthPort: p.HEALTH_PORT,
+    crashOnCorrelationId: p.TEST_CRASH_ON_CORRELATION_ID,
   };
 }
 

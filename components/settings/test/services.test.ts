@@ -225,6 +225,10 @@ describe('worker settings', () => {
     const settings = loadProcessingWorkerSettings({ PROCESS_DELAY_MS: '250' });
     expect(settings.processDelayMs).toBe(250);
     expect(settings.healthPort).toBe(8002);
+    expect(settings.crashOnCorrelationId).toBeUndefined();
+    expect(
+      loadProcessingWorkerSettings({ TEST_CRASH_ON_CORRELATION_ID: 'crash-me' }).crashOnCorrelationId,
+    ).toBe('crash-me');
   });
 
   test('reads retry delays, the publish window and the failing-source rates', () => {
