@@ -12,6 +12,8 @@ export interface LoadOptions {
   keyPrefix: string;
   /** A job not accepted by then is given up. */
   deadlineMs: number;
+  /** The X-Correlation-ID of the job numbered `n`, for the few a scenario marks; none by default. */
+  correlationIdOf?: (n: number) => string | undefined;
 }
 
 /** What a load run did. */
@@ -51,11 +53,11 @@ export function startLoad(options: LoadOptions): Load {
   let next = 0;
   let finishedAll = false;
 
-  const post = async (key: string): Promise<string | undefined> => {
+  const post = async (key: string, correlationId: string | undefined): Promise<string | undefined> => {
     try {
       const response = await fetch(`${options.apiUrl}/refresh`, {
         method: 'POST',
-        headers: { 'Idempotency-Key': key },
+        headers: { 'Idempotency-Key': key, ...(correlationId ? { 'X-Correlation-ID': correlationId } : {}) },
         signal: AbortSignal.timeout(10_000),
       });
       const body = (await response.json().catch(() => ({}))) as { job_id?: string };
@@ -70,9 +72,10 @@ export function startLoad(options: LoadOptions): Load {
   const loop = async () => {
     while (next < options.count) {
       const key = `${options.keyPrefix}${next}`;
+      const correlationId = options.correlationIdOf?.(next);
       next += 1;
       for (let attempt = 1; ; attempt += 1) {
-        const jobId = await post(key);
+        const jobId = await post(key, correlationId);
         if (jobId) {
           accepted.set(key, jobId);
           for (const wake of waiters) wake();

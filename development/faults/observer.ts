@@ -1,19 +1,10 @@
 import { QUEUE_NAMES, type QueueName, queueNames } from '@mousetrap/job_queue';
 import amqp from 'amqplib';
 import postgres from 'postgres';
+import { installLedger, type LedgerRow, readLedger } from './ledger.ts';
 
 /** Job counts by status. */
 export type StatusCounts = Record<'queued' | 'fetching' | 'processing' | 'done' | 'failed', number>;
-
-/** One job as the ledger sees it: its status, error and how many result rows it has. */
-export interface LedgerRow {
-  id: string;
-  status: keyof StatusCounts;
-  error: string | null;
-  /** Stages started: 2 for a job fetched and processed once, more for each one done again. */
-  attempts: number;
-  results: number;
-}
 
 /** Reads a scenario's jobs table and queues directly, as the services cannot be trusted to. */
 export interface Observer {
@@ -23,7 +14,9 @@ export interface Observer {
   depths(): Promise<Record<string, number>>;
   /** Dead letters per pipeline queue. */
   deadLetters(): Promise<Record<QueueName, number>>;
-  /** Every job with its result count. */
+  /** Adds the effects ledger to the scenario's schema (once the services have migrated it). */
+  installLedger(): Promise<void>;
+  /** Every job with its effects. */
   ledger(): Promise<LedgerRow[]>;
   /** Up to `limit` finished jobs with the places their result was made of. */
   finishedPlaces(limit: number): Promise<{ jobId: string; places: unknown }[]>;
@@ -40,7 +33,7 @@ export interface ObserverOptions {
   schema: string;
   rabbitmqUrl: string;
   prefix: string;
-  /** Retry delays the workers declare queues for, so that those queues are read too. */
+  /** Retry delays the workers declare queues for (every configuration of the run), so that those queues are read too. */
   retryDelaysMs: number[];
 }
 
@@ -97,13 +90,8 @@ export function createObserver(options: ObserverOptions): Observer {
         return dead;
       });
     },
-    async ledger() {
-      return sql<LedgerRow[]>`
-        select j.id, j.status, j.error, j.attempts, count(r.job_id)::int as results
-        from ${jobs} j left join ${results} r on r.job_id = j.id
-        group by j.id
-      `;
-    },
+    installLedger: () => installLedger(sql, options.schema),
+    ledger: () => readLedger(sql, options.schema),
     async finishedPlaces(limit) {
       return sql<{ jobId: string; places: unknown }[]>`
         select job_id as "jobId", places from ${results} order by created_at limit ${limit}

@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type InFlightReading, readInFlight, sumOf } from './in-flight.ts';
 import { freePort } from './ports.ts';
 
 /** The three services of the pipeline, by the short names the suite uses. */
@@ -42,8 +44,17 @@ export interface Pipeline {
   apiUrl: string;
   /** Every exit so far. */
   exits: Exit[];
-  /** Starts a service that is not running (all three when none is named). */
-  start(service?: ServiceName): Promise<void>;
+  /**
+   * Starts a service that is not running (all three when none is named); `env`, when given, is
+   * added to that service's environment from now on (its restarts included).
+   */
+  start(service?: ServiceName, env?: Record<string, string>): Promise<void>;
+  /** What every running service has in flight right now, from its /metrics. */
+  inFlight(): Promise<InFlightReading>;
+  /** The sum of a metric's series on a service's /metrics; 0 when it does not answer. */
+  metric(service: ServiceName, name: string): Promise<number>;
+  /** Every JSON line a service has logged so far, across its restarts. */
+  logLines(service: ServiceName): Promise<Record<string, unknown>[]>;
   /** Sends `signal` to a running service and resolves with how it exited. */
   kill(service: ServiceName, signal: NodeJS.Signals): Promise<number | string>;
   /** Resolves when every service answers GET /ready with 200, or rejects after `timeoutMs`. */
@@ -60,14 +71,17 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
   for (const service of SERVICES) ports[service] = await freePort();
   const running = new Map<ServiceName, { child: ChildProcess; exited: Promise<number | string> }>();
   const expecting = new Set<ServiceName>();
+  const overrides = new Map<ServiceName, Record<string, string>>();
+  const logOf = (service: ServiceName) => `${options.logPrefix}-${service}.log`;
   const exits: Exit[] = [];
   let stopping = false;
 
   const spawnService = (service: ServiceName) => {
-    const log = openSync(`${options.logPrefix}-${service}.log`, 'a');
+    const log = openSync(logOf(service), 'a');
     const env: Record<string, string | undefined> = {
       ...process.env,
       ...options.env,
+      ...overrides.get(service),
       ...(service === 'api' ? { PORT: String(ports.api), HOST: '127.0.0.1' } : {}),
       ...(service === 'api' ? {} : { HEALTH_PORT: String(ports[service]) }),
     };
@@ -107,8 +121,33 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
   return {
     apiUrl: `http://127.0.0.1:${ports.api}`,
     exits,
-    async start(service) {
+    async start(service, env) {
+      if (service && env) overrides.set(service, { ...overrides.get(service), ...env });
       for (const name of service ? [service] : SERVICES) if (!running.has(name)) spawnService(name);
+    },
+    inFlight() {
+      const urls: Record<string, string> = {};
+      for (const service of SERVICES) urls[service] = `http://127.0.0.1:${ports[service]}`;
+      return readInFlight(urls);
+    },
+    async metric(service, name) {
+      const text = await fetch(`http://127.0.0.1:${ports[service]}/metrics`, {
+        signal: AbortSignal.timeout(2000),
+      })
+        .then((response) => response.text())
+        .catch(() => '');
+      return sumOf(text, name);
+    },
+    async logLines(service) {
+      const text = await readFile(logOf(service), 'utf8').catch(() => '');
+      return text.split('\n').flatMap((line) => {
+        if (!line.startsWith('{')) return [];
+        try {
+          return [JSON.parse(line) as Record<string, unknown>];
+        } catch {
+          return [];
+        }
+      });
     },
     async kill(service, signal) {
       const entry = running.get(service);

@@ -1,5 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
@@ -21,10 +22,24 @@ export interface PrivateRabbitMq {
   kill(): Promise<void>;
   /** Starts the node again on the same data and port; resolves once it accepts AMQP connections. */
   start(): Promise<void>;
-  /** `rabbitmqctl close_all_connections`: the broker drops every client connection. */
-  closeAllConnections(): Promise<void>;
+  /**
+   * Arms the broker dropping every client connection (what `rabbitmqctl close_all_connections`
+   * does): it happens the instant `fire` is called.
+   */
+  armCloseAllConnections(): Promise<Armed>;
+  /**
+   * Arms the broker cancelling every consumer of `queue` (a basic.cancel to the client), keeping the
+   * queue and its messages: it happens the instant `fire` is called.
+   */
+  armCancelConsumers(queue: string): Promise<Armed>;
   /** Stops the node for good (SIGKILL: its data is thrown away afterwards). */
   stop(): Promise<void>;
+}
+
+/** A broker action made ready ahead: `rabbitmqctl` takes half a second to start, the action a few ms. */
+export interface Armed {
+  /** Runs the action now; resolves with what it returned, as rabbitmqctl prints it. */
+  fire(): Promise<string>;
 }
 
 /**
@@ -92,10 +107,47 @@ export async function startPrivateRabbitMq(dir: string): Promise<PrivateRabbitMq
     node,
     kill,
     start,
-    async closeAllConnections() {
-      await run(join(BIN, 'rabbitmqctl'), ['-n', node, 'close_all_connections', 'fault suite'], { env });
-    },
+    armCloseAllConnections: () =>
+      arm(dir, node, env, 'rabbit_networking:close_all_connections("fault suite")'),
+    armCancelConsumers: (queue) => arm(dir, node, env, cancelConsumersOf(queue)),
     stop: kill,
+  };
+}
+
+/**
+ * Starts `rabbitmqctl eval` with `action` behind a wait: the node writes a file when it is ready,
+ * then runs the action as soon as the trigger file appears (polled every 2 ms). Resolves once armed.
+ */
+async function arm(dir: string, node: string, env: NodeJS.ProcessEnv, action: string): Promise<Armed> {
+  const id = randomUUID();
+  const ready = join(dir, `armed-${id}`);
+  const trigger = join(dir, `fire-${id}`);
+  const expression = `
+    ok = file:write_file("${ready}", <<>>),
+    Wait = fun Loop(N) ->
+      case filelib:is_file("${trigger}") of
+        true -> ok;
+        false when N > 0 -> timer:sleep(2), Loop(N - 1);
+        false -> timeout
+      end
+    end,
+    ok = Wait(60000),
+    ${action.trim().replace(/\.$/, '')}.`;
+  const done = run(join(BIN, 'rabbitmqctl'), ['-n', node, 'eval', expression], { env });
+  done.catch(() => {});
+  const deadline = Date.now() + 30_000;
+  while (!(await stat(ready).catch(() => undefined))) {
+    if (Date.now() > deadline) throw new Error('rabbitmqctl eval did not get ready within 30 s');
+    await sleep(20);
+  }
+  return {
+    async fire() {
+      await writeFile(trigger, '');
+      const { stdout } = await done;
+      await rm(ready, { force: true });
+      await rm(trigger, { force: true });
+      return stdout;
+    },
   };
 }
 
@@ -105,4 +157,31 @@ function killQuietly(pid: number): void {
   } catch {
     // Already gone.
   }
+}
+
+/**
+ * The Erlang that makes RabbitMQ 3.10 cancel a quorum queue's consumers without deleting the
+ * queue; no command does that (a quorum queue cancels its consumers only when it is deleted, which
+ * loses its messages). For each consumer, its channel is handed a basic.cancel as if the client had
+ * sent it (nowait: the channel drops the consumer, its unsettled messages stay with the channel),
+ * `flush` waits for that, and the channel's writer sends the client the basic.cancel a deleted queue
+ * would. Internal functions of 3.10: to be checked again after an upgrade of the broker.
+ */
+function cancelConsumersOf(queue: string): string {
+  if (!/^[\w.:-]+$/.test(queue)) throw new Error(`not a queue name the suite makes: ${queue}`);
+  return `
+    {ok, Q} = rabbit_amqqueue:lookup(rabbit_misc:r(<<"/">>, queue, <<"${queue}">>)),
+    WriterOf = fun(Channel) ->
+      {dictionary, Dictionary} = erlang:process_info(Channel, dictionary),
+      [Supervisor | _] = proplists:get_value(list_to_atom([36 | "ancestors"]), Dictionary),
+      [Writer] = supervisor2:find_child(Supervisor, writer),
+      Writer
+    end,
+    Targets = [{Channel, Tag, WriterOf(Channel)} || {Channel, Tag, _, _, _, _, _, _} <- rabbit_amqqueue:consumers(Q)],
+    [begin
+       ok = rabbit_channel:do(Channel, {'basic.cancel', Tag, true}),
+       ok = rabbit_channel:flush(Channel),
+       ok = rabbit_writer:send_command(Writer, {'basic.cancel', Tag, true}),
+       cancelled
+     end || {Channel, Tag, Writer} <- Targets].`;
 }

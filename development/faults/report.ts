@@ -6,8 +6,9 @@ const COLUMNS = [
   'done',
   'failed',
   'lost',
-  'doubled',
+  'twice',
   'redone',
+  'in flight',
   'dead (expected)',
   'recover',
   'settle',
@@ -23,8 +24,9 @@ export function renderTable(outcomes: readonly Outcome[]): string {
     String(o.done),
     String(o.failed),
     String(o.lost),
-    String(o.doubled),
+    String(o.twice),
     String(o.redone),
+    String(o.inFlightAtFault.total),
     `${o.deadLetters.start_fetch}+${o.deadLetters.data_processing} (${o.expectedDeadLetters.start_fetch}+${o.expectedDeadLetters.data_processing})`,
     o.recoverMs === null ? '-' : seconds(o.recoverMs),
     seconds(o.settleMs),
@@ -37,9 +39,11 @@ export function renderTable(outcomes: readonly Outcome[]): string {
       .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
       .join('  ');
   const lines = [line(COLUMNS), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)];
-  lines.push('redone: jobs with a stage done again (redelivered or retried); dead: start_fetch.dead +');
-  lines.push('data_processing.dead; recover: from the fault until every service is ready and jobs finish');
-  lines.push('again; settle: from the last 202 until every job finished and every queue drained');
+  lines.push('twice: jobs the effects ledger saw end twice or store two results; redone: jobs with a stage');
+  lines.push('done again (redelivered, retried, re-driven); in flight: deliveries unsettled and publishes');
+  lines.push('unconfirmed at the instant of the fault; dead: start_fetch.dead + data_processing.dead;');
+  lines.push('recover: from the fault until every service is ready and jobs finish again; settle: from the');
+  lines.push('last 202 until every job finished and every queue drained');
   for (const o of outcomes) for (const problem of o.problems) lines.push(`FAIL ${o.id}: ${problem}`);
   return lines.join('\n');
 }

@@ -1,12 +1,14 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { QueueName } from '@mousetrap/job_queue';
+import type { InFlightReading } from './in-flight.ts';
+import { judgeLedger, type LedgerVerdict } from './ledger.ts';
 import { type Load, startLoad } from './load.ts';
 import { createObserver, type Observer, type StatusCounts } from './observer.ts';
 import { createPipeline, type Exit } from './pipeline.ts';
 import type { PrivatePostgres } from './private-postgres.ts';
 import type { PrivateRabbitMq } from './private-rabbitmq.ts';
-import { type Scenario, STOP_GRACE_MS } from './scenarios.ts';
+import { type Injection, type Scenario, STOP_GRACE_MS } from './scenarios.ts';
 
 /** What every scenario runs on. */
 export interface Suite {
@@ -37,10 +39,12 @@ export interface Outcome {
   failed: number;
   /** Accepted jobs that never reached done or failed. */
   lost: number;
-  /** Jobs with more than one result row. */
-  doubled: number;
-  /** Jobs with a stage done more than once (a redelivery, a retry): evidence that the fault hit work in flight. */
+  /** Jobs applied more than once, by the effects ledger: two endings (done or failed) or two results. */
+  twice: number;
+  /** Jobs with a stage done more than once (a redelivery, a retry, a re-drive). */
   redone: number;
+  /** What the services had in flight at the instant of the fault (every injection's, added up). */
+  inFlightAtFault: InFlightReading;
   deadLetters: Record<QueueName, number>;
   expectedDeadLetters: Record<QueueName, number>;
   /** From the fault until every service was ready and a job finished again; null for a continuous fault. */
@@ -58,6 +62,8 @@ export interface Outcome {
 const SETTLE_TIMEOUT_MS = 90_000;
 const READY_TIMEOUT_MS = 60_000;
 const BASE_RETRY_DELAYS_MS = '200,1000,3000';
+/** The stage budget of the suite's sweepers: past every retry delay, short enough to act within a scenario. */
+export const STAGE_TIMEOUT_MS = 10_000;
 
 /** Runs one scenario on its own schema and queue prefix, from starting the services to the ledger. */
 export async function runScenario(scenario: Scenario, suite: Suite): Promise<Outcome> {
@@ -70,8 +76,10 @@ export async function runScenario(scenario: Scenario, suite: Suite): Promise<Out
     DATABASE_URL: suite.postgres.url,
     DB_SCHEMA: schema,
     QUEUE_PREFIX: prefix,
-    FETCH_DELAY_MS: '0',
-    PROCESS_DELAY_MS: '0',
+    // Stages of a few ms: enough for a fault to meet messages in flight, short enough for 2,000 jobs.
+    FETCH_DELAY_MS: '5',
+    PROCESS_DELAY_MS: '5',
+    STAGE_TIMEOUT_MS: String(STAGE_TIMEOUT_MS),
     LOG_LEVEL: suite.logLevel,
     SHUTDOWN_GRACE_MS: String(STOP_GRACE_MS),
     RETRY_DELAYS_MS: BASE_RETRY_DELAYS_MS,
@@ -88,13 +96,14 @@ export async function runScenario(scenario: Scenario, suite: Suite): Promise<Out
     rabbitmqUrl: suite.rabbit.url,
     schema,
     prefix,
-    retryDelaysMs: (env.RETRY_DELAYS_MS ?? '').split(',').map(Number),
+    retryDelaysMs: scenario.retryDelaysMs ?? (env.RETRY_DELAYS_MS ?? '').split(',').map(Number),
   });
   const problems: string[] = [];
   suite.live.add(pipeline);
   try {
     await pipeline.start();
     await pipeline.waitReady(READY_TIMEOUT_MS);
+    await observer.installLedger();
     note(`services ready in ${seconds(Date.now() - started)}; posting ${suite.count} jobs`);
     const load = startLoad({
       apiUrl: pipeline.apiUrl,
@@ -102,6 +111,7 @@ export async function runScenario(scenario: Scenario, suite: Suite): Promise<Out
       concurrency: suite.concurrency,
       keyPrefix: `${scenario.id}-`,
       deadlineMs: 120_000,
+      correlationIdOf: scenario.correlationIdOf && ((n) => scenario.correlationIdOf?.(n, suite.count)),
     });
     const context = { ...suite, pipeline, observer, load, prefix, note };
     const injection = await scenario.inject(context);
@@ -126,17 +136,19 @@ export async function runScenario(scenario: Scenario, suite: Suite): Promise<Out
         problems.push(`${exit.service} exited ${exit.code} on its own`);
       }
     }
-    const outcome = await account(observer, scenario, [...accepted.values()]);
+    const verdict = judgeLedger(await observer.ledger(), [...accepted.values()]);
+    const deadLetters = await observer.deadLetters();
+    problems.push(...verdict.problems, ...judgeFault(scenario, injection, verdict, accepted.size));
     const expectedDeadLetters = {
-      start_fetch:
-        (injection.deadLetters?.start_fetch ?? 0) + (scenario.expectedFailure ? outcome.failed : 0),
+      start_fetch: injection.deadLetters?.start_fetch ?? 0,
       data_processing: injection.deadLetters?.data_processing ?? 0,
     };
-    problems.push(...outcome.problems);
+    const failingQueue = scenario.expectedFailure?.deadLetters;
+    if (failingQueue) expectedDeadLetters[failingQueue] += verdict.failed;
     for (const queue of ['start_fetch', 'data_processing'] as const) {
-      if (outcome.deadLetters[queue] !== expectedDeadLetters[queue]) {
+      if (deadLetters[queue] !== expectedDeadLetters[queue]) {
         problems.push(
-          `${outcome.deadLetters[queue]} dead letters in ${queue}.dead, expected ${expectedDeadLetters[queue]}`,
+          `${deadLetters[queue]} dead letters in ${queue}.dead, expected ${expectedDeadLetters[queue]}`,
         );
       }
     }
@@ -145,12 +157,13 @@ export async function runScenario(scenario: Scenario, suite: Suite): Promise<Out
       title: scenario.title,
       posted: suite.count,
       accepted: accepted.size,
-      done: outcome.done,
-      failed: outcome.failed,
-      lost: outcome.lost,
-      doubled: outcome.doubled,
-      redone: outcome.redone,
-      deadLetters: outcome.deadLetters,
+      done: verdict.done,
+      failed: verdict.failed,
+      lost: verdict.lost,
+      twice: verdict.twice,
+      redone: verdict.redone,
+      inFlightAtFault: injection.inFlight,
+      deadLetters,
       expectedDeadLetters,
       recoverMs,
       settleMs,
@@ -217,31 +230,34 @@ async function settle(observer: Observer): Promise<boolean> {
   return false;
 }
 
-/** Reads every job and dead letter and counts what the scenario is judged by. */
-async function account(observer: Observer, scenario: Scenario, acceptedIds: string[]) {
-  const rows = await observer.ledger();
-  const deadLetters = await observer.deadLetters();
-  const byId = new Map(rows.map((row) => [row.id, row]));
+/**
+ * What the fault itself must show: a fault that kills, stops, closes, crashes or signals met work
+ * in flight (each time it was injected), one that must cause redeliveries caused some, and the
+ * failures it causes on purpose are explained and as many as it predicts.
+ */
+export function judgeFault(
+  scenario: Scenario,
+  injection: Injection,
+  verdict: LedgerVerdict,
+  accepted: number,
+): string[] {
   const problems: string[] = [];
-  const lost = acceptedIds.filter((id) => {
-    const status = byId.get(id)?.status;
-    return status !== 'done' && status !== 'failed';
-  }).length;
-  const done = rows.filter((row) => row.status === 'done');
-  const failed = rows.filter((row) => row.status === 'failed');
-  const doubled = rows.filter((row) => row.results > 1).length;
-  const redone = rows.filter((row) => row.attempts > 2).length;
-  const withoutResult = done.filter((row) => row.results === 0).length;
-  const unaccepted = rows.length - new Set(acceptedIds).size;
-  if (lost > 0) problems.push(`${lost} accepted jobs lost`);
-  if (doubled > 0) problems.push(`${doubled} jobs with more than one result`);
-  if (withoutResult > 0) problems.push(`${withoutResult} done jobs without a result`);
-  if (unaccepted !== 0) problems.push(`${unaccepted} jobs in the table beyond the accepted ones`);
-  const unexplained = failed.filter((row) => !scenario.expectedFailure?.test(row.error ?? ''));
+  const readings = injection.readings ?? [injection.inFlight];
+  if (scenario.hitsWork && (readings.length === 0 || readings.some((reading) => reading.total === 0))) {
+    problems.push('the fault met no work in flight (inFlightAtFault 0)');
+  }
+  if (scenario.mustRedo && verdict.redone === 0)
+    problems.push('no job was redone: the fault caused no redelivery');
+  const expected = scenario.expectedFailure;
+  const unexplained = verdict.failures.filter((failure) => !expected?.error.test(failure.error ?? ''));
   if (unexplained.length > 0) {
     problems.push(`${unexplained.length} unexplained failures, e.g. ${unexplained[0]?.error ?? 'no error'}`);
   }
-  return { done: done.length, failed: failed.length, lost, doubled, redone, deadLetters, problems };
+  const bounds = expected?.bounds?.(accepted);
+  if (bounds && (verdict.failed < bounds[0] || verdict.failed > bounds[1])) {
+    problems.push(`${verdict.failed} jobs failed, expected ${bounds[0]} to ${bounds[1]}`);
+  }
+  return problems;
 }
 
 /** Milliseconds as seconds with one decimal, e.g. `2.4 s`. */

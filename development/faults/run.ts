@@ -12,6 +12,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildProject } from '@mousetrap/project_build';
+import { embeddedScenarios, runEmbeddedScenario } from './embedded.ts';
 import { startPrivatePostgres } from './private-postgres.ts';
 import { startPrivateRabbitMq } from './private-rabbitmq.ts';
 import { renderTable } from './report.ts';
@@ -22,11 +23,13 @@ const root = join(import.meta.dirname, '..', '..');
 const count = Number(process.env.FAULTS_JOBS ?? 2000);
 const only = process.env.FAULTS_ONLY?.split(',').filter(Boolean);
 const selected = scenarios.filter((scenario) => !only || only.includes(scenario.id));
+const selectedEmbedded = embeddedScenarios.filter((scenario) => !only || only.includes(scenario.id));
+const total = selected.length + selectedEmbedded.length;
 const started = Date.now();
 const note = (text: string) => console.log(`[faults ${seconds(Date.now() - started).padStart(7)}] ${text}`);
 
 if (!Number.isInteger(count) || count < 1) throw new Error(`FAULTS_JOBS: expected a positive integer`);
-if (selected.length === 0) throw new Error(`FAULTS_ONLY: no scenario named ${only?.join(', ')}`);
+if (total === 0) throw new Error(`FAULTS_ONLY: no scenario named ${only?.join(', ')}`);
 
 const resultsDir = join(root, 'test-results');
 const logDir = join(resultsDir, 'faults-logs');
@@ -61,12 +64,18 @@ try {
   note(`private RabbitMQ ${rabbit.node} at ${rabbit.url}, private PostgreSQL at ${postgres.url}`);
   const logLevel = process.env.FAULTS_LOG_LEVEL ?? 'warn';
   const suite: Suite = { root, rabbit, postgres, count, concurrency: 32, logDir, logLevel, note, live };
-  for (const [i, scenario] of selected.entries()) {
-    note(`[${i + 1}/${selected.length}] ${scenario.id}: ${scenario.title}`);
-    const outcome = await runScenario(scenario, suite);
+  const report = (outcome: Outcome) => {
     outcomes.push(outcome);
     const verdict = outcome.problems.length === 0 ? 'ok' : `FAIL (${outcome.problems.join('; ')})`;
-    note(`${scenario.id}: ${outcome.done} done, ${outcome.failed} failed, ${outcome.lost} lost: ${verdict}`);
+    note(`${outcome.id}: ${outcome.done} done, ${outcome.failed} failed, ${outcome.lost} lost: ${verdict}`);
+  };
+  for (const scenario of selected) {
+    note(`[${outcomes.length + 1}/${total}] ${scenario.id}: ${scenario.title}`);
+    report(await runScenario(scenario, suite));
+  }
+  for (const scenario of selectedEmbedded) {
+    note(`[${outcomes.length + 1}/${total}] ${scenario.id}: ${scenario.title}`);
+    report(await runEmbeddedScenario(scenario, { ...suite, temp }));
   }
 } finally {
   await cleanUp();

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createEnvelope, type QueueName } from '@mousetrap/job_queue';
+import { addReadings, aim, type InFlightReading } from './in-flight.ts';
 import type { Load } from './load.ts';
 import type { Observer } from './observer.ts';
 import type { Pipeline, ServiceName } from './pipeline.ts';
@@ -25,6 +26,10 @@ export interface ScenarioContext {
 export interface Injection {
   injectedAt: number;
   restoredAt: number;
+  /** What the services had in flight at the instant of the fault (added up, for a fault injected more than once). */
+  inFlight: InFlightReading;
+  /** Each injection's reading, when the fault is injected more than once: every one must meet work. */
+  readings?: InFlightReading[];
   /** Messages the scenario itself sent that must end as dead letters. */
   deadLetters?: Record<QueueName, number>;
   /** What else the scenario found wrong on the way (a stop that did not exit 0, a hook that never fired). */
@@ -41,12 +46,27 @@ export interface Scenario {
   restartOnCrash?: ServiceName[];
   /** The fault is there the whole run (a failure rate, a crash hook): no single moment to recover from. */
   continuous?: boolean;
-  /**
-   * The scenario makes some jobs fail for good: each failed job's start_fetch message must be a dead
-   * letter, and its error must match this.
-   */
-  expectedFailure?: RegExp;
+  /** The fault kills, stops, closes, crashes or signals something: it must meet work in flight. */
+  hitsWork?: boolean;
+  /** The fault must make some work be done again (a redelivery, a retry): `redone` must not be 0. */
+  mustRedo?: boolean;
+  /** The scenario makes some jobs fail for good. */
+  expectedFailure?: ExpectedFailure;
+  /** The X-Correlation-ID of the job numbered `n` of `count`, for jobs the scenario marks. */
+  correlationIdOf?: (n: number, count: number) => string | undefined;
+  /** Every RETRY_DELAYS_MS the scenario's workers run with, when it changes them, so that all their queues are read. */
+  retryDelaysMs?: number[];
   inject(context: ScenarioContext): Promise<Injection>;
+}
+
+/** The failures a scenario causes on purpose. */
+export interface ExpectedFailure {
+  /** A failed job's error must match this. */
+  error: RegExp;
+  /** The queue whose dead-letter queue holds a failed job's message, if any does. */
+  deadLetters?: QueueName;
+  /** How many jobs must fail, given how many were accepted; any number when absent. */
+  bounds?: (accepted: number) => [number, number];
 }
 
 /** Waits until `share` of the jobs are accepted, then notes and returns the time. */
@@ -56,37 +76,73 @@ async function at(context: ScenarioContext, share: number, what: string): Promis
   return Date.now();
 }
 
+/** Which services' work a fault must meet. */
+type Target = 'any' | 'workers' | ServiceName;
+
+const heldBy = (reading: InFlightReading, target: Target): number => {
+  if (target === 'any') return reading.total;
+  const services: ServiceName[] = target === 'workers' ? ['fetch', 'processing'] : [target];
+  return services.reduce(
+    (sum, service) => sum + (reading.deliveries[service] ?? 0) + (reading.publishes[service] ?? 0),
+    0,
+  );
+};
+
+/**
+ * Waits until `share` of the jobs are accepted and then until `target` holds work in flight, and
+ * returns the reading taken right before the caller injects the fault.
+ */
+async function aimAt(context: ScenarioContext, share: number, target: Target, what: string) {
+  await context.load.whenAccepted(Math.round(context.count * share));
+  const reading = await aim(context.pipeline.inFlight, (r) => heldBy(r, target) > 0);
+  context.note(`${what} at ${context.load.acceptedCount} accepted, ${heldBy(reading, target)} in flight`);
+  return { injectedAt: Date.now(), reading };
+}
+
 const OUTAGE_MS = 2000;
+const WRONG_PREFIX_MS = 20_000;
 
 /** SHUTDOWN_GRACE_MS of every service in the suite. */
 export const STOP_GRACE_MS = 5000;
 
-/** Killing a service and starting it again after a pause. */
+/** Killing a service and starting it again after a pause, twice: the second time busy with the backlog. */
 function killAndRestart(service: ServiceName): Scenario['inject'] {
   return async (context) => {
-    const injectedAt = await at(context, 0.3, `kill -9 the ${service} worker`);
+    const first = await aimAt(context, 0.3, service, `kill -9 the ${service} worker`);
     await context.pipeline.kill(service, 'SIGKILL');
     await sleep(1000);
     await context.pipeline.start(service);
-    // Restarted on a second of backlog, the worker is now busy with a full prefetch: kill it again.
     await context.pipeline.waitReady(30_000);
-    await sleep(100);
-    context.note(`kill -9 the ${service} worker again, busy with the backlog`);
+    const second = await aim(context.pipeline.inFlight, (r) => heldBy(r, service) > 0);
+    context.note(
+      `kill -9 the ${service} worker again, busy with the backlog (${heldBy(second, service)} in flight)`,
+    );
     await context.pipeline.kill(service, 'SIGKILL');
     await sleep(500);
     await context.pipeline.start(service);
-    return { injectedAt, restoredAt: Date.now() };
+    const readings = [first.reading, second];
+    return {
+      injectedAt: first.injectedAt,
+      restoredAt: Date.now(),
+      inFlight: addReadings(readings),
+      readings,
+    };
   };
 }
 
 /** Stopping the database one way, and starting it again after `outageMs`. */
 function restartDatabase(mode: 'fast' | 'immediate', outageMs = OUTAGE_MS): Scenario['inject'] {
   return async (context) => {
-    const injectedAt = await at(context, 0.3, `pg_ctl stop -m ${mode} for ${outageMs / 1000} s`);
+    const { injectedAt, reading } = await aimAt(
+      context,
+      0.3,
+      'workers',
+      `pg_ctl stop -m ${mode} for ${outageMs / 1000} s`,
+    );
     await context.postgres.stop(mode);
     await sleep(outageMs);
     await context.postgres.start();
-    return { injectedAt, restoredAt: Date.now() };
+    return { injectedAt, restoredAt: Date.now(), inFlight: reading };
   };
 }
 
@@ -130,74 +186,258 @@ const copyOf = (type: QueueName, jobId: string, payload: unknown) => {
   return { body: JSON.stringify(envelope), id: envelope.id };
 };
 
-/** The ten faults of the issue, the database restart and the worker kills each in two rows. */
+/** Waits up to `timeoutMs` for a counter of a service's /metrics to be above 0; resolves with its value. */
+async function waitForCounter(
+  context: ScenarioContext,
+  service: ServiceName,
+  name: string,
+  timeoutMs: number,
+) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await context.pipeline.metric(service, name);
+    if (value > 0 || Date.now() > deadline) return value;
+    await sleep(100);
+  }
+}
+
+const count = (text: string, word: string) => (text.match(new RegExp(word, 'g')) ?? []).length;
+
+/** The job of the crash-on-one-message scenario: the processing worker dies on its messages. */
+const CRASH_ME = 'faults-crash-me';
+
+/** Every crash line a service logged through a crash hook, and what it had in flight then. */
+async function crashes(
+  context: ScenarioContext,
+  service: ServiceName,
+  message: string,
+  held: (line: Record<string, unknown>) => number,
+) {
+  const lines = (await context.pipeline.logLines(service)).filter((line) => line.message === message);
+  const readings: InFlightReading[] = lines.map((line) => {
+    const total = held(line);
+    return { deliveries: { [service]: total }, publishes: {}, total };
+  });
+  return { count: lines.length, readings, inFlight: addReadings(readings) };
+}
+
+/** The faults: each fault of the broker, the database and the workers, misconfigurations, and bad input. */
 export const scenarios: readonly Scenario[] = [
   {
     id: 'broker-kill',
     title: 'RabbitMQ killed (kill -9) mid-stream, restarted',
+    hitsWork: true,
+    mustRedo: true,
     async inject(context) {
-      const injectedAt = await at(context, 0.3, 'kill -9 the broker');
+      const { injectedAt, reading } = await aimAt(context, 0.3, 'any', 'kill -9 the broker');
       await context.rabbit.kill();
       await sleep(OUTAGE_MS);
       await context.rabbit.start();
-      return { injectedAt, restoredAt: Date.now() };
+      return { injectedAt, restoredAt: Date.now(), inFlight: reading };
     },
   },
   {
     id: 'broker-close',
     title: 'all broker connections closed (twice)',
+    hitsWork: true,
+    mustRedo: true,
     async inject(context) {
-      const injectedAt = await at(context, 0.3, 'rabbitmqctl close_all_connections');
-      await context.rabbit.closeAllConnections();
-      await at(context, 0.6, 'rabbitmqctl close_all_connections again');
-      await context.rabbit.closeAllConnections();
-      return { injectedAt, restoredAt: Date.now() };
+      let armed = await context.rabbit.armCloseAllConnections();
+      const first = await aimAt(context, 0.3, 'any', 'the broker closes every connection');
+      await armed.fire();
+      armed = await context.rabbit.armCloseAllConnections();
+      const second = await aimAt(context, 0.6, 'any', 'the broker closes every connection again');
+      await armed.fire();
+      const readings = [first.reading, second.reading];
+      return {
+        injectedAt: first.injectedAt,
+        restoredAt: Date.now(),
+        inFlight: addReadings(readings),
+        readings,
+      };
     },
   },
   {
     id: 'db-stop-fast',
     title: 'PostgreSQL stopped (-m fast) mid-stream, restarted',
     env: RETRIES_OUTLASTING_AN_OUTAGE,
+    hitsWork: true,
+    mustRedo: true,
     inject: restartDatabase('fast'),
   },
   {
     id: 'db-stop-immediate',
     title: 'PostgreSQL stopped (-m immediate) mid-stream, restarted',
     env: RETRIES_OUTLASTING_AN_OUTAGE,
+    hitsWork: true,
+    mustRedo: true,
     inject: restartDatabase('immediate'),
   },
   {
     id: 'db-long-outage',
     title: `PostgreSQL away ${LONG_OUTAGE_MS / 1000} s, longer than every retry delay together`,
     env: RETRIES_SHORTER_THAN_THE_OUTAGE,
+    hitsWork: true,
+    mustRedo: true,
     inject: restartDatabase('fast', LONG_OUTAGE_MS),
   },
   {
     id: 'db-sessions-killed',
     title: 'all application sessions killed (pg_terminate_backend, twice)',
+    hitsWork: true,
     async inject(context) {
-      const injectedAt = await at(context, 0.3, 'pg_terminate_backend every session');
-      const first = await context.observer.terminateSessions();
-      await at(context, 0.6, `(${first} killed) pg_terminate_backend again`);
+      const first = await aimAt(context, 0.3, 'workers', 'pg_terminate_backend every session');
+      const killed = await context.observer.terminateSessions();
+      const second = await aimAt(context, 0.6, 'workers', `(${killed} killed) pg_terminate_backend again`);
       await context.observer.terminateSessions();
-      return { injectedAt, restoredAt: Date.now() };
+      const readings = [first.reading, second.reading];
+      return {
+        injectedAt: first.injectedAt,
+        restoredAt: Date.now(),
+        inFlight: addReadings(readings),
+        readings,
+      };
     },
   },
   {
     id: 'processing-kill',
     title: 'processing worker killed (kill -9) mid-batch, restarted',
+    hitsWork: true,
+    mustRedo: true,
     inject: killAndRestart('processing'),
   },
   {
     id: 'fetch-kill',
     title: 'fetch worker killed (kill -9) mid-batch, restarted',
+    hitsWork: true,
+    mustRedo: true,
     inject: killAndRestart('fetch'),
+  },
+  {
+    id: 'crash-on-one-message',
+    title:
+      'the processing worker dies on one job’s message every time: that job fails (delivery limit), the rest are done',
+    env: { TEST_CRASH_ON_CORRELATION_ID: CRASH_ME },
+    restartOnCrash: ['processing'],
+    hitsWork: true,
+    mustRedo: true,
+    correlationIdOf: (n, count) => (n === Math.floor(count * 0.3) ? CRASH_ME : undefined),
+    expectedFailure: {
+      error: /^delivery limit reached: data_processing delivered 6 times/,
+      deadLetters: 'data_processing',
+      bounds: () => [1, 1],
+    },
+    async inject(context) {
+      const injectedAt = Date.now();
+      await context.load.finished;
+      const crashed = await crashes(
+        context,
+        'processing',
+        'TEST_CRASH_ON_CORRELATION_ID: crashing on the message',
+        (line) => Number(line.deliveries_in_flight ?? 0),
+      );
+      context.note(`the processing worker died ${crashed.count} times on the job’s message`);
+      const problems = crashed.count === 0 ? ['the processing worker never crashed: is the hook wired?'] : [];
+      return {
+        injectedAt,
+        restoredAt: Date.now(),
+        inFlight: crashed.inFlight,
+        readings: crashed.readings,
+        problems,
+      };
+    },
+  },
+  {
+    id: 'consumer-cancel',
+    title: 'the broker cancels the fetch worker’s consumer mid-stream (twice)',
+    hitsWork: true,
+    async inject(context) {
+      const queue = `${context.prefix}start_fetch`;
+      let armed = await context.rabbit.armCancelConsumers(queue);
+      const first = await aimAt(context, 0.3, 'fetch', 'the broker cancels the start_fetch consumer');
+      const cancelled = count(await armed.fire(), 'cancelled');
+      armed = await context.rabbit.armCancelConsumers(queue);
+      const second = await aimAt(context, 0.6, 'fetch', `(${cancelled} cancelled) and again`);
+      await armed.fire();
+      const readings = [first.reading, second.reading];
+      // The messages in flight went back to the queue: once the consumer is back, some come again.
+      // Their jobs have mostly moved on meanwhile (a duplicate is skipped), so `redone` cannot show it.
+      const redelivered = await waitForCounter(context, 'fetch', 'messages_redelivered_total', 5000);
+      context.note(`${redelivered} messages delivered again after the cancels`);
+      const problems = [
+        ...(cancelled === 0 ? ['the broker had no consumer of start_fetch to cancel'] : []),
+        ...(redelivered === 0 ? ['no message was delivered again after the cancels'] : []),
+      ];
+      return {
+        injectedAt: first.injectedAt,
+        restoredAt: Date.now(),
+        inFlight: addReadings(readings),
+        readings,
+        problems,
+      };
+    },
+  },
+  {
+    id: 'retry-settings-change',
+    title:
+      'RETRY_DELAYS_MS and DELIVERY_LIMIT changed across a restart of the workers, with messages in the retry queues',
+    env: { FETCH_FAILURE_RATE: '0.4', RETRY_DELAYS_MS: '2000,4000', DELIVERY_LIMIT: '5' },
+    retryDelaysMs: [2000, 4000, 150, 300, 600],
+    hitsWork: true,
+    mustRedo: true,
+    expectedFailure: { error: /^fetch failed after [1-4] attempts/, deadLetters: 'start_fetch' },
+    async inject(context) {
+      const { injectedAt, reading } = await aimAt(context, 0.5, 'workers', 'SIGTERM both workers');
+      await Promise.all([
+        context.pipeline.kill('fetch', 'SIGTERM'),
+        context.pipeline.kill('processing', 'SIGTERM'),
+      ]);
+      const depths = await context.observer.depths();
+      const waiting = Object.entries(depths)
+        .filter(([name]) => name.includes('.retry.'))
+        .reduce((sum, [, depth]) => sum + depth, 0);
+      context.note(
+        `${waiting} messages wait in the old retry queues; restarting with other delays and limit`,
+      );
+      const changed = { RETRY_DELAYS_MS: '150,300,600', DELIVERY_LIMIT: '3' };
+      await context.pipeline.start('fetch', changed);
+      await context.pipeline.start('processing', changed);
+      const problems = waiting === 0 ? ['no message waited in a retry queue across the restart'] : [];
+      return { injectedAt, restoredAt: Date.now(), inFlight: reading, problems };
+    },
+  },
+  {
+    id: 'wrong-prefix',
+    title: 'the fetch worker started with the wrong QUEUE_PREFIX for 20 s, then fixed',
+    expectedFailure: { error: /^no progress in queued for \d+ s after \d+ re-drives$/ },
+    async inject(context) {
+      const injectedAt = Date.now();
+      await context.pipeline.kill('fetch', 'SIGTERM');
+      await context.pipeline.start('fetch', { QUEUE_PREFIX: `wrong.${context.prefix}` });
+      context.note('the fetch worker reads the wrong queue for 20 s');
+      await sleep(WRONG_PREFIX_MS);
+      const inFlight = await context.pipeline.inFlight();
+      const apiLines = await context.pipeline.logLines('api');
+      const warned = apiLines.some(
+        (line) => line.queue === 'start_fetch' && String(line.message).includes('no consumer reads them'),
+      );
+      const metrics = await fetch(`${context.pipeline.apiUrl}/metrics`).then((response) => response.text());
+      const shown = /^queue_consumers\{queue="start_fetch"\} 0$/m.test(metrics);
+      await context.pipeline.kill('fetch', 'SIGTERM');
+      await context.pipeline.start('fetch', { QUEUE_PREFIX: context.prefix });
+      const problems = [
+        ...(warned ? [] : ['the API never logged that start_fetch had no consumer']),
+        ...(shown ? [] : ['/metrics did not show start_fetch with no consumer']),
+      ];
+      return { injectedAt, restoredAt: Date.now(), inFlight, problems };
+    },
   },
   {
     id: 'poison',
     title: 'poison: malformed JSON, a wrong envelope, an unknown type, on both queues',
     async inject(context) {
       const injectedAt = await at(context, 0.3, 'publish 3 poison messages to each queue');
+      const inFlight = await context.pipeline.inFlight();
       for (const queue of ['start_fetch', 'data_processing'] as const) {
         await sendRaw(
           context,
@@ -205,7 +445,12 @@ export const scenarios: readonly Scenario[] = [
           POISON.map((make, i) => ({ body: make(queue), id: `poison-${i}` })),
         );
       }
-      return { injectedAt, restoredAt: Date.now(), deadLetters: { start_fetch: 3, data_processing: 3 } };
+      return {
+        injectedAt,
+        restoredAt: Date.now(),
+        inFlight,
+        deadLetters: { start_fetch: 3, data_processing: 3 },
+      };
     },
   },
   {
@@ -213,10 +458,15 @@ export const scenarios: readonly Scenario[] = [
     title: 'the fetch source failing 30% of the time (retries 50, 100, 200 ms)',
     env: { FETCH_FAILURE_RATE: '0.3', RETRY_DELAYS_MS: '50,100,200' },
     continuous: true,
-    expectedFailure: /^fetch failed after 4 attempts/,
-    async inject() {
+    expectedFailure: {
+      error: /^fetch failed after 4 attempts/,
+      deadLetters: 'start_fetch',
+      // A job fails when all four of its fetches fail: 0.3 ** 4 of them, within four standard deviations.
+      bounds: (accepted) => binomialBounds(accepted, 0.3 ** 4),
+    },
+    async inject(context) {
       const now = Date.now();
-      return { injectedAt: now, restoredAt: now };
+      return { injectedAt: now, restoredAt: now, inFlight: await context.pipeline.inFlight() };
     },
   },
   {
@@ -224,6 +474,7 @@ export const scenarios: readonly Scenario[] = [
     title: 'the same message id delivered twice (copies of start_fetch and data_processing)',
     async inject(context) {
       const injectedAt = await at(context, 0.3, 'copy start_fetch of each job accepted from now to 50%');
+      const inFlight = await context.pipeline.inFlight();
       // Each copy follows its job's own message at once, so the two are often handled side by side.
       const seen = new Set(context.load.acceptedIds());
       let copied = 0;
@@ -251,14 +502,15 @@ export const scenarios: readonly Scenario[] = [
         'data_processing',
         done.map(({ jobId, places }) => copyOf('data_processing', jobId, { places })),
       );
-      return { injectedAt, restoredAt: Date.now() };
+      return { injectedAt, restoredAt: Date.now(), inFlight };
     },
   },
   {
     id: 'sigterm-all',
     title: 'SIGTERM to every service under load, then restarted',
+    hitsWork: true,
     async inject(context) {
-      const injectedAt = await at(context, 0.3, 'SIGTERM to all three services');
+      const { injectedAt, reading } = await aimAt(context, 0.3, 'any', 'SIGTERM to all three services');
       const stops = await Promise.all(
         (['api', 'fetch', 'processing'] as const).map(async (service) => {
           const code = await context.pipeline.kill(service, 'SIGTERM');
@@ -274,7 +526,7 @@ export const scenarios: readonly Scenario[] = [
         // Work in flight takes milliseconds here: a stop that lasts the grace period waited for nothing.
         ...(ms >= STOP_GRACE_MS ? [`${service} took ${ms} ms to stop, the whole grace period`] : []),
       ]);
-      return { injectedAt, restoredAt: Date.now(), problems };
+      return { injectedAt, restoredAt: Date.now(), inFlight: reading, problems };
     },
   },
   {
@@ -283,14 +535,38 @@ export const scenarios: readonly Scenario[] = [
     env: { TEST_CRASH_AFTER_COMMIT: '0.004' },
     restartOnCrash: ['api'],
     continuous: true,
+    hitsWork: true,
     async inject(context) {
       const injectedAt = Date.now();
       await context.load.finished;
-      const crashes = context.pipeline.exits.filter((exit) => exit.service === 'api' && !exit.expected);
-      context.note(`the API crashed ${crashes.length} times after a commit`);
+      // Each crash holds its own job, recorded and not yet handed off, besides the publishes awaiting a confirm.
+      const crashed = await crashes(
+        context,
+        'api',
+        'TEST_CRASH_AFTER_COMMIT: crashing after recording a job, before publishing it',
+        (line) => 1 + Number(line.publishes_unconfirmed ?? 0),
+      );
+      context.note(`the API crashed ${crashed.count} times after a commit`);
       const problems =
-        crashes.length === 0 ? ['the API never crashed: is TEST_CRASH_AFTER_COMMIT wired?'] : [];
-      return { injectedAt, restoredAt: Date.now(), problems };
+        crashed.count === 0 ? ['the API never crashed: is TEST_CRASH_AFTER_COMMIT wired?'] : [];
+      return {
+        injectedAt,
+        restoredAt: Date.now(),
+        inFlight: crashed.inFlight,
+        readings: crashed.readings,
+        problems,
+      };
     },
   },
 ];
+
+/**
+ * The failures a binomial count allows: its mean within four standard deviations, and at least one
+ * when the mean is so high that none would be a sign the fault was not there.
+ */
+function binomialBounds(trials: number, p: number): [number, number] {
+  const mean = trials * p;
+  const deviation = Math.sqrt(trials * p * (1 - p));
+  const low = mean >= 10 ? Math.max(1, Math.floor(mean - 4 * deviation)) : 0;
+  return [low, Math.ceil(mean + 4 * deviation)];
+}

@@ -1,19 +1,20 @@
 import type { JobQueue } from '@mousetrap/job_queue';
+import { dieNow } from '@mousetrap/lifecycle';
 import type { Logger } from '@mousetrap/log';
 import type { Job } from '@mousetrap/store';
 
 /**
  * The fault suite's hook (TEST_CRASH_AFTER_COMMIT): with probability `rate`, kills the process
  * right after a job is recorded and before it is published, the gap the outbox relay must cover.
- * `crash` is how it dies: SIGKILL, so that nothing is flushed or closed on the way out. Its last
- * line says what it had in flight: the job itself, and the publishes `queue` awaits a confirm for.
+ * `crash` is how it dies: SIGKILL, so that nothing is flushed or closed on the way out, after a last
+ * line that says what it had in flight: the job itself, and the publishes `queue` awaits a confirm for.
  * Undefined (no hook) when `rate` is 0.
  */
 export function crashAfterCommit(
   rate: number,
   logger: Logger,
   queue: Pick<JobQueue, 'inFlight'>,
-  crash: () => void = () => process.kill(process.pid, 'SIGKILL'),
+  crash: (lastLine: Record<string, unknown>) => void = dieNow,
   random: () => number = Math.random,
 ): ((job: Job) => void) | undefined {
   if (rate <= 0) return undefined;
@@ -22,10 +23,11 @@ export function crashAfterCommit(
   });
   return (job) => {
     if (random() >= rate) return;
-    logger.warn('TEST_CRASH_AFTER_COMMIT: crashing after recording a job, before publishing it', {
+    crash({
+      level: 'warn',
+      message: 'TEST_CRASH_AFTER_COMMIT: crashing after recording a job, before publishing it',
       job_id: job.id,
       publishes_unconfirmed: queue.inFlight().publishes,
     });
-    crash();
   };
 }

@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { createMemoryJobQueue, type JobQueue, JobQueueError } from '@mousetrap/job_queue';
 import { createLogger } from '@mousetrap/log';
 import type { Job } from '@mousetrap/store';
-import { captureLogger, describeWithServices } from '@mousetrap/test_kit';
+import { describeWithServices } from '@mousetrap/test_kit';
 import { crashAfterCommit } from '../src/crash-hook.ts';
 import { SECURITY_HEADERS } from '../src/security-headers.ts';
 import { expectErrorBody, type ServedApi, useApiSuite } from './harness.ts';
@@ -158,15 +158,15 @@ describe('crashAfterCommit (TEST_CRASH_AFTER_COMMIT)', () => {
   });
 
   test('its last line names the job and the publishes awaiting a confirm', () => {
-    const lines = captureLogger();
+    const lines: Record<string, unknown>[] = [];
     const hook = crashAfterCommit(
       1,
-      lines,
+      logger,
       { inFlight: () => ({ deliveries: 0, publishes: 7 }) },
-      () => {},
+      (line) => lines.push(line),
       () => 0,
     );
     hook?.(job);
-    expect(lines.lines.at(-1)?.context).toEqual({ job_id: job.id, publishes_unconfirmed: 7 });
+    expect(lines).toEqual([expect.objectContaining({ job_id: job.id, publishes_unconfirmed: 7 })]);
   });
 });

@@ -1,3 +1,4 @@
+export { dieNow } from './die-now.ts';
 export type { Resources } from './resources.ts';
 export { createResources } from './resources.ts';
 export type { RunScriptOptions } from './run-script.ts';

@@ -11,7 +11,9 @@ export function createServiceRegistry(service: string): Registry {
 
 /**
  * Wraps a queue handler so that each message is counted by outcome (`ack`, `dead_letter`,
- * `retry`) and timed, in `messages_handled_total` and `message_handle_seconds`.
+ * `retry`) and timed, in `messages_handled_total` and `message_handle_seconds`, and each one that
+ * had gone back to its queue unsettled before (its worker died, stopped or lost its channel on it)
+ * in `messages_redelivered_total`.
  */
 export function instrumentHandler(registry: Registry, queue: QueueName, handler: Handler): Handler {
   const handled =
@@ -31,7 +33,17 @@ export function instrumentHandler(registry: Registry, queue: QueueName, handler:
       buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10],
       registers: [registry],
     });
+  const redelivered =
+    (registry.getSingleMetric('messages_redelivered_total') as Counter<'queue'> | undefined) ??
+    new Counter({
+      name: 'messages_redelivered_total',
+      help: 'Messages handled that had gone back to their queue unsettled before, by queue.',
+      labelNames: ['queue'],
+      registers: [registry],
+    });
+  redelivered.inc({ queue }, 0);
   return async (message, delivery) => {
+    if (delivery.redeliveries > 0) redelivered.inc({ queue });
     const end = seconds.startTimer({ queue });
     try {
       const result = await handler(message, delivery);

@@ -38,6 +38,19 @@ describe('instrumentHandler', () => {
     expect(text).toContain('message_handle_seconds_count{service="test_worker",queue="start_fetch"} 3');
   });
 
+  test('counts the messages that had gone back to their queue unsettled before', async () => {
+    const registry = createServiceRegistry('test_worker');
+    const handler = instrumentHandler(registry, 'data_processing', async () => undefined);
+    expect(await registry.metrics()).toContain(
+      'messages_redelivered_total{queue="data_processing",service="test_worker"} 0',
+    );
+    await handler(message, first);
+    await handler(message, { ...first, redeliveries: 2 });
+    expect(await registry.metrics()).toContain(
+      'messages_redelivered_total{queue="data_processing",service="test_worker"} 1',
+    );
+  });
+
   test('two handlers on one registry share the series', async () => {
     const registry = createServiceRegistry('test_worker');
     await instrumentHandler(registry, 'start_fetch', async () => undefined)(message, first);
