@@ -155,7 +155,7 @@ export async function runEmbeddedScenario(
       ...judgeFault(
         asScenario,
         { injectedAt, restoredAt: restartedAt, inFlight: reading },
-        verdict,
+        { ...verdict, handledAgain: 0 },
         accepted.size,
       ),
     );
@@ -169,6 +169,7 @@ export async function runEmbeddedScenario(
       lost: verdict.lost,
       twice: verdict.twice,
       redone: verdict.redone,
+      handledAgain: 0,
       inFlightAtFault: reading,
       // The in-memory transport's dead-letter queues go with its process: none is expected.
       deadLetters: { start_fetch: 0, data_processing: 0 },

@@ -10,14 +10,15 @@ export interface InFlightReading {
   total: number;
 }
 
-/** A reading of nothing, for a fault whose work in flight is counted another way. */
-export const NOTHING_IN_FLIGHT: InFlightReading = { deliveries: {}, publishes: {}, total: 0 };
-
-/** The sum of every series of metric `name` in Prometheus text; 0 when there is none. */
-export function sumOf(text: string, name: string): number {
+/**
+ * The sum of every series of metric `name` in Prometheus text (only those whose labels contain
+ * `having`, when given); 0 when there is none.
+ */
+export function sumOf(text: string, name: string, having?: string): number {
   let sum = 0;
-  for (const match of text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm')))
-    sum += Number(match[1]);
+  for (const match of text.matchAll(new RegExp(`^${name}(\\{[^}]*\\})? (\\S+)$`, 'gm'))) {
+    if (having === undefined || (match[1] ?? '').includes(having)) sum += Number(match[2]);
+  }
   return sum;
 }
 

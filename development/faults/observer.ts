@@ -10,7 +10,7 @@ export type StatusCounts = Record<'queued' | 'fetching' | 'processing' | 'done' 
 export interface Observer {
   /** Job counts by status; throws while the database is away. */
   statuses(): Promise<StatusCounts>;
-  /** Messages ready in every queue of the prefix (main, retry and dead-letter), by name. */
+  /** Messages ready in every queue of the prefix (main, retry and dead-letter), by name; 0 for one not declared. */
   depths(): Promise<Record<string, number>>;
   /** Dead letters per pipeline queue. */
   deadLetters(): Promise<Record<QueueName, number>>;
@@ -50,14 +50,27 @@ export function createObserver(options: ObserverOptions): Observer {
   let connection: amqp.ChannelModel | undefined;
   let raw: amqp.ConfirmChannel | undefined;
 
-  // A fresh connection each time: the broker is killed and its connections closed under us.
-  const withChannel = async <T>(use: (channel: amqp.Channel) => Promise<T>): Promise<T> => {
+  // A fresh connection each time: the broker is killed and its connections closed under us. Each
+  // check on a channel of its own: a queue not declared (yet) closes the channel it is checked on.
+  const withDepths = async <T>(
+    use: (depthOf: (queue: string) => Promise<number>) => Promise<T>,
+  ): Promise<T> => {
     const model = await amqp.connect(options.rabbitmqUrl);
     model.on('error', () => {});
-    try {
+    const depthOf = async (queue: string) => {
       const channel = await model.createChannel();
       channel.on('error', () => {});
-      return await use(channel);
+      try {
+        return (await channel.checkQueue(queue)).messageCount;
+      } catch (error) {
+        if ((error as { code?: unknown }).code === 404) return 0;
+        throw error;
+      } finally {
+        await channel.close().catch(() => {});
+      }
+    };
+    try {
+      return await use(depthOf);
     } finally {
       await model.close().catch(() => {});
     }
@@ -73,20 +86,17 @@ export function createObserver(options: ObserverOptions): Observer {
       return counts;
     },
     depths() {
-      return withChannel(async (channel) => {
+      return withDepths(async (depthOf) => {
         const depths: Record<string, number> = {};
-        for (const name of queueNames(options.prefix, options.retryDelaysMs)) {
-          depths[name] = (await channel.checkQueue(name)).messageCount;
-        }
+        for (const name of queueNames(options.prefix, options.retryDelaysMs))
+          depths[name] = await depthOf(name);
         return depths;
       });
     },
     deadLetters() {
-      return withChannel(async (channel) => {
+      return withDepths(async (depthOf) => {
         const dead = { start_fetch: 0, data_processing: 0 };
-        for (const queue of QUEUE_NAMES) {
-          dead[queue] = (await channel.checkQueue(`${options.prefix}${queue}.dead`)).messageCount;
-        }
+        for (const queue of QUEUE_NAMES) dead[queue] = await depthOf(`${options.prefix}${queue}.dead`);
         return dead;
       });
     },

@@ -51,8 +51,8 @@ export interface Pipeline {
   start(service?: ServiceName, env?: Record<string, string>): Promise<void>;
   /** What every running service has in flight right now, from its /metrics. */
   inFlight(): Promise<InFlightReading>;
-  /** The sum of a metric's series on a service's /metrics; 0 when it does not answer. */
-  metric(service: ServiceName, name: string): Promise<number>;
+  /** The sum of a metric's series (those whose labels contain `having`) on a service's /metrics; 0 when it does not answer. */
+  metric(service: ServiceName, name: string, having?: string): Promise<number>;
   /** Every JSON line a service has logged so far, across its restarts. */
   logLines(service: ServiceName): Promise<Record<string, unknown>[]>;
   /** Sends `signal` to a running service and resolves with how it exited. */
@@ -130,13 +130,13 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
       for (const service of SERVICES) urls[service] = `http://127.0.0.1:${ports[service]}`;
       return readInFlight(urls);
     },
-    async metric(service, name) {
+    async metric(service, name, having) {
       const text = await fetch(`http://127.0.0.1:${ports[service]}/metrics`, {
         signal: AbortSignal.timeout(2000),
       })
         .then((response) => response.text())
         .catch(() => '');
-      return sumOf(text, name);
+      return sumOf(text, name, having);
     },
     async logLines(service) {
       const text = await readFile(logOf(service), 'utf8').catch(() => '');

@@ -5,7 +5,7 @@ import type { InFlightReading } from './in-flight.ts';
 import { judgeLedger, type LedgerVerdict } from './ledger.ts';
 import { type Load, startLoad } from './load.ts';
 import { createObserver, type Observer, type StatusCounts } from './observer.ts';
-import { createPipeline, type Exit } from './pipeline.ts';
+import { createPipeline, type Exit, type Pipeline } from './pipeline.ts';
 import type { PrivatePostgres } from './private-postgres.ts';
 import type { PrivateRabbitMq } from './private-rabbitmq.ts';
 import { type Injection, type Scenario, STOP_GRACE_MS } from './scenarios.ts';
@@ -43,6 +43,11 @@ export interface Outcome {
   twice: number;
   /** Jobs with a stage done more than once (a redelivery, a retry, a re-drive). */
   redone: number;
+  /**
+   * Messages the workers handled again, from their /metrics at the end (since their last start):
+   * deliveries that had gone back unsettled, and handlings that failed and were retried.
+   */
+  handledAgain: number;
   /** What the services had in flight at the instant of the fault (every injection's, added up). */
   inFlightAtFault: InFlightReading;
   deadLetters: Record<QueueName, number>;
@@ -127,6 +132,7 @@ export async function runScenario(scenario: Scenario, suite: Suite): Promise<Out
     const settled = await settle(observer);
     const settleMs = Date.now() - loaded;
     if (!settled) problems.push(`not settled within ${seconds(SETTLE_TIMEOUT_MS)}`);
+    const handledAgain = await handledAgainBy(pipeline);
     const exits = pipeline.exits.slice();
     for (const exit of await pipeline.stop()) {
       if (exit.code !== 0) problems.push(`${exit.service} exited ${exit.code} on the final SIGTERM`);
@@ -138,7 +144,10 @@ export async function runScenario(scenario: Scenario, suite: Suite): Promise<Out
     }
     const verdict = judgeLedger(await observer.ledger(), [...accepted.values()]);
     const deadLetters = await observer.deadLetters();
-    problems.push(...verdict.problems, ...judgeFault(scenario, injection, verdict, accepted.size));
+    problems.push(
+      ...verdict.problems,
+      ...judgeFault(scenario, injection, { ...verdict, handledAgain }, accepted.size),
+    );
     const expectedDeadLetters = {
       start_fetch: injection.deadLetters?.start_fetch ?? 0,
       data_processing: injection.deadLetters?.data_processing ?? 0,
@@ -162,6 +171,7 @@ export async function runScenario(scenario: Scenario, suite: Suite): Promise<Out
       lost: verdict.lost,
       twice: verdict.twice,
       redone: verdict.redone,
+      handledAgain,
       inFlightAtFault: injection.inFlight,
       deadLetters,
       expectedDeadLetters,
@@ -238,7 +248,7 @@ async function settle(observer: Observer): Promise<boolean> {
 export function judgeFault(
   scenario: Scenario,
   injection: Injection,
-  verdict: LedgerVerdict,
+  verdict: LedgerVerdict & { handledAgain: number },
   accepted: number,
 ): string[] {
   const problems: string[] = [];
@@ -246,8 +256,9 @@ export function judgeFault(
   if (scenario.hitsWork && (readings.length === 0 || readings.some((reading) => reading.total === 0))) {
     problems.push('the fault met no work in flight (inFlightAtFault 0)');
   }
-  if (scenario.mustRedo && verdict.redone === 0)
-    problems.push('no job was redone: the fault caused no redelivery');
+  if (scenario.mustRedo && verdict.redone === 0 && verdict.handledAgain === 0) {
+    problems.push('nothing was handled again: the fault caused no redelivery or retry');
+  }
   const expected = scenario.expectedFailure;
   const unexplained = verdict.failures.filter((failure) => !expected?.error.test(failure.error ?? ''));
   if (unexplained.length > 0) {
@@ -258,6 +269,46 @@ export function judgeFault(
     problems.push(`${verdict.failed} jobs failed, expected ${bounds[0]} to ${bounds[1]}`);
   }
   return problems;
+}
+
+/** The outcome of a scenario that could not run to its end: failed, with the error. */
+export function brokenOutcome(
+  scenario: { id: string; title: string },
+  posted: number,
+  error: unknown,
+): Outcome {
+  const none = { start_fetch: 0, data_processing: 0 };
+  return {
+    id: scenario.id,
+    title: scenario.title,
+    posted,
+    accepted: 0,
+    done: 0,
+    failed: 0,
+    lost: 0,
+    twice: 0,
+    redone: 0,
+    handledAgain: 0,
+    inFlightAtFault: { deliveries: {}, publishes: {}, total: 0 },
+    deadLetters: none,
+    expectedDeadLetters: none,
+    recoverMs: null,
+    settleMs: 0,
+    durationMs: 0,
+    refusals: {},
+    exits: [],
+    problems: [`the scenario broke off: ${error instanceof Error ? error.message : String(error)}`],
+  };
+}
+
+/** What the workers handled again since they last started: redeliveries and retried handlings. */
+async function handledAgainBy(pipeline: Pipeline): Promise<number> {
+  let sum = 0;
+  for (const service of ['fetch', 'processing'] as const) {
+    sum += await pipeline.metric(service, 'messages_redelivered_total');
+    sum += await pipeline.metric(service, 'messages_handled_total', 'outcome="retry"');
+  }
+  return sum;
 }
 
 /** Milliseconds as seconds with one decimal, e.g. `2.4 s`. */

@@ -16,7 +16,7 @@ import { embeddedScenarios, runEmbeddedScenario } from './embedded.ts';
 import { startPrivatePostgres } from './private-postgres.ts';
 import { startPrivateRabbitMq } from './private-rabbitmq.ts';
 import { renderTable } from './report.ts';
-import { type Outcome, runScenario, type Suite, seconds } from './run-scenario.ts';
+import { brokenOutcome, type Outcome, runScenario, type Suite, seconds } from './run-scenario.ts';
 import { scenarios } from './scenarios.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -69,13 +69,14 @@ try {
     const verdict = outcome.problems.length === 0 ? 'ok' : `FAIL (${outcome.problems.join('; ')})`;
     note(`${outcome.id}: ${outcome.done} done, ${outcome.failed} failed, ${outcome.lost} lost: ${verdict}`);
   };
-  for (const scenario of selected) {
+  // A scenario that throws fails, with the error, and the others still run.
+  const attempt = async (scenario: { id: string; title: string }, run: () => Promise<Outcome>) => {
     note(`[${outcomes.length + 1}/${total}] ${scenario.id}: ${scenario.title}`);
-    report(await runScenario(scenario, suite));
-  }
+    report(await run().catch((error: unknown) => brokenOutcome(scenario, count, error)));
+  };
+  for (const scenario of selected) await attempt(scenario, () => runScenario(scenario, suite));
   for (const scenario of selectedEmbedded) {
-    note(`[${outcomes.length + 1}/${total}] ${scenario.id}: ${scenario.title}`);
-    report(await runEmbeddedScenario(scenario, { ...suite, temp }));
+    await attempt(scenario, () => runEmbeddedScenario(scenario, { ...suite, temp }));
   }
 } finally {
   await cleanUp();

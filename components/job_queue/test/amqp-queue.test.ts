@@ -6,7 +6,7 @@ import { captureLogger, deleteQueues, describeWithServices, uniqueName, waitFor 
 import amqp from 'amqplib';
 import { connectJobQueue } from '../src/amqp-queue.ts';
 import { JobQueueError } from '../src/errors.ts';
-import { queueNames } from '../src/topology.ts';
+import { queueNames, retryQueueArguments } from '../src/topology.ts';
 import type { AmqpJobQueueOptions, Delivery, JobQueue } from '../src/types.ts';
 import { describeJobQueueContract, envelopeFor, statsOf } from './contract.ts';
 
@@ -246,6 +246,46 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
       queue: `${prefix}start_fetch`,
       reason: expect.stringContaining('x-delivery-limit'),
     });
+  });
+
+  test('the upgrade: a message waiting in a retry queue of an earlier version (.retry.1) still comes back to the new consumer', async () => {
+    const connection = await amqp.connect(rabbitmqUrl);
+    const sent = envelopeFor('start_fetch');
+    try {
+      const channel = await connection.createConfirmChannel();
+      await channel.assertQueue(`${prefix}start_fetch`, {
+        durable: true,
+        arguments: {
+          'x-queue-type': 'quorum',
+          'x-delivery-limit': 5,
+          'x-dead-letter-exchange': '',
+          'x-dead-letter-routing-key': `${prefix}start_fetch.dead`,
+        },
+      });
+      await channel.assertQueue(`${prefix}start_fetch.retry.1`, {
+        durable: true,
+        arguments: retryQueueArguments(prefix, 'start_fetch', 800),
+      });
+      channel.sendToQueue(`${prefix}start_fetch.retry.1`, Buffer.from(JSON.stringify(sent)), {
+        persistent: true,
+        headers: { 'x-attempt': 2 },
+      });
+      await channel.waitForConfirms();
+    } finally {
+      await connection.close();
+    }
+
+    const queue = await open({ retryDelaysMs: [100] });
+    const calls: Delivery[] = [];
+    await queue.consume('start_fetch', async (message, delivery) => {
+      if (message.id === sent.id) calls.push(delivery);
+      return undefined;
+    });
+
+    await waitFor(() => calls.length === 1, { what: 'the message from the old retry queue' });
+    expect(calls).toEqual([{ attempt: 2, redeliveries: 0, exhausted: false, final: true }]);
+    expect(await queueDepth(`${prefix}start_fetch.retry.1`)).toBe(0);
+    await deleteQueues(rabbitmqUrl, [`${prefix}start_fetch.retry.1`, ...queueNames(prefix, [100])]);
   });
 
   test('retry delays and delivery limit changed while a message waits in a retry queue: no 406, and it comes back', async () => {
