@@ -134,6 +134,13 @@ function steps(scene: Scene): Step[] {
         assert.match((await row.locator('.error').textContent()) ?? '', /failed/);
         assert.equal(await row.locator('td').nth(7).textContent(), '3');
         await page.locator('tr[data-queue="start_fetch"] td.dead').waitFor({ timeout: 5000 });
+        // The Health panel: nothing unfinished, and the dead letter among what needs an operator.
+        await page
+          .locator('#panel-health dd[data-health="unfinished"]', { hasText: /^0$/ })
+          .waitFor({ timeout: 5000 });
+        await page
+          .locator('#panel-health .warnings li', { hasText: 'dead letter' })
+          .waitFor({ timeout: 5000 });
         await screenshot(page, '2-failed');
       },
     },
