@@ -94,9 +94,11 @@ describe('a project build started with a bad configuration', () => {
     await buildProject({ root, project: 'api_app' });
     const api = startServiceProcess(join(root, 'projects', 'api_app', 'dist', 'main.js'), {
       PORT: 'eighty',
-      PREFETCH: '0',
+      STAGE_TIMEOUT_MS: '0',
     });
     expect(await api.exited).toBe(1);
-    expect(api.stderr()).toMatch(/^api: failed to start: invalid configuration: PORT .+; PREFETCH .+\n$/);
+    expect(api.stderr()).toMatch(
+      /^api: failed to start: invalid configuration: PORT .+; STAGE_TIMEOUT_MS .+\n$/,
+    );
   });
 });
