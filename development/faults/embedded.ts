@@ -7,24 +7,19 @@ import { startEmbeddedDatabase } from '@mousetrap/embedded_db';
 import { createStore } from '@mousetrap/store';
 import postgres from 'postgres';
 import { aim, readInFlight } from './in-flight.ts';
-import { installLedger, judgeLedger, readLedger } from './ledger.ts';
+import { countsOf, installLedger, judgeLedger, readLedger } from './ledger.ts';
 import { startLoad } from './load.ts';
 import { freePort } from './ports.ts';
-import { judgeFault, type Outcome, seconds } from './run-scenario.ts';
+import { judgeFault, type Outcome, type Suite, seconds } from './run-scenario.ts';
 import type { Scenario } from './scenarios.ts';
 
-/** What the embedded scenarios run on. */
-export interface EmbeddedSuite {
-  root: string;
-  /** A folder of the suite's own, for the scenarios' data. */
+/** What the embedded scenarios run on: the suite's settings, and a folder of its own for their data. */
+export type EmbeddedSuite = Pick<
+  Suite,
+  'root' | 'count' | 'concurrency' | 'logDir' | 'logLevel' | 'note' | 'live'
+> & {
   temp: string;
-  count: number;
-  concurrency: number;
-  logDir: string;
-  logLevel: string;
-  note(text: string): void;
-  live: Set<{ abort(): void }>;
-}
+};
 
 /** `npm start` on embedded defaults, signalled under load, then started again. */
 export interface EmbeddedScenario {
@@ -164,11 +159,7 @@ export async function runEmbeddedScenario(
       title: scenario.title,
       posted: suite.count,
       accepted: accepted.size,
-      done: verdict.done,
-      failed: verdict.failed,
-      lost: verdict.lost,
-      twice: verdict.twice,
-      redone: verdict.redone,
+      ...countsOf(verdict),
       handledAgain: 0,
       inFlightAtFault: reading,
       // The in-memory transport's dead-letter queues go with its process: none is expected.

@@ -113,3 +113,11 @@ export function judgeLedger(rows: readonly LedgerRow[], acceptedIds: readonly st
     problems,
   };
 }
+
+/** The verdict's counts, as a scenario's outcome reports them. */
+export function countsOf(
+  verdict: LedgerVerdict,
+): Pick<LedgerVerdict, 'done' | 'failed' | 'lost' | 'twice' | 'redone'> {
+  const { done, failed, lost, twice, redone } = verdict;
+  return { done, failed, lost, twice, redone };
+}

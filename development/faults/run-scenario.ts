@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { QueueName } from '@mousetrap/job_queue';
 import type { InFlightReading } from './in-flight.ts';
-import { judgeLedger, type LedgerVerdict } from './ledger.ts';
+import { countsOf, judgeLedger, type LedgerVerdict } from './ledger.ts';
 import { type Load, startLoad } from './load.ts';
 import { createObserver, type Observer, type StatusCounts } from './observer.ts';
 import { createPipeline, type Exit, type Pipeline } from './pipeline.ts';
@@ -166,11 +166,7 @@ export async function runScenario(scenario: Scenario, suite: Suite): Promise<Out
       title: scenario.title,
       posted: suite.count,
       accepted: accepted.size,
-      done: verdict.done,
-      failed: verdict.failed,
-      lost: verdict.lost,
-      twice: verdict.twice,
-      redone: verdict.redone,
+      ...countsOf(verdict),
       handledAgain,
       inFlightAtFault: injection.inFlight,
       deadLetters,

@@ -105,6 +105,15 @@ const WRONG_PREFIX_MS = 20_000;
 /** SHUTDOWN_GRACE_MS of every service in the suite. */
 export const STOP_GRACE_MS = 5000;
 
+/** The injection of a fault injected twice: when it began, and what each time met. */
+function injectedTwice(
+  first: { injectedAt: number; reading: InFlightReading },
+  second: InFlightReading,
+): Injection {
+  const readings = [first.reading, second];
+  return { injectedAt: first.injectedAt, restoredAt: Date.now(), inFlight: addReadings(readings), readings };
+}
+
 /** Killing a service and starting it again after a pause, twice: the second time busy with the backlog. */
 function killAndRestart(service: ServiceName): Scenario['inject'] {
   return async (context) => {
@@ -120,13 +129,7 @@ function killAndRestart(service: ServiceName): Scenario['inject'] {
     await context.pipeline.kill(service, 'SIGKILL');
     await sleep(500);
     await context.pipeline.start(service);
-    const readings = [first.reading, second];
-    return {
-      injectedAt: first.injectedAt,
-      restoredAt: Date.now(),
-      inFlight: addReadings(readings),
-      readings,
-    };
+    return injectedTwice(first, second);
   };
 }
 
@@ -206,19 +209,29 @@ const count = (text: string, word: string) => (text.match(new RegExp(word, 'g'))
 /** The job of the crash-on-one-message scenario: the processing worker dies on its messages. */
 const CRASH_ME = 'faults-crash-me';
 
-/** Every crash line a service logged through a crash hook, and what it had in flight then. */
-async function crashes(
-  context: ScenarioContext,
+/**
+ * The injection of a crash hook's scenario: the service kills itself on its own while the load
+ * runs; once the load is done, its crash lines (written as it died) say how often and what it had
+ * in flight each time (`held`, from a line).
+ */
+function crashesOf(
   service: ServiceName,
   message: string,
   held: (line: Record<string, unknown>) => number,
-) {
-  const lines = (await context.pipeline.logLines(service)).filter((line) => line.message === message);
-  const readings: InFlightReading[] = lines.map((line) => {
-    const total = held(line);
-    return { deliveries: { [service]: total }, publishes: {}, total };
-  });
-  return { count: lines.length, readings, inFlight: addReadings(readings) };
+  what: string,
+): Scenario['inject'] {
+  return async (context) => {
+    const injectedAt = Date.now();
+    await context.load.finished;
+    const lines = (await context.pipeline.logLines(service)).filter((line) => line.message === message);
+    const readings: InFlightReading[] = lines.map((line) => {
+      const total = held(line);
+      return { deliveries: { [service]: total }, publishes: {}, total };
+    });
+    context.note(`${what}: ${lines.length} times`);
+    const problems = lines.length === 0 ? [`${what}: never, is the hook wired?`] : [];
+    return { injectedAt, restoredAt: Date.now(), inFlight: addReadings(readings), readings, problems };
+  };
 }
 
 /** The faults: each fault of the broker, the database and the workers, misconfigurations, and bad input. */
@@ -248,13 +261,7 @@ export const scenarios: readonly Scenario[] = [
       armed = await context.rabbit.armCloseAllConnections();
       const second = await aimAt(context, 0.6, 'any', 'the broker closes every connection again');
       await armed.fire();
-      const readings = [first.reading, second.reading];
-      return {
-        injectedAt: first.injectedAt,
-        restoredAt: Date.now(),
-        inFlight: addReadings(readings),
-        readings,
-      };
+      return injectedTwice(first, second.reading);
     },
   },
   {
@@ -290,13 +297,7 @@ export const scenarios: readonly Scenario[] = [
       const killed = await context.observer.terminateSessions();
       const second = await aimAt(context, 0.6, 'workers', `(${killed} killed) pg_terminate_backend again`);
       await context.observer.terminateSessions();
-      const readings = [first.reading, second.reading];
-      return {
-        injectedAt: first.injectedAt,
-        restoredAt: Date.now(),
-        inFlight: addReadings(readings),
-        readings,
-      };
+      return injectedTwice(first, second.reading);
     },
   },
   {
@@ -327,25 +328,12 @@ export const scenarios: readonly Scenario[] = [
       deadLetters: 'data_processing',
       bounds: () => [1, 1],
     },
-    async inject(context) {
-      const injectedAt = Date.now();
-      await context.load.finished;
-      const crashed = await crashes(
-        context,
-        'processing',
-        'TEST_CRASH_ON_CORRELATION_ID: crashing on the message',
-        (line) => Number(line.deliveries_in_flight ?? 0),
-      );
-      context.note(`the processing worker died ${crashed.count} times on the job’s message`);
-      const problems = crashed.count === 0 ? ['the processing worker never crashed: is the hook wired?'] : [];
-      return {
-        injectedAt,
-        restoredAt: Date.now(),
-        inFlight: crashed.inFlight,
-        readings: crashed.readings,
-        problems,
-      };
-    },
+    inject: crashesOf(
+      'processing',
+      'TEST_CRASH_ON_CORRELATION_ID: crashing on the message',
+      (line) => Number(line.deliveries_in_flight ?? 0),
+      'the processing worker died on the job’s message',
+    ),
   },
   {
     id: 'consumer-cancel',
@@ -359,7 +347,6 @@ export const scenarios: readonly Scenario[] = [
       armed = await context.rabbit.armCancelConsumers(queue);
       const second = await aimAt(context, 0.6, 'fetch', `(${cancelled} cancelled) and again`);
       await armed.fire();
-      const readings = [first.reading, second.reading];
       // The messages in flight went back to the queue: once the consumer is back, some come again.
       // Their jobs have mostly moved on meanwhile (a duplicate is skipped), so `redone` cannot show it.
       const redelivered = await waitForCounter(context, 'fetch', 'messages_redelivered_total', 5000);
@@ -368,13 +355,7 @@ export const scenarios: readonly Scenario[] = [
         ...(cancelled === 0 ? ['the broker had no consumer of start_fetch to cancel'] : []),
         ...(redelivered === 0 ? ['no message was delivered again after the cancels'] : []),
       ];
-      return {
-        injectedAt: first.injectedAt,
-        restoredAt: Date.now(),
-        inFlight: addReadings(readings),
-        readings,
-        problems,
-      };
+      return { ...injectedTwice(first, second.reading), problems };
     },
   },
   {
@@ -536,27 +517,13 @@ export const scenarios: readonly Scenario[] = [
     restartOnCrash: ['api'],
     continuous: true,
     hitsWork: true,
-    async inject(context) {
-      const injectedAt = Date.now();
-      await context.load.finished;
-      // Each crash holds its own job, recorded and not yet handed off, besides the publishes awaiting a confirm.
-      const crashed = await crashes(
-        context,
-        'api',
-        'TEST_CRASH_AFTER_COMMIT: crashing after recording a job, before publishing it',
-        (line) => 1 + Number(line.publishes_unconfirmed ?? 0),
-      );
-      context.note(`the API crashed ${crashed.count} times after a commit`);
-      const problems =
-        crashed.count === 0 ? ['the API never crashed: is TEST_CRASH_AFTER_COMMIT wired?'] : [];
-      return {
-        injectedAt,
-        restoredAt: Date.now(),
-        inFlight: crashed.inFlight,
-        readings: crashed.readings,
-        problems,
-      };
-    },
+    // Each crash holds its own job, recorded and not yet handed off, besides the publishes awaiting a confirm.
+    inject: crashesOf(
+      'api',
+      'TEST_CRASH_AFTER_COMMIT: crashing after recording a job, before publishing it',
+      (line) => 1 + Number(line.publishes_unconfirmed ?? 0),
+      'the API crashed after a commit',
+    ),
   },
 ];
 

@@ -40,7 +40,7 @@ describeWithServices('rest_api runs the sweeper and the pipeline watch', ['postg
     return job.id;
   };
 
-  const start = (options: { redriveOnStart?: boolean } = {}) =>
+  const start = (options: { redriveOnStart?: boolean; sweepIntervalMs?: number } = {}) =>
     startApi({
       store,
       queue,
@@ -77,17 +77,7 @@ describeWithServices('rest_api runs the sweeper and the pipeline watch', ['postg
     await stalledJob();
     await store.createJob({ correlationId: 'waiting' });
     // Budget and sweeps far off: the stalled job stays stalled while the watch looks.
-    api = await startApi({
-      store,
-      queue,
-      logger: memoryLogger().logger,
-      port: 0,
-      host: '127.0.0.1',
-      graceMs: 1000,
-      apiKey: 'a-key-of-16-char',
-      stageTimeoutMs: 30_000,
-      sweepIntervalMs: 60_000,
-    });
+    api = await start({ sweepIntervalMs: 60_000 });
     const running = api;
     const text = await waitFor(
       async () => {

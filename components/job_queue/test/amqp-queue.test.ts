@@ -64,6 +64,17 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
       await connection.close();
     }
   };
+  /** Declares start_fetch as earlier versions did: with `x-delivery-limit` 5 among its arguments. */
+  const declareEarlierWorkQueue = (channel: amqp.Channel) =>
+    channel.assertQueue(`${prefix}start_fetch`, {
+      durable: true,
+      arguments: {
+        'x-queue-type': 'quorum',
+        'x-delivery-limit': 5,
+        'x-dead-letter-exchange': '',
+        'x-dead-letter-routing-key': `${prefix}start_fetch.dead`,
+      },
+    });
   /** Whether a queue of this test exists on the broker. */
   const queueExists = (name: string) =>
     queueDepth(name).then(
@@ -212,17 +223,7 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
   test('a work queue declared by an earlier version (x-delivery-limit 5): connects, warns once, and works', async () => {
     const connection = await amqp.connect(rabbitmqUrl);
     try {
-      const channel = await connection.createChannel();
-      await channel.assertQueue(`${prefix}start_fetch`, {
-        durable: true,
-        arguments: {
-          'x-queue-type': 'quorum',
-          'x-delivery-limit': 5,
-          'x-dead-letter-exchange': '',
-          'x-dead-letter-routing-key': `${prefix}start_fetch.dead`,
-        },
-      });
-      await channel.close();
+      await declareEarlierWorkQueue(await connection.createChannel());
     } finally {
       await connection.close();
     }
@@ -253,15 +254,7 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
     const sent = envelopeFor('start_fetch');
     try {
       const channel = await connection.createConfirmChannel();
-      await channel.assertQueue(`${prefix}start_fetch`, {
-        durable: true,
-        arguments: {
-          'x-queue-type': 'quorum',
-          'x-delivery-limit': 5,
-          'x-dead-letter-exchange': '',
-          'x-dead-letter-routing-key': `${prefix}start_fetch.dead`,
-        },
-      });
+      await declareEarlierWorkQueue(channel);
       await channel.assertQueue(`${prefix}start_fetch.retry.1`, {
         durable: true,
         arguments: retryQueueArguments(prefix, 'start_fetch', 800),

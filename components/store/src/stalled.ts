@@ -2,19 +2,10 @@ import type postgres from 'postgres';
 import { isJobId } from './jobs.ts';
 import { JOB_COLUMNS, type JobRow, toJob } from './rows.ts';
 import type { Tables } from './tables.ts';
-import type { Job, UnfinishedStatus, UnfinishedSummary } from './types.ts';
+import type { Store } from './types.ts';
 
 /** The queries behind the sweeper: jobs that made no progress, their re-drives, and a summary. */
-export interface StalledQueries {
-  claimStalledJobs(
-    stalledForMs: number,
-    limit: number,
-    claimMs: number,
-    stages: readonly UnfinishedStatus[],
-  ): Promise<Job[]>;
-  noteRedrive(jobId: string, counted: boolean): Promise<boolean>;
-  unfinishedSummary(stalledForMs: number): Promise<UnfinishedSummary>;
-}
+export type StalledQueries = Pick<Store, 'claimStalledJobs' | 'noteRedrive' | 'unfinishedSummary'>;
 
 // Written out, not a parameter: only a literal lets the planner use the partial index on unfinished
 // jobs, whose predicate this is, in the generic plans of prepared statements.
