@@ -1,11 +1,7 @@
-import type { QueueName, QueueStats } from '@mousetrap/job_queue';
+import { consumerOf, unconsumedQueues } from '@mousetrap/job_intake';
+import type { QueueStats } from '@mousetrap/job_queue';
 import type { UnfinishedSummary } from '@mousetrap/store';
 import { escapeHtml } from './escape-html.ts';
-
-const CONSUMER: Record<QueueName, string> = {
-  start_fetch: 'a fetch worker',
-  data_processing: 'a processing worker',
-};
 
 /** A duration in seconds as the page writes it: `42 s`, `12 min`, `3 h`. */
 function duration(seconds: number): string {
@@ -32,16 +28,15 @@ export function renderHealthPanel(
       : duration(Math.max(0, (now.getTime() - Date.parse(unfinished.oldestCreatedAt)) / 1000));
   const stalledClass = unfinished.stalled > 0 ? ' class="bad"' : '';
   const warnings: string[] = [];
-  for (const entry of queues ?? []) {
-    if (entry.messages > 0 && entry.consumers === 0) {
-      warnings.push(
-        `<code>${escapeHtml(entry.queue)}</code>: ${entry.messages} waiting and no consumer. Is ${CONSUMER[entry.queue]} running, with the API’s queue prefix?`,
-      );
-    }
+  for (const queue of unconsumedQueues(queues)) {
+    const waiting = queues?.find((entry) => entry.queue === queue)?.messages ?? 0;
+    warnings.push(
+      `<code>${escapeHtml(queue)}</code>: ${waiting} waiting and no consumer. Is ${consumerOf(queue)} running, with the API’s queue prefix?`,
+    );
   }
   if (unfinished.stalled > 0) {
     warnings.push(
-      `${unfinished.stalled} ${unfinished.stalled === 1 ? 'job has' : 'jobs have'} made no progress in ${duration(stageTimeoutMs / 1000)}: they are re-driven, then failed. A worker that cannot find its jobs (another database or schema than the API’s) says so in its log and its <code>jobs_unknown_total</code> metric.`,
+      `${unfinished.stalled} ${unfinished.stalled === 1 ? 'job has' : 'jobs have'} made no progress in ${duration(stageTimeoutMs / 1000)}: waiting behind a backlog, or stalled. Stalled ones are re-driven, then failed. A worker that cannot find its jobs (another database or schema than the API’s) says so in its log and its <code>jobs_unknown_total</code> metric.`,
     );
   }
   const dead = (queues ?? []).reduce((sum, entry) => sum + entry.deadLetters, 0);

@@ -1,4 +1,5 @@
-import { open, readFile, rm, stat } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { link, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EmbeddedDbError } from './errors.ts';
 
@@ -20,25 +21,38 @@ const alive = (pid: number) => {
  */
 export async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
   const path = `${dataDir}.lock`;
-  for (let tries = 0; tries < 2; tries += 1) {
-    try {
-      const file = await open(path, 'wx');
-      await file.writeFile(`${process.pid}\n`);
-      await file.close();
-      return () => rm(path, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const holder = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10);
-    if (Number.isInteger(holder) && holder !== process.pid && alive(holder)) {
-      throw new EmbeddedDbError(
-        'in_use',
-        `the embedded database in ${dataDir} is in use by process ${holder} (another npm start?)`,
+  const ours = `${path}.${process.pid}-${randomUUID()}`;
+  // Written whole under a name of our own, then linked into place: a link fails if the lock
+  // exists, and nobody ever reads a lock that is half written.
+  await writeFile(ours, `${process.pid}\n`);
+  try {
+    for (let tries = 0; tries < 2; tries += 1) {
+      try {
+        await link(ours, path);
+        return () => rm(path, { force: true });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const holder = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10);
+      if (Number.isInteger(holder) && alive(holder)) {
+        throw new EmbeddedDbError(
+          'in_use',
+          `the embedded database in ${dataDir} is in use by process ${holder} (another npm start?)`,
+        );
+      }
+      // Moved aside, not deleted: of two processes taking over the same stale lock, only one
+      // can move it, and the other's next link meets the winner's lock.
+      const aside = `${path}.stale-${process.pid}-${randomUUID()}`;
+      const moved = await rename(path, aside).then(
+        () => true,
+        () => false,
       );
+      if (moved) await rm(aside, { force: true });
     }
-    await rm(path, { force: true });
+    throw new EmbeddedDbError('in_use', `cannot take ${path}: another process keeps taking it`);
+  } finally {
+    await rm(ours, { force: true });
   }
-  throw new EmbeddedDbError('in_use', `cannot take ${path}: another process keeps taking it`);
 }
 
 /**

@@ -1,7 +1,7 @@
 export type { JobView } from './describe-job.ts';
 export { describeJob } from './describe-job.ts';
 export type { PipelineHealth, PipelineWatch, PipelineWatchOptions } from './pipeline-watch.ts';
-export { readPipelineHealth, startPipelineWatch } from './pipeline-watch.ts';
+export { consumerOf, startPipelineWatch, unconsumedQueues } from './pipeline-watch.ts';
 export type { Relay, RelayOptions } from './relay.ts';
 export { startRelay } from './relay.ts';
 export type { Retry } from './retry-job.ts';

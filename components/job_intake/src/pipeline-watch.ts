@@ -31,10 +31,20 @@ export async function readPipelineHealth(
     oldestUnfinishedSeconds: oldest === undefined ? 0 : Math.max(0, (Date.now() - oldest) / 1000),
     stalled: summary.stalled,
     queues,
-    unconsumed: (queues ?? [])
-      .filter((entry) => entry.messages > 0 && entry.consumers === 0)
-      .map((entry) => entry.queue),
+    unconsumed: unconsumedQueues(queues),
   };
+}
+
+/** The pipeline queues where messages wait and no consumer reads them; none while the broker does not answer. */
+export function unconsumedQueues(queues: readonly QueueStats[] | undefined): QueueName[] {
+  return (queues ?? [])
+    .filter((entry) => entry.messages > 0 && entry.consumers === 0)
+    .map((entry) => entry.queue);
+}
+
+/** Who should be reading a pipeline queue, in the words of an operator's warning. */
+export function consumerOf(queue: QueueName): string {
+  return WHO_CONSUMES[queue];
 }
 
 /** Options of {@link startPipelineWatch}. */
@@ -78,7 +88,7 @@ export function startPipelineWatch(
       unread.add(queue);
       const waiting = health.queues?.find((entry) => entry.queue === queue)?.messages ?? 0;
       deps.logger.warn(
-        `${queue}: messages wait and no consumer reads them; is ${WHO_CONSUMES[queue]} running, with the same queue prefix as the API?`,
+        `${queue}: messages wait and no consumer reads them; is ${consumerOf(queue)} running, with the same queue prefix as the API?`,
         { queue, messages: waiting },
       );
     }

@@ -1,4 +1,4 @@
-import type { JobQueue } from '@mousetrap/job_queue';
+import { type JobQueue, QUEUE_NAMES, type QueueName } from '@mousetrap/job_queue';
 import type { Job, UnfinishedStatus } from '@mousetrap/store';
 import { type IntakeDependencies, startMessage } from './submit-job.ts';
 
@@ -62,12 +62,16 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
   let running: Promise<SweepResult> | undefined;
   let stopped = false;
 
+  // When each pipeline queue last had a consumer, as the sweeps saw it: a queue counts as nobody's
+  // only after a whole stage budget without one, not for the moment a worker restarts.
+  const lastConsumed = new Map<QueueName, number>(QUEUE_NAMES.map((queue) => [queue, Date.now()]));
+
   /** Publishes the job's start again and starts its clock; false (logged) if the publish failed. */
-  const redrive = async (job: Job, counted: boolean): Promise<boolean> => {
+  const redrive = async (job: Job, counted: boolean, stalledForMs: number): Promise<boolean> => {
     const log = deps.logger.child({ job_id: job.id, correlation_id: job.correlation_id });
     try {
       await deps.queue.publish('start_fetch', startMessage(job, true));
-      await deps.store.noteRedrive(job.id, counted);
+      await deps.store.noteRedrive(job.id, counted, stalledForMs);
     } catch (error) {
       log.warn('could not re-drive a stalled job; the next sweep tries again', { error: String(error) });
       return false;
@@ -79,11 +83,13 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
     return true;
   };
 
-  const giveUp = async (job: Job) => {
+  /** Fails the job, unless it moved meanwhile; answers whether it did. */
+  const giveUp = async (job: Job): Promise<boolean> => {
     const reason = `no progress in ${job.status} for ${seconds(stageTimeoutMs)} after ${job.redrives} re-drives`;
-    if (!(await deps.store.failJob(job.id, reason))) return;
+    if (!(await deps.store.failStalledJob(job.id, reason, stageTimeoutMs))) return false;
     deps.logger.error('stalled job failed', { job_id: job.id, correlation_id: job.correlation_id, reason });
     options.onStalled?.('failed');
+    return true;
   };
 
   /** Claims and settles one batch at `stages`; `full` when it may have left more behind. */
@@ -94,22 +100,26 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
     for (const job of jobs) {
       if (stopped) break;
       if (counted && job.redrives >= maxRedrives) {
-        await giveUp(job);
-        failed += 1;
-      } else if (await redrive(job, counted)) redriven += 1;
+        if (await giveUp(job)) failed += 1;
+      } else if (await redrive(job, counted, stalledForMs)) redriven += 1;
       // The first failed publish means the broker is away: the rest wait for the next sweep.
       else return { redriven, failed, full: false };
     }
     return { redriven, failed, full: jobs.length === batchSize };
   };
 
-  const sweepAll = async (stalledForMs: number, counted: boolean): Promise<SweepResult> => {
+  /**
+   * Sweeps batch after batch while they come full. `stalledFor` is the budget, read per batch: a
+   * pass over every unfinished job uses the time since it began, so that it never takes again a
+   * job it re-drove itself.
+   */
+  const sweepAll = async (stalledFor: () => number, counted: boolean): Promise<SweepResult> => {
     const total = { redriven: 0, failed: 0 };
     // Swept only while the broker takes messages: a re-drive claimed while it is away would be
     // counted without reaching a worker.
-    const stages = await stagesToSweep(deps.queue).catch(() => []);
+    const stages = await stagesToSweep(deps.queue, lastConsumed, stageTimeoutMs).catch(() => []);
     for (let more = stages.length > 0; more && !stopped; ) {
-      const batch = await sweepBatch(stalledForMs, counted, stages);
+      const batch = await sweepBatch(stalledFor(), counted, stages);
       total.redriven += batch.redriven;
       total.failed += batch.failed;
       more = batch.full;
@@ -118,7 +128,7 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
   };
 
   const sweep = () => {
-    running ??= sweepAll(stageTimeoutMs, true).finally(() => {
+    running ??= sweepAll(() => stageTimeoutMs, true).finally(() => {
       running = undefined;
     });
     return running;
@@ -135,7 +145,8 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
   return {
     sweep,
     async redriveUnfinished() {
-      const { redriven } = await sweepAll(0, false);
+      const began = Date.now();
+      const { redriven } = await sweepAll(() => Date.now() - began, false);
       if (redriven > 0)
         deps.logger.info('re-drove the unfinished jobs of an earlier run', { count: redriven });
       return redriven;
@@ -152,14 +163,23 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
  * The stages whose jobs may be stalled rather than waiting their turn. A job handed off and still
  * queued may be waiting in a start_fetch backlog that consumers are working through, and one still
  * fetching in a data_processing backlog: their clocks run while they wait, so those stages are left
- * alone while their next queue holds messages and has a consumer. A queue nobody consumes is no
- * backlog: its jobs are re-driven, and in the end failed. Rejects while the broker is away.
+ * alone while their next queue holds messages and has had a consumer within the last stage budget
+ * (`lastConsumed`, updated here). A queue nobody has consumed for that long is no backlog: its jobs
+ * are re-driven, and in the end failed. A job whose message was lost behind a backlog that is
+ * always being worked waits for the backlog to drain. Rejects while the broker is away.
  */
-async function stagesToSweep(queue: JobQueue): Promise<UnfinishedStatus[]> {
+async function stagesToSweep(
+  queue: JobQueue,
+  lastConsumed: Map<QueueName, number>,
+  stageTimeoutMs: number,
+): Promise<UnfinishedStatus[]> {
   await queue.check();
+  const now = Date.now();
   const stats = await queue.stats();
-  const worked = (name: string) =>
-    stats.some((entry) => entry.queue === name && entry.messages > 0 && entry.consumers > 0);
+  for (const entry of stats) if (entry.consumers > 0) lastConsumed.set(entry.queue, now);
+  const worked = (name: QueueName) =>
+    stats.some((entry) => entry.queue === name && entry.messages > 0) &&
+    now - (lastConsumed.get(name) ?? 0) < stageTimeoutMs;
   return [
     ...(worked('start_fetch') ? [] : (['queued'] as const)),
     ...(worked('data_processing') ? [] : (['fetching'] as const)),

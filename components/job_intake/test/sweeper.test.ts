@@ -99,37 +99,48 @@ describeWithServices('the sweeper of stalled jobs', ['postgres'], ({ databaseUrl
     expect(stalled).toEqual(['redriven', 'redriven', 'failed']);
   });
 
-  test('queued jobs wait while start_fetch has a backlog with a consumer, and are re-driven once nobody consumes it', async () => {
-    const queuedJob = await stuckJob('queued');
-    const processingJob = await stuckJob('processing');
-    const queue = createMemoryJobQueue({ prefetch: 1 });
-    let release = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const consumer = await queue.consume('start_fetch', async () => {
-      await held;
-      return undefined;
-    });
-    cleanups.push(async () => {
+  test.each([
+    ['queued', 'start_fetch'],
+    ['fetching', 'data_processing'],
+  ] as const)(
+    '%s jobs wait while %s has a backlog being consumed, and are re-driven once nobody has consumed it for a budget',
+    async (stage, next) => {
+      const waitingJob = await stuckJob(stage);
+      const processingJob = await stuckJob('processing');
+      const queue = createMemoryJobQueue({ prefetch: 1 });
+      let release = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const consumer = await queue.consume(next, async () => {
+        await held;
+        return undefined;
+      });
+      cleanups.push(async () => {
+        release();
+        await queue.close();
+      });
+      // One message held by the consumer, one waiting behind it: a backlog being worked.
+      for (const _ of [1, 2])
+        await queue.publish(next, { ...backlogMessage, type: next, job_id: crypto.randomUUID() });
+      const { sweeper } = sweeperOn(queue, { stageTimeoutMs: 500 });
+
+      expect(await sweeper.sweep()).toEqual({ redriven: 1, failed: 0 });
+      expect(await store.getJob(processingJob)).toMatchObject({ redrives: 1 });
+      expect(await store.getJob(waitingJob)).toMatchObject({ redrives: 0 });
+
+      // The consumer goes, its message back in the queue: the backlog stays, with nobody reading it.
+      await consumer.cancel(20);
       release();
-      await queue.close();
-    });
-    // One message held by the consumer, one waiting behind it: a backlog being worked.
-    await queue.publish('start_fetch', { ...backlogMessage, job_id: crypto.randomUUID() });
-    await queue.publish('start_fetch', { ...backlogMessage, job_id: crypto.randomUUID() });
-    const { sweeper } = sweeperOn(queue);
-
-    expect(await sweeper.sweep()).toEqual({ redriven: 1, failed: 0 });
-    expect(await store.getJob(processingJob)).toMatchObject({ redrives: 1 });
-    expect(await store.getJob(queuedJob)).toMatchObject({ redrives: 0 });
-
-    release();
-    await consumer.cancel(1000);
-    await lapseClaim(queuedJob);
-    expect(await sweeper.sweep()).toEqual({ redriven: 1, failed: 0 });
-    expect(await store.getJob(queuedJob)).toMatchObject({ redrives: 1 });
-  });
+      // A consumer gone for a moment (a worker restarting) leaves the backlog alone...
+      expect(await sweeper.sweep()).toEqual({ redriven: 0, failed: 0 });
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      // ...one gone for a whole budget does not (the processing job, re-driven just now, is kept out).
+      await idle(processingJob, 0);
+      expect(await sweeper.sweep()).toEqual({ redriven: 1, failed: 0 });
+      expect(await store.getJob(waitingJob)).toMatchObject({ redrives: 1 });
+    },
+  );
 
   test('while the broker is away, nothing is claimed or counted', async () => {
     const jobId = await stuckJob('fetching');

@@ -13,7 +13,7 @@ export function giveUpOnDelivery(
   delivery: Delivery,
 ): Promise<FailedJobSettlement> {
   const error = new Error(
-    `${message.type} delivered ${delivery.redeliveries + 1} times without being settled (its worker died or stopped on it each time)`,
+    `${message.type} delivered ${delivery.redeliveries + 1} times without being settled (its worker died or stopped on it, or its retry could not be published)`,
   );
   return settleFailedJob(store, message.job_id, 'delivery limit reached', error);
 }

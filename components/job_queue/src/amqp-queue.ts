@@ -1,6 +1,5 @@
 import { redactUrl } from '@mousetrap/log';
 import { type ChannelModel, type ConsumeMessage, connect } from 'amqplib';
-import { ATTEMPT_HEADER } from './attempts.ts';
 import { coalesceConnectionWrites } from './coalesce-writes.ts';
 import { type AmqpConsumer, createAmqpConsumer } from './consumer.ts';
 import { JobQueueError } from './errors.ts';
@@ -30,6 +29,10 @@ export async function connectJobQueue(options: AmqpJobQueueOptions): Promise<Job
     logger,
   });
   const consumers = new Set<AmqpConsumer>();
+  // Consumers from their start until their cancel has drained them: what inFlight counts.
+  const holding = new Set<AmqpConsumer>();
+  const cancel = (consumer: AmqpConsumer, graceMs?: number) =>
+    consumer.cancel(graceMs).finally(() => holding.delete(consumer));
   const timers = new Set<NodeJS.Timeout>();
   let model: ChannelModel | undefined;
   let blocked: string | undefined;
@@ -206,10 +209,10 @@ export async function connectJobQueue(options: AmqpJobQueueOptions): Promise<Job
         retryDelaysMs: settings.retryDelaysMs,
         deliveryLimit: settings.deliveryLimit,
         prepare: (next) => assertRetryQueues(next, prefix, queue, settings.retryDelaysMs),
-        retry: (message: ConsumeMessage, delayMs: number, attempt: number) =>
+        retry: (message: ConsumeMessage, delayMs: number, headers: Record<string, unknown>) =>
           publisher.republish(retryQueueName(prefix, queue, delayMs), message.content, {
             ...message.properties,
-            headers: { ...message.properties.headers, [ATTEMPT_HEADER]: attempt },
+            headers: { ...message.properties.headers, ...headers },
           }),
         logger,
         onCancel: () => consumers.delete(consumer),
@@ -218,6 +221,7 @@ export async function connectJobQueue(options: AmqpJobQueueOptions): Promise<Job
         },
       });
       consumers.add(consumer);
+      holding.add(consumer);
       const current = model;
       if (current) {
         try {
@@ -225,6 +229,7 @@ export async function connectJobQueue(options: AmqpJobQueueOptions): Promise<Job
         } catch (error) {
           if (model === current) {
             consumers.delete(consumer);
+            holding.delete(consumer);
             throw new JobQueueError('unavailable', `cannot consume from ${queue}: ${describe(error)}`, {
               cause: error,
             });
@@ -232,7 +237,7 @@ export async function connectJobQueue(options: AmqpJobQueueOptions): Promise<Job
           // The connection went away meanwhile: the reconnect's setup attaches this consumer.
         }
       }
-      return { cancel: (graceMs) => consumer.cancel(graceMs) };
+      return { cancel: (graceMs) => cancel(consumer, graceMs) };
     },
 
     async check() {
@@ -244,7 +249,7 @@ export async function connectJobQueue(options: AmqpJobQueueOptions): Promise<Job
 
     inFlight() {
       let deliveries = 0;
-      for (const consumer of consumers) deliveries += consumer.inFlight;
+      for (const consumer of holding) deliveries += consumer.inFlight;
       return { deliveries, publishes: publisher.unconfirmed };
     },
 
@@ -271,7 +276,7 @@ export async function connectJobQueue(options: AmqpJobQueueOptions): Promise<Job
       closing ??= (async () => {
         for (const timer of timers) clearTimeout(timer);
         // Handlers still running may publish their follow-up messages, so publishing closes after them.
-        await Promise.all([...consumers].map((consumer) => consumer.cancel(CLOSE_GRACE_MS)));
+        await Promise.all([...consumers].map((consumer) => cancel(consumer, CLOSE_GRACE_MS)));
         await publisher.close(settings.publishTimeoutMs);
         await connection.close().catch(() => {});
         logger.info('job_queue: closed', { broker });

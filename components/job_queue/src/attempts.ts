@@ -6,6 +6,17 @@ export const ATTEMPT_HEADER = 'x-attempt';
 /** The header a quorum queue sets on a redelivery: how often the message went back unsettled. */
 export const DELIVERY_COUNT_HEADER = 'x-delivery-count';
 
+/**
+ * The header on the copy of an exhausted delivery that waits to be settled later (its job could
+ * not be failed yet): the copy starts a new delivery count, and stays exhausted by this mark.
+ */
+export const EXHAUSTED_HEADER = 'x-exhausted';
+
+/** Whether a message's headers mark it as the copy of an exhausted delivery. */
+export function exhaustedOf(headers: Record<string, unknown> | undefined): boolean {
+  return headers?.[EXHAUSTED_HEADER] === true || headers?.[EXHAUSTED_HEADER] === 1;
+}
+
 /** The attempt a message's headers name: 1 when absent or not a positive integer. */
 export function attemptOf(headers: Record<string, unknown> | undefined): number {
   const value = Number(headers?.[ATTEMPT_HEADER]);
@@ -20,7 +31,8 @@ export function redeliveriesOf(headers: Record<string, unknown> | undefined): nu
 
 /**
  * What a handler is told about a delivery. It is `exhausted` once it went back unsettled
- * `deliveryLimit` times: the last delivery allowed, which the handler should use to give up. It
+ * `deliveryLimit` times (or is the marked copy of such a delivery): the last delivery allowed,
+ * which the handler should use to give up. It
  * is `final` when a failure now will not be retried: no retry delay is left (also for a message
  * that counted more attempts than the delays configured now), or the delivery is exhausted.
  */
@@ -28,8 +40,9 @@ export function deliveryOf(
   attempt: number,
   redeliveries: number,
   limits: { retryDelaysMs: readonly number[]; deliveryLimit: number },
+  exhaustedBefore = false,
 ): Delivery {
-  const exhausted = redeliveries >= limits.deliveryLimit;
+  const exhausted = exhaustedBefore || redeliveries >= limits.deliveryLimit;
   return { attempt, redeliveries, exhausted, final: exhausted || attempt > limits.retryDelaysMs.length };
 }
 

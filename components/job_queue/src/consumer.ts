@@ -1,6 +1,15 @@
 import type { Logger } from '@mousetrap/log';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
-import { attemptOf, deliveryOf, longestDelayOf, redeliveriesOf } from './attempts.ts';
+import { createAdmission } from './admission.ts';
+import {
+  ATTEMPT_HEADER,
+  attemptOf,
+  deliveryOf,
+  EXHAUSTED_HEADER,
+  exhaustedOf,
+  longestDelayOf,
+  redeliveriesOf,
+} from './attempts.ts';
 import type { QueueName } from './envelope.ts';
 import { handleMessage, type Outcome } from './handle-message.ts';
 import { createInFlight } from './in-flight.ts';
@@ -29,10 +38,10 @@ export interface AmqpConsumerOptions {
   /** Declares what the consumer needs on `model` (its retry queues) before it consumes there. */
   prepare(model: ChannelModel): Promise<void>;
   /**
-   * Sends a copy of `message`, marked as attempt `attempt`, to the retry queue of `delayMs`;
-   * resolves once the broker has confirmed it.
+   * Sends a copy of `message`, with `headers` set on it (its attempt, and whether it is exhausted),
+   * to the retry queue of `delayMs`; resolves once the broker has confirmed it.
    */
-  retry(message: ConsumeMessage, delayMs: number, attempt: number): Promise<void>;
+  retry(message: ConsumeMessage, delayMs: number, headers: Record<string, unknown>): Promise<void>;
   logger: Logger;
   /** Called once when the consumer is cancelled, so that reconnects no longer re-create it. */
   onCancel(): void;
@@ -67,6 +76,7 @@ interface ConsumerChannel {
 export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
   const { queue, logger } = options;
   const running = createInFlight();
+  const admission = createAdmission(options.prefetch, running);
   const longest = longestDelayOf(options.retryDelaysMs);
   let current: ConsumerChannel | undefined;
   let cancelling: Promise<void> | undefined;
@@ -93,12 +103,13 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
     if (!entry.widened && redeliveries === 0) widen(entry);
     const context = { delivery_count: redeliveries };
     const retryDelayMs = options.retryDelaysMs[attempt - 1];
+    const delivery = deliveryOf(attempt, redeliveries, options, exhaustedOf(message.properties.headers));
     const handle = () =>
       handleMessage({
         body: message.content.toString('utf8'),
         queue,
         handler: options.handler,
-        delivery: deliveryOf(attempt, redeliveries, options),
+        delivery,
         retryDelayMs,
         longestDelayMs: longest,
         logger,
@@ -117,7 +128,13 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
             // handleMessage answers retry or retry-later only with a delay to wait, so never
             // without one; should it, the message is dead-lettered rather than acked unsent.
             if (delayMs === undefined) settle = 'dead-letter';
-            else await options.retry(message, delayMs, outcome === 'retry' ? attempt + 1 : attempt);
+            else {
+              await options.retry(message, delayMs, {
+                [ATTEMPT_HEADER]: outcome === 'retry' ? attempt + 1 : attempt,
+                // A copy of an exhausted delivery stays exhausted: its new delivery count starts at 0.
+                ...(delivery.exhausted ? { [EXHAUSTED_HEADER]: 1 } : {}),
+              });
+            }
           } catch (error) {
             logger.warn('job_queue: could not publish a retry; the message goes back to its queue', {
               queue,
@@ -138,30 +155,7 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
           unsettled(error);
         }
       });
-    admit(entry, handle);
-  };
-
-  // Handlers that run, and those that wait for one of the `prefetch` places (only while a narrow
-  // consumer's message and the wide consumer's run together).
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  const admit = (entry: ConsumerChannel, handle: () => Promise<void>) => {
-    const start = () => {
-      // The message of a channel that closed meanwhile is the broker's again.
-      if (!entry.open) {
-        waiting.shift()?.();
-        return;
-      }
-      active += 1;
-      running.track(
-        handle().finally(() => {
-          active -= 1;
-          waiting.shift()?.();
-        }),
-      );
-    };
-    if (active < options.prefetch) start();
-    else waiting.push(start);
+    admission.admit(() => entry.open, handle);
   };
 
   /**
@@ -233,11 +227,13 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
       throw error;
     }
     current = entry;
+    // A channel that closed before it became current was not reported by its close listener.
+    if (!entry.open && !cancelling) options.onChannelLost();
   };
 
   return {
     get inFlight() {
-      return active + waiting.length;
+      return admission.size;
     },
 
     async attach(model) {

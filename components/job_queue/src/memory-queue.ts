@@ -18,6 +18,8 @@ interface Stored {
   deliveries: number;
   /** Which try of the message the next delivery is. */
   attempt: number;
+  /** Set on the copy of an exhausted delivery that waits to be settled later: it stays exhausted. */
+  exhausted?: boolean;
 }
 
 interface Delivery {
@@ -66,7 +68,13 @@ export function createMemoryJobQueue(options: JobQueueOptions = {}): MemoryJobQu
     return state;
   };
 
-  const settle = (queue: QueueName, state: MemoryQueue, stored: Stored, outcome: Outcome) => {
+  const settle = (
+    queue: QueueName,
+    state: MemoryQueue,
+    stored: Stored,
+    outcome: Outcome,
+    exhausted: boolean,
+  ) => {
     if (outcome === 'ack') return;
     if (outcome === 'dead-letter') {
       state.dead.push(stored.body);
@@ -81,6 +89,7 @@ export function createMemoryJobQueue(options: JobQueueOptions = {}): MemoryJobQu
           body: stored.body,
           deliveries: 0,
           attempt: later ? stored.attempt : stored.attempt + 1,
+          exhausted: later && exhausted,
         });
         schedulePump(queue);
       },
@@ -94,11 +103,12 @@ export function createMemoryJobQueue(options: JobQueueOptions = {}): MemoryJobQu
     stored.deliveries += 1;
     const delivery: Delivery = { stored, settled: false };
     consumer.unsettled.add(delivery);
+    const told = deliveryOf(stored.attempt, redeliveries, settings, stored.exhausted);
     const handled = handleMessage({
       body: stored.body,
       queue,
       handler: consumer.handler,
-      delivery: deliveryOf(stored.attempt, redeliveries, settings),
+      delivery: told,
       retryDelayMs: retryDelaysMs[stored.attempt - 1],
       longestDelayMs: longest,
       logger,
@@ -108,7 +118,7 @@ export function createMemoryJobQueue(options: JobQueueOptions = {}): MemoryJobQu
       // Given back to the queue already, when its consumer was cancelled before it finished.
       if (delivery.settled) return;
       delivery.settled = true;
-      settle(queue, state, stored, outcome);
+      settle(queue, state, stored, outcome, told.exhausted);
       schedulePump(queue);
     });
     consumer.running.track(handled);

@@ -82,13 +82,21 @@ async function declarationChannel(model: ChannelModel): Promise<Channel> {
   return channel;
 }
 
-const isPreconditionFailed = (error: unknown) => (error as { code?: unknown } | null)?.code === 406;
+/**
+ * Whether a declaration failed only because the queue exists with another `x-delivery-limit`, as
+ * earlier versions declared it. RabbitMQ names the argument only in its message ("inequivalent arg
+ * 'x-delivery-limit' …"), so that is what is read; any other contradiction (a classic queue,
+ * another dead-letter route) still fails.
+ */
+const isEarlierDeliveryLimit = (error: unknown) =>
+  (error as { code?: unknown } | null)?.code === 406 &&
+  error instanceof Error &&
+  error.message.includes("'x-delivery-limit'");
 
 /**
  * Declares the pipeline queues and their dead-letter queues, which every service publishes to.
- * A pipeline queue that exists with other arguments (declared by an earlier version with its
- * `x-delivery-limit`) is used as it is, and `onLegacy` hears why; any other contradiction fails
- * with the broker's 406.
+ * A pipeline queue that exists with another `x-delivery-limit` (declared by an earlier version) is
+ * used as it is, and `onLegacy` hears why; any other contradiction fails with the broker's 406.
  */
 export async function assertQueues(
   model: ChannelModel,
@@ -106,7 +114,7 @@ export async function assertQueues(
       try {
         await channel.assertQueue(name, { durable: true, arguments: queueArguments(prefix, queue) });
       } catch (error) {
-        if (!isPreconditionFailed(error)) throw error;
+        if (!isEarlierDeliveryLimit(error)) throw error;
         channel = await declarationChannel(model);
         await channel.checkQueue(name);
         onLegacy(name, error instanceof Error ? error.message : String(error));

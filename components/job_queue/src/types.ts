@@ -64,8 +64,9 @@ export interface JobQueueOptions {
   /**
    * How often a message may go back to its queue unsettled (its worker died or stopped on it, or
    * its retry could not be published) before its next delivery is the last: that one is
-   * `exhausted`, and whatever its handler answers, it is never retried or requeued. The guard
-   * against crash loops, enforced by the consumer (from 1 to 20; the broker's own limit is 20).
+   * `exhausted` and final: a handler that throws on it has it dead-lettered, never retried, and one
+   * that asks to retry later gets it back still exhausted. The guard against crash loops, enforced
+   * by the consumer (from 1 to 20; the broker's own limit is 20).
    * @default 5
    */
   deliveryLimit?: number;

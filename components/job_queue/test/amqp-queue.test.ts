@@ -249,6 +249,28 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
     });
   });
 
+  test('a work queue that exists as a classic queue: connectJobQueue fails at once with the broker’s 406', async () => {
+    const connection = await amqp.connect(rabbitmqUrl);
+    try {
+      const channel = await connection.createChannel();
+      await channel.assertQueue(`${prefix}start_fetch`, { durable: true });
+    } finally {
+      await connection.close();
+    }
+    const startedAt = Date.now();
+
+    const error = await connectJobQueue({ url: rabbitmqUrl, prefix, startTimeoutMs: 20_000 }).catch(
+      (caught: unknown) => caught,
+    );
+
+    expect(error).toBeInstanceOf(JobQueueError);
+    expect(error).toMatchObject({
+      code: 'unavailable',
+      message: expect.stringContaining('inequivalent arg'),
+    });
+    expect(Date.now() - startedAt).toBeLessThan(5000);
+  });
+
   test('the upgrade: a message waiting in a retry queue of an earlier version (.retry.1) still comes back to the new consumer', async () => {
     const connection = await amqp.connect(rabbitmqUrl);
     const sent = envelopeFor('start_fetch');

@@ -410,6 +410,31 @@ export function describeJobQueueContract(open: OpenJobQueue): void {
     expect(await statsOf(queue, 'start_fetch')).toMatchObject({ messages: 0, deadLetters: 1 });
   });
 
+  test('an exhausted delivery answering { retryLater } comes back later still exhausted, though its count starts again', async () => {
+    const queue = await open({ deliveryLimit: 1, retryDelaysMs: [50] });
+    const started = gate();
+    const dying = await queue.consume('start_fetch', async () => {
+      started.open();
+      await new Promise(() => {});
+      return undefined;
+    });
+    await queue.publish('start_fetch', envelopeFor('start_fetch'));
+    await started.promise;
+    await dying.cancel(20);
+    const seen: Delivery[] = [];
+    await queue.consume('start_fetch', async (_message, delivery) => {
+      seen.push(delivery);
+      // The first time, its job cannot be failed yet (the database is away); then it can.
+      return seen.length === 1 ? { retryLater: 'database unavailable' } : undefined;
+    });
+
+    await waitFor(() => seen.length === 2, { what: 'the copy' });
+    expect(seen).toEqual([
+      { attempt: 1, redeliveries: 1, exhausted: true, final: true },
+      { attempt: 1, redeliveries: 0, exhausted: true, final: true },
+    ]);
+  });
+
   test('inFlight: counts deliveries whose handler runs, and none once they are settled', async () => {
     const queue = await open();
     const release = gate();

@@ -68,6 +68,6 @@ async function processAndStore(
   const summary = summarise(places);
   const stored = await deps.store.completeJob(jobId, { ...summary, places });
   if (stored) log.info('job done', { centroid: summary.centroid });
-  else log.info('duplicate result ignored: the job already has one');
+  else log.info('result not stored: the job already has one, or has failed meanwhile');
   return undefined;
 }

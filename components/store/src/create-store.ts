@@ -59,7 +59,10 @@ export async function createStore(options: StoreOptions): Promise<Store> {
       call('claimUnpublishedJobs', () => jobs.claimUnpublishedJobs(olderThanMs, limit, claimMs)),
     claimStalledJobs: (stalledForMs, limit, claimMs, stages) =>
       call('claimStalledJobs', () => stalled.claimStalledJobs(stalledForMs, limit, claimMs, stages)),
-    noteRedrive: (jobId, counted) => call('noteRedrive', () => stalled.noteRedrive(jobId, counted)),
+    noteRedrive: (jobId, counted, stalledForMs) =>
+      call('noteRedrive', () => stalled.noteRedrive(jobId, counted, stalledForMs)),
+    failStalledJob: (jobId, error, stalledForMs) =>
+      call('failStalledJob', () => stalled.failStalledJob(jobId, error, stalledForMs)),
     unfinishedSummary: (stalledForMs) =>
       call('unfinishedSummary', () => stalled.unfinishedSummary(stalledForMs)),
     recentJobs: (limit) => call('recentJobs', () => activity.recentJobs(limit)),

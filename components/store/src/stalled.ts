@@ -5,7 +5,10 @@ import type { Tables } from './tables.ts';
 import type { Store } from './types.ts';
 
 /** The queries behind the sweeper: jobs that made no progress, their re-drives, and a summary. */
-export type StalledQueries = Pick<Store, 'claimStalledJobs' | 'noteRedrive' | 'unfinishedSummary'>;
+export type StalledQueries = Pick<
+  Store,
+  'claimStalledJobs' | 'noteRedrive' | 'failStalledJob' | 'unfinishedSummary'
+>;
 
 // Written out, not a parameter: only a literal lets the planner use the partial index on unfinished
 // jobs, whose predicate this is, in the generic plans of prepared statements.
@@ -39,14 +42,25 @@ export function createStalledQueries(sql: postgres.Sql, tables: Tables): Stalled
       return rows.map(toJob);
     },
 
-    async noteRedrive(jobId, counted) {
+    async noteRedrive(jobId, counted, stalledForMs) {
       if (!isJobId(jobId)) return false;
-      // The stage's clock starts again. The claim is kept until it lapses, so that a sweep over
-      // every unfinished job (a budget of 0) does not take the jobs it just re-drove again.
+      // Only a job still as stalled as when it was claimed: one that moved meanwhile (the
+      // re-drive reached a worker already, or another sweeper took it once this claim lapsed)
+      // keeps its own clock and count. The claim is left to lapse.
       const changed = await sql`
         update ${tables.jobs}
         set progress_at = now(), redrives = redrives + ${counted ? 1 : 0}
-        where id = ${jobId} and ${sql.unsafe(UNFINISHED)}
+        where id = ${jobId} and ${sql.unsafe(UNFINISHED)} and progress_at < ${before(stalledForMs)}
+      `;
+      return changed.count > 0;
+    },
+
+    async failStalledJob(jobId, error, stalledForMs) {
+      if (!isJobId(jobId)) return false;
+      const changed = await sql`
+        update ${tables.jobs}
+        set status = 'failed', failed_at = now(), error = ${error}, claimed_until = null
+        where id = ${jobId} and ${sql.unsafe(UNFINISHED)} and progress_at < ${before(stalledForMs)}
       `;
       return changed.count > 0;
     },

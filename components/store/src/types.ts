@@ -143,9 +143,15 @@ export interface Store {
   ): Promise<Job[]>;
   /**
    * Notes that a stalled job was re-driven: its stage's clock starts again (its claim lapses in
-   * its own time); `counted` adds one to its re-drives. Returns false (changing nothing) unless it is unfinished.
+   * its own time); `counted` adds one to its re-drives. Returns false, changing nothing, unless
+   * the job is unfinished and still without progress for `stalledForMs`.
    */
-  noteRedrive(jobId: string, counted: boolean): Promise<boolean>;
+  noteRedrive(jobId: string, counted: boolean, stalledForMs: number): Promise<boolean>;
+  /**
+   * Fails a stalled job with a reason, unless it made progress within `stalledForMs` meanwhile or
+   * ended; returns whether it did.
+   */
+  failStalledJob(jobId: string, error: string, stalledForMs: number): Promise<boolean>;
   /** The unfinished jobs now, with those stalled for `stalledForMs`. */
   unfinishedSummary(stalledForMs: number): Promise<UnfinishedSummary>;
   /** The newest `limit` jobs, newest first. */

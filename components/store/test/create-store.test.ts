@@ -155,6 +155,43 @@ describeWithServices('createStore', ['postgres'], ({ databaseUrl }) => {
     expect(row?.jobs).toBe(2);
   });
 
+  test('migration 5: unfinished jobs get their last progress as the clock, and the relay keeps its claims', async () => {
+    const schema = freshSchema();
+    await open(schema);
+    const jobs = sql(`${schema}.jobs`);
+    // Back to the schema as migration 4 left it, with jobs in it.
+    await sql.unsafe(`
+      drop index "${schema}".jobs_unfinished_idx;
+      alter table "${schema}".jobs drop column progress_at, drop column redrives;
+      alter table "${schema}".jobs rename column claimed_until to relay_claimed_until;
+      delete from "${schema}".schema_migrations where version = 5;
+    `);
+    const [fetching, queued, done] = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
+    await sql`
+      insert into ${jobs} (id, correlation_id, status, created_at, published_at, fetching_at, relay_claimed_until)
+      values
+        (${fetching}, 'm5', 'fetching', '2026-01-01T10:00:00Z', '2026-01-01T10:00:01Z', '2026-01-01T10:00:05Z', null),
+        (${queued}, 'm5', 'queued', '2026-01-01T11:00:00Z', null, null, '2026-01-01T11:00:09Z'),
+        (${done}, 'm5', 'done', '2026-01-01T09:00:00Z', '2026-01-01T09:00:01Z', '2026-01-01T09:00:02Z', null)
+    `;
+
+    await open(schema);
+
+    expect(await versionsIn(schema)).toEqual(migrations.map((migration) => migration.version));
+    const rows = await sql<{ id: string; progress_at: Date; redrives: number; claimed_until: Date | null }[]>`
+      select id, progress_at, redrives, claimed_until from ${jobs} where id in ${sql([fetching, queued])} order by created_at
+    `;
+    expect(rows).toEqual([
+      { id: fetching, progress_at: new Date('2026-01-01T10:00:05Z'), redrives: 0, claimed_until: null },
+      {
+        id: queued,
+        progress_at: new Date('2026-01-01T11:00:00Z'),
+        redrives: 0,
+        claimed_until: new Date('2026-01-01T11:00:09Z'),
+      },
+    ]);
+  });
+
   test('createStore: two stores starting together on a fresh schema both start and migrate it once', async () => {
     const schema = freshSchema();
     const [a, b] = await Promise.all([open(schema), open(schema)]);

@@ -83,24 +83,17 @@ describeWithServices('store stalled jobs', ['postgres'], ({ databaseUrl }) => {
     expect(ids(await store.claimStalledJobs(30_000, 100, 10_000, ALL))).toEqual([stuck[0]]);
   });
 
-  test('noteRedrive: keeps the claim until it lapses, so a sweep with no budget does not take the job again', async () => {
-    const jobId = await stuckJob('queued', 60_000);
-    expect(ids(await store.claimStalledJobs(0, 100, 10_000, ALL))).toEqual([jobId]);
-    await store.noteRedrive(jobId, false);
-    expect(await store.claimStalledJobs(0, 100, 10_000, ALL)).toEqual([]);
-  });
-
   test('noteRedrive: starts the clock again and counts a re-drive; an uncounted one only starts the clock', async () => {
     const jobId = await stuckJob('processing', 60_000);
     await store.claimStalledJobs(30_000, 100, 10_000, ALL);
 
-    expect(await store.noteRedrive(jobId, true)).toBe(true);
+    expect(await store.noteRedrive(jobId, true, 30_000)).toBe(true);
     expect(await store.getJob(jobId)).toMatchObject({ status: 'processing', redrives: 1 });
     await expireClaim(jobId);
     expect(await store.claimStalledJobs(30_000, 100, 10_000, ALL)).toEqual([]);
     await idle(jobId, 60_000);
     expect(ids(await store.claimStalledJobs(30_000, 100, 10_000, ALL))).toEqual([jobId]);
-    expect(await store.noteRedrive(jobId, false)).toBe(true);
+    expect(await store.noteRedrive(jobId, false, 30_000)).toBe(true);
     expect(await store.getJob(jobId)).toMatchObject({ redrives: 1 });
   });
 
@@ -109,10 +102,41 @@ describeWithServices('store stalled jobs', ['postgres'], ({ databaseUrl }) => {
     await store.completeJob(jobId, sampleResult);
     const done = await store.getJob(jobId);
 
-    expect(await store.noteRedrive(jobId, true)).toBe(false);
+    expect(await store.noteRedrive(jobId, true, 30_000)).toBe(false);
     expect(await store.getJob(jobId)).toEqual(done);
-    expect(await store.noteRedrive('0b7e9b7a-2f6e-4a8e-9c1d-1f2e3d4c5b6a', true)).toBe(false);
-    expect(await store.noteRedrive('not-a-uuid', true)).toBe(false);
+    expect(await store.noteRedrive('0b7e9b7a-2f6e-4a8e-9c1d-1f2e3d4c5b6a', true, 0)).toBe(false);
+    expect(await store.noteRedrive('not-a-uuid', true, 0)).toBe(false);
+  });
+
+  test('a job that moved after it was claimed is neither counted as re-driven nor failed', async () => {
+    const redriveJob = await stuckJob('fetching', 60_000);
+    const failJob = await stuckJob('fetching', 60_000);
+    await sql`update ${sql(schema)}.jobs set redrives = 2 where id = ${failJob}`;
+    const claimed = await store.claimStalledJobs(30_000, 10, 10_000, ['fetching']);
+    expect(claimed).toHaveLength(2);
+    // Both move on (their workers were only slow) before the sweeper settles them.
+    await store.startStage(redriveJob, 'fetching');
+    await store.startStage(failJob, 'fetching');
+
+    expect(await store.noteRedrive(redriveJob, true, 30_000)).toBe(false);
+    expect(await store.failStalledJob(failJob, 'no progress', 30_000)).toBe(false);
+    expect(await store.getJob(redriveJob)).toMatchObject({ status: 'fetching', redrives: 0 });
+    expect(await store.getJob(failJob)).toMatchObject({ status: 'fetching', redrives: 2 });
+  });
+
+  test('failStalledJob: fails a job still stalled, with the reason, and not one that ended', async () => {
+    const stalled = await stuckJob('processing', 60_000);
+    const done = await stuckJob('processing', 60_000);
+    await store.completeJob(done, sampleResult);
+
+    expect(await store.failStalledJob(stalled, 'no progress in processing', 30_000)).toBe(true);
+    expect(await store.failStalledJob(done, 'no progress in processing', 30_000)).toBe(false);
+    expect(await store.getJob(stalled)).toMatchObject({
+      status: 'failed',
+      error: 'no progress in processing',
+    });
+    expect(await store.getJob(done)).toMatchObject({ status: 'done', error: null });
+    expect(await store.failStalledJob('not-a-uuid', 'x', 0)).toBe(false);
   });
 
   test('startStage: progress, including a repeat of the stage, keeps a job from being stalled', async () => {
