@@ -13,9 +13,9 @@
  * The api logs `{"message":"first request","at":<ms>}` once, when the first job arrives.
  */
 import { randomUUID } from 'node:crypto';
-import { coalesceConnectionWrites } from '@mousetrap/job_queue';
 import { type Channel, type ConfirmChannel, connect } from 'amqplib';
 import express from 'express';
+import { groupConnectionWrites } from '../lib/group-writes.ts';
 
 const PREFETCH = 50;
 const url = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -24,7 +24,7 @@ const role = process.env.BARE_FLOW_ROLE;
 const say = (line: Record<string, unknown>) => console.log(JSON.stringify(line));
 
 const connection = await connect(url);
-coalesceConnectionWrites(connection);
+groupConnectionWrites(connection);
 process.on('SIGTERM', () => {
   void connection.close().finally(() => process.exit(0));
 });

@@ -1,5 +1,4 @@
-import { isOverloaded } from '@mousetrap/job_intake';
-import { JobQueueError } from '@mousetrap/job_queue';
+import { isOverloaded, JobQueueError } from '@mousetrap/job_queue';
 import { StoreError } from '@mousetrap/store';
 
 /** The one table from an error's kind to its HTTP status; every error answer goes through it. */

@@ -7,6 +7,6 @@ export { startRelay } from './relay.ts';
 export type { Retry } from './retry-job.ts';
 export { retryJob } from './retry-job.ts';
 export type { IntakeDependencies, Submission } from './submit-job.ts';
-export { isOverloaded, submitJob } from './submit-job.ts';
+export { submitJob } from './submit-job.ts';
 export type { Sweeper, SweeperOptions, SweepResult } from './sweeper.ts';
 export { DEFAULT_STAGE_TIMEOUT_MS, startSweeper } from './sweeper.ts';

@@ -1,4 +1,4 @@
-import { createEnvelope, type Envelope, type JobQueue, JobQueueError } from '@mousetrap/job_queue';
+import { createEnvelope, type Envelope, isOverloaded, type JobQueue } from '@mousetrap/job_queue';
 import type { Logger } from '@mousetrap/log';
 import type { Job, Store } from '@mousetrap/store';
 
@@ -39,11 +39,6 @@ export async function submitJob(
   deps.afterCommit?.(job);
   const published = await publishJob(deps, job);
   return { job, created, published };
-}
-
-/** True for the broker's answers that mean "too much now", as opposed to "not reachable". */
-export function isOverloaded(error: unknown): error is JobQueueError {
-  return error instanceof JobQueueError && (error.code === 'blocked' || error.code === 'busy');
 }
 
 /** Rethrows the transport's check when it says overloaded; a broker that is away is the relay's business. */

@@ -38,6 +38,7 @@ export async function connectJobQueue(options: AmqpJobQueueOptions): Promise<Job
   let blocked: string | undefined;
   let closing: Promise<void> | undefined;
   let started = false;
+  let ungrouped = false;
   let lastError: unknown;
   let startFailure: JobQueueError | undefined;
   let failStart: (error: unknown) => void = () => {};
@@ -89,7 +90,12 @@ export async function connectJobQueue(options: AmqpJobQueueOptions): Promise<Job
 
   // Runs after every (re)connect, before amqplib reports the connection as up.
   const setup = async (next: ChannelModel) => {
-    coalesceConnectionWrites(next);
+    if (!coalesceConnectionWrites(next) && !ungrouped) {
+      ungrouped = true;
+      logger.warn(
+        'job_queue: cannot group the writes to the broker (amqplib keeps its socket elsewhere); each frame goes out alone',
+      );
+    }
     // Connection errors end in 'close', which recovery handles; without a listener they would throw.
     next.on('error', () => {});
     next.once('close', () => {

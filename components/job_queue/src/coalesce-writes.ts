@@ -25,8 +25,9 @@ export function coalesceWrites(stream: Writable): void {
 
 /**
  * Coalesces the writes to the socket under an amqplib connection, whose writer passes every frame
- * of a turn's publishes and acks to the socket on its own. Answers false, changing nothing, if
- * amqplib no longer keeps the socket where 2.x does (`ChannelModel#connection.stream`).
+ * of a turn's publishes and acks to the socket on its own. It reaches into amqplib's own fields
+ * (`ChannelModel#connection.stream`, where 2.x keeps the socket): should a version keep it
+ * elsewhere, this changes nothing and answers false, and the caller says so, once.
  */
 export function coalesceConnectionWrites(model: unknown): boolean {
   const stream = (model as { connection?: { stream?: unknown } } | undefined)?.connection?.stream;

@@ -23,3 +23,11 @@ export class JobQueueError extends Error {
     super(message, options);
   }
 }
+
+/**
+ * True for the broker's answers that mean "too much now" (`blocked`, `busy`: come back later), as
+ * opposed to "not reachable": what a caller refuses new work on, rather than queues it.
+ */
+export function isOverloaded(error: unknown): error is JobQueueError {
+  return error instanceof JobQueueError && (error.code === 'blocked' || error.code === 'busy');
+}
