@@ -1,7 +1,8 @@
+import type { Summary } from '@mousetrap/process_data';
 import type { Job, Store } from '@mousetrap/store';
 
 /** A job as GET /jobs/{id} shows it: the job, and its summary once it is done. */
-export type JobView = Job & { result?: { centroid: [number, number]; most_northerly: string[] } };
+export type JobView = Job & { result?: Summary };
 
 /** Reads a job and, when it is done, its result in the shape GET / answers; undefined when unknown. */
 export async function describeJob(store: Store, jobId: string): Promise<JobView | undefined> {

@@ -1,4 +1,4 @@
-import type { Place } from '@mousetrap/process_data';
+import type { Place, Summary } from '@mousetrap/process_data';
 import type { StoreError } from './errors.ts';
 
 /** Where a job is: `queued → fetching → processing → done | failed`. */
@@ -32,19 +32,15 @@ export interface Job {
   failed_at: string | null;
 }
 
-/** A stored result: the seed's shape (`centroid`, `most_northerly`) plus the places it came from. */
-export interface JobResult {
+/** A stored result: the summary (`centroid`, `most_northerly`, the seed's shape) plus the places it came from. */
+export interface JobResult extends Summary {
   job_id: string;
-  centroid: [number, number];
-  most_northerly: Place;
   places: Place[];
   created_at: string;
 }
 
-/** What the processing worker stores when a job is done. */
-export interface ResultInput {
-  centroid: [number, number];
-  most_northerly: Place;
+/** What the processing worker stores when a job is done: the summary and the places it came from. */
+export interface ResultInput extends Summary {
   places: readonly Place[];
 }
 
