@@ -126,7 +126,9 @@ describe('poly on a workspace it creates', () => {
     expect(code).toBe(EXIT.ok);
     expect(stdout).toContain('create components/farewell/package.json');
     expect((await poly(dir, 'create', 'component', '--name', 'farewell', '--dry-run')).code).toBe(EXIT.ok);
-    await expect(readFile(join(dir, 'components', 'farewell', 'package.json'))).rejects.toThrow();
+    await expect(readFile(join(dir, 'components', 'farewell', 'package.json'))).rejects.toMatchObject({
+      code: 'ENOENT',
+    });
   });
 
   test('ws prints the model as JSON', async () => {

@@ -228,7 +228,6 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
       await connection.close();
     }
     const logger = captureLogger();
-    const startedAt = Date.now();
 
     const queue = await open({ logger, deliveryLimit: 3 });
     const handled: string[] = [];
@@ -240,7 +239,7 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
     await queue.publish('start_fetch', sent);
 
     await waitFor(() => handled.includes(sent.id), { what: 'the message' });
-    expect(Date.now() - startedAt).toBeLessThan(5000);
+    expect(logger.lines.filter((line) => line.message.includes('retrying'))).toEqual([]);
     const warnings = logger.lines.filter((line) => line.message.includes('declared by an earlier version'));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]?.context).toMatchObject({
@@ -257,9 +256,9 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
     } finally {
       await connection.close();
     }
-    const startedAt = Date.now();
+    const logger = captureLogger();
 
-    const error = await connectJobQueue({ url: rabbitmqUrl, prefix, startTimeoutMs: 20_000 }).catch(
+    const error = await connectJobQueue({ url: rabbitmqUrl, prefix, logger, startTimeoutMs: 20_000 }).catch(
       (caught: unknown) => caught,
     );
 
@@ -268,7 +267,7 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
       code: 'unavailable',
       message: expect.stringContaining('inequivalent arg'),
     });
-    expect(Date.now() - startedAt).toBeLessThan(5000);
+    expect(logger.lines.filter((line) => line.message.includes('retrying'))).toEqual([]);
   });
 
   test('the upgrade: a message waiting in a retry queue of an earlier version (.retry.1) still comes back to the new consumer', async () => {
@@ -331,15 +330,13 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
   test('no broker listening: retries with logged warnings, without the password, then fails with code unavailable', async () => {
     const logger = captureLogger();
     const url = `amqp://guest:s3cret-pw@127.0.0.1:${await freePort()}`;
-    const startedAt = Date.now();
 
     const error = await connectJobQueue({ url, logger, startTimeoutMs: 1500 }).catch(
       (caught: unknown) => caught,
     );
 
     expect(error).toBeInstanceOf(JobQueueError);
-    expect(error).toMatchObject({ code: 'unavailable' });
-    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(1400);
+    expect(error).toMatchObject({ code: 'unavailable', message: expect.stringContaining('within 1500 ms') });
     const retries = logger.lines.filter((line) => line.message.includes('retrying'));
     expect(retries.length).toBeGreaterThanOrEqual(2);
     expect(retries[0]?.context).toMatchObject({ attempt: 1, error: expect.stringContaining('ECONNREFUSED') });
@@ -352,18 +349,27 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
     const url = `amqp://guest:guest@127.0.0.1:${await freePort()}`;
     const stop = new AbortController();
     const reason = new Error('SIGTERM while starting');
+    let closes = 0;
+    const connect = jest.spyOn(amqp, 'connect').mockImplementation(async (...args) => {
+      const connection = await connectThrough(...args);
+      const close = connection.close.bind(connection);
+      connection.close = () => {
+        closes += 1;
+        return close();
+      };
+      return connection;
+    });
     const outcome = connectJobQueue({ url, logger, startTimeoutMs: 30_000, signal: stop.signal });
+    connect.mockRestore();
     await waitFor(() => logger.lines.some((line) => line.message.includes('retrying')), {
       what: 'a first retry',
     });
-    const abortedAt = Date.now();
     stop.abort(reason);
 
+    // Only the abandon rejects with the signal's reason (the start timeout is 30 s away), and it
+    // closes the recovering connection: amqplib schedules no retry for a closed one.
     await expect(outcome).rejects.toBe(reason);
-    expect(Date.now() - abortedAt).toBeLessThan(1000);
-    const retries = logger.lines.filter((line) => line.message.includes('retrying')).length;
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(logger.lines.filter((line) => line.message.includes('retrying'))).toHaveLength(retries);
+    expect(closes).toBe(1);
   });
 
   test('a retry that cannot be published: the message goes back to its queue, and the delivery limit dead-letters it', async () => {
@@ -408,7 +414,7 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
     if (!connection) throw new Error('connectJobQueue did not connect through amqplib.connect');
 
     connection.emit('blocked', 'low on memory');
-    const startedAt = Date.now();
+    // Refused at once: a publish that waited would end in a `timeout`, not `blocked`.
     const refused = queue.publish('start_fetch', envelopeFor('start_fetch'));
 
     await expect(refused).rejects.toBeInstanceOf(JobQueueError);
@@ -417,7 +423,6 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
       message: expect.stringContaining('low on memory'),
     });
     await expect(queue.check()).rejects.toMatchObject({ code: 'blocked' });
-    expect(Date.now() - startedAt).toBeLessThan(500);
     connection.emit('unblocked');
     await queue.check();
     await expect(queue.publish('start_fetch', envelopeFor('start_fetch'))).resolves.toBeUndefined();

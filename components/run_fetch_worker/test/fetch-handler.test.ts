@@ -190,7 +190,10 @@ describeWithServices(
     test('when the data source fails, throws so the message is delivered again', async () => {
       const { job } = await store.createJob({ correlationId: 'corr-1' });
       const failing = createPlaceSource({ url: 'http://127.0.0.1:9/places', timeoutMs: 500 });
-      await expect(handlerWith(failing)(startMessage(job.id), FIRST)).rejects.toThrow();
+      await expect(handlerWith(failing)(startMessage(job.id), FIRST)).rejects.toMatchObject({
+        name: 'FetchError',
+        code: 'network',
+      });
       expect(await waitingMessages()).toBe(0);
       expect((await store.getJob(job.id))?.status).toBe('fetching');
     });
@@ -230,7 +233,10 @@ describeWithServices(
     test('before the final attempt, a database that is away makes the handler throw, for a retry', async () => {
       const { job } = await store.createJob({ correlationId: 'corr-1' });
       const handler = await handlerOnClosedStore();
-      await expect(handler(startMessage(job.id), FIRST)).rejects.toThrow();
+      await expect(handler(startMessage(job.id), FIRST)).rejects.toMatchObject({
+        name: 'StoreError',
+        code: 'unavailable',
+      });
     });
   },
 );
