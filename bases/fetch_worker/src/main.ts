@@ -1,19 +1,9 @@
 import { runService } from '@mousetrap/lifecycle';
-import { startWorkerService } from '@mousetrap/service_host';
 import { explainFailure, loadFetchWorkerSettings } from '@mousetrap/settings';
-import { startFetchWorker } from './worker.ts';
+import { startFetchWorkerService } from './service.ts';
 
 void runService({
   name: 'fetch_worker',
-  start: (signal) => {
-    const settings = loadFetchWorkerSettings(process.env);
-    return startWorkerService({
-      service: 'fetch_worker',
-      settings,
-      signal,
-      startWorker: (deps) =>
-        startFetchWorker({ ...deps, fetch: settings.fetch, graceMs: settings.shutdownGraceMs }),
-    });
-  },
+  start: (signal) => startFetchWorkerService(loadFetchWorkerSettings(process.env), signal),
   explain: explainFailure,
 });

@@ -1,2 +1,3 @@
+export { startProcessingWorkerService } from './service.ts';
 export type { ProcessingWorker, ProcessingWorkerOptions } from './worker.ts';
 export { startProcessingWorker } from './worker.ts';

@@ -1,45 +1,40 @@
-import { createResources, type Service } from '@mousetrap/lifecycle';
-import { createLogger } from '@mousetrap/log';
-import { openBackends } from '@mousetrap/service_host';
+import { type HostedService, startHost } from '@mousetrap/service_host';
 import type { ApiSettings } from '@mousetrap/settings';
 import { startApi } from './server.ts';
 
 /** The running api_app. */
-export interface ApiService extends Service {
+export interface ApiService extends HostedService {
+  /** Where the API listens (useful with port 0). */
   port: number;
 }
 
 /**
- * Starts api_app from its settings: opens the database and the broker (waiting for each with
- * backoff, logged, until `signal` is aborted), then listens; stop() closes everything in reverse
- * order.
+ * Starts api_app from its settings on the service host: the database and the broker (each
+ * waited for, until `signal` is aborted), then the API with its relay, sweeper and watch.
  */
 export async function startApiService(settings: ApiSettings, signal?: AbortSignal): Promise<ApiService> {
-  const logger = createLogger({ service: 'api', level: settings.logLevel });
-  const resources = createResources((error) => logger.error('close failed', { error: String(error) }));
-  try {
-    const { store, queue } = await openBackends(settings, logger, resources, signal);
-    const api = resources.add(
-      await startApi({
-        store,
-        queue,
-        logger,
-        ...settings.http,
-        ...settings.sweeper,
-        graceMs: settings.shutdownGraceMs,
-      }),
-      (a) => a.stop(),
-    );
-    logger.info('api listening', { port: api.port, host: settings.http.host });
-    return {
-      logger,
-      port: api.port,
-      // The drain (grace), then up to 5 s for unconfirmed publishes and 5 s for the pool to close.
-      stopTimeoutMs: settings.shutdownGraceMs + 15_000,
-      stop: () => resources.closeAll(),
-    };
-  } catch (error) {
-    await resources.closeAll();
-    throw error;
-  }
+  let port = 0;
+  const service = await startHost({
+    service: 'api',
+    settings,
+    database: settings.database,
+    broker: settings.broker,
+    signal,
+    parts: [
+      async (host) => {
+        const api = await startApi({
+          store: host.store,
+          queue: host.queue,
+          logger: host.logger(),
+          ...settings.http,
+          ...settings.sweeper,
+          graceMs: settings.shutdownGraceMs,
+        });
+        port = api.port;
+        host.logger().info('api listening', { port, host: settings.http.host });
+        return api;
+      },
+    ],
+  });
+  return { ...service, port };
 }

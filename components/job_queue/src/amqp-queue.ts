@@ -12,6 +12,18 @@ import type { AmqpJobQueueOptions, JobQueue } from './types.ts';
 /** Pause before reopening a channel lost while its connection stays up. */
 const REOPEN_DELAY_MS = 1000;
 
+/** How long a close waits for the broker to acknowledge it. */
+const CONNECTION_CLOSE_MS = 5000;
+
+/** `promise`, or a rejection once `ms` have passed. */
+function withinMs<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
 /**
  * Connects to RabbitMQ and declares the pipeline's queues. A broker that is not up yet is retried
  * with backoff for up to `startTimeoutMs`, or until `signal` is aborted; one that refuses the login
@@ -284,7 +296,9 @@ export async function connectJobQueue(options: AmqpJobQueueOptions): Promise<Job
         // Handlers still running may publish their follow-up messages, so publishing closes after them.
         await Promise.all([...consumers].map((consumer) => cancel(consumer, CLOSE_GRACE_MS)));
         await publisher.close(settings.publishTimeoutMs);
-        await connection.close().catch(() => {});
+        // A broker that stopped answering would hold the close-ok back for ever: the close is
+        // bounded, like every wait before it, and the socket goes with the process.
+        await withinMs(connection.close(), CONNECTION_CLOSE_MS).catch(() => {});
         logger.info('job_queue: closed', { broker });
       })();
       return closing;

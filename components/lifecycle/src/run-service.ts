@@ -4,10 +4,11 @@ import { failureLine } from './failure-line.ts';
 /** A started service as `runService` needs it. */
 export interface Service {
   logger: Logger;
-  /** Stops intake, finishes work in flight within the service's grace period, closes everything. */
+  /**
+   * Stops intake, finishes work in flight within the service's grace period, closes everything;
+   * each part bounds its own stop, so this ends by itself.
+   */
   stop(): Promise<void>;
-  /** A stop that takes longer than this is abandoned with exit code 1; overrides the option. */
-  stopTimeoutMs?: number;
 }
 
 /** Options of {@link runService}. */
@@ -25,7 +26,10 @@ export interface RunServiceOptions {
    * check, say). @default the error's message
    */
   explain?: (error: unknown) => string;
-  /** A stop that takes longer than this is abandoned with exit code 1, unless the service says. @default 30000 */
+  /**
+   * A backstop: a stop that takes longer than this, although every part bounds its own, is
+   * abandoned with exit code 1. Above any grace period a deployment sets. @default 120000
+   */
   stopTimeoutMs?: number;
   /** The process to attach to; tests pass a stand-in. @default process */
   process?: Pick<NodeJS.Process, 'on' | 'exit' | 'stderr'>;
@@ -48,7 +52,7 @@ export async function runService(options: RunServiceOptions): Promise<void> {
 
   const stop = (running: Service, signal: NodeJS.Signals) => {
     running.logger.info('stopping', { signal });
-    const timeoutMs = running.stopTimeoutMs ?? options.stopTimeoutMs ?? 30_000;
+    const timeoutMs = options.stopTimeoutMs ?? 120_000;
     const deadline = setTimeout(() => {
       running.logger.error('stop took too long; exiting', { timeout_ms: timeoutMs });
       proc.exit(1);
