@@ -1,6 +1,7 @@
 export { createStore } from './create-store.ts';
 export type { StoreErrorCode } from './errors.ts';
 export { StoreError } from './errors.ts';
+export { JOB_STATUSES, JobSchema } from './job-schema.ts';
 export type {
   Job,
   JobResult,

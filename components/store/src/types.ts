@@ -1,8 +1,10 @@
 import type { Place, Summary } from '@mousetrap/process_data';
+import type * as v from 'valibot';
 import type { StoreError } from './errors.ts';
+import type { JOB_STATUSES, JobSchema } from './job-schema.ts';
 
 /** Where a job is: `queued → fetching → processing → done | failed`. */
-export type JobStatus = 'queued' | 'fetching' | 'processing' | 'done' | 'failed';
+export type JobStatus = (typeof JOB_STATUSES)[number];
 
 /** The statuses of a job that has not ended yet. */
 export type UnfinishedStatus = Exclude<JobStatus, 'done' | 'failed'>;
@@ -15,22 +17,7 @@ export type UnfinishedStatus = Exclude<JobStatus, 'done' | 'failed'>;
 export type StageOutcome = 'started' | 'repeat' | 'passed' | 'unknown';
 
 /** A job as the API shows it; timestamps are ISO 8601 strings, null until the job got there. */
-export interface Job {
-  id: string;
-  status: JobStatus;
-  correlation_id: string;
-  idempotency_key: string | null;
-  attempts: number;
-  /** How often the sweeper re-drove the job after it made no progress within its stage's budget. */
-  redrives: number;
-  error: string | null;
-  created_at: string;
-  published_at: string | null;
-  fetching_at: string | null;
-  processing_at: string | null;
-  done_at: string | null;
-  failed_at: string | null;
-}
+export type Job = v.InferOutput<typeof JobSchema>;
 
 /** A stored result: the summary (`centroid`, `most_northerly`, the seed's shape) plus the places it came from. */
 export interface JobResult extends Summary {
