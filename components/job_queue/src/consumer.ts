@@ -12,7 +12,7 @@ import {
 } from './attempts.ts';
 import type { QueueName } from './envelope.ts';
 import { handleMessage, type Outcome } from './handle-message.ts';
-import { createInFlight } from './in-flight.ts';
+import { createInFlight, drainHandlers } from './in-flight.ts';
 import { createSettler, type Settler } from './settler.ts';
 import type { Consumer, Handler } from './types.ts';
 
@@ -179,9 +179,10 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
     entry.widened = true;
     const narrow = entry.consuming;
     entry.widening = (async () => {
-      const tag = await narrow;
-      if (tag !== undefined) await entry.channel.cancel(tag);
+      const narrowTag = await narrow;
+      // The wide consumer starts before the narrow one goes, so that the queue never shows none.
       if (entry.open && !cancelling) await consumeAt(entry, options.prefetch);
+      if (narrowTag !== undefined) await entry.channel.cancel(narrowTag);
     })().catch((error: unknown) =>
       // A channel lost meanwhile is reopened, narrow again, by the usual path.
       logger.debug('job_queue: could not widen a consumer', { queue, error: String(error) }),
@@ -191,11 +192,7 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
   const stop = async (entry: ConsumerChannel | undefined, graceMs: number) => {
     await entry?.widening;
     if (entry?.open && entry.tag !== undefined) await entry.channel.cancel(entry.tag).catch(() => {});
-    if (!(await running.drain(graceMs))) {
-      const message =
-        'job_queue: handlers still running after the grace period; their messages will be redelivered';
-      logger.warn(message, { queue, running: running.size });
-    }
+    await drainHandlers(running, graceMs, logger, queue);
     if (entry?.open) {
       entry.settler.flush();
       await entry.channel.close().catch(() => {});

@@ -31,3 +31,18 @@ export class JobQueueError extends Error {
 export function isOverloaded(error: unknown): error is JobQueueError {
   return error instanceof JobQueueError && (error.code === 'blocked' || error.code === 'busy');
 }
+
+/** The failure of a call on a job queue that is closed, or closing. */
+export function closedError(): JobQueueError {
+  return new JobQueueError('closed', 'the job queue is closed');
+}
+
+/** The refusal of a publish beyond the window of unconfirmed ones. */
+export function busyError(maxUnconfirmed: number): JobQueueError {
+  return new JobQueueError('busy', `${maxUnconfirmed} publishes already wait for the broker's confirm`);
+}
+
+/** The refusal of a publish while the broker blocks publishers (a memory or disk alarm). */
+export function blockedError(reason: string): JobQueueError {
+  return new JobQueueError('blocked', `the broker blocks publishing: ${reason}`);
+}

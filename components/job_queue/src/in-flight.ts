@@ -1,3 +1,5 @@
+import type { Logger } from '@mousetrap/log';
+
 /** Work that has started and not finished: handlers running, publishes not yet confirmed. */
 export interface InFlight {
   /** How many tasks are still running. */
@@ -41,4 +43,24 @@ export function createInFlight(): InFlight {
       return tasks.size === 0;
     },
   };
+}
+
+/**
+ * A consumer's drain on cancel: waits up to `graceMs` for its handlers, and says in the log when
+ * some are still running, whose messages go back to their queue.
+ */
+export async function drainHandlers(
+  running: InFlight,
+  graceMs: number,
+  logger: Pick<Logger, 'warn'>,
+  queue: string,
+): Promise<void> {
+  if (await running.drain(graceMs)) return;
+  logger.warn(
+    'job_queue: handlers still running after the grace period; their messages will be redelivered',
+    {
+      queue,
+      running: running.size,
+    },
+  );
 }

@@ -1,8 +1,8 @@
 import { deliveryOf, longestDelayOf } from './attempts.ts';
 import { encodeMessage, QUEUE_NAMES, type QueueName } from './envelope.ts';
-import { JobQueueError } from './errors.ts';
+import { busyError, closedError } from './errors.ts';
 import { handleMessage, type Outcome } from './handle-message.ts';
-import { createInFlight, type InFlight } from './in-flight.ts';
+import { createInFlight, drainHandlers, type InFlight } from './in-flight.ts';
 import { BROKER_DELIVERY_LIMIT, CLOSE_GRACE_MS, jobQueueSettings } from './options.ts';
 import type { Consumer, Handler, JobQueue, JobQueueOptions } from './types.ts';
 
@@ -59,8 +59,6 @@ export function createMemoryJobQueue(options: JobQueueOptions = {}): MemoryJobQu
   let closing: Promise<void> | undefined;
   // Handlers still running while the queue closes may publish their follow-up messages.
   let publishing = true;
-
-  const closedError = () => new JobQueueError('closed', 'the job queue is closed');
 
   const stateOf = (queue: QueueName): MemoryQueue => {
     const state = queues.get(queue);
@@ -158,15 +156,7 @@ export function createMemoryJobQueue(options: JobQueueOptions = {}): MemoryJobQu
         cancelling ??= (async () => {
           consumer.cancelled = true;
           state.consumers = state.consumers.filter((other) => other !== consumer);
-          if (!(await consumer.running.drain(graceMs))) {
-            logger.warn(
-              'job_queue: handlers still running after the grace period; their messages will be redelivered',
-              {
-                queue,
-                running: consumer.running.size,
-              },
-            );
-          }
+          await drainHandlers(consumer.running, graceMs, logger, queue);
           // What is still unsettled goes back to the queue, as when a consumer's channel closes,
           // and counts against the broker's own delivery limit, as in a quorum queue.
           for (const delivery of consumer.unsettled) {
@@ -190,12 +180,10 @@ export function createMemoryJobQueue(options: JobQueueOptions = {}): MemoryJobQu
     return consumer;
   };
 
-  const busyError = () => new JobQueueError('busy', `${maxUnconfirmed} publishes already wait for a confirm`);
-
   return {
     async publish(queue, message) {
       if (!publishing) throw closedError();
-      if (unconfirmed >= maxUnconfirmed) throw busyError();
+      if (unconfirmed >= maxUnconfirmed) throw busyError(maxUnconfirmed);
       const state = stateOf(queue);
       state.ready.push({ body: encodeMessage(message), deliveries: 0, attempt: 1 });
       schedulePump(queue);
@@ -216,7 +204,7 @@ export function createMemoryJobQueue(options: JobQueueOptions = {}): MemoryJobQu
 
     async check() {
       if (closing) throw closedError();
-      if (unconfirmed >= maxUnconfirmed) throw busyError();
+      if (unconfirmed >= maxUnconfirmed) throw busyError(maxUnconfirmed);
     },
 
     inFlight() {

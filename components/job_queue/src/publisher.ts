@@ -1,7 +1,7 @@
 import type { Logger } from '@mousetrap/log';
 import type { ConfirmChannel, Message, MessageProperties, Options } from 'amqplib';
 import { type Envelope, encodeMessage } from './envelope.ts';
-import { JobQueueError } from './errors.ts';
+import { busyError, closedError, JobQueueError } from './errors.ts';
 import { createInFlight } from './in-flight.ts';
 
 /** Confirmed publishing over whichever confirm channel the current connection has. */
@@ -56,8 +56,6 @@ export function createPublisher(options: PublisherOptions): Publisher {
   let closed = false;
   const waiting = new Set<Waiting>();
   const unconfirmed = createInFlight();
-
-  const closedError = () => new JobQueueError('closed', 'the job queue is closed');
 
   const send = (queue: string, content: Buffer, base: Options.Publish): Promise<void> => {
     // Sent with `mandatory`: the broker returns a message whose queue is missing before it confirms it.
@@ -175,11 +173,6 @@ function takeReturned(entry: PublishChannel, id: string, queue: string): JobQueu
   if (count > 1) entry.returned.set(id, count - 1);
   else entry.returned.delete(id);
   return new JobQueueError('unroutable', `queue ${queue} does not exist: the broker returned the message`);
-}
-
-/** The refusal of a publish beyond the window of unconfirmed ones. */
-export function busyError(maxUnconfirmed: number): JobQueueError {
-  return new JobQueueError('busy', `${maxUnconfirmed} publishes already wait for the broker's confirm`);
 }
 
 function timeoutError(timeoutMs: number): JobQueueError {

@@ -500,7 +500,10 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
     await queue.publish('start_fetch', sent);
 
     await waitFor(() => handled.includes(sent.id), { what: 'the message' });
-    expect(await statsOf(queue, 'start_fetch')).toMatchObject({ consumers: 1 });
+    // One consumer again, once the one-at-a-time consumer a new channel starts with gave way.
+    await waitFor(async () => (await statsOf(queue, 'start_fetch')).consumers === 1, {
+      what: 'one consumer',
+    });
   });
 
   const canClose = canCloseConnections(rabbitmqUrl);
@@ -529,6 +532,9 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
       await waitFor(() => handled.includes(after.id), { what: 'the message published after the reconnect' });
       await queue.check();
       expect(logger.lines.map((line) => line.message)).toContain('job_queue: reconnected');
+      await waitFor(async () => (await statsOf(queue, 'start_fetch')).consumers === 1, {
+        what: 'one consumer',
+      });
       expect(await statsOf(queue, 'start_fetch')).toMatchObject({ consumers: 1, messages: 0 });
     },
   );
