@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { PolyCreateError, planCreateWorkspace } from '@mousetrap/poly_create';
-import { findWorkspaceRoot, loadWorkspace, WorkspaceError } from '@mousetrap/workspace_model';
+import { planCreateWorkspace } from '@mousetrap/poly_create';
+import { findWorkspaceRoot, loadWorkspace } from '@mousetrap/workspace_model';
 import { type FlagSpec, flagValue, parseArgs, UsageError } from './args.ts';
 import { build } from './commands/build.ts';
 import { check } from './commands/check.ts';
@@ -13,6 +13,7 @@ import { sync } from './commands/sync.ts';
 import { test } from './commands/test.ts';
 import { ws } from './commands/ws.ts';
 import { type CommandContext, EXIT, type PolyIo } from './context.ts';
+import { exitCodeFor } from './exit-codes.ts';
 import { commandText, overviewText } from './help.ts';
 import { TOOLCHAIN } from './toolchain.ts';
 
@@ -110,32 +111,13 @@ async function createWorkspace(args: ReturnType<typeof parseArgs>, io: PolyIo): 
   return writePlan({ args, out: (text) => io.stdout.write(text) }, dir, plan);
 }
 
-/** Maps a failure to one stderr line and an exit code; anything unexpected keeps its stack. */
+/** Maps a failure to one stderr line and its exit code; anything unexpected keeps its stack. */
 function reportError(error: unknown, err: (text: string) => void): number {
-  if (error instanceof UsageError) {
+  const exit = exitCodeFor(error);
+  if (exit !== undefined && error instanceof Error) {
     err(error.message);
-    return EXIT.usage;
+    return exit;
   }
-  const code = (error as { code?: unknown }).code;
-  const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof WorkspaceError) {
-    err(message);
-    return code === 'not_a_workspace' ? EXIT.noWorkspace : EXIT.usage;
-  }
-  if (error instanceof PolyCreateError) {
-    err(message);
-    return EXIT.failures;
-  }
-  if (typeof code === 'string' && error instanceof Error && error.name !== 'Error') {
-    // A brick's own error (GitError, BuildError, RenderError, TestRunError): its message is the story.
-    err(message);
-    return code === 'not_a_repository' ||
-      code === 'unknown_project' ||
-      code === 'unknown_brick' ||
-      code === 'unknown_ref'
-      ? EXIT.usage
-      : EXIT.failures;
-  }
-  err(error instanceof Error ? (error.stack ?? message) : message);
+  err(error instanceof Error ? (error.stack ?? error.message) : String(error));
   return EXIT.failures;
 }

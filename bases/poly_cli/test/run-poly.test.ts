@@ -115,9 +115,9 @@ describe('poly on a workspace it creates', () => {
     expect(stdout).toMatch(/hello_api --> greeting/);
   });
 
-  test('creating a brick with a taken name exits 1 naming where it is', async () => {
+  test('creating a brick with a taken name exits 2 naming where it is', async () => {
     const { code, stderr } = await poly(dir, 'create', 'base', '--name', 'greeting');
-    expect(code).toBe(EXIT.failures);
+    expect(code).toBe(EXIT.usage);
     expect(stderr).toContain('components/greeting');
   });
 
