@@ -59,6 +59,7 @@ const EXIT_CODES: readonly ExitRule[] = [
   row(BuildError, {
     unknown_project: usage,
     no_base: usage,
+    not_locked: usage,
     unlisted_import: failures,
     bundle_failed: failures,
   }),

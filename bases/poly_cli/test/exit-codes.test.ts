@@ -170,6 +170,27 @@ describe('poly exit codes', () => {
     );
   }, 60_000);
 
+  test('build exits 0 when built, 1 on an import the project does not list, 2 without a lockfile', async () => {
+    expect((await poly(dir, 'build', 'hello_app')).code).toBe(EXIT.ok);
+    const source = join(dir, 'bases', 'hello_api', 'src', 'hello-api.ts');
+    const manifest = join(dir, 'projects', 'hello_app', 'package.json');
+    // yaml resolves through the linked node_modules; this workspace has no package-lock.json.
+    await withFile(
+      source,
+      (text) => `import 'yaml';\n${text}`,
+      async () => {
+        expect((await poly(dir, 'build', 'hello_app')).code).toBe(EXIT.failures);
+        await withFile(manifest, addDependency('yaml', '^2.0.0'), async () => {
+          const { code, stderr } = await poly(dir, 'build', 'hello_app');
+          expect({ code, stderr }).toEqual({
+            code: EXIT.usage,
+            stderr: expect.stringContaining('no readable package-lock.json'),
+          });
+        });
+      },
+    );
+  });
+
   test('a malformed workspace.json is a configuration error: exit 2', async () => {
     await withFile(
       join(dir, 'workspace.json'),
