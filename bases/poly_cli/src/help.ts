@@ -38,10 +38,13 @@ export const HELP: Record<string, CommandHelp> = {
     ].join('\n'),
   },
   check: {
-    usage: 'poly check [--json]',
+    usage: 'poly check [--strict] [--json]',
     summary:
-      'Checks the workspace rules: P101 deep or escaping imports, components importing bases; P104 cycles; P105 names; P107 bricks a project misses; P112 bricks listed as dependencies; P113 libraries missing from a brick or project; P207 bricks nothing reaches (warning); P301 library versions that drift (warning). Exit 1 on any error.',
-    options: [['--json', 'one JSON document on stdout']],
+      'Checks the workspace rules: P101 deep or escaping imports, components importing bases; P104 cycles; P105 names; P107 bricks a project misses; P112 bricks listed as dependencies; P113 libraries missing from a brick or project; P207 bricks nothing reaches (warning); P301 library versions that drift (warning). Exit 1 on any error, and with --strict on any warning.',
+    options: [
+      ['--strict', 'warnings fail too: exit 1 when there is any warning'],
+      ['--json', 'one JSON document on stdout'],
+    ],
     example:
       'error P107 projects/api_app/package.json: api_app does not ship probes, imported by service_host\n1 error, 0 warnings',
   },

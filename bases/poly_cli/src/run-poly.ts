@@ -32,7 +32,7 @@ const COMMANDS: Record<
     run: createInWorkspace,
   },
   info: { flags: { ...since, ...json }, run: info },
-  check: { flags: json, run: check },
+  check: { flags: { strict: flag, ...json }, run: check },
   deps: {
     flags: {
       brick: value,

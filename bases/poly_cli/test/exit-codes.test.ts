@@ -61,6 +61,7 @@ const CASES: [Place, string[], number][] = [
   ['workspace', ['info', '--verbose'], EXIT.usage],
   ['nowhere', ['info'], EXIT.noWorkspace],
   ['workspace', ['check'], EXIT.ok],
+  ['workspace', ['check', '--strict'], EXIT.ok],
   ['workspace', ['check', 'extra'], EXIT.usage],
   ['nowhere', ['check'], EXIT.noWorkspace],
   ['workspace', ['deps'], EXIT.ok],
@@ -132,7 +133,7 @@ describe('poly exit codes', () => {
     if (code !== EXIT.ok) expect(stderr).toMatch(/^poly: \S/);
   });
 
-  test('check exits 1 on an error and 0 on warnings only', async () => {
+  test('check exits 1 on an error, and on warnings only with --strict', async () => {
     const source = join(dir, 'components', 'greeting', 'src', 'greeting.ts');
     await withFile(
       source,
@@ -148,6 +149,13 @@ describe('poly exit codes', () => {
       try {
         const { code, stdout } = await poly(dir, 'check');
         expect({ code, warned: stdout.includes('warning P207') }).toEqual({ code: EXIT.ok, warned: true });
+        const strict = await poly(dir, 'check', '--strict');
+        expect(strict).toMatchObject({
+          code: EXIT.failures,
+          stdout: expect.stringContaining('--strict: warnings fail'),
+        });
+        const json = JSON.parse((await poly(dir, 'check', '--strict', '--json')).stdout);
+        expect(json).toMatchObject({ ok: false, errors: 0, warnings: 1 });
       } finally {
         git('reset', '-q', '--hard');
         git('clean', '-q', '-fd');
