@@ -23,12 +23,16 @@ export const HELP: Record<string, CommandHelp> = {
       'created components/geo_cache (package.json, src/index.ts, src/geo-cache.ts, test/geo-cache.test.ts)',
   },
   info: {
-    usage: 'poly info [--since stable|release|<tag>|<sha>|<branch>] [--json]',
+    usage: 'poly info [--since stable|release|<tag>|<sha>|<branch>] [--short] [--json]',
     summary:
       'Counts, then a brick × project table (components first, then bases). A brick marked * changed since the stable point, + is affected through its imports.',
     options: [
       ['--since <ref>', 'compare with this point instead of the newest stable-* tag'],
-      ['--json', 'one JSON document on stdout'],
+      [
+        '--short',
+        'one line per project instead of the table: its brick count, bases | components with their marks; "(no project)" lists bricks no deployable project ships',
+      ],
+      ['--json', 'one JSON document on stdout (always the full view)'],
     ],
     example: [
       '15 components, 3 bases, 3 projects; changes since stable-4 (tag)',

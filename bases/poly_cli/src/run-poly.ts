@@ -31,7 +31,7 @@ const COMMANDS: Record<
     flags: { name: value, base: value, description: value, 'dry-run': flag },
     run: createInWorkspace,
   },
-  info: { flags: { ...since, ...json }, run: info },
+  info: { flags: { ...since, short: flag, ...json }, run: info },
   check: { flags: { strict: flag, ...json }, run: check },
   deps: {
     flags: {

@@ -57,6 +57,7 @@ const CASES: [Place, string[], number][] = [
   ['workspace', ['create', 'gadget', '--name', 'x'], EXIT.usage],
   ['nowhere', ['create', 'component', '--name', 'fresh'], EXIT.noWorkspace],
   ['workspace', ['info'], EXIT.ok],
+  ['workspace', ['info', '--short'], EXIT.ok],
   ['workspace', ['info', '--since', 'no-such-ref'], EXIT.usage],
   ['workspace', ['info', '--verbose'], EXIT.usage],
   ['nowhere', ['info'], EXIT.noWorkspace],

@@ -98,6 +98,9 @@ describe('poly on a workspace it creates', () => {
         affectedProjects: expect.arrayContaining(['hello_app']),
       });
       expect((await poly(dir, 'diff', '--short', '--bricks')).stdout).toBe('greeting\nhello_api\n');
+      expect((await poly(dir, 'info', '--short')).stdout).toMatch(
+        /^hello_app +2 {2}hello_api\+ \| greeting\*$/m,
+      );
     } finally {
       await writeFile(file, before);
     }
