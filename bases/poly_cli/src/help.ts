@@ -53,13 +53,14 @@ export const HELP: Record<string, CommandHelp> = {
       'error P107 projects/api_app/package.json: api_app does not ship probes, imported by service_host\n1 error, 0 warnings',
   },
   deps: {
-    usage: 'poly deps [--brick <b>] [--project <p>] [--format table|json|mermaid|dot]',
+    usage: 'poly deps [--brick <b>] [--project <p>] [--format table|json|mermaid|dot] [--json]',
     summary:
       'The brick × brick dependency matrix (direct x, transitive +), one brick’s "uses / used by", or one project’s bricks; cycles are listed as paths.',
     options: [
       ['--brick <brick>', 'what this brick uses and what uses it'],
       ['--project <project>', 'only the bricks this project ships'],
       ['--format <format>', 'table (default), json, mermaid or dot'],
+      ['--json', 'the same as --format json'],
     ],
     example:
       'store\n  uses:    (none)\n  used by: job_intake, run_fetch_worker, run_processing_worker, service_host',
@@ -123,6 +124,18 @@ export const HELP: Record<string, CommandHelp> = {
     options: [],
     example: '{\n  "config": { "namespace": "mousetrap", … },\n  "bricks": [ … ]\n}',
   },
+  completion: {
+    usage: 'poly completion bash|zsh',
+    summary:
+      "Prints a shell completion script for every command, option and option value, made from the tables behind this help and the parser. It completes the command poly: have it on your PATH, or alias poly='npx poly'.",
+    options: [],
+    example: [
+      'source <(npx poly completion bash)            # bash, this shell',
+      'npx poly completion bash > ~/.local/share/bash-completion/completions/poly',
+      'source <(npx poly completion zsh)             # zsh, after compinit',
+      'npx poly completion zsh > ~/.zfunc/_poly      # zsh, a folder of $fpath',
+    ].join('\n'),
+  },
   help: {
     usage: 'poly help [command]',
     summary: 'This text, or one command’s.',
@@ -131,11 +144,17 @@ export const HELP: Record<string, CommandHelp> = {
   },
 };
 
+/** A command's help in one line: the first sentence of its summary, without the full stop. */
+export function commandSummary(help: CommandHelp): string {
+  return help.summary.split('. ')[0]?.replace(/\.$/, '') ?? '';
+}
+
 /** The text of `poly help`: every command's usage and one line on it, and the exit codes. */
 export function overviewText(): string {
   const lines = ['poly: the command line of a Polylith workspace on npm workspaces', '', 'Commands:'];
+  const width = Math.max(...Object.keys(HELP).map((name) => name.length));
   for (const [name, help] of Object.entries(HELP)) {
-    lines.push(`  ${name.padEnd(7)} ${help.summary.split('. ')[0]?.replace(/\.$/, '')}.`);
+    lines.push(`  ${name.padEnd(width)} ${commandSummary(help)}.`);
   }
   lines.push(
     '',

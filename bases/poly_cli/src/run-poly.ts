@@ -12,15 +12,19 @@ import { libs } from './commands/libs.ts';
 import { sync } from './commands/sync.ts';
 import { test } from './commands/test.ts';
 import { ws } from './commands/ws.ts';
+import { completionEntries, completionScript, SHELLS } from './completion-script.ts';
 import { type CommandContext, EXIT, type PolyIo } from './context.ts';
 import { exitCodeFor } from './exit-codes.ts';
-import { commandText, overviewText } from './help.ts';
+import { commandText, HELP, overviewText } from './help.ts';
 import { TOOLCHAIN } from './toolchain.ts';
 
 const value: FlagSpec = { takesValue: true };
 const flag: FlagSpec = { takesValue: false };
 const json = { json: flag };
-const since = { since: value };
+const since: Record<string, FlagSpec> = { since: { takesValue: true, suggest: ['stable', 'release'] } };
+
+/** What `poly create` makes. */
+const CREATE_KINDS = ['workspace', 'component', 'base', 'project'];
 
 /** Every command: the flags it accepts and what runs it. */
 const COMMANDS: Record<
@@ -50,10 +54,18 @@ const COMMANDS: Record<
   ws: { flags: {}, run: ws },
 };
 
-const specFor = (command: string | undefined): Record<string, FlagSpec> => ({
-  help: flag,
+/** The flags a command accepts: its own and --help. */
+export const specFor = (command: string | undefined): Record<string, FlagSpec> => ({
   ...(command === undefined ? {} : (COMMANDS[command]?.flags ?? {})),
+  help: flag,
 });
+
+/** The words commands take first, which shell completion offers. */
+const WORDS: Record<string, readonly string[]> = {
+  create: CREATE_KINDS,
+  completion: SHELLS,
+  help: Object.keys(HELP),
+};
 
 /**
  * Runs one poly command line and resolves to its exit code: 0 ok, 1 check or test failures,
@@ -71,11 +83,19 @@ export async function runPoly(argv: readonly string[], io: PolyIo): Promise<numb
       io.stdout.write(text);
       return EXIT.ok;
     }
+    if (command === 'completion') {
+      const [shell, ...extra] = args.positionals;
+      const known = SHELLS.find((name) => name === shell);
+      if (known === undefined || extra.length > 0)
+        throw new UsageError('completion for which shell? bash or zsh');
+      io.stdout.write(completionScript(known, completionEntries(specFor, WORDS)));
+      return EXIT.ok;
+    }
     const entry = COMMANDS[command];
     if (!entry) throw new UsageError(`no command "${command}"; see poly help`);
     if (command === 'create') {
       const [what, ...extra] = args.positionals;
-      if (!['workspace', 'component', 'base', 'project'].includes(what ?? '') || extra.length > 0) {
+      if (!CREATE_KINDS.includes(what ?? '') || extra.length > 0) {
         throw new UsageError('create what? workspace, component, base or project');
       }
       if (what === 'workspace') return await createWorkspace(args, io);

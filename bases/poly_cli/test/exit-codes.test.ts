@@ -93,6 +93,11 @@ const CASES: [Place, string[], number][] = [
   ['workspace', ['ws'], EXIT.ok],
   ['workspace', ['ws', '--json'], EXIT.usage],
   ['nowhere', ['ws'], EXIT.noWorkspace],
+  ['nowhere', ['completion', 'bash'], EXIT.ok],
+  ['nowhere', ['completion', 'zsh'], EXIT.ok],
+  ['nowhere', ['completion', 'fish'], EXIT.usage],
+  ['nowhere', ['completion'], EXIT.usage],
+  ['nowhere', ['completion', 'bash', '--json'], EXIT.usage],
 ];
 
 describe('poly exit codes', () => {
