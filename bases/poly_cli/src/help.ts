@@ -160,9 +160,9 @@ export function overviewText(): string {
     '',
     'Read commands take --json: one JSON document on stdout, diagnostics on stderr.',
     'Colours only on a terminal, never with NO_COLOR.',
-    'Exit codes: 0 ok; 1 check errors, failing tests, a failed build; 2 usage or configuration error (an',
-    'unknown command or option, a taken or invalid name, a bad --since, no such brick or project, a malformed',
-    'workspace.json); 3 not inside a workspace.',
+    'Exit codes: 0 ok; 1 check errors (warnings too with check --strict), failing tests, a failed build;',
+    '2 usage or configuration error (an unknown command or option, a taken or invalid name, a bad --since,',
+    'no such brick or project, a malformed workspace.json); 3 not inside a workspace.',
     'A reader that stops early (poly ws | head) ends the output quietly; the exit code stays the command’s.',
     'More: poly help <command>',
   );
