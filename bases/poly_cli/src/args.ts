@@ -3,6 +3,8 @@ export interface FlagSpec {
   takesValue: boolean;
   /** Allowed values, when the set is closed. */
   choices?: readonly string[];
+  /** Values shell completion offers when the set is open (`--since stable`); any value is accepted. */
+  suggest?: readonly string[];
 }
 
 /** A command line split into its command, positionals and flags. */

@@ -23,12 +23,16 @@ export const HELP: Record<string, CommandHelp> = {
       'created components/geo_cache (package.json, src/index.ts, src/geo-cache.ts, test/geo-cache.test.ts)',
   },
   info: {
-    usage: 'poly info [--since stable|release|<tag>|<sha>|<branch>] [--json]',
+    usage: 'poly info [--since stable|release|<tag>|<sha>|<branch>] [--short] [--json]',
     summary:
       'Counts, then a brick × project table (components first, then bases). A brick marked * changed since the stable point, + is affected through its imports.',
     options: [
       ['--since <ref>', 'compare with this point instead of the newest stable-* tag'],
-      ['--json', 'one JSON document on stdout'],
+      [
+        '--short',
+        'one line per project instead of the table: its brick count, bases | components with their marks; "(no project)" lists bricks no deployable project ships',
+      ],
+      ['--json', 'one JSON document on stdout (always the full view)'],
     ],
     example: [
       '15 components, 3 bases, 3 projects; changes since stable-4 (tag)',
@@ -38,21 +42,25 @@ export const HELP: Record<string, CommandHelp> = {
     ].join('\n'),
   },
   check: {
-    usage: 'poly check [--json]',
+    usage: 'poly check [--strict] [--json]',
     summary:
-      'Checks the workspace rules: P101 deep or escaping imports, components importing bases; P104 cycles; P105 names; P107 bricks a project misses; P112 bricks listed as dependencies; P113 libraries missing from a brick or project; P207 bricks nothing reaches (warning); P301 library versions that drift (warning). Exit 1 on any error.',
-    options: [['--json', 'one JSON document on stdout']],
+      'Checks the workspace rules: P101 deep or escaping imports, components importing bases; P104 cycles; P105 names; P107 bricks a project misses; P112 bricks listed as dependencies; P113 libraries missing from a brick or project; P207 bricks nothing reaches (warning); P301 library versions that drift (warning). Exit 1 on any error, and with --strict on any warning.',
+    options: [
+      ['--strict', 'warnings fail too: exit 1 when there is any warning'],
+      ['--json', 'one JSON document on stdout'],
+    ],
     example:
       'error P107 projects/api_app/package.json: api_app does not ship probes, imported by service_host\n1 error, 0 warnings',
   },
   deps: {
-    usage: 'poly deps [--brick <b>] [--project <p>] [--format table|json|mermaid|dot]',
+    usage: 'poly deps [--brick <b>] [--project <p>] [--format table|json|mermaid|dot] [--json]',
     summary:
       'The brick × brick dependency matrix (direct x, transitive +), one brick’s "uses / used by", or one project’s bricks; cycles are listed as paths.',
     options: [
       ['--brick <brick>', 'what this brick uses and what uses it'],
       ['--project <project>', 'only the bricks this project ships'],
       ['--format <format>', 'table (default), json, mermaid or dot'],
+      ['--json', 'the same as --format json'],
     ],
     example:
       'store\n  uses:    (none)\n  used by: job_intake, run_fetch_worker, run_processing_worker, service_host',
@@ -116,6 +124,18 @@ export const HELP: Record<string, CommandHelp> = {
     options: [],
     example: '{\n  "config": { "namespace": "mousetrap", … },\n  "bricks": [ … ]\n}',
   },
+  completion: {
+    usage: 'poly completion bash|zsh',
+    summary:
+      "Prints a shell completion script for every command, option and option value, made from the tables behind this help and the parser. It completes the command poly: have it on your PATH, or alias poly='npx poly'.",
+    options: [],
+    example: [
+      'source <(npx poly completion bash)            # bash, this shell',
+      'npx poly completion bash > ~/.local/share/bash-completion/completions/poly',
+      'source <(npx poly completion zsh)             # zsh, after compinit',
+      'npx poly completion zsh > ~/.zfunc/_poly      # zsh, a folder of $fpath',
+    ].join('\n'),
+  },
   help: {
     usage: 'poly help [command]',
     summary: 'This text, or one command’s.',
@@ -124,17 +144,26 @@ export const HELP: Record<string, CommandHelp> = {
   },
 };
 
+/** A command's help in one line: the first sentence of its summary, without the full stop. */
+export function commandSummary(help: CommandHelp): string {
+  return help.summary.split('. ')[0]?.replace(/\.$/, '') ?? '';
+}
+
 /** The text of `poly help`: every command's usage and one line on it, and the exit codes. */
 export function overviewText(): string {
   const lines = ['poly: the command line of a Polylith workspace on npm workspaces', '', 'Commands:'];
+  const width = Math.max(...Object.keys(HELP).map((name) => name.length));
   for (const [name, help] of Object.entries(HELP)) {
-    lines.push(`  ${name.padEnd(7)} ${help.summary.split('. ')[0]?.replace(/\.$/, '')}.`);
+    lines.push(`  ${name.padEnd(width)} ${commandSummary(help)}.`);
   }
   lines.push(
     '',
     'Read commands take --json: one JSON document on stdout, diagnostics on stderr.',
     'Colours only on a terminal, never with NO_COLOR.',
-    'Exit codes: 0 ok, 1 check or test failures, 2 usage or configuration error, 3 not inside a workspace.',
+    'Exit codes: 0 ok; 1 check errors (warnings too with check --strict), failing tests, a failed build;',
+    '2 usage or configuration error (an unknown command or option, a taken or invalid name, a bad --since,',
+    'no such brick or project, a malformed workspace.json); 3 not inside a workspace.',
+    'A reader that stops early (poly ws | head) ends the output quietly; the exit code stays the command’s.',
     'More: poly help <command>',
   );
   return `${lines.join('\n')}\n`;

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { PolyCreateError, planCreateWorkspace } from '@mousetrap/poly_create';
-import { findWorkspaceRoot, loadWorkspace, WorkspaceError } from '@mousetrap/workspace_model';
+import { planCreateWorkspace } from '@mousetrap/poly_create';
+import { findWorkspaceRoot, loadWorkspace } from '@mousetrap/workspace_model';
 import { type FlagSpec, flagValue, parseArgs, UsageError } from './args.ts';
 import { build } from './commands/build.ts';
 import { check } from './commands/check.ts';
@@ -12,14 +12,19 @@ import { libs } from './commands/libs.ts';
 import { sync } from './commands/sync.ts';
 import { test } from './commands/test.ts';
 import { ws } from './commands/ws.ts';
+import { completionEntries, completionScript, SHELLS } from './completion-script.ts';
 import { type CommandContext, EXIT, type PolyIo } from './context.ts';
-import { commandText, overviewText } from './help.ts';
+import { exitCodeFor } from './exit-codes.ts';
+import { commandText, HELP, overviewText } from './help.ts';
 import { TOOLCHAIN } from './toolchain.ts';
 
 const value: FlagSpec = { takesValue: true };
 const flag: FlagSpec = { takesValue: false };
 const json = { json: flag };
-const since = { since: value };
+const since: Record<string, FlagSpec> = { since: { takesValue: true, suggest: ['stable', 'release'] } };
+
+/** What `poly create` makes. */
+const CREATE_KINDS = ['workspace', 'component', 'base', 'project'];
 
 /** Every command: the flags it accepts and what runs it. */
 const COMMANDS: Record<
@@ -30,8 +35,8 @@ const COMMANDS: Record<
     flags: { name: value, base: value, description: value, 'dry-run': flag },
     run: createInWorkspace,
   },
-  info: { flags: { ...since, ...json }, run: info },
-  check: { flags: json, run: check },
+  info: { flags: { ...since, short: flag, ...json }, run: info },
+  check: { flags: { strict: flag, ...json }, run: check },
   deps: {
     flags: {
       brick: value,
@@ -49,10 +54,18 @@ const COMMANDS: Record<
   ws: { flags: {}, run: ws },
 };
 
-const specFor = (command: string | undefined): Record<string, FlagSpec> => ({
-  help: flag,
+/** The flags a command accepts: its own and --help. */
+export const specFor = (command: string | undefined): Record<string, FlagSpec> => ({
   ...(command === undefined ? {} : (COMMANDS[command]?.flags ?? {})),
+  help: flag,
 });
+
+/** The words commands take first, which shell completion offers. */
+const WORDS: Record<string, readonly string[]> = {
+  create: CREATE_KINDS,
+  completion: SHELLS,
+  help: Object.keys(HELP),
+};
 
 /**
  * Runs one poly command line and resolves to its exit code: 0 ok, 1 check or test failures,
@@ -70,11 +83,19 @@ export async function runPoly(argv: readonly string[], io: PolyIo): Promise<numb
       io.stdout.write(text);
       return EXIT.ok;
     }
+    if (command === 'completion') {
+      const [shell, ...extra] = args.positionals;
+      const known = SHELLS.find((name) => name === shell);
+      if (known === undefined || extra.length > 0)
+        throw new UsageError('completion for which shell? bash or zsh');
+      io.stdout.write(completionScript(known, completionEntries(specFor, WORDS)));
+      return EXIT.ok;
+    }
     const entry = COMMANDS[command];
     if (!entry) throw new UsageError(`no command "${command}"; see poly help`);
     if (command === 'create') {
       const [what, ...extra] = args.positionals;
-      if (!['workspace', 'component', 'base', 'project'].includes(what ?? '') || extra.length > 0) {
+      if (!CREATE_KINDS.includes(what ?? '') || extra.length > 0) {
         throw new UsageError('create what? workspace, component, base or project');
       }
       if (what === 'workspace') return await createWorkspace(args, io);
@@ -110,32 +131,13 @@ async function createWorkspace(args: ReturnType<typeof parseArgs>, io: PolyIo): 
   return writePlan({ args, out: (text) => io.stdout.write(text) }, dir, plan);
 }
 
-/** Maps a failure to one stderr line and an exit code; anything unexpected keeps its stack. */
+/** Maps a failure to one stderr line and its exit code; anything unexpected keeps its stack. */
 function reportError(error: unknown, err: (text: string) => void): number {
-  if (error instanceof UsageError) {
+  const exit = exitCodeFor(error);
+  if (exit !== undefined && error instanceof Error) {
     err(error.message);
-    return EXIT.usage;
+    return exit;
   }
-  const code = (error as { code?: unknown }).code;
-  const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof WorkspaceError) {
-    err(message);
-    return code === 'not_a_workspace' ? EXIT.noWorkspace : EXIT.usage;
-  }
-  if (error instanceof PolyCreateError) {
-    err(message);
-    return EXIT.failures;
-  }
-  if (typeof code === 'string' && error instanceof Error && error.name !== 'Error') {
-    // A brick's own error (GitError, BuildError, RenderError, TestRunError): its message is the story.
-    err(message);
-    return code === 'not_a_repository' ||
-      code === 'unknown_project' ||
-      code === 'unknown_brick' ||
-      code === 'unknown_ref'
-      ? EXIT.usage
-      : EXIT.failures;
-  }
-  err(error instanceof Error ? (error.stack ?? message) : message);
+  err(error instanceof Error ? (error.stack ?? error.message) : String(error));
   return EXIT.failures;
 }

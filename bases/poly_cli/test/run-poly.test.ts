@@ -98,6 +98,9 @@ describe('poly on a workspace it creates', () => {
         affectedProjects: expect.arrayContaining(['hello_app']),
       });
       expect((await poly(dir, 'diff', '--short', '--bricks')).stdout).toBe('greeting\nhello_api\n');
+      expect((await poly(dir, 'info', '--short')).stdout).toMatch(
+        /^hello_app +2 {2}hello_api\+ \| greeting\*$/m,
+      );
     } finally {
       await writeFile(file, before);
     }
@@ -115,9 +118,9 @@ describe('poly on a workspace it creates', () => {
     expect(stdout).toMatch(/hello_api --> greeting/);
   });
 
-  test('creating a brick with a taken name exits 1 naming where it is', async () => {
+  test('creating a brick with a taken name exits 2 naming where it is', async () => {
     const { code, stderr } = await poly(dir, 'create', 'base', '--name', 'greeting');
-    expect(code).toBe(EXIT.failures);
+    expect(code).toBe(EXIT.usage);
     expect(stderr).toContain('components/greeting');
   });
 

@@ -8,6 +8,7 @@ export { RenderError } from './errors.ts';
 export type { DiagramOptions } from './graph.ts';
 export type { InfoMarks, InfoRow, InfoView } from './info.ts';
 export { infoView, renderInfo } from './info.ts';
+export { renderInfoShort } from './info-short.ts';
 export { renderJson } from './json.ts';
 export type { DriftingLibrary, LibraryUse, LibsView, MissingLibrary, UnusedLibrary } from './libs.ts';
 export { libsView } from './libs.ts';

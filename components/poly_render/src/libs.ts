@@ -1,6 +1,6 @@
-import type { Workspace } from '@mousetrap/workspace_model';
-import { compareText } from '@mousetrap/workspace_model';
-import { anyLibraries, runtimeClosure, runtimeLibraries, sortedBricks } from './queries.ts';
+import type { LibraryNeed, Workspace } from '@mousetrap/workspace_model';
+import { compareText, libraryNeeds } from '@mousetrap/workspace_model';
+import { anyLibraries, sortedBricks } from './queries.ts';
 
 /** A library and the version range its owner's package.json gives it (`null`, kept in JSON, when not listed). */
 export interface LibraryUse {
@@ -48,26 +48,29 @@ export interface LibsView {
   drifting: DriftingLibrary[];
 }
 
-/** Libraries per brick and per project, and what is missing, unused or drifting between them. */
+/**
+ * Libraries per brick and per project, and what is missing, unused or drifting between them. What a
+ * brick or project needs, and so what is missing, is `libraryNeeds`: the same answer as P113 of
+ * `poly check`.
+ */
 export function libsView(ws: Workspace): LibsView {
   const bricks = sortedBricks(ws.bricks);
   const projects = [...ws.projects].sort((a, b) => compareText(a.name, b.name));
+  const needs = new Map(libraryNeeds(ws).map((owner) => [`${owner.kind} ${owner.owner}`, owner.needs]));
   const view: LibsView = { bricks: [], projects: [], missing: [], unused: [], drifting: [] };
+  const noteMissing = (kind: 'brick' | 'project', where: string, dir: string, owned: LibraryNeed[]) => {
+    for (const { library, version, neededBy } of owned) {
+      if (version === undefined)
+        view.missing.push({ library, where, kind, manifest: `${dir}/package.json`, neededBy });
+    }
+  };
   for (const brick of bricks) {
-    const imported = runtimeLibraries(ws, brick.name);
+    const owned = needs.get(`brick ${brick.name}`) ?? [];
     view.bricks.push({
       brick: brick.name,
-      libraries: imported.map((library) => ({ library, version: brick.libraries[library] ?? null })),
+      libraries: owned.map(({ library, version }) => ({ library, version: version ?? null })),
     });
-    for (const library of imported.filter((name) => brick.libraries[name] === undefined)) {
-      view.missing.push({
-        library,
-        where: brick.name,
-        kind: 'brick',
-        manifest: `${brick.dir}/package.json`,
-        neededBy: [brick.name],
-      });
-    }
+    noteMissing('brick', brick.name, brick.dir, owned);
     const used = new Set(anyLibraries(ws, brick.name));
     for (const [library, version] of sortedEntries(brick.libraries)) {
       if (!used.has(library) && !used.has(typedLibrary(library))) {
@@ -76,26 +79,17 @@ export function libsView(ws: Workspace): LibsView {
     }
   }
   for (const project of projects) {
-    const neededBy = new Map<string, string[]>();
-    for (const brick of runtimeClosure(ws, project.bricks)) {
-      for (const library of runtimeLibraries(ws, brick)) {
-        neededBy.set(library, [...(neededBy.get(library) ?? []), brick]);
-      }
-    }
-    const names = [...new Set([...neededBy.keys(), ...Object.keys(project.libraries)])].sort(compareText);
+    const owned = needs.get(`project ${project.name}`) ?? [];
+    const listed = Object.keys(project.libraries);
+    const names = [...new Set([...owned.map((need) => need.library), ...listed])].sort(compareText);
     view.projects.push({
       project: project.name,
-      libraries: names.map((library) => ({ library, version: project.libraries[library] ?? null })),
-    });
-    for (const library of names.filter((name) => project.libraries[name] === undefined)) {
-      view.missing.push({
+      libraries: names.map((library) => ({
         library,
-        where: project.name,
-        kind: 'project',
-        manifest: `${project.dir}/package.json`,
-        neededBy: neededBy.get(library) ?? [],
-      });
-    }
+        version: Object.hasOwn(project.libraries, library) ? (project.libraries[library] as string) : null,
+      })),
+    });
+    noteMissing('project', project.name, project.dir, owned);
   }
   view.drifting = drifting([
     ...bricks.map((brick) => ({ where: brick.name, libraries: brick.libraries })),

@@ -2,7 +2,6 @@ import type { Brick, GraphOptions, Project, Workspace } from '@mousetrap/workspa
 import {
   brickDependencies,
   compareText,
-  dependencyClosure,
   dependents,
   librariesImported,
   projectsShipping,
@@ -70,16 +69,6 @@ export function usedByOf(ws: Workspace, brick: string, options: DepsOptions = {}
 export function edgesOf(ws: Workspace, brick: string): { to: string; runtime: boolean }[] {
   const runtime = brickDependencies(ws, brick, { runtimeOnly: true });
   return brickDependencies(ws, brick).map((to) => ({ to, runtime: runtime.includes(to) }));
-}
-
-/** The bricks a set of bricks needs at run time, the set included. */
-export function runtimeClosure(ws: Workspace, roots: readonly string[]): string[] {
-  return dependencyClosure(ws, roots, { runtimeOnly: true });
-}
-
-/** Libraries a brick's src imports at run time. */
-export function runtimeLibraries(ws: Workspace, brick: string): string[] {
-  return librariesImported(ws, brick, { runtimeOnly: true });
 }
 
 /** Libraries a brick imports anywhere: src or tests, type-only included. */

@@ -13,8 +13,18 @@ export interface ProjectManifest {
   libraries: string[];
 }
 
-/** Why a build failed. */
-export type BuildErrorCode = 'unknown_project' | 'no_base' | 'unlisted_import' | 'bundle_failed';
+/**
+ * Why a build failed: `unknown_project`, `no_base` (not exactly one base with src/main.ts),
+ * `unlisted_import` (the bundle imports a brick or library the project does not list),
+ * `bundle_failed` (esbuild failed otherwise) or `not_locked` (package-lock.json is missing or lacks a
+ * library the bundle imports).
+ */
+export type BuildErrorCode =
+  | 'unknown_project'
+  | 'no_base'
+  | 'unlisted_import'
+  | 'bundle_failed'
+  | 'not_locked';
 
 /** A failed build; callers branch on `code`. */
 export class BuildError extends Error {

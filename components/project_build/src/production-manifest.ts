@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { BuildError } from './manifest.ts';
 
 /** The package.json written next to a bundle: what `npm install --omit=dev` needs to run it. */
 export interface ProductionManifest {
@@ -14,18 +15,34 @@ export interface ProductionManifest {
   dependencies: Record<string, string>;
 }
 
-/** Reads the version of each library from package-lock.json (lockfile v2/v3), for exact pins. */
+/**
+ * Reads the version of each library from package-lock.json (lockfile v2/v3), for exact pins; a
+ * `not_locked` BuildError when the lockfile is missing or does not hold one of them.
+ */
 export async function lockedVersions(
   root: string,
   libraries: Iterable<string>,
 ): Promise<Record<string, string>> {
-  const lock = JSON.parse(await readFile(join(root, 'package-lock.json'), 'utf8')) as {
-    packages?: Record<string, { version?: string }>;
-  };
+  const wanted = [...libraries].sort();
+  if (wanted.length === 0) return {};
+  let lock: { packages?: Record<string, { version?: string }> };
+  try {
+    lock = JSON.parse(await readFile(join(root, 'package-lock.json'), 'utf8'));
+  } catch (cause) {
+    throw new BuildError(
+      'not_locked',
+      'no readable package-lock.json at the workspace root; run npm install',
+      {
+        cause,
+      },
+    );
+  }
   const versions: Record<string, string> = {};
-  for (const library of [...libraries].sort()) {
+  for (const library of wanted) {
     const version = lock.packages?.[`node_modules/${library}`]?.version;
-    if (version === undefined) throw new Error(`${library} is not in package-lock.json; run npm install`);
+    if (version === undefined) {
+      throw new BuildError('not_locked', `${library} is not in package-lock.json; run npm install`);
+    }
     versions[library] = version;
   }
   return versions;

@@ -79,6 +79,20 @@ describe('buildProject', () => {
     });
   });
 
+  test('without package-lock.json, or with one lacking an imported library, the build fails as not_locked', async () => {
+    root = await fixture({ '@fx/app': '*', '@fx/util': '*', tiny_lib: '^1.0.0' });
+    const lockfile = join(root, 'package-lock.json');
+    await writeFile(lockfile, JSON.stringify({ lockfileVersion: 3, packages: {} }));
+    await expect(buildProject({ root, project: 'app_project', namespace: 'fx' })).rejects.toMatchObject({
+      code: 'not_locked',
+      message: expect.stringContaining('tiny_lib is not in package-lock.json'),
+    });
+    await rm(lockfile);
+    await expect(buildProject({ root, project: 'app_project', namespace: 'fx' })).rejects.toMatchObject({
+      code: 'not_locked',
+    });
+  });
+
   test('a project without a base, or an unknown project, is refused', async () => {
     root = await fixture({ '@fx/util': '*', tiny_lib: '^1.0.0' });
     await expect(buildProject({ root, project: 'app_project', namespace: 'fx' })).rejects.toMatchObject({

@@ -1,29 +1,18 @@
-import {
-  dependencyClosure,
-  dependents,
-  librariesImported,
-  type Project,
-  type Workspace,
-} from '@mousetrap/workspace_model';
+import { dependencyClosure, dependents, type Project, type Workspace } from '@mousetrap/workspace_model';
 import type { Diagnostic } from './diagnostic.ts';
 import { diagnostic } from './rules.ts';
 
 const runtimeOnly = { runtimeOnly: true } as const;
 
 /**
- * P107: a project ships every brick its bricks need at run time, transitively. P113 (the project
- * half): a deployable project lists every library its bricks import at run time. P207: every brick
+ * P107: a project ships every brick its bricks need at run time, transitively. P207: every brick
  * a deployable project ships is reached from one of its bases. The development project is checked
- * for P107 only: it is never deployed alone, and its libraries come with its bricks.
+ * for P107 only: it is never deployed alone. (A project's libraries are P113, in check-libraries.ts.)
  */
 export function checkProjects(ws: Workspace): Diagnostic[] {
   const found: Diagnostic[] = [];
   for (const project of ws.projects) {
-    found.push(
-      ...missingBricks(ws, project),
-      ...missingLibraries(ws, project),
-      ...unreachedBricks(ws, project),
-    );
+    found.push(...missingBricks(ws, project), ...unreachedBricks(ws, project));
   }
   if (ws.development !== undefined) found.push(...missingBricks(ws, ws.development));
   return found;
@@ -48,23 +37,6 @@ function missingBricks(ws: Workspace, project: Project): Diagnostic[] {
         `${project.dir}/package.json`,
       );
     });
-}
-
-function missingLibraries(ws: Workspace, project: Project): Diagnostic[] {
-  const importers = new Map<string, string[]>();
-  for (const brick of shipped(ws, project)) {
-    for (const library of librariesImported(ws, brick, runtimeOnly)) {
-      if (Object.hasOwn(project.libraries, library)) continue;
-      importers.set(library, [...(importers.get(library) ?? []), brick]);
-    }
-  }
-  return [...importers].map(([library, bricks]) =>
-    diagnostic(
-      'P113',
-      `project ${project.name} does not list library "${library}", which ${bricks.join(', ')} ${bricks.length === 1 ? 'imports' : 'import'} at run time`,
-      `${project.dir}/package.json`,
-    ),
-  );
 }
 
 function unreachedBricks(ws: Workspace, project: Project): Diagnostic[] {

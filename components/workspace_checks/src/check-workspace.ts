@@ -1,6 +1,7 @@
 import type { Workspace } from '@mousetrap/workspace_model';
 import { checkCycles } from './check-cycles.ts';
 import { checkImports } from './check-imports.ts';
+import { checkLibraries } from './check-libraries.ts';
 import { checkManifests } from './check-manifests.ts';
 import { checkNames } from './check-names.ts';
 import { checkProjects } from './check-projects.ts';
@@ -15,6 +16,7 @@ export function checkWorkspace(ws: Workspace): Diagnostic[] {
     ...checkNames(ws),
     ...checkProjects(ws),
     ...checkManifests(ws),
+    ...checkLibraries(ws),
     ...checkVersions(ws),
   ].sort(compareDiagnostics);
 }

@@ -15,7 +15,7 @@ export const CHECK_RULES: Readonly<Record<DiagnosticCode, { severity: Severity; 
   P112: { severity: 'error', rule: 'a brick lists another brick in its package.json dependencies' },
   P113: {
     severity: 'error',
-    rule: "a library imported at run time by a project's bricks is missing from the project's package.json, or one a brick imports is missing from the brick's",
+    rule: "a library imported at run time by the bricks a project reaches is missing from the project's package.json, or one a brick imports is missing from the brick's",
   },
   P207: { severity: 'warning', rule: 'a project ships a brick that none of its bricks reaches' },
   P301: { severity: 'warning', rule: 'a library has different versions across projects' },

@@ -252,6 +252,17 @@ describe('P113: libraries used at run time are listed', () => {
     ]);
   });
 
+  test('a library of a brick the project reaches but does not ship is missing from the project too, beside P107', async () => {
+    const spec = cleanWith(({ projects }) => {
+      delete projects.cli_app?.dependencies?.['@acme/greeting'];
+      delete projects.cli_app?.dependencies?.lodash;
+    });
+    expect((await checkSpec(spec)).map((d) => `${d.code} ${d.message}`)).toEqual([
+      'P107 project cli_app does not ship brick greeting, which cli imports at run time',
+      'P113 project cli_app does not list library "lodash", which greeting imports at run time',
+    ]);
+  });
+
   test('a library imported only as a type, in tests, or by a dynamic import of a template is required nowhere', async () => {
     const spec = cleanWith(({ bases }) => {
       const files = bases.cli?.files ?? {};

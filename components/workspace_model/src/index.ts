@@ -15,6 +15,8 @@ export {
   librariesImported,
   projectsShipping,
 } from './graph.ts';
+export type { LibraryNeed, LibraryNeeds } from './library-needs.ts';
+export { libraryNeeds } from './library-needs.ts';
 export type { LoadWorkspaceOptions } from './load-workspace.ts';
 export { loadWorkspace } from './load-workspace.ts';
 export type { ScanCache, ScanCacheOptions } from './scan-cache.ts';
