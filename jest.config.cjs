@@ -14,5 +14,9 @@ module.exports = {
     ],
   },
   testTimeout: 30000,
-  reporters: ['default', '<rootDir>/jest-summary-reporter.cjs'],
+  reporters: [
+    'default',
+    '<rootDir>/development/left-behind-reporter.cjs',
+    '<rootDir>/jest-summary-reporter.cjs',
+  ],
 };
