@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ProjectManifest } from './manifest.ts';
 
 /** The package.json written next to a bundle: what `npm install --omit=dev` needs to run it. */
 export interface ProductionManifest {
@@ -31,19 +32,58 @@ export async function lockedVersions(
   return versions;
 }
 
-/** The pruned manifest of a project's bundle: its name, and the libraries the bundle really imports. */
+/**
+ * The package.json of a bundle published to a registry: not private, each of its commands runs the
+ * bundle, and only the bundle and its source map go in (npm adds package.json, README and LICENSE).
+ */
+export interface PublishedManifest {
+  name: string;
+  version: string;
+  license?: string;
+  type: 'module';
+  bin: Record<string, 'main.js'>;
+  files: ['main.js', 'main.js.map'];
+  engines: { node: string };
+  /** Only the libraries the bundle imports, each pinned to the version in the lockfile. */
+  dependencies: Record<string, string>;
+  /** The project's published fields (description, publishConfig and the like), as they are. */
+  [field: string]: unknown;
+}
+
+/**
+ * The pruned manifest of a project's bundle: its name, and the libraries the bundle really imports.
+ * A project to publish (see {@link ProjectManifest.published}) gets a {@link PublishedManifest}.
+ */
 export function productionManifest(
-  project: { packageName: string; version: string; engines?: string },
+  project: Pick<ProjectManifest, 'packageName' | 'version' | 'engines' | 'license' | 'published'> & {
+    bin?: string[];
+  },
   dependencies: Record<string, string>,
-): ProductionManifest {
+): ProductionManifest | PublishedManifest {
+  const engines = { node: project.engines ?? '>=20.19' };
+  if (project.published === undefined) {
+    return {
+      name: project.packageName,
+      version: project.version,
+      private: true,
+      type: 'module',
+      main: 'main.js',
+      scripts: { start: 'node main.js' },
+      engines,
+      dependencies,
+    };
+  }
+  const { publishConfig, ...about } = project.published;
   return {
     name: project.packageName,
     version: project.version,
-    private: true,
+    ...about,
+    ...(project.license === undefined ? {} : { license: project.license }),
     type: 'module',
-    main: 'main.js',
-    scripts: { start: 'node main.js' },
-    engines: { node: project.engines ?? '>=20.19' },
+    bin: Object.fromEntries((project.bin ?? []).map((name) => [name, 'main.js' as const])),
+    files: ['main.js', 'main.js.map'],
+    engines,
     dependencies,
+    publishConfig,
   };
 }
