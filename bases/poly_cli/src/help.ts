@@ -1,3 +1,5 @@
+import { POLY_PACKAGE } from './toolchain.ts';
+
 /** The help of one command: what `poly help <command>` prints. */
 export interface CommandHelp {
   usage: string;
@@ -10,12 +12,17 @@ export interface CommandHelp {
 export const HELP: Record<string, CommandHelp> = {
   create: {
     usage:
-      'poly create workspace --name <ns> | component --name <n> | base --name <n> | project --name <n> [--base <b>]',
+      'poly create workspace --name <ns> [--poly <spec>] [--no-git] | component --name <n> | base --name <n> | project --name <n> [--base <b>]',
     summary:
-      'Writes a new workspace, brick or project in the house style and registers it (root workspaces, development, workspace.json). --base adds the base and every brick and library it reaches.',
+      'Writes a new workspace, brick or project in the house style and registers it (root workspaces, development, workspace.json). A new workspace lists poly as a devDependency and gets its first git commit, tagged stable-1. --base adds the base and every brick and library it reaches.',
     options: [
       ['--name <name>', 'snake_case, npm-valid, not taken by another brick or project'],
       ['--base <base>', 'project only: ship this base and its transitive closure'],
+      [
+        '--poly <spec>',
+        `workspace only: ${POLY_PACKAGE.name} as an npm spec (a range, a tarball path or URL); default ^${POLY_PACKAGE.version}`,
+      ],
+      ['--no-git', 'workspace only: no git init, first commit or stable-1 tag'],
       ['--description <text>', 'one line on what it is for (package.json and README)'],
       ['--dry-run', 'show the files it would write, write nothing'],
     ],

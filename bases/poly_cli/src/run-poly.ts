@@ -1,10 +1,10 @@
-import { resolve } from 'node:path';
-import { PolyCreateError, planCreateWorkspace } from '@mousetrap/poly_create';
+import { PolyCreateError } from '@mousetrap/poly_create';
 import { findWorkspaceRoot, loadWorkspace, WorkspaceError } from '@mousetrap/workspace_model';
-import { type FlagSpec, flagValue, parseArgs, UsageError } from './args.ts';
+import { type FlagSpec, parseArgs, UsageError } from './args.ts';
 import { build } from './commands/build.ts';
 import { check } from './commands/check.ts';
-import { createInWorkspace, writePlan } from './commands/create.ts';
+import { createInWorkspace } from './commands/create.ts';
+import { createWorkspace } from './commands/create-workspace.ts';
 import { deps } from './commands/deps.ts';
 import { diff } from './commands/diff.ts';
 import { info } from './commands/info.ts';
@@ -14,7 +14,6 @@ import { test } from './commands/test.ts';
 import { ws } from './commands/ws.ts';
 import { type CommandContext, EXIT, type PolyIo } from './context.ts';
 import { commandText, overviewText } from './help.ts';
-import { TOOLCHAIN } from './toolchain.ts';
 
 const value: FlagSpec = { takesValue: true };
 const flag: FlagSpec = { takesValue: false };
@@ -27,7 +26,7 @@ const COMMANDS: Record<
   { flags: Record<string, FlagSpec>; run: (ctx: CommandContext) => number | Promise<number> }
 > = {
   create: {
-    flags: { name: value, base: value, description: value, 'dry-run': flag },
+    flags: { name: value, base: value, description: value, 'dry-run': flag, poly: value, 'no-git': flag },
     run: createInWorkspace,
   },
   info: { flags: { ...since, ...json }, run: info },
@@ -100,14 +99,6 @@ export async function runPoly(argv: readonly string[], io: PolyIo): Promise<numb
   } catch (error) {
     return reportError(error, err);
   }
-}
-
-async function createWorkspace(args: ReturnType<typeof parseArgs>, io: PolyIo): Promise<number> {
-  const name = flagValue(args, 'name');
-  if (name === undefined) throw new UsageError('--name is required');
-  const dir = resolve(io.cwd);
-  const plan = planCreateWorkspace({ dir, name, toolchain: { ...TOOLCHAIN } });
-  return writePlan({ args, out: (text) => io.stdout.write(text) }, dir, plan);
 }
 
 /** Maps a failure to one stderr line and an exit code; anything unexpected keeps its stack. */
