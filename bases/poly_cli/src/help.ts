@@ -32,7 +32,7 @@ export const HELP: Record<string, CommandHelp> = {
   info: {
     usage: 'poly info [--since stable|release|<tag>|<sha>|<branch>] [--json]',
     summary:
-      'Counts, then a brick × project table (components first, then bases). A brick marked * changed since the stable point, + is affected through its imports.',
+      'Counts, then a brick × project table (components first, then bases). A brick marked * changed since the stable point, + is affected through its imports. Outside git, no marks and a note on how to start.',
     options: [
       ['--since <ref>', 'compare with this point instead of the newest stable-* tag'],
       ['--json', 'one JSON document on stdout'],
@@ -74,7 +74,7 @@ export const HELP: Record<string, CommandHelp> = {
   diff: {
     usage: 'poly diff [--since stable|release|<tag>|<sha>|<branch>] [--bricks|--projects] [--short] [--json]',
     summary:
-      'Changed files mapped to bricks and projects, and every brick and project affected through imports, transitively. A branch means its merge-base with HEAD; the default is the newest stable-* tag.',
+      'Changed files mapped to bricks and projects, and every brick and project affected through imports, transitively. A branch means its merge-base with HEAD; the default is the newest stable-* tag. Outside git: exit 2.',
     options: [
       ['--since <ref>', 'stable (default), release, a tag, a sha or a branch'],
       ['--bricks', 'only bricks'],
@@ -88,7 +88,7 @@ export const HELP: Record<string, CommandHelp> = {
   test: {
     usage: 'poly test [--since <ref>] [--all] [--project <p>] [--brick <b>] [--dry-run]',
     summary:
-      'Runs the tests of changed and affected bricks (and of the bricks of affected projects): shows what it will run, progress while running, and ends with "N passed, N failed". Exit 1 on a failure.',
+      'Runs the tests of changed and affected bricks (and of the bricks of affected projects): shows what it will run, progress while running, and ends with "N passed, N failed". Exit 1 on a failure. Outside git (or before the first stable tag) every test runs.',
     options: [
       ['--since <ref>', 'what counts as changed (default: the newest stable-* tag)'],
       ['--all', 'every test'],

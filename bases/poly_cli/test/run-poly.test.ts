@@ -242,6 +242,56 @@ describe('poly create workspace', () => {
   });
 });
 
+describe('poly outside git', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'poly-no-git-'));
+    expect((await poly(dir, 'create', 'workspace', '--name', 'acme', '--no-git')).code).toBe(EXIT.ok);
+    expect((await poly(dir, 'create', 'component', '--name', 'greeting')).code).toBe(EXIT.ok);
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('info shows the table without marks and a note on how to get them', async () => {
+    const { code, stdout, stderr } = await poly(dir, 'info');
+    expect({ code, stderr }).toEqual({ code: EXIT.ok, stderr: '' });
+    expect(stdout).toContain(
+      'since: no git repository, so nothing is marked (git init, commit, and tag it stable-1)\n',
+    );
+    expect(stdout).toMatch(/^greeting\s+component\s+x\s*$/m);
+    expect(JSON.parse((await poly(dir, 'info', '--json')).stdout).since).toMatch(/^no git repository/);
+  });
+
+  test('info --since, which asks for history, exits 2', async () => {
+    expect(await poly(dir, 'info', '--since', 'stable')).toMatchObject({
+      code: EXIT.usage,
+      stderr: expect.stringContaining('is not inside a git work tree'),
+    });
+  });
+
+  test('diff has nothing to compare with: it says so and exits 2', async () => {
+    const { code, stdout, stderr } = await poly(dir, 'diff');
+    expect({ code, stdout }).toEqual({ code: EXIT.usage, stdout: '' });
+    expect(stderr).toBe(
+      `poly: diff compares with git history, and ${dir} is not in a git repository: git init, commit, and tag it stable-1\n`,
+    );
+  });
+
+  test('test runs every test, saying why', async () => {
+    const { code, stdout } = await poly(dir, 'test', '--dry-run');
+    expect(code).toBe(EXIT.ok);
+    expect(stdout).toBe(
+      [
+        'no git repository, so every test runs (git init, commit, and tag it stable-1)',
+        'would run the tests of 1 folder:',
+        '  components/greeting (all)',
+        '',
+      ].join('\n'),
+    );
+  });
+});
+
 describe('poly usage and exit codes', () => {
   test('help lists every command; help <command> shows its options and an example', async () => {
     const overview = await poly(workspaceRoot, 'help');
