@@ -1,10 +1,11 @@
-import { PolyCreateError } from '@mousetrap/poly_create';
+import { resolve } from 'node:path';
+import { PolyCreateError, planCreateWorkspace } from '@mousetrap/poly_create';
 import { findWorkspaceRoot, loadWorkspace, WorkspaceError } from '@mousetrap/workspace_model';
-import { type FlagSpec, parseArgs, UsageError } from './args.ts';
+import { type FlagSpec, flagValue, parseArgs, UsageError } from './args.ts';
 import { build } from './commands/build.ts';
 import { check } from './commands/check.ts';
 import { createInWorkspace } from './commands/create.ts';
-import { createWorkspace } from './commands/create-workspace.ts';
+import { polyDevDependency, writeWorkspace } from './commands/create-workspace.ts';
 import { deps } from './commands/deps.ts';
 import { diff } from './commands/diff.ts';
 import { info } from './commands/info.ts';
@@ -14,6 +15,7 @@ import { test } from './commands/test.ts';
 import { ws } from './commands/ws.ts';
 import { type CommandContext, EXIT, type PolyIo } from './context.ts';
 import { commandText, overviewText } from './help.ts';
+import { TOOLCHAIN } from './toolchain.ts';
 
 const value: FlagSpec = { takesValue: true };
 const flag: FlagSpec = { takesValue: false };
@@ -99,6 +101,14 @@ export async function runPoly(argv: readonly string[], io: PolyIo): Promise<numb
   } catch (error) {
     return reportError(error, err);
   }
+}
+
+async function createWorkspace(args: ReturnType<typeof parseArgs>, io: PolyIo): Promise<number> {
+  const name = flagValue(args, 'name');
+  if (name === undefined) throw new UsageError('--name is required');
+  const dir = resolve(io.cwd);
+  const plan = planCreateWorkspace({ dir, name, toolchain: { ...TOOLCHAIN, ...polyDevDependency(args) } });
+  return writeWorkspace(args, io, dir, plan);
 }
 
 /** Maps a failure to one stderr line and an exit code; anything unexpected keeps its stack. */

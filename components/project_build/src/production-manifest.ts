@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ProjectManifest } from './manifest.ts';
 
 /** The package.json written next to a bundle: what `npm install --omit=dev` needs to run it. */
 export interface ProductionManifest {
@@ -52,11 +51,17 @@ export interface PublishedManifest {
 
 /**
  * The pruned manifest of a project's bundle: its name, and the libraries the bundle really imports.
- * A project to publish (see {@link ProjectManifest.published}) gets a {@link PublishedManifest}.
+ * A project to publish (ProjectManifest's `published`) gets a {@link PublishedManifest}.
  */
 export function productionManifest(
-  project: Pick<ProjectManifest, 'packageName' | 'version' | 'engines' | 'license' | 'published'> & {
+  project: {
+    packageName: string;
+    version: string;
+    engines?: string;
+    license?: string;
     bin?: string[];
+    /** Set for a package to publish: ProjectManifest's `published`. */
+    published?: Record<string, unknown>;
   },
   dependencies: Record<string, string>,
 ): ProductionManifest | PublishedManifest {

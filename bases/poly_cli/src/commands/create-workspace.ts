@@ -1,9 +1,8 @@
-import { resolve } from 'node:path';
 import { GitError, type RepositoryStart, startRepository } from '@mousetrap/git_changes';
-import { applyPlan, FIRST_STABLE_TAG, formatPlan, planCreateWorkspace } from '@mousetrap/poly_create';
-import { flagValue, type ParsedArgs, UsageError } from '../args.ts';
+import { applyPlan, FIRST_STABLE_TAG, formatPlan, type Plan } from '@mousetrap/poly_create';
+import { flagValue, type ParsedArgs } from '../args.ts';
 import { EXIT, type PolyIo } from '../context.ts';
-import { POLY_PACKAGE, TOOLCHAIN } from '../toolchain.ts';
+import { POLY_PACKAGE } from '../toolchain.ts';
 
 const FIRST_COMMIT = 'A new workspace, from poly create workspace';
 const startByHand = `git init && git add -A && git commit -m "${FIRST_COMMIT}" && git tag ${FIRST_STABLE_TAG}`;
@@ -32,17 +31,17 @@ function gitReport(start: RepositoryStart | undefined): { text: string; warning:
   };
 }
 
+/** The poly devDependency of a new workspace: `--poly <spec>`, else `^` this poly's version. */
+export const polyDevDependency = (args: ParsedArgs): Record<string, string> => ({
+  [POLY_PACKAGE.name]: flagValue(args, 'poly') ?? `^${POLY_PACKAGE.version}`,
+});
+
 /**
- * `poly create workspace --name <ns> [--poly <spec>] [--no-git]` in the current folder: writes
- * the workspace with poly as a devDependency, then gives it its first commit and stable tag.
+ * Writes the plan of `poly create workspace` (with --dry-run, shows it), then, unless --no-git,
+ * gives the workspace its first commit and stable tag, and says what to do next.
  */
-export async function createWorkspace(args: ParsedArgs, io: PolyIo): Promise<number> {
-  const name = flagValue(args, 'name');
-  if (name === undefined) throw new UsageError('--name is required');
-  const poly = flagValue(args, 'poly') ?? `^${POLY_PACKAGE.version}`;
+export async function writeWorkspace(args: ParsedArgs, io: PolyIo, dir: string, plan: Plan): Promise<number> {
   const git = args.flags['no-git'] !== true;
-  const dir = resolve(io.cwd);
-  const plan = planCreateWorkspace({ dir, name, toolchain: { ...TOOLCHAIN, [POLY_PACKAGE.name]: poly } });
   if (args.flags['dry-run']) {
     io.stdout.write(formatPlan(plan, { contents: true }));
     if (git) io.stdout.write(`git: would commit the workspace and tag it ${FIRST_STABLE_TAG}\n`);

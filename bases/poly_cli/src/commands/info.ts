@@ -3,10 +3,7 @@ import type { CommandContext } from '../context.ts';
 import { EXIT } from '../context.ts';
 import { changesIfRepository, startGitHint } from './changes.ts';
 
-/**
- * `poly info`: counts and the brick × project table, marking changed (*) and affected (+) bricks;
- * outside git, the table without marks and a note on how to get them.
- */
+/** `poly info`: counts and the brick × project table, marking changed (*) and affected (+) bricks. */
 export async function info(ctx: CommandContext): Promise<number> {
   const changes = await changesIfRepository(ctx);
   const view = infoView(ctx.ws, {
