@@ -20,15 +20,16 @@ const anchorOf = (heading: string) =>
 
 function anchorsOf(path: string) {
   const text = readFileSync(path, 'utf8').replace(/```[\s\S]*?```/g, '');
-  return new Set([...text.matchAll(/^#{1,6} (.+)$/gm)].map((match) => anchorOf(match[1].trim())));
+  return new Set([...text.matchAll(/^#{1,6} (.+)$/gm)].map((match) => anchorOf((match[1] ?? '').trim())));
 }
 
 function brokenLinks(page: string) {
   const text = readFileSync(join(root, page), 'utf8').replace(/```[\s\S]*?```/g, '');
   const broken: string[] = [];
-  for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+  for (const match of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+    const target = match[1] ?? '';
     if (/^[a-z]+:/.test(target)) continue;
-    const [file, anchor] = target.split('#');
+    const [file = '', anchor] = target.split('#');
     const path = file === '' ? join(root, page) : join(root, dirname(page), file);
     if (!existsSync(path)) broken.push(`${page}: ${target} (no such file)`);
     else if (anchor !== undefined && statSync(path).isFile() && !anchorsOf(path).has(anchor))

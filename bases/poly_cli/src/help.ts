@@ -1,3 +1,5 @@
+import { POLY_PACKAGE } from './toolchain.ts';
+
 /** The help of one command: what `poly help <command>` prints. */
 export interface CommandHelp {
   usage: string;
@@ -10,12 +12,17 @@ export interface CommandHelp {
 export const HELP: Record<string, CommandHelp> = {
   create: {
     usage:
-      'poly create workspace --name <ns> | component --name <n> | base --name <n> | project --name <n> [--base <b>]',
+      'poly create workspace --name <ns> [--poly <spec>] [--no-git] | component --name <n> | base --name <n> | project --name <n> [--base <b>]',
     summary:
-      'Writes a new workspace, brick or project in the house style and registers it (root workspaces, development, workspace.json). --base adds the base and every brick and library it reaches.',
+      'Writes a new workspace, brick or project in the house style and registers it (root workspaces, development, workspace.json). A new workspace lists poly as a devDependency and gets its first git commit, tagged stable-1. --base adds the base and every brick and library it reaches.',
     options: [
       ['--name <name>', 'snake_case, npm-valid, not taken by another brick or project'],
       ['--base <base>', 'project only: ship this base and its transitive closure'],
+      [
+        '--poly <spec>',
+        `workspace only: ${POLY_PACKAGE.name} as an npm spec (a range, a tarball path or URL); default ^${POLY_PACKAGE.version}`,
+      ],
+      ['--no-git', 'workspace only: no git init, first commit or stable-1 tag'],
       ['--description <text>', 'one line on what it is for (package.json and README)'],
       ['--dry-run', 'show the files it would write, write nothing'],
     ],
@@ -25,7 +32,7 @@ export const HELP: Record<string, CommandHelp> = {
   info: {
     usage: 'poly info [--since stable|release|<tag>|<sha>|<branch>] [--short] [--json]',
     summary:
-      'Counts, then a brick × project table (components first, then bases). A brick marked * changed since the stable point, + is affected through its imports.',
+      'Counts, then a brick × project table (components first, then bases). A brick marked * changed since the stable point, + is affected through its imports. Outside git, no marks and a note on how to start.',
     options: [
       ['--since <ref>', 'compare with this point instead of the newest stable-* tag'],
       [
@@ -75,7 +82,7 @@ export const HELP: Record<string, CommandHelp> = {
   diff: {
     usage: 'poly diff [--since stable|release|<tag>|<sha>|<branch>] [--bricks|--projects] [--short] [--json]',
     summary:
-      'Changed files mapped to bricks and projects, and every brick and project affected through imports, transitively. A branch means its merge-base with HEAD; the default is the newest stable-* tag.',
+      'Changed files mapped to bricks and projects, and every brick and project affected through imports, transitively. A branch means its merge-base with HEAD; the default is the newest stable-* tag. Outside git: exit 2.',
     options: [
       ['--since <ref>', 'stable (default), release, a tag, a sha or a branch'],
       ['--bricks', 'only bricks'],
@@ -89,7 +96,7 @@ export const HELP: Record<string, CommandHelp> = {
   test: {
     usage: 'poly test [--since <ref>] [--all] [--project <p>] [--brick <b>] [--dry-run]',
     summary:
-      'Runs the tests of changed and affected bricks (and of the bricks of affected projects): shows what it will run, progress while running, and ends with "N passed, N failed". Exit 1 on a failure.',
+      'Runs the tests of changed and affected bricks (and of the bricks of affected projects): shows what it will run, progress while running, and ends with "N passed, N failed". Exit 1 on a failure. Outside git (or before the first stable tag) every test runs.',
     options: [
       ['--since <ref>', 'what counts as changed (default: the newest stable-* tag)'],
       ['--all', 'every test'],

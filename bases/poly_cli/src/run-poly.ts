@@ -4,7 +4,8 @@ import { findWorkspaceRoot, loadWorkspace } from '@mousetrap/workspace_model';
 import { type FlagSpec, flagValue, parseArgs, UsageError } from './args.ts';
 import { build } from './commands/build.ts';
 import { check } from './commands/check.ts';
-import { createInWorkspace, writePlan } from './commands/create.ts';
+import { createInWorkspace } from './commands/create.ts';
+import { polyDevDependency, writeWorkspace } from './commands/create-workspace.ts';
 import { deps } from './commands/deps.ts';
 import { diff } from './commands/diff.ts';
 import { info } from './commands/info.ts';
@@ -32,7 +33,7 @@ const COMMANDS: Record<
   { flags: Record<string, FlagSpec>; run: (ctx: CommandContext) => number | Promise<number> }
 > = {
   create: {
-    flags: { name: value, base: value, description: value, 'dry-run': flag },
+    flags: { name: value, base: value, description: value, 'dry-run': flag, poly: value, 'no-git': flag },
     run: createInWorkspace,
   },
   info: { flags: { ...since, short: flag, ...json }, run: info },
@@ -127,8 +128,8 @@ async function createWorkspace(args: ReturnType<typeof parseArgs>, io: PolyIo): 
   const name = flagValue(args, 'name');
   if (name === undefined) throw new UsageError('--name is required');
   const dir = resolve(io.cwd);
-  const plan = planCreateWorkspace({ dir, name, toolchain: { ...TOOLCHAIN } });
-  return writePlan({ args, out: (text) => io.stdout.write(text) }, dir, plan);
+  const plan = planCreateWorkspace({ dir, name, toolchain: { ...TOOLCHAIN, ...polyDevDependency(args) } });
+  return writeWorkspace(args, io, dir, plan);
 }
 
 /** Maps a failure to one stderr line and its exit code; anything unexpected keeps its stack. */

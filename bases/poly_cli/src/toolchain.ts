@@ -12,3 +12,9 @@ export const TOOLCHAIN: Readonly<Record<string, string>> = {
   tsx: '^4.23.15',
   typescript: '^7.0.2',
 };
+
+/**
+ * The poly package a new workspace lists as a devDependency, at `^version` unless `--poly` says
+ * otherwise (a test keeps it equal to projects/poly/package.json).
+ */
+export const POLY_PACKAGE = { name: '@mousetrap/poly', version: '0.1.0' } as const;

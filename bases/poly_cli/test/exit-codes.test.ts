@@ -113,7 +113,7 @@ describe('poly exit codes', () => {
     dir = await mkdtemp(join(tmpdir(), 'poly-exit-'));
     nowhere = await mkdtemp(join(tmpdir(), 'poly-nowhere-'));
     for (const argv of [
-      ['create', 'workspace', '--name', 'acme'],
+      ['create', 'workspace', '--name', 'acme', '--no-git'],
       ['create', 'component', '--name', 'greeting'],
       ['create', 'base', '--name', 'hello_api'],
       ['create', 'project', '--name', 'hello_app', '--base', 'hello_api'],

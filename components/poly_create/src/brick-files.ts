@@ -14,7 +14,8 @@ export interface BrickTemplate {
 
 /**
  * The files of a new brick, relative to its folder: package.json, the interface, one source
- * file with a small function and a test that checks what it returns; a base also gets `main.ts`.
+ * file with a small function and a test that checks what it returns. A base's is a small HTTP
+ * server that runs until it is stopped, with a test that requests it, and a `main.ts` that starts it.
  */
 export function brickFiles(brick: BrickTemplate): Record<string, string> {
   const file = kebabCase(brick.name);
@@ -88,33 +89,65 @@ function baseCode(name: string, file: string): BrickCode {
     `export async function ${fn}(options: ${type}Options): Promise<${type}> {`,
     `export async function ${fn}(\n  options: ${type}Options,\n): Promise<${type}> {`,
   );
-  const start = (indent: string, write: string) =>
-    fitLine(
-      `${indent}const service = await ${fn}({ write: (line) => ${write} });`,
-      `${indent}const service = await ${fn}({\n${indent}  write: (line) => ${write},\n${indent}});`,
-    );
+  const started = fitLine(
+    `  options.write(\`${name} listening on \${address}\`);`,
+    `  options.write(\n    \`${name} listening on \${address}\`,\n  );`,
+  );
+  const start = fitLine(
+    `    const service = await ${fn}({ port: 0, write: (line) => lines.push(line) });`,
+    `    const service = await ${fn}({\n      port: 0,\n      write: (line) => lines.push(line),\n    });`,
+  );
   const both = fitLine(
-    `    expect(lines).toEqual(['${name} started', '${name} stopped']);`,
-    `    expect(lines).toEqual([\n      '${name} started',\n      '${name} stopped',\n    ]);`,
+    `    expect(lines).toEqual([\`${name} listening on \${service.address}\`, '${name} stopped']);`,
+    `    expect(lines).toEqual([\n      \`${name} listening on \${service.address}\`,\n      '${name} stopped',\n    ]);`,
   );
   return {
     index: `${types}\nexport { ${fn} } from './${file}.ts';\n`,
-    source: `/** What the ${name} base needs to start. */
+    source: `import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** What the ${name} base needs to start. */
 export interface ${type}Options {
+  /** The TCP port to listen on; 0 picks a free one. */
+  port: number;
+  /** The interface to listen on; '0.0.0.0' for every one, as in a container. @default '127.0.0.1' */
+  host?: string;
   /** Where it reports that it started and that it stopped, one line each. */
   write: (line: string) => void;
 }
 
-/** A started ${name}; \`stop()\` releases what the start opened, in reverse order. */
+/** A running ${name}; \`stop()\` closes what the start opened, in reverse order. */
 export interface ${type} {
+  /** The URL it answers on. */
+  address: string;
   stop(): Promise<void>;
 }
 
-/** Starts ${name}, the testable entry point \`main.ts\` runs: wire its components to its transport here. */
+/**
+ * Starts ${name}, the testable entry point \`main.ts\` runs: an HTTP server that says which brick it
+ * is until it is stopped. Wire its components to this transport here.
+ */
 ${signature}
-  options.write('${name} started');
+  const body = JSON.stringify({
+    brick: '${name}',
+    kind: 'base',
+  });
+  const server = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json' }).end(body);
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, resolve);
+  });
+  const address = \`http://\${host}:\${(server.address() as AddressInfo).port}\`;
+${started}
   return {
+    address,
     async stop() {
+      await new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+      });
       options.write('${name} stopped');
     },
   };
@@ -123,19 +156,32 @@ ${signature}
     test: `import { ${fn} } from '../src/${file}.ts';
 
 describe('${fn}', () => {
-  test('reports that it started, then that it stopped once stopped', async () => {
+  test('answers with its name until stopped, and reports that it started and stopped', async () => {
     const lines: string[] = [];
-${start('    ', 'lines.push(line)')}
-    expect(lines).toEqual(['${name} started']);
-    await service.stop();
+${start}
+    try {
+      const response = await fetch(service.address);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({
+        brick: '${name}',
+        kind: 'base',
+      });
+    } finally {
+      await service.stop();
+    }
 ${both}
+    await expect(fetch(service.address)).rejects.toThrow();
   });
 });
 `,
     main: `import { ${fn} } from './${file}.ts';
 
-// The only place that touches the process: start, and stop on a signal.
-${start('', 'console.log(line)')}
+// The only place that touches the process: its settings from the environment, and a signal stops it.
+const service = await ${fn}({
+  port: Number(process.env.PORT ?? 3000),
+  host: process.env.HOST,
+  write: (line) => console.log(line),
+});
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     void service.stop().then(() => process.exit(0));

@@ -11,3 +11,4 @@ export { MAX_NAME_LENGTH, RESERVED_NAMES, validateName } from './names.ts';
 export type { FormatPlanOptions, Plan, PlannedFile } from './plan.ts';
 export { formatPlan } from './plan.ts';
 export { planSync } from './sync.ts';
+export { FIRST_STABLE_TAG, TAGS } from './workspace-files.ts';

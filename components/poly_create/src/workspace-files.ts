@@ -8,6 +8,12 @@ export const FOLDERS = {
   development: 'development',
 } as const;
 
+/** The tag patterns of a new workspace: its stable points, and its releases. */
+export const TAGS = { stable: 'stable-*', release: 'v[0-9]*' } as const;
+
+/** The tag on a new workspace's first commit: its first stable point, matching {@link TAGS}. */
+export const FIRST_STABLE_TAG = TAGS.stable.replace('*', '1');
+
 /** The config files of a new workspace, by path: the same toolchain setup as mousetrap's. */
 export function workspaceFiles(name: string, toolchain: Record<string, string>): Record<string, string> {
   return {
@@ -30,7 +36,7 @@ export function workspaceFiles(name: string, toolchain: Record<string, string>):
     'workspace.json': formatWorkspaceJson({
       namespace: name,
       folders: { ...FOLDERS },
-      tags: { stable: 'stable-*', release: 'v[0-9]*' },
+      tags: { ...TAGS },
       projects: {},
     }),
     'tsconfig.json': formatJson({
@@ -132,20 +138,37 @@ A [Polylith](https://polylith.gitbook.io/polylith) workspace in TypeScript on np
 
 \`\`\`sh
 npm install
-npm test                # every brick's tests; ends with "N passed, N failed"
-npm run typecheck       # tsc over the whole workspace
-npm run lint            # Biome: formatting and lint rules
-npm run poly -- create component --name <name>
+npm run poly -- create component --name <name>     # or base; project --name <p> --base <base>
+npm run poly -- info     # bricks × projects; * changed, + affected since the last stable point
+npm run poly -- check    # the workspace's rules
+npm run poly -- test     # the tests of what changed since the last stable point
+npm run poly -- build <project>
+npm test                 # every brick's tests; ends with "N passed, N failed"
+npm run typecheck        # tsc over the whole workspace
+npm run lint             # Biome: formatting and lint rules
+npm run poly -- help
 \`\`\`
 
-Until the first brick exists, \`npm test\` finds no tests and \`npm run typecheck\` no files: both fail
-until \`poly create component\` (or \`base\`) has made one.
+\`poly\` is a devDependency, so \`npm install\` installs it. Until the first brick exists, \`npm test\`
+finds no tests and \`npm run typecheck\` no files: both fail until \`poly create component\` (or
+\`base\`) has made one.
+
+A base starts as a small HTTP server that runs until it is stopped: \`npm run poly -- build <project>\`,
+then \`PORT=3000 node projects/<project>/dist/main.js\`, and Ctrl-C.
+
+## Git and stable points
+
+\`poly info\`, \`diff\` and \`test\` compare with the newest \`${TAGS.stable}\` tag. \`poly create workspace\`
+made the first commit and tagged it \`${FIRST_STABLE_TAG}\`; tag the next one (\`stable-2\`, …) after a
+green build. Created with \`--no-git\`, the workspace has neither: run \`git init\`, \`git add -A\`,
+\`git commit -m "A new workspace"\` and \`git tag ${FIRST_STABLE_TAG}\`. Outside git, \`poly info\` shows no
+marks and \`poly test\` runs every test.
 
 ## The workspace
 
 All code lives in bricks; a project is only a manifest of the bricks and libraries it ships.
-\`workspace.json\` names the namespace (\`${name}\`), the folders, the tag patterns (\`stable-*\`,
-\`v[0-9]*\`) and the projects. Every brick is an npm workspace package \`@${name}/<brick>\` whose only
+\`workspace.json\` names the namespace (\`${name}\`), the folders, the tag patterns (\`${TAGS.stable}\`,
+\`${TAGS.release}\`) and the projects. Every brick is an npm workspace package \`@${name}/<brick>\` whose only
 export is \`"."\` (\`src/index.ts\`), with its tests beside it in \`test/\`.
 
 \`\`\`

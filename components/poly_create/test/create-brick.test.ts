@@ -93,7 +93,7 @@ describe('planCreateBrick', () => {
     );
   });
 
-  test('plans a base with a start function, its test and a tiny main.ts that runs it', async () => {
+  test('plans a base with a start function (an HTTP server), a test that requests it and a tiny main.ts that runs it', async () => {
     const root = await newWorkspace();
     const plan = planCreateBrick(await load(root), { kind: 'base', name: 'http_api' });
     expect(plan.files.map((file) => file.path)).toEqual([
@@ -114,8 +114,13 @@ describe('planCreateBrick', () => {
     );
     expect(read(root, 'bases/http_api/src/main.ts')).toContain('await startHttpApi(');
     const test = read(root, 'bases/http_api/test/http-api.test.ts');
-    expect(test).toContain("expect(lines).toEqual(['http_api started']);");
-    expect(test).toContain("expect(lines).toEqual(['http_api started', 'http_api stopped']);");
+    expect(test).toContain(
+      'const service = await startHttpApi({ port: 0, write: (line) => lines.push(line) });',
+    );
+    expect(test).toContain('const response = await fetch(service.address);');
+    expect(test).toContain(
+      'expect(lines).toEqual([`http_api listening on $' + "{service.address}`, 'http_api stopped']);",
+    );
   });
 
   test.each([

@@ -109,6 +109,16 @@ describe('planCreateWorkspace', () => {
     });
   });
 
+  test('writes a README that says how to run poly, and that changes count from the stable-1 tag of the first commit', async () => {
+    const dir = tempDir();
+    await applyPlan(dir, planCreateWorkspace({ dir, name: 'acme', toolchain: TOOLCHAIN }));
+    const readme = read(dir, 'README.md');
+    expect(readme).toContain('npm run poly -- create component --name <name>');
+    expect(readme).toContain('made the first commit and tagged it `stable-1`');
+    expect(readme).toContain('`git tag stable-1`');
+    expect(readme).toContain('A base starts as a small HTTP server that runs until it is stopped');
+  });
+
   test('lists the folders in a README layout block that poly create adds to', async () => {
     const dir = tempDir();
     await applyPlan(dir, planCreateWorkspace({ dir, name: 'acme', toolchain: TOOLCHAIN }));

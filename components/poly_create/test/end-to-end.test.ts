@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildProject } from '@mousetrap/project_build';
+import { startServiceProcess } from '@mousetrap/test_kit';
 import { checkWorkspace } from '@mousetrap/workspace_checks';
 import { applyPlan } from '../src/apply-plan.ts';
 import { brickFiles } from '../src/brick-files.ts';
@@ -36,7 +37,7 @@ function run(root: string, bin: string, args: string[]) {
 }
 
 describe('poly create, end to end', () => {
-  test('a created workspace with a component, a base and a project passes poly check, its own lint, type check and tests, and its project builds and runs', async () => {
+  test('a created workspace with a component, a base and a project passes poly check, its own lint, type check and tests, and its project builds and serves until stopped', async () => {
     const root = await newWorkspace('acme');
     await addBrick(root, 'component', 'geo_cache', 'Caches geocoding answers.');
     await addBrick(root, 'base', 'http_api', 'The HTTP API.');
@@ -68,13 +69,23 @@ describe('poly create, end to end', () => {
 
     write(root, 'package-lock.json', JSON.stringify({ lockfileVersion: 3, packages: {} }));
     await buildProject({ root, project: 'geo_app', namespace: 'acme' });
-    const started = spawnSync(process.execPath, [join(root, 'projects/geo_app/dist/main.js')], {
-      encoding: 'utf8',
-    });
-    expect({ status: started.status, stdout: started.stdout }).toEqual({
-      status: 0,
-      stdout: 'http_api started\n',
-    });
+    const service = startServiceProcess(join(root, 'projects/geo_app/dist/main.js'), { PORT: '0' });
+    try {
+      const started = await service.waitForLine((line) =>
+        String(line.text).startsWith('http_api listening on '),
+      );
+      const address = String(started.text).slice('http_api listening on '.length);
+      expect(await (await fetch(address)).json()).toEqual({ brick: 'http_api', kind: 'base' });
+      // Still running a moment later: a base is a service, not a script.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(service.child.exitCode).toBeNull();
+    } finally {
+      expect(await service.stop('SIGTERM')).toBe(0);
+    }
+    expect(service.lines.map((line) => line.text)).toEqual([
+      expect.stringMatching(/listening on/),
+      'http_api stopped',
+    ]);
   }, 120_000);
 
   test("the generated test fails when the generated function's result changes", async () => {
@@ -90,6 +101,20 @@ describe('poly create, end to end', () => {
     const tests = run(root, 'jest/bin/jest.js', []);
     expect(tests.output).toContain('\n0 passed, 1 failed\n');
     expect(tests.status).toBe(1);
+  }, 120_000);
+
+  test('the generated base test fails when the server stops answering with its name, or is left running', async () => {
+    const root = await newWorkspace('acme');
+    await addBrick(root, 'base', 'http_api');
+    linkNodeModules(root, 'acme', ['bases/http_api']);
+    const source = 'bases/http_api/src/http-api.ts';
+    const original = read(root, source);
+    write(root, source, original.replace("kind: 'base'", "kind: 'bass'"));
+    const wrongAnswer = run(root, 'jest/bin/jest.js', []);
+    expect(wrongAnswer.output).toContain('\n0 passed, 1 failed\n');
+    write(root, source, original.replace(/server\.close\(.*\);/, 'resolve();'));
+    const leftRunning = run(root, 'jest/bin/jest.js', ['--forceExit']);
+    expect(leftRunning.output).toContain('\n0 passed, 1 failed\n');
   }, 120_000);
 
   test('bricks generated for names of every allowed length pass the formatter, the linter and tsc', async () => {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { stat, writeFile } from 'node:fs/promises';
+import { copyFile, stat, writeFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import { BuildError, readProjectManifest } from './manifest.ts';
 import { lockedVersions, productionManifest } from './production-manifest.ts';
@@ -14,6 +14,8 @@ export interface BuildOptions {
   project: string;
   /** The brick namespace. @default 'mousetrap' */
   namespace?: string;
+  /** The folder to write the bundle and its manifest to. @default `<root>/projects/<project>/dist` */
+  outdir?: string;
 }
 
 /** What a build wrote. */
@@ -24,6 +26,8 @@ export interface BuildReport {
   outfile: string;
   /** Its pruned production package.json, relative to the root. */
   manifest: string;
+  /** Written beside them for a package to publish: README.md and LICENSE, relative to the root. */
+  documents: string[];
   /** The libraries the bundle imports, pinned to the lockfile's versions. */
   dependencies: Record<string, string>;
   bytes: number;
@@ -67,11 +71,26 @@ function manifestGuard(project: string, namespace: string, bricks: string[], lib
   };
 }
 
+/** Copies the project's README.md and the workspace's LICENSE, where they exist, beside the bundle. */
+async function copyDocuments(root: string, project: string, dist: string): Promise<string[]> {
+  const sources = [join(root, 'projects', project, 'README.md'), join(root, 'LICENSE')];
+  const copied: string[] = [];
+  for (const source of sources.filter((path) => existsSync(path))) {
+    const target = join(dist, basename(source));
+    await copyFile(source, target);
+    copied.push(target);
+  }
+  return copied;
+}
+
 /**
  * Bundles a project into `projects/<p>/dist/main.js`: its base's `src/main.ts` and every brick it
  * reaches in one ES module, with the project's libraries left external; beside it a pruned
  * `package.json` listing only the libraries the bundle imports, at the lockfile's versions, so
  * that `npm install --omit=dev` in `dist/` (a Docker image's runtime stage) installs just those.
+ * A project with a `publishConfig` is a package to publish: its manifest is not private, its
+ * `bin` commands run the bundle, and its README.md and the workspace's LICENSE go beside it, so
+ * that `npm pack` or `npm publish` in `dist/` ships exactly that.
  */
 export async function buildProject(options: BuildOptions): Promise<BuildReport> {
   const namespace = options.namespace ?? 'mousetrap';
@@ -87,7 +106,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildReport> 
       `project "${options.project}" must ship exactly one base with src/main.ts; found ${bases.length === 0 ? 'none' : bases.join(', ')}`,
     );
   }
-  const dist = join(options.root, 'projects', options.project, 'dist');
+  const dist = options.outdir ?? join(options.root, 'projects', options.project, 'dist');
   const outfile = join(dist, 'main.js');
   const result = await build({
     entryPoints: [join(options.root, 'bases', base, 'src', 'main.ts')],
@@ -97,6 +116,8 @@ export async function buildProject(options: BuildOptions): Promise<BuildReport> 
     target: 'node20',
     format: 'esm',
     sourcemap: 'linked',
+    // A project with a bin is a command: its bundle is the program npm links.
+    ...(manifest.bin.length > 0 ? { banner: { js: '#!/usr/bin/env node' } } : {}),
     logLevel: 'silent',
     metafile: true,
     plugins: [manifestGuard(options.project, namespace, manifest.bricks, manifest.libraries)],
@@ -114,11 +135,13 @@ export async function buildProject(options: BuildOptions): Promise<BuildReport> 
   const dependencies = await lockedVersions(options.root, imported);
   const manifestFile = join(dist, 'package.json');
   await writeFile(manifestFile, `${JSON.stringify(productionManifest(manifest, dependencies), null, 2)}\n`);
+  const documents = manifest.published ? await copyDocuments(options.root, options.project, dist) : [];
   return {
     project: options.project,
     base,
     outfile: relative(options.root, outfile),
     manifest: relative(options.root, manifestFile),
+    documents: documents.map((file) => relative(options.root, file)),
     dependencies,
     bytes: (await stat(outfile)).size,
     milliseconds: Math.round(performance.now() - started),

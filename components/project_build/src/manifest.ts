@@ -1,6 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
+/**
+ * The fields of a project's package.json that a published package carries over as they are: what
+ * a registry shows and how it publishes.
+ */
+export const PUBLISHED_FIELDS = [
+  'description',
+  'keywords',
+  'homepage',
+  'bugs',
+  'repository',
+  'author',
+  'publishConfig',
+] as const;
+
 /** A project's package.json as the build reads it: the bricks and the libraries it ships. */
 export interface ProjectManifest {
   name: string;
@@ -11,6 +25,17 @@ export interface ProjectManifest {
   bricks: string[];
   /** Library names the project ships, kept external in the bundle. */
   libraries: string[];
+  /** The commands its package.json `bin` names: each runs the bundle once published. */
+  bin: string[];
+  /** `engines.node` of the project's package.json, else of the root's. */
+  engines?: string;
+  /** The project's `license`, else the root's. */
+  license?: string;
+  /**
+   * Set when the project is a package to publish, which its package.json says with a
+   * `publishConfig`: the {@link PUBLISHED_FIELDS} it has, as they are.
+   */
+  published?: Partial<Record<(typeof PUBLISHED_FIELDS)[number], unknown>>;
 }
 
 /**
@@ -38,6 +63,19 @@ export class BuildError extends Error {
   }
 }
 
+interface PackageJson {
+  name?: string;
+  version?: string;
+  license?: string;
+  engines?: { node?: string };
+  bin?: string | Record<string, string>;
+  dependencies?: Record<string, string>;
+  [field: string]: unknown;
+}
+
+const readPackageJson = async (path: string): Promise<PackageJson | undefined> =>
+  JSON.parse(await readFile(path, 'utf8').catch(() => 'null')) ?? undefined;
+
 /** Reads `projects/<project>/package.json` and splits its dependencies into bricks and libraries. */
 export async function readProjectManifest(
   root: string,
@@ -52,14 +90,31 @@ export async function readProjectManifest(
       cause,
     });
   }
-  const json = JSON.parse(text) as { name?: string; version?: string; dependencies?: Record<string, string> };
+  const json = JSON.parse(text) as PackageJson;
+  const rootJson = await readPackageJson(join(root, 'package.json'));
   const dependencies = Object.keys(json.dependencies ?? {});
   const prefix = `@${namespace}/`;
+  // A bin given as one path is named after the package, as npm names it.
+  const packageName = json.name ?? `${prefix}${project}`;
+  const bin =
+    typeof json.bin === 'string' ? [packageName.split('/').at(-1) as string] : Object.keys(json.bin ?? {});
+  const engines = json.engines?.node ?? rootJson?.engines?.node;
+  const license = json.license ?? rootJson?.license;
+  const published =
+    json.publishConfig === undefined
+      ? undefined
+      : Object.fromEntries(
+          PUBLISHED_FIELDS.filter((field) => json[field] !== undefined).map((f) => [f, json[f]]),
+        );
   return {
     name: project,
-    packageName: json.name ?? `${prefix}${project}`,
+    packageName,
     version: json.version ?? '0.0.0',
     bricks: dependencies.filter((name) => name.startsWith(prefix)).map((name) => name.slice(prefix.length)),
     libraries: dependencies.filter((name) => !name.startsWith(prefix)),
+    bin,
+    ...(engines === undefined ? {} : { engines }),
+    ...(license === undefined ? {} : { license }),
+    ...(published === undefined ? {} : { published }),
   };
 }

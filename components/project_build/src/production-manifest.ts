@@ -48,19 +48,64 @@ export async function lockedVersions(
   return versions;
 }
 
-/** The pruned manifest of a project's bundle: its name, and the libraries the bundle really imports. */
+/**
+ * The package.json of a bundle published to a registry: not private, each of its commands runs the
+ * bundle, and only the bundle and its source map go in (npm adds package.json, README and LICENSE).
+ */
+export interface PublishedManifest {
+  name: string;
+  version: string;
+  license?: string;
+  type: 'module';
+  bin: Record<string, 'main.js'>;
+  files: ['main.js', 'main.js.map'];
+  engines: { node: string };
+  /** Only the libraries the bundle imports, each pinned to the version in the lockfile. */
+  dependencies: Record<string, string>;
+  /** The project's published fields (description, publishConfig and the like), as they are. */
+  [field: string]: unknown;
+}
+
+/**
+ * The pruned manifest of a project's bundle: its name, and the libraries the bundle really imports.
+ * A project to publish (ProjectManifest's `published`) gets a {@link PublishedManifest}.
+ */
 export function productionManifest(
-  project: { packageName: string; version: string; engines?: string },
+  project: {
+    packageName: string;
+    version: string;
+    engines?: string;
+    license?: string;
+    bin?: string[];
+    /** Set for a package to publish: ProjectManifest's `published`. */
+    published?: Record<string, unknown>;
+  },
   dependencies: Record<string, string>,
-): ProductionManifest {
+): ProductionManifest | PublishedManifest {
+  const engines = { node: project.engines ?? '>=20.19' };
+  if (project.published === undefined) {
+    return {
+      name: project.packageName,
+      version: project.version,
+      private: true,
+      type: 'module',
+      main: 'main.js',
+      scripts: { start: 'node main.js' },
+      engines,
+      dependencies,
+    };
+  }
+  const { publishConfig, ...about } = project.published;
   return {
     name: project.packageName,
     version: project.version,
-    private: true,
+    ...about,
+    ...(project.license === undefined ? {} : { license: project.license }),
     type: 'module',
-    main: 'main.js',
-    scripts: { start: 'node main.js' },
-    engines: { node: project.engines ?? '>=20.19' },
+    bin: Object.fromEntries((project.bin ?? []).map((name) => [name, 'main.js' as const])),
+    files: ['main.js', 'main.js.map'],
+    engines,
     dependencies,
+    publishConfig,
   };
 }

@@ -1,40 +1,10 @@
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { buildProject } from '../src/build-project.ts';
 import { BuildError } from '../src/manifest.ts';
-
-/** A tiny workspace: base `app` imports component `util`, which imports the library `tiny_lib`. */
-async function fixture(projectDependencies: Record<string, string>) {
-  const root = await mkdtemp(join(tmpdir(), 'build-fixture-'));
-  const write = async (path: string, text: string) => {
-    await mkdir(dirname(join(root, path)), { recursive: true });
-    await writeFile(join(root, path), text);
-  };
-  const pkg = (name: string) => JSON.stringify({ name, type: 'module', exports: { '.': './src/index.ts' } });
-  await write('components/util/package.json', pkg('@fx/util'));
-  await write(
-    'components/util/src/index.ts',
-    "import { shout } from 'tiny_lib';\nexport const greet = (name: string): string => shout('hello ' + name);\n",
-  );
-  await write('bases/app/package.json', pkg('@fx/app'));
-  await write('bases/app/src/index.ts', 'export {};\n');
-  await write('bases/app/src/main.ts', "import { greet } from '@fx/util';\nconsole.log(greet('you'));\n");
-  await write('node_modules/tiny_lib/package.json', JSON.stringify({ name: 'tiny_lib', main: 'index.js' }));
-  await write('node_modules/tiny_lib/index.js', 'exports.shout = (text) => text.toUpperCase();\n');
-  await mkdir(join(root, 'node_modules/@fx'), { recursive: true });
-  await symlink(join(root, 'components/util'), join(root, 'node_modules/@fx/util'));
-  await symlink(join(root, 'bases/app'), join(root, 'node_modules/@fx/app'));
-  await write(
-    'package-lock.json',
-    JSON.stringify({ lockfileVersion: 3, packages: { 'node_modules/tiny_lib': { version: '1.2.3' } } }),
-  );
-  await write(
-    'projects/app_project/package.json',
-    JSON.stringify({ name: '@fx/app_project', version: '2.0.0', dependencies: projectDependencies }),
-  );
-  return root;
-}
+import { fixture } from './fixture.ts';
 
 describe('buildProject', () => {
   let root: string | undefined;
@@ -56,12 +26,65 @@ describe('buildProject', () => {
     const bundle = await readFile(join(root, report.outfile), 'utf8');
     expect(bundle).toContain('hello');
     expect(bundle).toMatch(/from\s*"tiny_lib"/);
+    expect(bundle.startsWith('#!')).toBe(false);
     const manifest = JSON.parse(await readFile(join(root, report.manifest), 'utf8'));
-    expect(manifest).toMatchObject({
+    expect(manifest).toEqual({
       name: '@fx/app_project',
       version: '2.0.0',
+      private: true,
+      type: 'module',
+      main: 'main.js',
+      scripts: { start: 'node main.js' },
+      engines: { node: '>=20.19' },
       dependencies: { tiny_lib: '1.2.3' },
     });
+    expect(report.documents).toEqual([]);
+  });
+
+  test('a project with a publishConfig and a bin builds a public package whose command runs the bundle', async () => {
+    root = await fixture(
+      { '@fx/app': '*', '@fx/util': '*', tiny_lib: '^1.0.0' },
+      {
+        private: true,
+        description: 'The app, as a command.',
+        bin: { 'fx-app': 'bin/app.js' },
+        publishConfig: { access: 'public' },
+        scripts: { dev: 'tsx bases/app/src/main.ts' },
+      },
+    );
+    await writeFile(join(root, 'projects/app_project/README.md'), '# app\n');
+    await writeFile(join(root, 'LICENSE'), 'MIT License\n');
+    const report = await buildProject({ root, project: 'app_project', namespace: 'fx' });
+    expect(JSON.parse(await readFile(join(root, report.manifest), 'utf8'))).toEqual({
+      name: '@fx/app_project',
+      version: '2.0.0',
+      description: 'The app, as a command.',
+      license: 'MIT',
+      type: 'module',
+      bin: { 'fx-app': 'main.js' },
+      files: ['main.js', 'main.js.map'],
+      engines: { node: '>=20.19' },
+      dependencies: { tiny_lib: '1.2.3' },
+      publishConfig: { access: 'public' },
+    });
+    expect(report.documents).toEqual([
+      'projects/app_project/dist/README.md',
+      'projects/app_project/dist/LICENSE',
+    ]);
+    expect(await readFile(join(root, 'projects/app_project/dist/LICENSE'), 'utf8')).toBe('MIT License\n');
+    // Run as npm runs a bin: the file itself, by its shebang.
+    const program = join(root, report.outfile);
+    await chmod(program, 0o755);
+    expect(execFileSync(program, { encoding: 'utf8' })).toBe('HELLO YOU\n');
+  });
+
+  test('with an outdir, writes the bundle and its manifest there and nothing in the project', async () => {
+    root = await fixture({ '@fx/app': '*', '@fx/util': '*', tiny_lib: '^1.0.0' });
+    const outdir = join(root, 'elsewhere');
+    const report = await buildProject({ root, project: 'app_project', namespace: 'fx', outdir });
+    expect(report).toMatchObject({ outfile: 'elsewhere/main.js', manifest: 'elsewhere/package.json' });
+    expect(existsSync(join(outdir, 'main.js'))).toBe(true);
+    expect(existsSync(join(root, 'projects/app_project/dist'))).toBe(false);
   });
 
   test('an import the project does not list fails the build, naming it', async () => {

@@ -10,22 +10,22 @@ const page = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'configurati
 function documentedDefaults() {
   const defaults = new Map<string, string>();
   for (const line of page.split('\n')) {
-    const cells = line.split('|').map((cell) => cell.trim());
-    if (cells.length < 5 || !cells[1].startsWith('`')) continue;
-    const names = [...cells[1].matchAll(/`([A-Z_]+)`/g)].map((match) => match[1]);
-    const values = [...cells[2].matchAll(/`([^`]*)`|([^,`]+)/g)]
-      .map((match) => (match[1] ?? match[2]).trim())
+    const [, variables = '', fallbacks = ''] = line.split('|').map((cell) => cell.trim());
+    if (!variables.startsWith('`')) continue;
+    const names = [...variables.matchAll(/`([A-Z_]+)`/g)].map((match) => match[1] ?? '');
+    const values = [...fallbacks.matchAll(/`([^`]*)`|([^,`]+)/g)]
+      .map((match) => (match[1] ?? match[2] ?? '').trim())
       .filter((value) => value !== '');
     if (values.length !== names.length) continue;
-    for (const [i, name] of names.entries()) defaults.set(name, values[i]);
+    for (const [i, name] of names.entries()) defaults.set(name, values[i] ?? '');
   }
   return defaults;
 }
 
-const fieldGroups = Object.entries(schemas).filter(
-  (entry): entry is [string, Record<string, v.GenericSchema>] => entry[0].endsWith('Fields'),
-);
-const fields = fieldGroups.flatMap(([, group]) => Object.entries(group));
+const fieldGroups: Record<string, v.GenericSchema>[] = Object.entries(schemas)
+  .filter(([name]) => name.endsWith('Fields'))
+  .map(([, group]) => group as Record<string, v.GenericSchema>);
+const fields = fieldGroups.flatMap((group) => Object.entries(group));
 
 describe('docs/configuration.md', () => {
   test('names every variable a service reads', () => {

@@ -27,6 +27,8 @@ export async function createInWorkspace(ctx: CommandContext): Promise<number> {
   const description = flagValue(ctx.args, 'description');
   const base = flagValue(ctx.args, 'base');
   if (base !== undefined && what !== 'project') throw new UsageError('--base goes with "create project"');
+  for (const option of ['poly', 'no-git'])
+    if (option in ctx.args.flags) throw new UsageError(`--${option} goes with "create workspace"`);
   const plan =
     what === 'project'
       ? planCreateProject(ctx.ws, {

@@ -1,11 +1,21 @@
 import { renderJson } from '@mousetrap/poly_render';
 import type { CommandContext } from '../context.ts';
 import { EXIT } from '../context.ts';
-import { changesSince } from './changes.ts';
+import { changesIfRepository, startGitHint } from './changes.ts';
 
-/** `poly diff`: changed files mapped to bricks and projects, with what they affect transitively. */
+/**
+ * `poly diff`: changed files mapped to bricks and projects, with what they affect transitively.
+ * Outside git there is nothing to compare with: a configuration error (exit 2).
+ */
 export async function diff(ctx: CommandContext): Promise<number> {
-  const { label, files, impact } = await changesSince(ctx);
+  const changes = await changesIfRepository(ctx);
+  if (changes === undefined) {
+    ctx.err(
+      `diff compares with git history, and ${ctx.root} is not in a git repository: ${startGitHint(ctx)}`,
+    );
+    return EXIT.usage;
+  }
+  const { label, files, impact } = changes;
   const { bricks, projects, short, json } = ctx.args.flags;
   const both = !bricks && !projects;
   const sections: [string, string[]][] = [
