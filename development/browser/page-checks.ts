@@ -8,9 +8,9 @@ export const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'test-results')
 /** How long a job may take to reach a status the page is waiting for. */
 export const JOB_TIMEOUT_MS = 20_000;
 
-/** Saves a full-page screenshot as test-results/dashboard-<name>.png. */
-export const screenshot = (page: Page, name: string) =>
-  page.screenshot({ path: join(SCREENSHOTS, `dashboard-${name}.png`), fullPage: true });
+/** Saves a full-page screenshot as test-results/<of>-<name>.png: of the dashboard, or the docs page. */
+export const screenshot = (page: Page, name: string, of: 'dashboard' | 'docs' = 'dashboard') =>
+  page.screenshot({ path: join(SCREENSHOTS, `${of}-${name}.png`), fullPage: true });
 
 /** Waits until the tracker shows `jobId` (or any job) in `status`; returns the tracked job's id. */
 export async function trackerReaches(page: Page, status: string, jobId?: string): Promise<string> {

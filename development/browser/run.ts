@@ -3,7 +3,9 @@
  * Chromium, driven by playwright-core, presses "Refresh data" and follows the job to done, finds
  * its centroid on the map, watches a job fail on a failing fetch source and retries it from the
  * page, and checks the page at phone width; then, against an API with API_KEY set, it is asked for
- * the key, enters it, and starts a job with it. Screenshots go to test-results/. The API and both
+ * the key, enters it, and starts a job with it. The API docs (Swagger UI at /docs) are opened in both
+ * runs: every operation is listed, and "Try it out" on POST /refresh answers 202, with the key given
+ * under Authorize in the second. Screenshots go to test-results/. The API and both
  * workers run in this process against RabbitMQ and PostgreSQL (RABBITMQ_URL, DATABASE_URL, by
  * default the services on 127.0.0.1), in a schema and queue prefix of their own, removed after.
  * Ends with a line `N passed, N failed`.
@@ -15,6 +17,7 @@ import { join } from 'node:path';
 import type { Page, Request } from 'playwright-core';
 import { apiKeySteps } from './api-key-steps.ts';
 import { type Browser, CHROMIUM, launchChromium } from './browser.ts';
+import { docsSteps } from './docs-steps.ts';
 import { SCREENSHOTS, screenshot, trackerReaches } from './page-checks.ts';
 import { type Pipeline, startPipeline } from './pipeline.ts';
 import { runSteps, type Step } from './steps.ts';
@@ -237,6 +240,8 @@ async function main(): Promise<number> {
       const { page, problems } = await watchedPage(browser);
       const scene: Scene = { pipeline, browser, page, problems, doneJob: '', failedJob: '' };
       count(await runSteps(steps(scene), print));
+      print('API docs in Chromium');
+      count(await runSteps(docsSteps({ pipeline, ...(await watchedPage(browser)) }), print));
     } finally {
       await pipeline.stop();
     }
@@ -246,6 +251,9 @@ async function main(): Promise<number> {
     try {
       const watched = await watchedPage(browser);
       count(await runSteps(apiKeySteps({ pipeline: keyed, apiKey: API_KEY, ...watched }), print));
+      print('API docs in Chromium, with API_KEY set');
+      const docs = await watchedPage(browser);
+      count(await runSteps(docsSteps({ pipeline: keyed, apiKey: API_KEY, ...docs }), print));
     } finally {
       await keyed.stop();
     }

@@ -1,13 +1,12 @@
-import { createHash } from 'node:crypto';
 import {
   DASHBOARD_CONTENT_SECURITY_POLICY,
-  type DashboardAsset,
   dashboardAsset,
   readSnapshot,
   renderDashboardPage,
   renderPanels,
 } from '@mousetrap/dashboard';
 import { DEFAULT_STAGE_TIMEOUT_MS } from '@mousetrap/job_intake';
+import { etagOf } from './asset-etag.ts';
 import type { ApiDependencies } from './dependencies.ts';
 import { HttpError } from './errors.ts';
 import { type Handler, showLatestResult } from './handlers.ts';
@@ -40,18 +39,6 @@ export const showDashboardPanels: Handler = async (deps, _req, res) => {
   const snapshot = await snapshotOf(deps);
   res.json({ generated_at: snapshot.now.toISOString(), panels: renderPanels(snapshot) });
 };
-
-// The app generates no ETags (its other answers are no-store); an asset's never changes, so it
-// is hashed once. Express answers 304 itself when the request's If-None-Match matches it.
-const assetTags = new WeakMap<DashboardAsset, string>();
-function etagOf(asset: DashboardAsset): string {
-  let tag = assetTags.get(asset);
-  if (tag === undefined) {
-    tag = `"${createHash('sha256').update(asset.body).digest('base64url')}"`;
-    assetTags.set(asset, tag);
-  }
-  return tag;
-}
 
 /** GET /dashboard/assets/:name: the page's stylesheet, script and map; revalidated by ETag, never stale. */
 export const showDashboardAsset: Handler = (_deps, req, res) => {

@@ -4,9 +4,7 @@ import type { Request, Response } from 'express';
 import * as v from 'valibot';
 import { contextOf } from './correlation.ts';
 import type { ApiDependencies } from './dependencies.ts';
-import { renderDocsPage } from './docs-page.ts';
 import { HttpError } from './errors.ts';
-import { openApiDocument } from './openapi.ts';
 
 /** Answers one request with the API's dependencies; a rejection goes to the error table. */
 export type Handler = (deps: ApiDependencies, req: Request, res: Response) => Promise<void> | void;
@@ -84,17 +82,4 @@ export const showReadiness: Handler = async (deps, _req, res) => {
 export const showMetrics: Handler = async (deps, _req, res) => {
   const { registry } = deps.metrics;
   res.type(registry.contentType).send(await registry.metrics());
-};
-
-/** GET /openapi.json: the OpenAPI document. */
-export const showOpenApi: Handler = (_deps, _req, res) => {
-  res.json(openApiDocument);
-};
-
-// The page is self-contained: inline styles, no scripts, nothing fetched from elsewhere.
-const DOCS_POLICY = "default-src 'none'; style-src 'unsafe-inline'";
-
-/** GET /docs: the OpenAPI document as a readable HTML page. */
-export const showDocs: Handler = (_deps, _req, res) => {
-  res.set('Content-Security-Policy', DOCS_POLICY).type('html').send(renderDocsPage(openApiDocument));
 };

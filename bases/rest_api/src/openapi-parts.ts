@@ -51,7 +51,7 @@ export const answer = (
 export const failure = (description: string, headers: Record<string, HeaderObject> = {}) =>
   answer(description, schemaRef('Error'), headers);
 
-/** An answer whose body is not JSON: HTML, CSS, JavaScript or SVG text. */
+/** An answer whose body is not JSON: HTML, CSS, JavaScript, SVG text or a PNG image. */
 export const textAnswer = (description: string, contentTypes: readonly string[]): ResponseObject => ({
   description,
   headers: { 'X-Correlation-ID': correlationHeader },

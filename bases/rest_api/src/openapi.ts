@@ -1,4 +1,5 @@
 import { DASHBOARD_PATHS } from './openapi-dashboard.ts';
+import { DOCS_PATHS } from './openapi-docs.ts';
 import {
   answer,
   bodyTooLarge,
@@ -16,7 +17,7 @@ import {
 import { API_SCHEMAS, schemaRef } from './openapi-schemas.ts';
 import type { OpenApiDocument } from './openapi-types.ts';
 
-/** The OpenAPI 3.1 description of every route, header, answer and the error body; GET /docs renders it. */
+/** The OpenAPI 3.1 description of every route, header, answer and the error body; GET /docs shows it in Swagger UI. */
 export const openApiDocument: OpenApiDocument = {
   openapi: '3.1.0',
   info: {
@@ -173,28 +174,7 @@ export const openApiDocument: OpenApiDocument = {
         },
       },
     },
-    '/openapi.json': {
-      get: {
-        operationId: 'getOpenApi',
-        summary: 'This document',
-        parameters: [correlationParameter],
-        responses: { '200': answer('The OpenAPI 3.1 document.', { type: 'object' }) },
-      },
-    },
-    '/docs': {
-      get: {
-        operationId: 'getDocs',
-        summary: 'This document as a web page',
-        parameters: [correlationParameter],
-        responses: {
-          '200': {
-            description: 'A self-contained HTML page.',
-            headers: { 'X-Correlation-ID': correlationHeader },
-            content: { 'text/html': { schema: { type: 'string' } } },
-          },
-        },
-      },
-    },
+    ...DOCS_PATHS,
   },
   components: {
     schemas: API_SCHEMAS,

@@ -1,12 +1,11 @@
 import { showDashboard, showDashboardAsset, showDashboardPanels, showHome } from './dashboard-handlers.ts';
+import { showDocs, showDocsAsset, showOpenApi } from './docs-handlers.ts';
 import {
   type Handler,
   retryFailedJob,
-  showDocs,
   showHealth,
   showJob,
   showMetrics,
-  showOpenApi,
   showReadiness,
   submitRefresh,
 } from './handlers.ts';
@@ -32,6 +31,7 @@ export const ROUTES: readonly Route[] = [
   { method: 'get', path: '/metrics', handler: showMetrics },
   { method: 'get', path: '/openapi.json', handler: showOpenApi },
   { method: 'get', path: '/docs', handler: showDocs },
+  { method: 'get', path: '/docs/assets/:name', handler: showDocsAsset },
 ];
 
 /** Every path of the table, once each, in table order. */
