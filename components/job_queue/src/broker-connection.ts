@@ -1,5 +1,6 @@
 import { redactUrl } from '@mousetrap/log';
-import { type ChannelModel, connect } from 'amqplib';
+import { type ChannelModel, connect, type Options } from 'amqplib';
+import { type BrokerNode, shuffled } from './broker-nodes.ts';
 import { coalesceConnectionWrites } from './coalesce-writes.ts';
 import { JobQueueError } from './errors.ts';
 import type { AmqpJobQueueSettings } from './options.ts';
@@ -57,7 +58,23 @@ export async function openBrokerConnection(
   let startFailure: JobQueueError | undefined;
   let failStart: (error: unknown) => void = () => {};
 
-  const connection = await connect(settings.url, {
+  // A cluster's nodes in a random order, tried in turn: amqplib reads the target object again at
+  // every (re)connect, so moving it to the next node after a failed attempt or a lost connection
+  // is what makes the recovery go elsewhere. One node is connected to by its URL, as it was.
+  const order = shuffled(settings.nodes);
+  let nodeIndex = 0;
+  const node = () => order[nodeIndex % order.length] as BrokerNode;
+  const target: string | Options.Connect = order.length === 1 ? settings.url : { ...node().target };
+  // The node the last connection or attempt was with, for the log lines that follow its end.
+  let left = node();
+  const moveOn = () => {
+    left = node();
+    if (typeof target === 'string') return;
+    nodeIndex += 1;
+    Object.assign(target, node().target);
+  };
+
+  const connection = await connect(target, {
     clientProperties: { connection_name: settings.connectionName },
     recovery: {
       initialDelay: 200,
@@ -82,18 +99,23 @@ export async function openBrokerConnection(
     },
   });
   connection.on('connect', () =>
-    logger.info(`job_queue: ${started ? 'reconnected' : 'connected'}`, { broker }),
+    logger.info(`job_queue: ${started ? 'reconnected' : 'connected'}`, { broker: node().address }),
   );
-  connection.on('disconnect', (error) =>
-    logger.warn('job_queue: lost the broker connection; reconnecting', { broker, error: describe(error) }),
-  );
+  connection.on('disconnect', (error) => {
+    logger.warn('job_queue: lost the broker connection; reconnecting', {
+      broker: node().address,
+      error: describe(error),
+    });
+    moveOn();
+  });
   connection.on('connect-failed', (error: Error & { code?: unknown }) => {
     lastError = error;
+    moveOn();
     if (started) return;
     // A refused login or virtual host, or queues that exist with other arguments, will not change
     // by retrying: fail the start at once.
     startFailure =
-      refusalError(error, settings.url, broker) ??
+      refusalError(error, left.url, left.address) ??
       (error.code === 406
         ? new JobQueueError('unavailable', `cannot declare the queues: ${describe(error)}`, { cause: error })
         : undefined);
@@ -103,7 +125,8 @@ export async function openBrokerConnection(
     // A start that failed at once is not retried, whatever amqplib schedules before it is closed.
     if (startFailure) return;
     logger.warn('job_queue: cannot connect to the broker; retrying', {
-      broker,
+      broker: left.address,
+      ...(order.length > 1 && { next: node().address }),
       attempt,
       delay_ms: delay,
       error: describe(error),

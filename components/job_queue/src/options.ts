@@ -1,4 +1,5 @@
 import type { Logger } from '@mousetrap/log';
+import { type BrokerNode, brokerNodes } from './broker-nodes.ts';
 import type { AmqpJobQueueOptions, JobQueueOptions } from './types.ts';
 
 /** {@link JobQueueOptions} with every default applied and every value checked. */
@@ -14,7 +15,9 @@ export interface JobQueueSettings {
 /** {@link AmqpJobQueueOptions} with every default applied and every value checked. */
 export interface AmqpJobQueueSettings extends JobQueueSettings {
   url: string;
-  /** The URL without its credentials, safe to log. */
+  /** The broker's nodes: one, or every node of a cluster that `url` lists. */
+  nodes: readonly BrokerNode[];
+  /** The URLs without their credentials, safe to log. */
   broker: string;
   publishTimeoutMs: number;
   startTimeoutMs: number;
@@ -66,10 +69,12 @@ export function jobQueueSettings(options: JobQueueOptions): JobQueueSettings {
 
 /** Applies the defaults of {@link AmqpJobQueueOptions}; throws a RangeError on a bad value. */
 export function amqpJobQueueSettings(options: AmqpJobQueueOptions): AmqpJobQueueSettings {
+  const nodes = brokerNodes(options.url);
   return {
     ...jobQueueSettings(options),
     url: options.url,
-    broker: brokerAddress(options.url),
+    nodes,
+    broker: nodes.map((node) => node.address).join(','),
     publishTimeoutMs: integer('publishTimeoutMs', options.publishTimeoutMs ?? 5000, 1, 3_600_000),
     startTimeoutMs: integer('startTimeoutMs', options.startTimeoutMs ?? 30_000, 1, 3_600_000),
     connectionName: options.connectionName ?? 'mousetrap',
@@ -89,19 +94,4 @@ function integer(name: string, value: number, min: number, max: number): number 
     throw new RangeError(`${name}: expected an integer from ${min} to ${max}, got ${value}`);
   }
   return value;
-}
-
-function brokerAddress(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new RangeError('url: expected an AMQP URL such as amqp://user:password@host:5672');
-  }
-  if (parsed.protocol !== 'amqp:' && parsed.protocol !== 'amqps:') {
-    throw new RangeError(`url: expected the amqp: or amqps: scheme, got ${parsed.protocol}`);
-  }
-  parsed.username = '';
-  parsed.password = '';
-  return parsed.toString();
 }

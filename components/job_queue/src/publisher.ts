@@ -15,8 +15,9 @@ export interface Publisher {
   /** Publishes over `channel` from now on (after every (re)connect) and sends what waited for one. */
   use(channel: ConfirmChannel): void;
   /**
-   * Sends a persistent message to `queue`; resolves when the broker confirms it. Rejects at once
-   * with `busy` when `maxUnconfirmed` publishes already wait for a confirm.
+   * Sends a persistent message to `queue`; resolves when the broker confirms it. One whose
+   * connection is lost before the confirm is sent again over the next. Rejects at once with `busy`
+   * when `maxUnconfirmed` publishes already wait for a confirm.
    */
   publish(queue: string, envelope: Envelope): Promise<void>;
   /**
@@ -83,7 +84,13 @@ export function createPublisher(options: PublisherOptions): Publisher {
               if (error == null) return finish(takeReturned(entry, id, queue));
               // A lost channel calls back before its 'close' listeners have run; wait for them to
               // tell a nack (channel still open) from a lost channel.
-              queueMicrotask(() => finish(notConfirmed(entry, error)));
+              queueMicrotask(() => {
+                if (entry.open || closed) return finish(notConfirmed(entry, error));
+                // Lost before the broker confirmed: sent again on the next channel (another node
+                // of a cluster, or the same broker back), within the publish's time. The broker
+                // may have taken the first copy; consumers take a message at least once anyway.
+                self.send();
+              });
             });
           } catch (error) {
             finish(new JobQueueError('unavailable', 'the publish channel is closed', { cause: error }));

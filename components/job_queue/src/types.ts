@@ -90,7 +90,11 @@ export interface JobQueueOptions {
 
 /** Options of `connectJobQueue`. */
 export interface AmqpJobQueueOptions extends JobQueueOptions {
-  /** An AMQP URL such as `amqp://guest:guest@localhost:5672`. */
+  /**
+   * An AMQP URL such as `amqp://guest:guest@localhost:5672`, or one per node of a cluster,
+   * comma-separated: the queue connects to them in a random order and moves to the next when it
+   * loses one.
+   */
   url: string;
   /** How long a publish may wait for a connection and the broker's confirm. @default 5000 */
   publishTimeoutMs?: number;

@@ -1,6 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process';
 import type { EventEmitter } from 'node:events';
-import { createServer } from 'node:net';
+import { connect as connectSocket, createServer, type Socket } from 'node:net';
 import { promisify } from 'node:util';
 import { captureLogger, deleteQueues, describeWithServices, uniqueName, waitFor } from '@mousetrap/test_kit';
 import amqp from 'amqplib';
@@ -51,6 +51,38 @@ async function freePort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   if (address === null || typeof address === 'string') throw new Error('no port');
   return address.port;
+}
+
+/**
+ * A second address of the same broker: a TCP proxy on a free port, so that one broker can stand
+ * for two nodes of a cluster. Closing it ends every connection through it.
+ */
+async function brokerProxy(brokerUrl: string): Promise<{ url: string; close(): Promise<void> }> {
+  const target = new URL(brokerUrl);
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connectSocket(Number(target.port || 5672), target.hostname);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => {});
+      socket.on('close', () => sockets.delete(socket));
+    }
+    client.pipe(upstream).pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  const url = new URL(brokerUrl);
+  url.host = `127.0.0.1:${address.port}`;
+  return {
+    url: url.toString(),
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
 }
 
 describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) => {
@@ -348,6 +380,43 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
     expect(String((error as Error).message)).not.toContain('s3cret-pw');
   });
 
+  test('a cluster whose first node in the list is down: connects to another node and works', async () => {
+    const logger = captureLogger();
+    const down = `amqp://guest:s3cret-pw@127.0.0.1:${await freePort()}`;
+    const queue = await open({ logger, url: `${down},${rabbitmqUrl}` });
+    const handled: string[] = [];
+    await queue.consume('start_fetch', async (message) => {
+      handled.push(message.id);
+      return undefined;
+    });
+    const sent = envelopeFor('start_fetch');
+    await queue.publish('start_fetch', sent);
+
+    await waitFor(() => handled.includes(sent.id), { what: 'the message' });
+    const live = new URL(rabbitmqUrl).host;
+    const connected = logger.lines.find((line) => line.message === 'job_queue: connected');
+    expect(String(connected?.context?.broker)).toContain(live);
+    // Tried first (the order is random), the node that is down was left for the live one.
+    for (const line of logger.lines.filter((entry) => entry.message.includes('cannot connect'))) {
+      expect(line.context).toMatchObject({ next: expect.stringContaining(live) });
+    }
+    expect(JSON.stringify(logger.lines)).not.toContain('s3cret-pw');
+  });
+
+  test('a cluster with no node up: fails with unavailable naming every node, without a password', async () => {
+    const urls = [await freePort(), await freePort()].map(
+      (port) => `amqp://guest:s3cret-pw@127.0.0.1:${port}`,
+    );
+
+    const error = await connectJobQueue({ url: urls.join(','), startTimeoutMs: 1500 }).catch(
+      (caught: unknown) => caught,
+    );
+
+    expect(error).toMatchObject({ code: 'unavailable', message: expect.stringContaining('within 1500 ms') });
+    for (const url of urls) expect((error as Error).message).toContain(new URL(url).host);
+    expect((error as Error).message).not.toContain('s3cret-pw');
+  });
+
   test("no broker listening and the start aborted: gives up at once with the signal's reason and retries no more", async () => {
     const logger = captureLogger();
     const url = `amqp://guest:guest@127.0.0.1:${await freePort()}`;
@@ -540,6 +609,80 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
         what: 'one consumer',
       });
       expect(await statsOf(queue, 'start_fetch')).toMatchObject({ consumers: 1, messages: 0 });
+    },
+  );
+
+  test('a cluster: when the node in use goes away, the queue reconnects to another node, consumes and publishes there', async () => {
+    const logger = captureLogger();
+    // Two addresses of the one broker stand for two nodes.
+    const proxies = [await brokerProxy(rabbitmqUrl), await brokerProxy(rabbitmqUrl)];
+    try {
+      const queue = await open({ logger, url: proxies.map((proxy) => proxy.url).join(',') });
+      const handled: string[] = [];
+      await queue.consume('start_fetch', async (message) => {
+        handled.push(message.id);
+        return undefined;
+      });
+      const brokerOf = (message: string) =>
+        String(logger.lines.find((line) => line.message === message)?.context?.broker);
+      const inUse = proxies.find((proxy) =>
+        brokerOf('job_queue: connected').includes(new URL(proxy.url).host),
+      );
+      const other = proxies.find((proxy) => proxy !== inUse);
+
+      await inUse?.close();
+      await waitFor(() => logger.lines.some((line) => line.message === 'job_queue: reconnected'), {
+        what: 'the reconnect',
+      });
+      const after = envelopeFor('start_fetch');
+      await queue.publish('start_fetch', after);
+
+      await waitFor(() => handled.includes(after.id), { what: 'the message published after the reconnect' });
+      expect(brokerOf('job_queue: reconnected')).toContain(new URL(String(other?.url)).host);
+    } finally {
+      for (const proxy of proxies) await proxy.close();
+    }
+  });
+
+  (canClose ? test : test.skip)(
+    'publishes unconfirmed when the connection drops are sent again: each one resolves, and reaches its queue',
+    async () => {
+      const logger = captureLogger();
+      const connectionName = `job_queue test ${prefix}`;
+      const queue = await open({ logger, connectionName, publishTimeoutMs: 20_000 });
+      const lost = () => logger.lines.some((line) => line.message.includes('lost the broker connection'));
+      const sent: string[] = [];
+      const publishes: Promise<void>[] = [];
+
+      const closing = closeConnectionNamed(connectionName);
+      let unconfirmedAtLoss = 0;
+      while (!lost()) {
+        if (queue.inFlight().publishes < 500) {
+          for (let i = 0; i < 50; i++) {
+            const envelope = envelopeFor('start_fetch');
+            sent.push(envelope.id);
+            publishes.push(queue.publish('start_fetch', envelope));
+          }
+        }
+        unconfirmedAtLoss = queue.inFlight().publishes;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await closing;
+
+      // The drop met publishes in flight, or this proves nothing.
+      expect(unconfirmedAtLoss).toBeGreaterThan(0);
+      const outcomes = await Promise.allSettled(publishes);
+      expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toEqual([]);
+      const received = new Set<string>();
+      await queue.consume('start_fetch', async (message) => {
+        received.add(message.id);
+        return undefined;
+      });
+      await waitFor(() => received.size === new Set(sent).size, {
+        what: 'every message published',
+        timeoutMs: 20_000,
+      });
+      expect(sent.filter((id) => !received.has(id))).toEqual([]);
     },
   );
 

@@ -88,4 +88,12 @@ describeWithServices('job_queue when the broker refuses the client', ['rabbitmq'
       await connection.close();
     }
   });
+
+  test('connectBroker: a cluster with one node down connects to a live one, whichever it tries first', async () => {
+    const down = Object.assign(new URL(rabbitmqUrl), { port: String(await freePort()) }).toString();
+    for (let i = 0; i < 4; i++) {
+      const connection = await connectBroker(`${down},${rabbitmqUrl}`);
+      await connection.close();
+    }
+  });
 });

@@ -104,3 +104,21 @@ export const identifier = (pattern: RegExp, fallback: string, rule: string) =>
     v.transform((value) => present(value) ?? fallback),
     v.check((value) => pattern.test(value), rule),
   );
+
+/**
+ * One URL, or several separated by commas (the nodes of a cluster), each with a scheme of
+ * `protocols`; absent stays undefined, present is kept as written.
+ */
+export const urlList = (protocols: readonly string[]) =>
+  v.pipe(
+    v.optional(v.string()),
+    v.transform(present),
+    v.check(
+      (text) => {
+        if (text === undefined) return true;
+        const urls = text.split(',').map((part) => part.trim());
+        return urls.every((part) => URL.canParse(part) && protocols.includes(new URL(part).protocol));
+      },
+      `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}, or several separated by commas`,
+    ),
+  );

@@ -1,5 +1,5 @@
 import type * as v from 'valibot';
-import { fraction, identifier, integer, integerList, key, oneOf, text, url } from './fields.ts';
+import { fraction, identifier, integer, integerList, key, oneOf, text, url, urlList } from './fields.ts';
 
 /** Log levels a service accepts in LOG_LEVEL. */
 export const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] as const;
@@ -12,7 +12,7 @@ export const commonFields = {
 
 /** Variables of the broker connection (the seed's RABBITMQ_HOST/USER/PASSWORD, or one URL). */
 export const brokerFields = {
-  RABBITMQ_URL: url(['amqp:', 'amqps:']),
+  RABBITMQ_URL: urlList(['amqp:', 'amqps:']),
   RABBITMQ_HOST: text(),
   RABBITMQ_USER: text(),
   RABBITMQ_PASSWORD: text(),

@@ -16,7 +16,7 @@ import {
 
 /** Where and how to reach RabbitMQ. */
 export interface BrokerSettings {
-  /** The AMQP URL (RABBITMQ_URL, or built from RABBITMQ_HOST/USER/PASSWORD). */
+  /** The AMQP URL, or one per node of a cluster, comma-separated (RABBITMQ_URL, or built from RABBITMQ_HOST/USER/PASSWORD). */
   url: string;
   /** Put before every queue name (QUEUE_PREFIX). @default '' */
   prefix: string;

@@ -116,6 +116,15 @@ describe('loadApiSettings', () => {
     expect(keys).toEqual(['DB_SCHEMA', 'LOG_LEVEL', 'MAX_UNCONFIRMED', 'PORT', 'RABBITMQ_URL']);
   });
 
+  test('RABBITMQ_URL takes one URL per node of a cluster, comma-separated, and refuses a list with a bad one', () => {
+    const nodes = 'amqp://u:p@rabbit-0:5672, amqp://u:p@rabbit-1:5672,amqps://u:p@rabbit-2';
+    expect(loadApiSettings({ RABBITMQ_URL: nodes }).broker.url).toBe(nodes);
+    expect(issuesOf(() => loadApiSettings({ RABBITMQ_URL: 'amqp://rabbit-0,http://rabbit-1' }))).toEqual([
+      'RABBITMQ_URL',
+    ]);
+    expect(issuesOf(() => loadApiSettings({ RABBITMQ_URL: 'amqp://rabbit-0,' }))).toEqual(['RABBITMQ_URL']);
+  });
+
   test('the error message says what is wrong with each key', () => {
     expect(() => loadApiSettings({ PORT: '70000' })).toThrow('PORT must be between 0 and 65535');
   });
