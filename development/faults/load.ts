@@ -14,6 +14,8 @@ export interface LoadOptions {
   deadlineMs: number;
   /** The X-Correlation-ID of the job numbered `n`, for the few a scenario marks; none by default. */
   correlationIdOf?: (n: number) => string | undefined;
+  /** Posts the jobs evenly over this long (job n not before n/count of it), not as fast as possible. */
+  spreadOverMs?: number;
 }
 
 /** What a load run did. */
@@ -48,7 +50,8 @@ export function startLoad(options: LoadOptions): Load {
   const accepted = new Map<string, string>();
   const givenUp: string[] = [];
   const refusals: Record<string, number> = {};
-  const deadline = Date.now() + options.deadlineMs;
+  const startedAt = Date.now();
+  const deadline = startedAt + (options.spreadOverMs ?? 0) + options.deadlineMs;
   const waiters = new Set<() => void>();
   let next = 0;
   let finishedAll = false;
@@ -73,7 +76,9 @@ export function startLoad(options: LoadOptions): Load {
     while (next < options.count) {
       const key = `${options.keyPrefix}${next}`;
       const correlationId = options.correlationIdOf?.(next);
+      const notBefore = startedAt + ((options.spreadOverMs ?? 0) * next) / options.count;
       next += 1;
+      if (notBefore > Date.now()) await sleep(notBefore - Date.now());
       for (let attempt = 1; ; attempt += 1) {
         const jobId = await post(key, correlationId);
         if (jobId) {

@@ -1,5 +1,5 @@
-import { QUEUE_NAMES, type QueueName, queueNames } from '@mousetrap/job_queue';
-import amqp from 'amqplib';
+import { connectBroker, QUEUE_NAMES, type QueueName, queueNames } from '@mousetrap/job_queue';
+import type amqp from 'amqplib';
 import postgres from 'postgres';
 import { installLedger, type LedgerRow, readLedger } from './ledger.ts';
 
@@ -55,7 +55,7 @@ export function createObserver(options: ObserverOptions): Observer {
   const withDepths = async <T>(
     use: (depthOf: (queue: string) => Promise<number>) => Promise<T>,
   ): Promise<T> => {
-    const model = await amqp.connect(options.rabbitmqUrl);
+    const model = await connectBroker(options.rabbitmqUrl);
     model.on('error', () => {});
     const depthOf = async (queue: string) => {
       const channel = await model.createChannel();
@@ -115,7 +115,7 @@ export function createObserver(options: ObserverOptions): Observer {
     },
     async channel() {
       if (!raw) {
-        connection = await amqp.connect(options.rabbitmqUrl);
+        connection = await connectBroker(options.rabbitmqUrl);
         connection.on('error', () => {});
         raw = await connection.createConfirmChannel();
         raw.on('error', () => {});

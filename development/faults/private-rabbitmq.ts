@@ -32,8 +32,26 @@ export interface PrivateRabbitMq {
    * queue and its messages: it happens the instant `fire` is called.
    */
   armCancelConsumers(queue: string): Promise<Armed>;
+  /** Stops the node as an operator does (`rabbitmqctl stop`); resolves once its VM has exited. */
+  shutdown(): Promise<void>;
+  /** Freezes the node's VM (SIGSTOP): a hung node, its sockets open and silent. */
+  freeze(): void;
+  /** Lets a frozen node run again (SIGCONT). */
+  thaw(): void;
+  /** Runs `rabbitmqctl <args>` against this node; resolves with what it printed. */
+  ctl(...args: string[]): Promise<string>;
+  /** Runs `rabbitmq-queues <args>` against this node; resolves with what it printed. */
+  queues(...args: string[]): Promise<string>;
   /** Stops the node for good (SIGKILL: its data is thrown away afterwards). */
   stop(): Promise<void>;
+}
+
+/** Where a node lives: its folder, the `HOME` whose cookie it shares, and its name. */
+export interface NodeOptions {
+  /** Holds the Erlang cookie: nodes of one cluster share it. Default: `dir`. */
+  home?: string;
+  /** The Erlang node's short name. Default: `faults<pid>`. */
+  name?: string;
 }
 
 /** A broker action made ready ahead: `rabbitmqctl` takes half a second to start, the action a few ms. */
@@ -47,18 +65,18 @@ export interface Armed {
  * share a cookie of their own; `RABBITMQ_CONF_ENV_FILE` and `RABBITMQ_CONFIG_FILE` replace the
  * machine's files, which name the shared node and its port.
  */
-export async function startPrivateRabbitMq(dir: string): Promise<PrivateRabbitMq> {
+export async function startPrivateRabbitMq(dir: string, options: NodeOptions = {}): Promise<PrivateRabbitMq> {
   await mkdir(dir, { recursive: true });
   const port = await freePort();
   const distPort = await freePort();
-  const node = `faults${process.pid}@localhost`;
+  const node = `${options.name ?? `faults${process.pid}`}@localhost`;
   const url = `amqp://guest:guest@127.0.0.1:${port}`;
   await writeFile(join(dir, 'rabbitmq.conf'), `listeners.tcp.default = 127.0.0.1:${port}\n`);
   await writeFile(join(dir, 'rabbitmq-env.conf'), '');
   await writeFile(join(dir, 'enabled_plugins'), '[].\n');
   const env = {
     ...process.env,
-    HOME: dir,
+    HOME: options.home ?? dir,
     RABBITMQ_NODENAME: node,
     RABBITMQ_NODE_PORT: String(port),
     RABBITMQ_DIST_PORT: String(distPort),
@@ -101,12 +119,37 @@ export async function startPrivateRabbitMq(dir: string): Promise<PrivateRabbitMq
     }
   };
 
+  const tool =
+    (name: string) =>
+    async (...args: string[]) =>
+      (await run(join(BIN, name), ['-n', node, ...args], { env, timeout: 60_000 })).stdout;
+  const ctl = tool('rabbitmqctl');
+
+  const shutdown = async () => {
+    const exited = script;
+    await ctl('stop');
+    if (exited && exited.exitCode === null && exited.signalCode === null) {
+      await new Promise((resolve) => exited.once('exit', resolve));
+    }
+    vmPid = undefined;
+  };
+
+  const signal = (name: NodeJS.Signals) => {
+    if (vmPid === undefined) throw new Error(`${node} is not running`);
+    process.kill(vmPid, name);
+  };
+
   await start();
   return {
     url,
     node,
     kill,
     start,
+    shutdown,
+    freeze: () => signal('SIGSTOP'),
+    thaw: () => signal('SIGCONT'),
+    ctl,
+    queues: tool('rabbitmq-queues'),
     armCloseAllConnections: () =>
       arm(dir, node, env, 'rabbit_networking:close_all_connections("fault suite")'),
     armCancelConsumers: (queue) => arm(dir, node, env, cancelConsumersOf(queue)),

@@ -8,12 +8,15 @@ import { createObserver, type Observer, type StatusCounts } from './observer.ts'
 import { createPipeline, type Exit, type Pipeline } from './pipeline.ts';
 import type { PrivatePostgres } from './private-postgres.ts';
 import type { PrivateRabbitMq } from './private-rabbitmq.ts';
+import type { PrivateRabbitMqCluster } from './private-rabbitmq-cluster.ts';
 import { type Injection, type Scenario, STOP_GRACE_MS } from './scenarios.ts';
 
 /** What every scenario runs on. */
 export interface Suite {
   root: string;
   rabbit: PrivateRabbitMq;
+  /** A RabbitMQ cluster the services use instead of `rabbit` (then its first node). */
+  cluster?: PrivateRabbitMqCluster;
   postgres: PrivatePostgres;
   /** Jobs posted per scenario. */
   count: number;
@@ -76,8 +79,9 @@ export async function runScenario(scenario: Scenario, suite: Suite): Promise<Out
   const note = (text: string) => suite.note(`${scenario.id}: ${text}`);
   const schema = `faults_${scenario.id.replaceAll('-', '_')}`;
   const prefix = `${schema}.`;
+  const rabbitmqUrl = suite.cluster?.url ?? suite.rabbit.url;
   const env: Record<string, string> = {
-    RABBITMQ_URL: suite.rabbit.url,
+    RABBITMQ_URL: rabbitmqUrl,
     DATABASE_URL: suite.postgres.url,
     DB_SCHEMA: schema,
     QUEUE_PREFIX: prefix,
@@ -98,7 +102,7 @@ export async function runScenario(scenario: Scenario, suite: Suite): Promise<Out
   });
   const observer = createObserver({
     databaseUrl: suite.postgres.url,
-    rabbitmqUrl: suite.rabbit.url,
+    rabbitmqUrl,
     schema,
     prefix,
     retryDelaysMs: scenario.retryDelaysMs ?? (env.RETRY_DELAYS_MS ?? '').split(',').map(Number),
@@ -106,6 +110,7 @@ export async function runScenario(scenario: Scenario, suite: Suite): Promise<Out
   const problems: string[] = [];
   suite.live.add(pipeline);
   try {
+    await scenario.prepare?.({ rabbit: suite.rabbit, cluster: suite.cluster, prefix, note });
     await pipeline.start();
     await pipeline.waitReady(READY_TIMEOUT_MS);
     await observer.installLedger();
@@ -116,6 +121,7 @@ export async function runScenario(scenario: Scenario, suite: Suite): Promise<Out
       concurrency: suite.concurrency,
       keyPrefix: `${scenario.id}-`,
       deadlineMs: 120_000,
+      spreadOverMs: scenario.loadSpreadMs,
       correlationIdOf: scenario.correlationIdOf && ((n) => scenario.correlationIdOf?.(n, suite.count)),
     });
     const context = { ...suite, pipeline, observer, load, prefix, note };
@@ -123,7 +129,9 @@ export async function runScenario(scenario: Scenario, suite: Suite): Promise<Out
     problems.push(...(injection.problems ?? []));
     const recoverMs = scenario.continuous
       ? null
-      : await measureRecovery(pipeline.waitReady, observer, load, injection.injectedAt);
+      : injection.recoveredAt !== undefined
+        ? injection.recoveredAt - injection.injectedAt
+        : await measureRecovery(pipeline.waitReady, observer, load, injection.injectedAt);
     if (recoverMs !== null) note(`recovered ${seconds(recoverMs)} after the fault`);
     const { accepted, givenUp, refusals } = await load.finished;
     const loaded = Date.now();

@@ -1,54 +1,59 @@
 /**
- * The fault suite (`npm run test:faults`): starts a private RabbitMQ node and a private PostgreSQL
- * cluster, builds the three services, and for each scenario posts N jobs while injecting a fault,
- * waits for the pipeline to settle and checks the ledger of every job. Prints the table, writes
- * test-results/faults.json and exits 1 on any loss, double, unexplained failure or dead-letter
- * count that differs from what was injected.
+ * The fault suite. `npm run test:faults` runs the single-node group: a private RabbitMQ node and a
+ * private PostgreSQL cluster, the three services built, and for each scenario N jobs posted while a
+ * fault is injected. `npm run test:cluster` (`--cluster`) runs the groups whose services run on
+ * several broker nodes or database instances. Each scenario waits for the pipeline to settle and
+ * checks the ledger of every job. Prints the table, writes test-results/<suite>.json and exits 1
+ * on any loss, double, unexplained failure or dead-letter count that differs from what was injected.
  *   FAULTS_JOBS=2000          jobs per scenario
  *   FAULTS_ONLY=poison,…      run only these scenarios (ids from the table)
- *   FAULTS_LOG_LEVEL=warn     LOG_LEVEL of the services, whose logs go to test-results/faults-logs/
+ *   FAULTS_LOG_LEVEL=warn     LOG_LEVEL of the services, whose logs go to test-results/<suite>-logs/
  */
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildProject } from '@mousetrap/project_build';
-import { embeddedScenarios, runEmbeddedScenario } from './embedded.ts';
-import { startPrivatePostgres } from './private-postgres.ts';
-import { startPrivateRabbitMq } from './private-rabbitmq.ts';
+import { runEmbeddedScenario } from './embedded.ts';
+import { clusterGroups, type Group, singleNodeGroup } from './groups.ts';
 import { renderTable } from './report.ts';
-import { brokenOutcome, type Outcome, runScenario, type Suite, seconds } from './run-scenario.ts';
-import { scenarios } from './scenarios.ts';
+import { brokenOutcome, type Outcome, runScenario, seconds } from './run-scenario.ts';
 
 const root = join(import.meta.dirname, '..', '..');
+const suiteName = process.argv.includes('--cluster') ? 'cluster' : 'faults';
+const groups: readonly Group[] = suiteName === 'cluster' ? clusterGroups : [singleNodeGroup];
 const count = Number(process.env.FAULTS_JOBS ?? 2000);
 const only = process.env.FAULTS_ONLY?.split(',').filter(Boolean);
-const selected = scenarios.filter((scenario) => !only || only.includes(scenario.id));
-const selectedEmbedded = embeddedScenarios.filter((scenario) => !only || only.includes(scenario.id));
-const total = selected.length + selectedEmbedded.length;
+const chosen = (id: string) => !only || only.includes(id);
+const total = groups.reduce(
+  (sum, group) => sum + [...group.scenarios, ...(group.embedded ?? [])].filter((s) => chosen(s.id)).length,
+  0,
+);
 const started = Date.now();
-const note = (text: string) => console.log(`[faults ${seconds(Date.now() - started).padStart(7)}] ${text}`);
+const note = (text: string) =>
+  console.log(`[${suiteName} ${seconds(Date.now() - started).padStart(7)}] ${text}`);
 
 if (!Number.isInteger(count) || count < 1) throw new Error(`FAULTS_JOBS: expected a positive integer`);
 if (total === 0) throw new Error(`FAULTS_ONLY: no scenario named ${only?.join(', ')}`);
 
 const resultsDir = join(root, 'test-results');
-const logDir = join(resultsDir, 'faults-logs');
+const logDir = join(resultsDir, `${suiteName}-logs`);
 await rm(logDir, { recursive: true, force: true });
 await mkdir(logDir, { recursive: true });
-const temp = await mkdtemp(join(tmpdir(), 'mousetrap-faults-'));
-// The postgres user, which runs the private cluster, must reach its folder inside.
+const temp = await mkdtemp(join(tmpdir(), `mousetrap-${suiteName}-`));
+// The postgres user, which runs the private clusters, must reach its folder inside.
 await chmod(temp, 0o755);
 const live = new Set<{ abort(): void }>();
 const stops: (() => Promise<void>)[] = [];
 
-const cleanUp = async () => {
+const stopAll = async () => {
   for (const pipeline of live) pipeline.abort();
-  for (const stop of stops.reverse()) await stop().catch(() => {});
-  await rm(temp, { recursive: true, force: true });
+  for (const stop of stops.splice(0).reverse()) await stop().catch(() => {});
 };
 process.once('SIGINT', () => {
   note('interrupted; stopping the private services');
-  void cleanUp().finally(() => process.exit(130));
+  void stopAll()
+    .then(() => rm(temp, { recursive: true, force: true }))
+    .finally(() => process.exit(130));
 });
 
 const outcomes: Outcome[] = [];
@@ -57,13 +62,7 @@ try {
     await buildProject({ root, project });
   }
   note('built the three projects');
-  const rabbit = await startPrivateRabbitMq(join(temp, 'rabbitmq'));
-  stops.push(() => rabbit.stop());
-  const postgres = await startPrivatePostgres(join(temp, 'postgres'));
-  stops.push(() => postgres.stop('immediate'));
-  note(`private RabbitMQ ${rabbit.node} at ${rabbit.url}, private PostgreSQL at ${postgres.url}`);
   const logLevel = process.env.FAULTS_LOG_LEVEL ?? 'warn';
-  const suite: Suite = { root, rabbit, postgres, count, concurrency: 32, logDir, logLevel, note, live };
   const report = (outcome: Outcome) => {
     outcomes.push(outcome);
     const verdict = outcome.problems.length === 0 ? 'ok' : `FAIL (${outcome.problems.join('; ')})`;
@@ -74,22 +73,33 @@ try {
     note(`[${outcomes.length + 1}/${total}] ${scenario.id}: ${scenario.title}`);
     report(await run().catch((error: unknown) => brokenOutcome(scenario, count, error)));
   };
-  for (const scenario of selected) await attempt(scenario, () => runScenario(scenario, suite));
-  for (const scenario of selectedEmbedded) {
-    await attempt(scenario, () => runEmbeddedScenario(scenario, { ...suite, temp }));
+  for (const group of groups) {
+    const scenarios = group.scenarios.filter((scenario) => chosen(scenario.id));
+    const embedded = (group.embedded ?? []).filter((scenario) => chosen(scenario.id));
+    if (scenarios.length + embedded.length === 0) continue;
+    const services = await group.start(join(temp, group.id), stops);
+    note(`${group.id}: ${services.describe}`);
+    const suite = { root, ...services, count, concurrency: 32, logDir, logLevel, note, live };
+    for (const scenario of scenarios) await attempt(scenario, () => runScenario(scenario, suite));
+    for (const scenario of embedded) {
+      await attempt(scenario, () => runEmbeddedScenario(scenario, { ...suite, temp }));
+    }
+    await stopAll();
   }
 } finally {
-  await cleanUp();
+  await stopAll();
+  await rm(temp, { recursive: true, force: true });
 }
 
 const failed = outcomes.filter((outcome) => outcome.problems.length > 0);
 console.log(`\n${renderTable(outcomes)}\n`);
 await writeFile(
-  join(resultsDir, 'faults.json'),
+  join(resultsDir, `${suiteName}.json`),
   `${JSON.stringify({ jobs: count, durationMs: Date.now() - started, scenarios: outcomes }, null, 2)}\n`,
 );
 console.log(
-  `fault suite: ${outcomes.length - failed.length} passed, ${failed.length} failed in ${seconds(Date.now() - started)}` +
-    ` (test-results/faults.json; service logs in test-results/faults-logs/)`,
+  `${suiteName === 'cluster' ? 'cluster suite' : 'fault suite'}: ${outcomes.length - failed.length} passed, ` +
+    `${failed.length} failed in ${seconds(Date.now() - started)}` +
+    ` (test-results/${suiteName}.json; service logs in test-results/${suiteName}-logs/)`,
 );
 process.exitCode = failed.length > 0 ? 1 : 0;

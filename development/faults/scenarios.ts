@@ -6,11 +6,14 @@ import type { Observer } from './observer.ts';
 import type { Pipeline, ServiceName } from './pipeline.ts';
 import type { PrivatePostgres } from './private-postgres.ts';
 import type { PrivateRabbitMq } from './private-rabbitmq.ts';
+import type { PrivateRabbitMqCluster } from './private-rabbitmq-cluster.ts';
 
 /** What a scenario may act on while its load runs. */
 export interface ScenarioContext {
   pipeline: Pipeline;
   rabbit: PrivateRabbitMq;
+  /** The RabbitMQ cluster the services use, in a suite that runs on one (rabbit is then its first node). */
+  cluster?: PrivateRabbitMqCluster;
   postgres: PrivatePostgres;
   observer: Observer;
   load: Load;
@@ -26,6 +29,8 @@ export interface ScenarioContext {
 export interface Injection {
   injectedAt: number;
   restoredAt: number;
+  /** When jobs were done again, for a scenario that sees it before undoing the fault; else measured after. */
+  recoveredAt?: number;
   /** What the services had in flight at the instant of the fault (added up, for a fault injected more than once). */
   inFlight: InFlightReading;
   /** Each injection's reading, when the fault is injected more than once: every one must meet work. */
@@ -56,6 +61,10 @@ export interface Scenario {
   correlationIdOf?: (n: number, count: number) => string | undefined;
   /** Every RETRY_DELAYS_MS the scenario's workers run with, when it changes them, so that all their queues are read. */
   retryDelaysMs?: number[];
+  /** Posts the jobs evenly over this long, for a fault that takes a while (a rolling restart). */
+  loadSpreadMs?: number;
+  /** Runs before the services start, with the scenario's queue prefix (to lay out the queues). */
+  prepare?(context: Pick<ScenarioContext, 'rabbit' | 'cluster' | 'prefix' | 'note'>): Promise<void>;
   inject(context: ScenarioContext): Promise<Injection>;
 }
 

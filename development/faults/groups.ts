@@ -1,0 +1,63 @@
+/** The fault suite's groups: the services each one runs on, and its scenarios. */
+import { join } from 'node:path';
+import { rabbitClusterScenarios } from './cluster-scenarios.ts';
+import { type EmbeddedScenario, embeddedScenarios } from './embedded.ts';
+import { startPrivatePostgres } from './private-postgres.ts';
+import { startPrivateRabbitMq } from './private-rabbitmq.ts';
+import { startPrivateRabbitMqCluster } from './private-rabbitmq-cluster.ts';
+import type { Suite } from './run-scenario.ts';
+import { type Scenario, scenarios } from './scenarios.ts';
+
+/** The private services a group's scenarios run on. */
+export type GroupServices = Pick<Suite, 'rabbit' | 'cluster' | 'postgres'> & { describe: string };
+
+export interface Group {
+  id: string;
+  scenarios: readonly Scenario[];
+  /** `npm start` scenarios, which bring their own embedded database. */
+  embedded?: readonly EmbeddedScenario[];
+  /** Starts the group's private services under `dir`, pushing how to stop each onto `stops`. */
+  start(dir: string, stops: (() => Promise<void>)[]): Promise<GroupServices>;
+}
+
+/** `npm run test:faults`: one broker node, one database. */
+export const singleNodeGroup: Group = {
+  id: 'single-node',
+  scenarios,
+  embedded: embeddedScenarios,
+  async start(dir, stops) {
+    const rabbit = await startPrivateRabbitMq(join(dir, 'rabbitmq'));
+    stops.push(() => rabbit.stop());
+    const postgres = await startPrivatePostgres(join(dir, 'postgres'));
+    stops.push(() => postgres.stop('immediate'));
+    return {
+      rabbit,
+      postgres,
+      describe: `private RabbitMQ at ${rabbit.url}, private PostgreSQL at ${postgres.url}`,
+    };
+  },
+};
+
+/** A 3-node RabbitMQ cluster the services connect to through a list of its nodes' URLs. */
+const rabbitClusterGroup: Group = {
+  id: 'rabbitmq-cluster',
+  scenarios: rabbitClusterScenarios,
+  async start(dir, stops) {
+    const cluster = await startPrivateRabbitMqCluster(join(dir, 'rabbitmq'));
+    stops.push(() => cluster.stop());
+    await cluster.waitUntilWhole();
+    const postgres = await startPrivatePostgres(join(dir, 'postgres'));
+    stops.push(() => postgres.stop('immediate'));
+    const [rabbit] = cluster.nodes;
+    if (!rabbit) throw new Error('the cluster started no node');
+    return {
+      rabbit,
+      cluster,
+      postgres,
+      describe: `RabbitMQ cluster at ${cluster.url}, PostgreSQL at ${postgres.url}`,
+    };
+  },
+};
+
+/** `npm run test:cluster`: the services on several broker nodes or database instances. */
+export const clusterGroups: readonly Group[] = [rabbitClusterGroup];

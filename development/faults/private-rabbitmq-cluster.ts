@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type PrivateRabbitMq, startPrivateRabbitMq } from './private-rabbitmq.ts';
+
+/** A RabbitMQ cluster of our own: nodes on free ports, joined to the first. */
+export interface PrivateRabbitMqCluster {
+  nodes: readonly PrivateRabbitMq[];
+  /** Every node's AMQP URL, comma-separated: what RABBITMQ_URL takes for a cluster. */
+  url: string;
+  /** The node that leads `queue` now (a quorum queue's leader), as `ask` (by default any node up) knows it. */
+  leaderOf(queue: string, ask?: PrivateRabbitMq): Promise<PrivateRabbitMq>;
+  /** Resolves once every node runs and sees all the others. */
+  waitUntilWhole(timeoutMs?: number): Promise<void>;
+  /** Stops every node (SIGKILL; the data is thrown away with `dir`). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `size` private RabbitMQ nodes under `dir` and joins them into one cluster. They share
+ * one `HOME`, so one Erlang cookie, written before any node starts (nodes starting together would
+ * each write their own).
+ */
+export async function startPrivateRabbitMqCluster(dir: string, size = 3): Promise<PrivateRabbitMqCluster> {
+  const home = join(dir, 'home');
+  await mkdir(home, { recursive: true });
+  await writeFile(join(home, '.erlang.cookie'), randomBytes(20).toString('hex').toUpperCase(), {
+    mode: 0o400,
+  });
+  const names = Array.from({ length: size }, (_, i) => `cluster${process.pid}n${i + 1}`);
+  const nodes: PrivateRabbitMq[] = [];
+  const stop = async () => {
+    await Promise.all(nodes.map((node) => node.stop()));
+  };
+  try {
+    const started = await Promise.allSettled(
+      names.map((name) => startPrivateRabbitMq(join(dir, name), { home, name })),
+    );
+    for (const result of started) if (result.status === 'fulfilled') nodes.push(result.value);
+    const failed = started.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    const [first, ...others] = nodes as [PrivateRabbitMq, ...PrivateRabbitMq[]];
+    for (const node of others) {
+      await node.ctl('stop_app');
+      await node.ctl('join_cluster', first.node);
+      await node.ctl('start_app');
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  const running = async (node: PrivateRabbitMq) => {
+    const status = JSON.parse(await node.ctl('cluster_status', '--formatter', 'json')) as {
+      running_nodes: string[];
+    };
+    return status.running_nodes.length;
+  };
+
+  return {
+    nodes,
+    url: nodes.map((node) => node.url).join(','),
+    async leaderOf(queue, ask) {
+      if (!/^[\w.:-]+$/.test(queue)) throw new Error(`not a queue name the suite makes: ${queue}`);
+      // The leader as the queue's record names it, read on the node asked: `list_queues` would ask
+      // every member, and wait for ever on a frozen one.
+      const expression = `{ok, Q} = rabbit_amqqueue:lookup(rabbit_misc:r(<<"/">>, queue, <<"${queue}">>)), {_, Leader} = amqqueue:get_pid(Q), Leader.`;
+      let lastError: unknown;
+      for (const node of ask ? [ask] : nodes) {
+        let out: string;
+        try {
+          out = await node.ctl('eval', expression);
+        } catch (error) {
+          lastError = error;
+          continue;
+        }
+        const leader = out.trim().replace(/^'|'$/g, '');
+        const found = nodes.find((candidate) => candidate.node === leader);
+        if (!found) throw new Error(`no leader of ${queue} among the cluster's nodes (${leader})`);
+        return found;
+      }
+      throw new Error(`no node of the cluster answered: ${String(lastError)}`);
+    },
+    async waitUntilWhole(timeoutMs = 120_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const counts = await Promise.all(nodes.map((node) => running(node).catch(() => 0)));
+        if (counts.every((count) => count === nodes.length)) return;
+        if (Date.now() > deadline)
+          throw new Error(`the cluster is not whole after ${timeoutMs} ms: ${counts}`);
+        await sleep(500);
+      }
+    },
+    stop,
+  };
+}
