@@ -72,24 +72,6 @@ async function queuesLedByFirstNode(context: Parameters<NonNullable<Scenario['pr
   context.note(`the work queues are led from ${first.node}, with a member on every node`);
 }
 
-/** Waits until the cluster is whole again and no node is critical to a quorum queue's majority. */
-async function healed(cluster: PrivateRabbitMqCluster): Promise<void> {
-  await cluster.waitUntilWhole();
-  const deadline = Date.now() + 120_000;
-  for (const node of cluster.nodes) {
-    // What an operator checks before stopping a node: exit 0 when no quorum queue needs it for its majority.
-    while (
-      !(await node.queues('check_if_node_is_quorum_critical').then(
-        () => true,
-        () => false,
-      ))
-    ) {
-      if (Date.now() > deadline) throw new Error(`${node.node} is still critical to a quorum queue`);
-      await sleep(500);
-    }
-  }
-}
-
 /** The RabbitMQ cluster's faults: a leader killed, a rolling restart, a hung node. */
 export const rabbitClusterScenarios: readonly Scenario[] = [
   {
@@ -111,7 +93,7 @@ export const rabbitClusterScenarios: readonly Scenario[] = [
       );
       await sleep(5000);
       await leader.start();
-      await healed(cluster);
+      await cluster.healed();
       context.note(`${leader.node} is back in the cluster`);
       return { injectedAt, restoredAt: Date.now(), inFlight: reading, problems };
     },
@@ -122,18 +104,25 @@ export const rabbitClusterScenarios: readonly Scenario[] = [
     env: SLOWER_STAGES,
     hitsWork: true,
     mustRedo: true,
-    loadSpreadMs: 60_000,
+    // Posted over two minutes, so that jobs still arrive while the third node restarts.
+    loadSpreadMs: 120_000,
     async inject(context): Promise<Injection> {
       const cluster = clusterOf(context);
       const readings: InFlightReading[] = [];
       let injectedAt: number | undefined;
-      for (const [i, node] of cluster.nodes.entries()) {
-        readings.push(await aimAtWork(context, (i + 1) / (cluster.nodes.length + 2), `restart ${node.node}`));
-        injectedAt ??= Date.now();
+      await context.load.whenAccepted(Math.round(context.count * 0.1));
+      for (const node of cluster.nodes) {
+        const reading = await aim(context.pipeline.inFlight, (r) => r.total > 0);
+        context.note(
+          `restart ${node.node} at ${context.load.acceptedCount} accepted, ${reading.total} in flight`,
+        );
+        readings.push(reading);
+        const at = Date.now();
+        injectedAt ??= at;
         await node.shutdown();
         await node.start();
-        await healed(cluster);
-        context.note(`${node.node} restarted and rejoined`);
+        await cluster.healed();
+        context.note(`${node.node} restarted and rejoined in ${seconds(Date.now() - at)}`);
       }
       return {
         injectedAt: injectedAt ?? Date.now(),
@@ -170,7 +159,7 @@ export const rabbitClusterScenarios: readonly Scenario[] = [
         leader.thaw();
       }
       recoveredAt ??= await jobsDoneAgain(context);
-      await healed(clusterOf(context));
+      await clusterOf(context).healed();
       return { injectedAt, restoredAt: Date.now(), recoveredAt, inFlight: reading, problems };
     },
   },

@@ -13,6 +13,8 @@ export interface PrivateRabbitMqCluster {
   leaderOf(queue: string, ask?: PrivateRabbitMq): Promise<PrivateRabbitMq>;
   /** Resolves once every node runs and sees all the others. */
   waitUntilWhole(timeoutMs?: number): Promise<void>;
+  /** Resolves once the cluster is whole and every quorum queue has all its members online again. */
+  healed(timeoutMs?: number): Promise<void>;
   /** Stops every node (SIGKILL; the data is thrown away with `dir`). */
   stop(): Promise<void>;
 }
@@ -58,14 +60,24 @@ export async function startPrivateRabbitMqCluster(dir: string, size = 3): Promis
     return status.running_nodes.length;
   };
 
+  const waitUntilWhole = async (timeoutMs = 120_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const counts = await Promise.all(nodes.map((node) => running(node).catch(() => 0)));
+      if (counts.every((count) => count === nodes.length)) return;
+      if (Date.now() > deadline) throw new Error(`the cluster is not whole after ${timeoutMs} ms: ${counts}`);
+      await sleep(500);
+    }
+  };
+
   return {
     nodes,
     url: nodes.map((node) => node.url).join(','),
     async leaderOf(queue, ask) {
       if (!/^[\w.:-]+$/.test(queue)) throw new Error(`not a queue name the suite makes: ${queue}`);
-      // The leader as the queue's record names it, read on the node asked: `list_queues` would ask
-      // every member, and wait for ever on a frozen one.
-      const expression = `{ok, Q} = rabbit_amqqueue:lookup(rabbit_misc:r(<<"/">>, queue, <<"${queue}">>)), {_, Leader} = amqqueue:get_pid(Q), Leader.`;
+      // The leader as the queue's Raft cluster knows it, asked on one node: `list_queues` would ask
+      // every member, and wait for ever on a frozen one. The Raft name of a queue in vhost / is %2F_<name>.
+      const expression = `ra:members({'%2F_${queue}', node()}).`;
       let lastError: unknown;
       for (const node of ask ? [ask] : nodes) {
         let out: string;
@@ -75,23 +87,37 @@ export async function startPrivateRabbitMqCluster(dir: string, size = 3): Promis
           lastError = error;
           continue;
         }
-        const leader = out.trim().replace(/^'|'$/g, '');
-        const found = nodes.find((candidate) => candidate.node === leader);
-        if (!found) throw new Error(`no leader of ${queue} among the cluster's nodes (${leader})`);
-        return found;
+        // {ok, Members, {Name, LeaderNode}}, or {timeout, …} while an election runs.
+        const leader = /\{'[^']+',\s*'?([^'}\s]+)'?\}\}\s*$/.exec(out)?.[1];
+        const found = out.startsWith('{ok,')
+          ? nodes.find((candidate) => candidate.node === leader)
+          : undefined;
+        if (found) return found;
+        lastError = new Error(`${node.node} knows no leader of ${queue}: ${out.trim()}`);
       }
-      throw new Error(`no node of the cluster answered: ${String(lastError)}`);
+      throw new Error(`no node of the cluster named the leader of ${queue}: ${String(lastError)}`);
     },
-    async waitUntilWhole(timeoutMs = 120_000) {
+    async healed(timeoutMs = 120_000) {
       const deadline = Date.now() + timeoutMs;
+      await waitUntilWhole(timeoutMs);
+      // The quorum queues with only a bare majority of their members online (what
+      // `rabbitmq-queues check_if_node_is_quorum_critical` reads), asked on every node.
       for (;;) {
-        const counts = await Promise.all(nodes.map((node) => running(node).catch(() => 0)));
-        if (counts.every((count) => count === nodes.length)) return;
+        const critical = await Promise.all(
+          nodes.map((node) =>
+            node.ctl('eval', 'rabbit_quorum_queue:list_with_minimum_quorum().').then(
+              (out) => out.trim() !== '[]',
+              () => true,
+            ),
+          ),
+        );
+        if (!critical.includes(true)) return;
         if (Date.now() > deadline)
-          throw new Error(`the cluster is not whole after ${timeoutMs} ms: ${counts}`);
+          throw new Error(`a quorum queue still runs on a bare majority after ${timeoutMs} ms`);
         await sleep(500);
       }
     },
+    waitUntilWhole,
     stop,
   };
 }

@@ -40,8 +40,6 @@ export interface PrivateRabbitMq {
   thaw(): void;
   /** Runs `rabbitmqctl <args>` against this node; resolves with what it printed. */
   ctl(...args: string[]): Promise<string>;
-  /** Runs `rabbitmq-queues <args>` against this node; resolves with what it printed. */
-  queues(...args: string[]): Promise<string>;
   /** Stops the node for good (SIGKILL: its data is thrown away afterwards). */
   stop(): Promise<void>;
 }
@@ -119,11 +117,8 @@ export async function startPrivateRabbitMq(dir: string, options: NodeOptions = {
     }
   };
 
-  const tool =
-    (name: string) =>
-    async (...args: string[]) =>
-      (await run(join(BIN, name), ['-n', node, ...args], { env, timeout: 60_000 })).stdout;
-  const ctl = tool('rabbitmqctl');
+  const ctl = async (...args: string[]) =>
+    (await run(join(BIN, 'rabbitmqctl'), ['-n', node, ...args], { env, timeout: 60_000 })).stdout;
 
   const shutdown = async () => {
     const exited = script;
@@ -149,7 +144,6 @@ export async function startPrivateRabbitMq(dir: string, options: NodeOptions = {
     freeze: () => signal('SIGSTOP'),
     thaw: () => signal('SIGCONT'),
     ctl,
-    queues: tool('rabbitmq-queues'),
     armCloseAllConnections: () =>
       arm(dir, node, env, 'rabbit_networking:close_all_connections("fault suite")'),
     armCancelConsumers: (queue) => arm(dir, node, env, cancelConsumersOf(queue)),

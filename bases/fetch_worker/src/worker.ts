@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createPlaceSource } from '@mousetrap/fetch_data';
 import type { JobQueue } from '@mousetrap/job_queue';
 import type { Logger } from '@mousetrap/log';
@@ -26,6 +27,8 @@ export interface FetchWorker {
 /** Starts consuming start_fetch with the fetch handler; stop() drains within the grace period. */
 export async function startFetchWorker(options: FetchWorkerOptions): Promise<FetchWorker> {
   const abort = new AbortController();
+  // Every message in flight (up to PREFETCH of them) waits on this one signal: not a leak.
+  setMaxListeners(0, abort.signal);
   const handler = createFetchHandler({
     queue: options.queue,
     store: options.store,

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { JobQueue } from '@mousetrap/job_queue';
 import type { Logger } from '@mousetrap/log';
 import { instrumentHandler, unknownJobCounter } from '@mousetrap/probes';
@@ -28,6 +29,8 @@ export interface ProcessingWorker {
 /** Starts consuming data_processing with the processing handler; stop() drains within the grace period. */
 export async function startProcessingWorker(options: ProcessingWorkerOptions): Promise<ProcessingWorker> {
   const abort = new AbortController();
+  // Every message in flight (up to PREFETCH of them) waits on this one signal: not a leak.
+  setMaxListeners(0, abort.signal);
   const handler = createProcessingHandler({
     store: options.store,
     logger: options.logger,

@@ -44,12 +44,13 @@ describe('brokerNodes', () => {
     });
   });
 
-  test("without credentials or a path: amqplib's defaults, guest and the default virtual host", () => {
+  test('without credentials, a path or a heartbeat: guest, the default virtual host, heartbeats every 5 s', () => {
     expect(brokerNodes('amqp://rabbit')[0]?.target).toMatchObject({
       username: 'guest',
       password: 'guest',
       vhost: '',
       port: undefined,
+      heartbeat: 5,
     });
   });
 
