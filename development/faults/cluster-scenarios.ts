@@ -104,8 +104,8 @@ export const rabbitClusterScenarios: readonly Scenario[] = [
     env: SLOWER_STAGES,
     hitsWork: true,
     mustRedo: true,
-    // Posted over two minutes, so that jobs still arrive while the third node restarts.
-    loadSpreadMs: 120_000,
+    // Posted over a minute: the three restarts take about 30 s, and jobs must still arrive for the third.
+    loadSpreadMs: 60_000,
     async inject(context): Promise<Injection> {
       const cluster = clusterOf(context);
       const readings: InFlightReading[] = [];
