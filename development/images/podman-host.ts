@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run, succeeds } from './command.ts';
+import { ensureNodeBase } from './stand-in-base.ts';
 
 /** Options of {@link preparePodman}. */
 export interface PodmanHostOptions {
@@ -8,6 +9,8 @@ export interface PodmanHostOptions {
   workDir: string;
   /** Prints one line of progress. */
   progress: (line: string) => void;
+  /** Other programs the caller runs, each installed with apt from the Debian package of its name. */
+  alsoNeeds?: readonly string[];
 }
 
 /** Podman ready to use: the environment its commands need, or why this machine cannot run it. */
@@ -28,7 +31,7 @@ async function hardLimit(flag: '-Hn' | '-Hu'): Promise<number> {
  */
 export async function preparePodman(options: PodmanHostOptions): Promise<PodmanHost> {
   const missing: string[] = [];
-  for (const program of ['podman', 'runc', 'debootstrap'])
+  for (const program of ['podman', 'runc', 'debootstrap', ...(options.alsoNeeds ?? [])])
     if (!(await onPath(program))) missing.push(program);
   if (missing.length > 0) {
     if (process.getuid?.() !== 0 || !(await onPath('apt-get'))) {
@@ -39,18 +42,21 @@ export async function preparePodman(options: PodmanHostOptions): Promise<PodmanH
     }
     options.progress(`installing ${missing.join(' ')} with apt-get`);
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    const installed = await run('apt-get', ['install', '-y', '-q', 'podman', 'runc', 'debootstrap'], {
+    const installed = await run('apt-get', ['install', '-y', '-q', ...missing], {
       env,
       allowFailure: true,
     });
     if (installed.code !== 0) {
       await run('apt-get', ['update', '-q'], { env, allowFailure: true });
-      const retried = await run('apt-get', ['install', '-y', '-q', 'podman', 'runc', 'debootstrap'], {
+      const retried = await run('apt-get', ['install', '-y', '-q', ...missing], {
         env,
         allowFailure: true,
       });
       if (retried.code !== 0)
-        return { ready: false, reason: `apt-get cannot install podman: ${retried.stderr.trim()}` };
+        return {
+          ready: false,
+          reason: `apt-get cannot install ${missing.join(', ')}: ${retried.stderr.trim()}`,
+        };
     }
   }
   await mkdir(options.workDir, { recursive: true });
@@ -72,4 +78,30 @@ export async function preparePodman(options: PodmanHostOptions): Promise<PodmanH
   if (info.code !== 0)
     return { ready: false, reason: `podman does not start: ${info.stderr.trim().split('\n').at(-1)}` };
   return { ready: true, env };
+}
+
+/**
+ * Podman ready for a test that builds and runs our images: prepared, with node:20-slim (pulled or
+ * its stand-in) and a container that runs. Not ready, with the reason, where containers cannot run.
+ */
+export async function podmanForTests(options: PodmanHostOptions): Promise<PodmanHost> {
+  const host = await preparePodman(options);
+  if (!host.ready) return host;
+  const { env } = host;
+  options.progress(`podman ready (config and storage in ${options.workDir})`);
+  const base = await ensureNodeBase({ env, workDir: options.workDir, progress: options.progress });
+  const described = {
+    pulled: 'pulled',
+    real: 'in the store',
+    cached: 'stand-in cached',
+    created: 'stand-in created',
+  };
+  options.progress(`base image node:20-slim: ${described[base]}`);
+  const smoke = await run(
+    'podman',
+    ['run', '--rm', '--network', 'host', 'docker.io/library/node:20-slim', 'node', '--version'],
+    { env, allowFailure: true },
+  );
+  if (smoke.code !== 0) return { ready: false, reason: smoke.stderr.trim().split('\n').at(-1) ?? '' };
+  return host;
 }

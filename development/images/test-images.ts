@@ -9,10 +9,10 @@
  * IMAGES_WORK_DIR holds podman's config, storage and the cached base image
  * (default /var/cache/mousetrap-images).
  */
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { queueNames } from '@mousetrap/job_queue';
 import { deleteQueues, dropSchema, uniqueName, waitFor } from '@mousetrap/test_kit';
+import { freePort } from '../faults/ports.ts';
 import { run } from './command.ts';
 import {
   logTail,
@@ -23,9 +23,8 @@ import {
   waitHealthy,
 } from './container-check.ts';
 import { buildImage, type Engine, imageSize, megabytes } from './engine.ts';
-import { preparePodman } from './podman-host.ts';
+import { podmanForTests } from './podman-host.ts';
 import { SERVICE_IMAGES } from './service-images.ts';
-import { ensureNodeBase } from './stand-in-base.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const workDir = process.env.IMAGES_WORK_DIR ?? '/var/cache/mousetrap-images';
@@ -34,18 +33,6 @@ const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5
 const started = performance.now();
 const progress = (line: string) =>
   console.log(`[${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s] ${line}`);
-
-/** A port nobody listens on now, for a container on the host's network. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
 
 /** Posts a job to the API container and waits for its result; returns the job's id. */
 async function roundTrip(api: RunningContainer): Promise<string> {
@@ -97,35 +84,12 @@ async function removeRun(trace: RunTrace): Promise<void> {
 }
 
 async function main(): Promise<number> {
-  const host = await preparePodman({ workDir, progress });
+  const host = await podmanForTests({ workDir, progress });
   if (!host.ready) {
     console.log(`test:images: skipped: this machine cannot run containers (${host.reason})`);
     return 0;
   }
   const env = host.env;
-  progress(`podman ready (config and storage in ${workDir})`);
-  const base = await ensureNodeBase({ env, workDir, progress });
-  const described = {
-    pulled: 'pulled',
-    real: 'in the store',
-    cached: 'stand-in cached',
-    created: 'stand-in created',
-  };
-  progress(`base image node:20-slim: ${described[base]}`);
-  const smoke = await run(
-    'podman',
-    ['run', '--rm', '--network', 'host', 'docker.io/library/node:20-slim', 'node', '--version'],
-    {
-      env,
-      allowFailure: true,
-    },
-  );
-  if (smoke.code !== 0) {
-    console.log(
-      `test:images: skipped: this machine cannot run containers (${smoke.stderr.trim().split('\n').at(-1)})`,
-    );
-    return 0;
-  }
 
   // One name for the run's tags, containers, queue prefix and schema: concurrent runs never meet.
   const runId = uniqueName('img');

@@ -263,13 +263,19 @@ describe('deploy/: compose files and Kubernetes manifests', () => {
     }
   });
 
-  test('compose: every service has a health check, and every depends_on waits for service_healthy', () => {
+  test("compose: every service has a health check (ours: their image's), and every depends_on waits for service_healthy", () => {
     expect(composeFiles).toEqual(expect.arrayContaining(['development.yml', 'local.yml']));
+    const imageChecks = (image: string) =>
+      /^HEALTHCHECK\s/m.test(readFileSync(join(root, 'projects', projectOf(image), 'Dockerfile'), 'utf8'));
     for (const file of composeFiles) {
       const [compose] = documents(join(deploy, file));
       const services: Record<string, Doc> = compose?.services ?? {};
       for (const [name, service] of Object.entries(services)) {
-        expect({ file, name, test: Array.isArray(service.healthcheck?.test) }).toEqual({
+        const ours = String(service.image ?? '').startsWith('mousetrap/');
+        const test = ours
+          ? service.healthcheck === undefined && imageChecks(service.image)
+          : Array.isArray(service.healthcheck?.test);
+        expect({ file, name, test }).toEqual({
           file,
           name,
           test: true,
@@ -465,11 +471,13 @@ describe('deploy/: compose files and Kubernetes manifests', () => {
       const settings = loaders[app]?.(env) as ReturnType<typeof loadApiSettings> & { healthPort?: number };
       expect(Object.keys(services)).toContain(new URL(settings.broker.url).hostname);
       expect(Object.keys(services)).toContain(new URL(settings.database.url).hostname);
+      // The image's HEALTHCHECK asks /ready on the port its variable names: the one the app listens on.
       const port = settings.healthPort ?? settings.http.port;
-      const test = (service.healthcheck?.test ?? []).join(' ');
-      expect({ app, healthcheck: /127\.0\.0\.1:(\d+)\/ready/.exec(test)?.[1] }).toEqual({
+      const image = SERVICE_IMAGES.find((candidate) => candidate.project === app);
+      const variable = image?.portVariable ?? '';
+      expect({ app, healthcheck: Number(service.environment?.[variable]) }).toEqual({
         app,
-        healthcheck: String(port),
+        healthcheck: port,
       });
       // The engine kills a stop that outlasts stop_grace_period: it must cover the app's own deadline.
       const graceMs = Number(env.SHUTDOWN_GRACE_MS ?? 10_000);
