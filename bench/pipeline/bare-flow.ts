@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { deleteQueues, uniqueName } from '@mousetrap/test_kit';
 import { connect } from 'amqplib';
 import { onCleanup } from '../lib/cleanup.ts';
-import { cpuMsPerJob, readCpu } from '../lib/cpu-time.ts';
+import { cpuMsPerJob, readCpu, type Servers } from '../lib/cpu-time.ts';
 import { RABBITMQ_URL, SERVICE_NODE_ARGS } from '../lib/pipeline-services.ts';
 import { postJobs } from '../lib/post-jobs.ts';
 import { progress } from '../lib/results.ts';
@@ -24,8 +24,13 @@ const ROLES = ['api', 'hop', 'sink'] as const;
  * `concurrency` connections to a bare Express route that publishes a confirmed persistent message,
  * a process that moves each message to a second quorum queue (confirm, then ack) and one that
  * acks it there (bare-flow-process.ts, one process each, as the pipeline's three services).
+ * `rabbitmq` is the broker's listening process, whose CPU is measured with the roles'.
  */
-export async function measureBareFlow(jobs: number, concurrency: number): Promise<BareFlow> {
+export async function measureBareFlow(
+  jobs: number,
+  concurrency: number,
+  rabbitmq: number,
+): Promise<BareFlow> {
   const prefix = uniqueName('bench');
   const queues = [`${prefix}.bare.first`, `${prefix}.bare.second`];
   const processes = new Map<(typeof ROLES)[number], ServiceProcess>();
@@ -74,7 +79,9 @@ export async function measureBareFlow(jobs: number, concurrency: number): Promis
     for (const pending of [first, done, ended]) pending.catch(() => {});
 
     const pids = new Map([...processes].map(([role, running]) => [`bare ${role}`, running.child.pid ?? 0]));
-    const cpuBefore = await readCpu(pids);
+    // There is no database in the bare flow: the broker is the only server measured.
+    const servers: Servers = new Map([['rabbitmq', rabbitmq]]);
+    const cpuBefore = await readCpu(pids, servers);
     progress(`bare flow: posting ${jobs} jobs from ${concurrency} connections`);
     const posting = await postJobs(`http://127.0.0.1:${String(port)}`, jobs, concurrency, (n) =>
       progress(`bare flow: ${n} posted`),
@@ -84,13 +91,9 @@ export async function measureBareFlow(jobs: number, concurrency: number): Promis
         `the bare flow's API accepted ${posting.accepted} of ${jobs} jobs: ${JSON.stringify(posting.refused)}`,
       );
     const [firstAt, doneAt] = await Promise.race([Promise.all([first, done]), ended]);
-    const cpuAfter = await readCpu(pids);
-    // There is no database in the bare flow: what PostgreSQL does meanwhile is someone else's work.
-    const cpu = Object.entries(cpuMsPerJob(cpuBefore, cpuAfter, jobs)).filter(
-      ([who]) => who !== 'postgres (all)',
-    );
+    const cpuAfter = await readCpu(pids, servers);
     const seconds = (Number(doneAt.at) - Number(firstAt.at)) / 1000;
-    return { jobs, jobsPerSecond: jobs / seconds, cpuMsPerJob: Object.fromEntries(cpu) };
+    return { jobs, jobsPerSecond: jobs / seconds, cpuMsPerJob: cpuMsPerJob(cpuBefore, cpuAfter, jobs) };
   } finally {
     await close();
   }

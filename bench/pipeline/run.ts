@@ -8,9 +8,22 @@
 import { join } from 'node:path';
 import { uniqueName } from '@mousetrap/test_kit';
 import { runBenchmark } from '../lib/cleanup.ts';
-import { cpuOfCommands, cpuMsPerJob as cpuPerJob, cpuUsedBetween, readCpu } from '../lib/cpu-time.ts';
+import {
+  cpuOfServer,
+  cpuMsPerJob as cpuPerJob,
+  cpuUsedBetween,
+  readCpu,
+  serversOf,
+} from '../lib/cpu-time.ts';
+import { readDatabaseWrites } from '../lib/database-writes.ts';
 import { readJobStats, waitForJobs } from '../lib/job-stats.ts';
-import { buildProjects, type Project, RABBITMQ_URL, startPipeline } from '../lib/pipeline-services.ts';
+import {
+  buildProjects,
+  DATABASE_URL,
+  type Project,
+  RABBITMQ_URL,
+  startPipeline,
+} from '../lib/pipeline-services.ts';
 import { postJobs } from '../lib/post-jobs.ts';
 import { type Figure, printFigures, progress, RESULTS_DIR, writeResult } from '../lib/results.ts';
 import { measureBareFlow } from './bare-flow.ts';
@@ -28,12 +41,18 @@ const jobs = jobsArg >= 0 ? Number(args[jobsArg + 1]) : quick ? 3000 : GOAL_JOBS
 const prefetch = 50;
 const clientConcurrency = 100;
 const MB = 1024 * 1024;
+/** How long the servers' CPU is read before posting, with the pipeline idle. */
+const IDLE_SECONDS = 5;
 
 await runBenchmark(async () => {
   if (!args.includes('--no-build')) await buildProjects();
+  // The shared servers' own processes, so that other brokers and databases on the machine (a
+  // test's private ones) are not counted with them.
+  const servers = await serversOf({ postgres: DATABASE_URL, rabbitmq: RABBITMQ_URL });
+  const rabbitmq = servers.get('rabbitmq') ?? 0;
   const ceilingRun = async (when: string) => {
     progress(`broker ceiling (${when}): ${jobs} messages, prefetch ${prefetch}`);
-    const rabbitBefore = await cpuOfCommands(['beam.smp']);
+    const rabbitBefore = await cpuOfServer(rabbitmq);
     const ceiling = await measureBrokerCeiling({
       url: RABBITMQ_URL,
       queue: `${uniqueName('bench')}.ceiling`,
@@ -42,7 +61,7 @@ await runBenchmark(async () => {
       window: 1000,
       size: 600,
     });
-    const rabbitUsed = cpuUsedBetween(rabbitBefore, await cpuOfCommands(['beam.smp']), 'beam.smp');
+    const rabbitUsed = cpuUsedBetween(rabbitBefore, await cpuOfServer(rabbitmq));
     return { ...ceiling, rabbitmqCpuMsPerMessage: (rabbitUsed * 1000) / jobs };
   };
   const before = await ceilingRun('before');
@@ -59,14 +78,21 @@ await runBenchmark(async () => {
     const named = [...pids].map(([project, pid]) => `${project} ${pid}`);
     progress(`CPU profiles go to ${profileDir} when the services stop (pids: ${named.join(', ')})`);
   }
-  const cpuBefore = await readCpu(pids);
+  // What the servers spend while the pipeline idles (their other clients, the services' own
+  // polling), read over a few seconds first: the noise under their per-job figures.
+  const idleBefore = await readCpu(new Map(), servers);
+  await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
+  const cpuBefore = await readCpu(pids, servers);
+  const writesBefore = await readDatabaseWrites();
+  const othersLoad = cpuPerJob(idleBefore, cpuBefore, IDLE_SECONDS);
   progress(`posting ${jobs} jobs from ${clientConcurrency} connections`);
   const posting = await postJobs(pipeline.api, jobs, clientConcurrency, (n) => progress(`${n} posted`));
   progress(
     `posted in ${posting.seconds.toFixed(1)} s (${Math.round(posting.rate)}/s); waiting for the workers`,
   );
   await waitForJobs(pipeline.schema, posting.accepted, Math.max(60_000, jobs * 10));
-  const cpuAfter = await readCpu(pids);
+  const cpuAfter = await readCpu(pids, servers);
+  const walAfter = (await readDatabaseWrites()).walBytes;
   const stats = await readJobStats(pipeline.schema);
   // Where the machine's CPU went, per job done: the services, the servers, this client.
   const cpuMsPerJob = cpuPerJob(cpuBefore, cpuAfter, stats.done);
@@ -77,7 +103,9 @@ await runBenchmark(async () => {
     problems[project] = Object.fromEntries(service.problems());
   }
   await pipeline.close();
-  const bare = await measureBareFlow(jobs, clientConcurrency);
+  // After the services' connections have ended, so that their backends have reported every commit.
+  const commitsAfter = (await readDatabaseWrites()).commits;
+  const bare = await measureBareFlow(jobs, clientConcurrency, rabbitmq);
   const after = await ceilingRun('after');
 
   const ceiling = (before.messagesPerSecond + after.messagesPerSecond) / 2;
@@ -130,6 +158,26 @@ await runBenchmark(async () => {
       unit: 'ms',
       goal: '',
     })),
+    {
+      figure: 'PostgreSQL WAL per job',
+      value: (walAfter - writesBefore.walBytes) / stats.done,
+      unit: 'bytes',
+      goal: '',
+    },
+    {
+      figure: 'PostgreSQL commits per job',
+      value: (commitsAfter - writesBefore.commits) / stats.done,
+      unit: '',
+      goal: '',
+    },
+    ...Object.entries(othersLoad)
+      .filter(([who]) => who.endsWith('(server)'))
+      .map(([who, ms]) => ({
+        figure: `CPU per second, pipeline idle: ${who}`,
+        value: ms,
+        unit: 'ms',
+        goal: '',
+      })),
     ...Object.entries(peakRss).map(([project, bytes]) => ({
       figure: `peak RSS ${project}`,
       value: bytes / MB,

@@ -7,31 +7,10 @@ import {
   loadFetchWorkerSettings,
   loadProcessingWorkerSettings,
 } from '@mousetrap/settings';
-import { parseAllDocuments } from 'yaml';
 import { SERVICE_IMAGES } from '../images/service-images.ts';
-
-const root = join(__dirname, '..', '..');
-const deploy = join(root, 'deploy');
-const k8sDir = join(deploy, 'k8s');
-
-// biome-ignore lint/suspicious/noExplicitAny: parsed YAML, checked field by field by the tests
-type Doc = Record<string, any>;
-
-/** Every document of a YAML file, failing on any parse error. */
-function documents(file: string): Doc[] {
-  const parsed = parseAllDocuments(readFileSync(file, 'utf8'), { merge: true });
-  const list = Array.isArray(parsed) ? parsed : [parsed];
-  for (const doc of list) {
-    if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors.map((e) => e.message).join('; ')}`);
-  }
-  return list.map((doc) => doc.toJS() as Doc).filter((doc) => doc !== null);
-}
+import { type Doc, deploy, documents, k8sDir, k8sFiles, manifests, root } from './deploy-files.ts';
 
 const composeFiles = readdirSync(deploy).filter((name) => name.endsWith('.yml'));
-const k8sFiles = readdirSync(k8sDir).filter((name) => name.endsWith('.yaml'));
-const manifests = k8sFiles
-  .filter((name) => name !== 'kustomization.yaml')
-  .flatMap((name) => documents(join(k8sDir, name)).map((doc) => ({ file: name, doc })));
 const ofKind = (kind: string) => manifests.filter(({ doc }) => doc.kind === kind).map(({ doc }) => doc);
 const deployments = ofKind('Deployment');
 const byName = (docs: Doc[], name: string) => docs.find((doc) => doc.metadata.name === name);
