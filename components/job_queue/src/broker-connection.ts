@@ -60,16 +60,16 @@ export async function openBrokerConnection(
 
   // A cluster's nodes in a random order, tried in turn: amqplib reads the target object again at
   // every (re)connect, so moving it to the next node after a failed attempt or a lost connection
-  // is what makes the recovery go elsewhere. One node is connected to by its URL, as it was.
+  // is what makes the recovery go elsewhere. (The object form, for one node too: it carries the
+  // heartbeat a URL string would leave to the broker.)
   const order = shuffled(settings.nodes);
   let nodeIndex = 0;
   const node = () => order[nodeIndex % order.length] as BrokerNode;
-  const target: string | Options.Connect = order.length === 1 ? settings.url : { ...node().target };
+  const target: Options.Connect = { ...node().target };
   // The node the last connection or attempt was with, for the log lines that follow its end.
   let left = node();
   const moveOn = () => {
     left = node();
-    if (typeof target === 'string') return;
     nodeIndex += 1;
     Object.assign(target, node().target);
   };

@@ -17,7 +17,7 @@ export async function connectBroker(url: string): Promise<ChannelModel> {
   let last: unknown;
   for (const node of shuffled(nodes)) {
     try {
-      return await connect(node.url, { clientProperties: { connection_name: connectionName } });
+      return await connect(node.target, { clientProperties: { connection_name: connectionName } });
     } catch (error) {
       const refused = refusalError(error, node.url, node.address);
       if (refused) throw refused;

@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { captureLogger, deleteQueues, describeWithServices, uniqueName, waitFor } from '@mousetrap/test_kit';
 import amqp from 'amqplib';
 import { connectJobQueue } from '../src/amqp-queue.ts';
+import { connectBroker } from '../src/connect-broker.ts';
 import { JobQueueError } from '../src/errors.ts';
 import { DEFAULT_RETRY_DELAYS_MS } from '../src/options.ts';
 import { queueNames, retryQueueArguments } from '../src/topology.ts';
@@ -580,7 +581,29 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
   });
 
   const canClose = canCloseConnections(rabbitmqUrl);
-  if (!canClose) process.stderr.write('skipped the reconnect test: needs a local broker and rabbitmqctl\n');
+  if (!canClose)
+    process.stderr.write('skipped the reconnect and heartbeat tests: need a local broker and rabbitmqctl\n');
+  (canClose ? test : test.skip)(
+    'one URL without ?heartbeat=: the broker sees 5 s heartbeats, not its own 60 s, and so does connectBroker',
+    async () => {
+      const connectionName = `job_queue heartbeat ${prefix}`;
+      await open({ connectionName });
+      const { stdout } = await run(
+        'rabbitmqctl',
+        ['list_connections', 'timeout', 'client_properties', '--quiet', '--no-table-headers'],
+        { timeout: 15_000 },
+      );
+      const row = stdout.split('\n').find((line) => line.includes(`{"connection_name","${connectionName}"}`));
+      expect(row?.split('\t')[0]).toBe('5');
+
+      const plain = await connectBroker(rabbitmqUrl);
+      try {
+        expect((plain as unknown as { connection: { heartbeat: number } }).connection.heartbeat).toBe(5);
+      } finally {
+        await plain.close();
+      }
+    },
+  );
   (canClose ? test : test.skip)(
     'the broker closes the connection: it reconnects, the consumer resumes and a publish waits for it',
     async () => {
