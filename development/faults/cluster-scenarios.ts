@@ -1,9 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { connectJobQueue } from '@mousetrap/job_queue';
+import { waitFor } from '@mousetrap/test_kit';
 import { addReadings, aim, type InFlightReading } from './in-flight.ts';
 import type { PrivateRabbitMq } from './private-rabbitmq.ts';
 import type { PrivateRabbitMqCluster } from './private-rabbitmq-cluster.ts';
-import { seconds } from './run-scenario.ts';
+import { jobDoneAgain, seconds } from './run-scenario.ts';
 import type { Injection, Scenario, ScenarioContext } from './scenarios.ts';
 
 const FREEZE_MS = 20_000;
@@ -12,41 +12,30 @@ const FREEZE_MS = 20_000;
 // second, and each must stay in flight long enough for a fault to meet it.
 const SLOWER_STAGES = { FETCH_DELAY_MS: '50', PROCESS_DELAY_MS: '50' };
 
-/** Waits until a job more than `before` is done, and returns when. */
-async function jobsDoneAgain(context: ScenarioContext, timeoutMs = 120_000): Promise<number | undefined> {
-  const before = (await context.observer.statuses()).done;
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const counts = await context.observer.statuses().catch(() => undefined);
-    if (counts && (counts.done > before || counts.queued + counts.fetching + counts.processing === 0)) {
-      return Date.now();
-    }
-    await sleep(50);
-  }
-  return undefined;
-}
+const workQueues = (context: Pick<ScenarioContext, 'prefix'>) => [
+  `${context.prefix}start_fetch`,
+  `${context.prefix}data_processing`,
+];
 
 function clusterOf(context: Pick<ScenarioContext, 'cluster'>): PrivateRabbitMqCluster {
   if (!context.cluster) throw new Error('a RabbitMQ cluster scenario needs the suite to run on a cluster');
   return context.cluster;
 }
 
-/** Waits until `share` of the jobs are accepted and a service holds work in flight; returns that reading. */
-async function aimAtWork(context: ScenarioContext, share: number, what: string) {
+/**
+ * Waits until `share` of the jobs are accepted and a service holds work in flight: the node that
+ * leads both work queues (the first, as `queuesLedByFirstNode` checked), the reading, and the
+ * instant to inject the fault at.
+ */
+async function atTheLeader(context: ScenarioContext, share: number, verb: string) {
+  const [leader] = clusterOf(context).nodes;
+  if (!leader) throw new Error('an empty cluster');
   await context.load.whenAccepted(Math.round(context.count * share));
   const reading = await aim(context.pipeline.inFlight, (r) => r.total > 0);
-  context.note(`${what} at ${context.load.acceptedCount} accepted, ${reading.total} in flight`);
-  return reading;
-}
-
-/** The node leading both work queues; a problem when they are led from two nodes. */
-async function leaderOfBoth(context: ScenarioContext, problems: string[]): Promise<PrivateRabbitMq> {
-  const cluster = clusterOf(context);
-  const fetch = await cluster.leaderOf(`${context.prefix}start_fetch`);
-  const processing = await cluster.leaderOf(`${context.prefix}data_processing`);
-  if (fetch !== processing)
-    problems.push(`start_fetch is led from ${fetch.node}, data_processing from ${processing.node}`);
-  return fetch;
+  context.note(
+    `${verb} ${leader.node}, the work queues' leader, at ${context.load.acceptedCount} accepted, ${reading.total} in flight`,
+  );
+  return { leader, reading, injectedAt: Date.now() };
 }
 
 /**
@@ -69,6 +58,10 @@ async function queuesLedByFirstNode(context: Parameters<NonNullable<Scenario['pr
       throw new Error(`${row.name} has members on ${row.members.length} of ${cluster.nodes.length} nodes`);
     }
   }
+  for (const name of workQueues(context)) {
+    const leader = await cluster.leaderOf(name, first);
+    if (leader !== first) throw new Error(`${name} is led from ${leader.node}, not ${first.node}`);
+  }
   context.note(`the work queues are led from ${first.node}, with a member on every node`);
 }
 
@@ -79,28 +72,32 @@ export const rabbitClusterScenarios: readonly Scenario[] = [
     title: 'RabbitMQ cluster: the node leading start_fetch and data_processing killed (kill -9) mid-stream',
     env: SLOWER_STAGES,
     hitsWork: true,
+    // Posted over 20 s, so that work is in flight whenever the fault comes, and arrives during it.
+    loadSpreadMs: 20_000,
     prepare: queuesLedByFirstNode,
     async inject(context): Promise<Injection> {
-      const problems: string[] = [];
-      const leader = await leaderOfBoth(context, problems);
-      const reading = await aimAtWork(context, 0.3, `kill -9 ${leader.node}, the queues' leader`);
-      const injectedAt = Date.now();
-      await leader.kill();
       const cluster = clusterOf(context);
-      const next = await waitForNewLeader(context, leader);
-      context.note(
-        `${next.node} leads start_fetch ${((Date.now() - injectedAt) / 1000).toFixed(1)} s after the kill`,
-      );
-      await sleep(5000);
-      await leader.start();
-      await cluster.healed();
+      const { leader, reading, injectedAt } = await atTheLeader(context, 0.3, 'kill -9');
+      await leader.kill();
+      let recoveredAt: number | undefined;
+      try {
+        const next = await waitForNewLeader(context, leader);
+        context.note(`${next.node} leads start_fetch ${seconds(Date.now() - injectedAt)} after the kill`);
+        // Recovered once jobs are done again with the node still dead.
+        recoveredAt = await jobDoneAgain(context.observer, context.load, 60_000);
+      } finally {
+        // Back in the cluster whatever happened, for the scenarios after this one.
+        await leader.start();
+        await cluster.healed();
+      }
       context.note(`${leader.node} is back in the cluster`);
-      return { injectedAt, restoredAt: Date.now(), inFlight: reading, problems };
+      return { injectedAt, restoredAt: Date.now(), recoveredAt, inFlight: reading };
     },
   },
   {
     id: 'rabbit-rolling-restart',
-    title: 'RabbitMQ cluster: a rolling restart of all three nodes under load, one after another',
+    title:
+      'RabbitMQ cluster: a rolling restart of all three nodes under load, each leading the work queues when it stops',
     env: SLOWER_STAGES,
     hitsWork: true,
     mustRedo: true,
@@ -112,9 +109,11 @@ export const rabbitClusterScenarios: readonly Scenario[] = [
       let injectedAt: number | undefined;
       await context.load.whenAccepted(Math.round(context.count * 0.1));
       for (const node of cluster.nodes) {
+        // Each restart takes the work queues' leaders down with it: the worst case of a rolling restart.
+        await cluster.moveLeaders(workQueues(context), node);
         const reading = await aim(context.pipeline.inFlight, (r) => r.total > 0);
         context.note(
-          `restart ${node.node} at ${context.load.acceptedCount} accepted, ${reading.total} in flight`,
+          `restart ${node.node}, leading both work queues, at ${context.load.acceptedCount} accepted, ${reading.total} in flight`,
         );
         readings.push(reading);
         const at = Date.now();
@@ -134,49 +133,57 @@ export const rabbitClusterScenarios: readonly Scenario[] = [
   },
   {
     id: 'rabbit-node-freeze',
-    title: `RabbitMQ cluster: the queues' leader frozen (SIGSTOP) for ${FREEZE_MS / 1000} s, then resumed`,
+    title: `RabbitMQ cluster: the work queues' leader frozen (SIGSTOP) for ${FREEZE_MS / 1000} s, then resumed; jobs must be done meanwhile`,
     env: SLOWER_STAGES,
     hitsWork: true,
+    // Posted over 20 s, so that work is in flight whenever the fault comes, and arrives during it.
+    loadSpreadMs: 20_000,
     prepare: queuesLedByFirstNode,
     async inject(context): Promise<Injection> {
       const problems: string[] = [];
-      const leader = await leaderOfBoth(context, problems);
-      const reading = await aimAtWork(context, 0.3, `SIGSTOP ${leader.node}`);
-      const injectedAt = Date.now();
+      const { leader, reading, injectedAt } = await atTheLeader(context, 0.3, 'SIGSTOP');
       leader.freeze();
       let recoveredAt: number | undefined;
       try {
         const next = await waitForNewLeader(context, leader);
         context.note(`${next.node} leads start_fetch ${seconds(Date.now() - injectedAt)} after the freeze`);
-        recoveredAt = await jobsDoneAgain(context, FREEZE_MS);
-        context.note(
-          recoveredAt === undefined
-            ? 'no job done while the node was frozen'
-            : `jobs done again ${seconds(recoveredAt - injectedAt)} after the freeze`,
-        );
-        await sleep(Math.max(0, injectedAt + FREEZE_MS - Date.now()));
+        recoveredAt = await jobDoneAgain(context.observer, context.load, injectedAt + FREEZE_MS - Date.now());
       } finally {
+        await sleepUntil(injectedAt + FREEZE_MS);
         leader.thaw();
       }
-      recoveredAt ??= await jobsDoneAgain(context);
+      if (recoveredAt === undefined) {
+        problems.push(
+          `no job was done in the ${FREEZE_MS / 1000} s the node was frozen: the services did not leave it`,
+        );
+      } else {
+        context.note(
+          `jobs done again ${seconds(recoveredAt - injectedAt)} after the freeze, the node still frozen`,
+        );
+      }
       await clusterOf(context).healed();
       return { injectedAt, restoredAt: Date.now(), recoveredAt, inFlight: reading, problems };
     },
   },
 ];
 
+/** Resolves at `time` (at once if it has passed). */
+const sleepUntil = (time: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.max(0, time - Date.now())));
+
 /** Waits until a node other than `old` leads start_fetch, asking the nodes still up. */
 async function waitForNewLeader(context: ScenarioContext, old: PrivateRabbitMq): Promise<PrivateRabbitMq> {
   const cluster = clusterOf(context);
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const others = cluster.nodes.filter((node) => node !== old);
-    for (const node of others) {
-      const leader = await cluster.leaderOf(`${context.prefix}start_fetch`, node).catch(() => undefined);
-      if (leader && leader !== old) return leader;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`no new leader of start_fetch within 60 s of losing ${old.node}`);
-    await sleep(250);
-  }
+  const others = cluster.nodes.filter((node) => node !== old);
+  const [queue] = workQueues(context);
+  return waitFor(
+    async () => {
+      for (const node of others) {
+        const leader = await cluster.leaderOf(queue ?? '', node).catch(() => undefined);
+        if (leader && leader !== old) return leader;
+      }
+      return undefined;
+    },
+    { what: `a new leader of start_fetch after losing ${old.node}`, timeoutMs: 60_000, intervalMs: 250 },
+  );
 }

@@ -8,11 +8,14 @@ import { startPrivateRabbitMqCluster } from './private-rabbitmq-cluster.ts';
 import type { Suite } from './run-scenario.ts';
 import { type Scenario, scenarios } from './scenarios.ts';
 
-/** The private services a group's scenarios run on. */
+/** The private services a group's scenarios run on, and a line naming them for the log. */
 export type GroupServices = Pick<Suite, 'rabbit' | 'cluster' | 'postgres'> & { describe: string };
 
+/** Scenarios that run on the same private services, started once for them. */
 export interface Group {
+  /** Names the group in the log and its services' folder. */
   id: string;
+  /** The scenarios run against the group's services, in order. */
   scenarios: readonly Scenario[];
   /** `npm start` scenarios, which bring their own embedded database. */
   embedded?: readonly EmbeddedScenario[];

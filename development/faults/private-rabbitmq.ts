@@ -50,6 +50,8 @@ export interface NodeOptions {
   home?: string;
   /** The Erlang node's short name. Default: `faults<pid>`. */
   name?: string;
+  /** More lines of rabbitmq.conf. */
+  config?: readonly string[];
 }
 
 /** A broker action made ready ahead: `rabbitmqctl` takes half a second to start, the action a few ms. */
@@ -69,7 +71,8 @@ export async function startPrivateRabbitMq(dir: string, options: NodeOptions = {
   const distPort = await freePort();
   const node = `${options.name ?? `faults${process.pid}`}@localhost`;
   const url = `amqp://guest:guest@127.0.0.1:${port}`;
-  await writeFile(join(dir, 'rabbitmq.conf'), `listeners.tcp.default = 127.0.0.1:${port}\n`);
+  const config = [`listeners.tcp.default = 127.0.0.1:${port}`, ...(options.config ?? [])];
+  await writeFile(join(dir, 'rabbitmq.conf'), `${config.join('\n')}\n`);
   await writeFile(join(dir, 'rabbitmq-env.conf'), '');
   await writeFile(join(dir, 'enabled_plugins'), '[].\n');
   const env = {
@@ -89,8 +92,26 @@ export async function startPrivateRabbitMq(dir: string, options: NodeOptions = {
   let script: ChildProcess | undefined;
   let vmPid: number | undefined;
 
+  // The script runs the VM as its child; spawned as a process group of its own, both can be
+  // killed together, even before the VM has written its pid (a start that fails half-way).
+  const scriptExited = async () => {
+    const exited = script;
+    if (exited && exited.exitCode === null && exited.signalCode === null) {
+      await new Promise((resolve) => exited.once('exit', resolve));
+    }
+  };
+
+  const kill = async () => {
+    if (vmPid !== undefined) killQuietly(vmPid);
+    vmPid = undefined;
+    if (script?.pid !== undefined && script.exitCode === null && script.signalCode === null) {
+      killQuietly(-script.pid);
+    }
+    await scriptExited();
+  };
+
   const start = async () => {
-    script = spawn(join(BIN, 'rabbitmq-server'), [], { env, stdio: 'ignore' });
+    script = spawn(join(BIN, 'rabbitmq-server'), [], { env, stdio: 'ignore', detached: true });
     const deadline = Date.now() + 60_000;
     for (;;) {
       try {
@@ -99,33 +120,22 @@ export async function startPrivateRabbitMq(dir: string, options: NodeOptions = {
         break;
       } catch (error) {
         if (Date.now() > deadline || script.exitCode !== null) {
+          await kill();
           throw new Error(`the private RabbitMQ node did not start: ${String(error)}`);
         }
         await sleep(250);
       }
     }
-    // The script runs the VM as its child; the VM writes its own pid here once booted.
+    // The VM writes its own pid here once booted.
     vmPid = Number((await readFile(env.RABBITMQ_PID_FILE, 'utf8')).trim());
-  };
-
-  const kill = async () => {
-    if (vmPid !== undefined) killQuietly(vmPid);
-    vmPid = undefined;
-    const exited = script;
-    if (exited && exited.exitCode === null && exited.signalCode === null) {
-      await new Promise((resolve) => exited.once('exit', resolve));
-    }
   };
 
   const ctl = async (...args: string[]) =>
     (await run(join(BIN, 'rabbitmqctl'), ['-n', node, ...args], { env, timeout: 60_000 })).stdout;
 
   const shutdown = async () => {
-    const exited = script;
     await ctl('stop');
-    if (exited && exited.exitCode === null && exited.signalCode === null) {
-      await new Promise((resolve) => exited.once('exit', resolve));
-    }
+    await scriptExited();
     vmPid = undefined;
   };
 

@@ -208,17 +208,32 @@ async function measureRecovery(
   } catch {
     return null;
   }
+  await jobDoneAgain(observer, load, READY_TIMEOUT_MS);
+  return Date.now() - injectedAt;
+}
+
+/**
+ * Resolves with the time one more job is done than when it was called, or nothing accepted is
+ * left to do; with undefined once `timeoutMs` has passed without either.
+ */
+export async function jobDoneAgain(
+  observer: Observer,
+  load: Pick<Load, 'acceptedCount'>,
+  timeoutMs: number,
+): Promise<number | undefined> {
   let before: number | undefined;
-  const deadline = Date.now() + READY_TIMEOUT_MS;
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const counts = await observer.statuses().catch(() => undefined);
     if (counts) {
       before ??= counts.done;
-      if (counts.done > before || (unfinished(counts) === 0 && load.acceptedCount >= counts.done)) break;
+      if (counts.done > before || (unfinished(counts) === 0 && load.acceptedCount >= counts.done)) {
+        return Date.now();
+      }
     }
     await sleep(50);
   }
-  return Date.now() - injectedAt;
+  return undefined;
 }
 
 const unfinished = (counts: StatusCounts) => counts.queued + counts.fetching + counts.processing;

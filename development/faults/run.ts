@@ -77,8 +77,8 @@ try {
     const scenarios = group.scenarios.filter((scenario) => chosen(scenario.id));
     const embedded = (group.embedded ?? []).filter((scenario) => chosen(scenario.id));
     if (scenarios.length + embedded.length === 0) continue;
-    const services = await group.start(join(temp, group.id), stops);
-    note(`${group.id}: ${services.describe}`);
+    const { describe, ...services } = await group.start(join(temp, group.id), stops);
+    note(`${group.id}: ${describe}`);
     const suite = { root, ...services, count, concurrency: 32, logDir, logLevel, note, live };
     for (const scenario of scenarios) await attempt(scenario, () => runScenario(scenario, suite));
     for (const scenario of embedded) {

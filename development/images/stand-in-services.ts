@@ -81,6 +81,11 @@ export async function ensureServiceStandIns(composeFile: string, env: NodeJS.Pro
       ]),
       { env, cwd: folder },
     );
+    // The stand-in this one replaced, left without a tag.
+    await run('podman', ['image', 'prune', '--force', '--filter', `label=${STAND_IN_LABEL}`], {
+      env,
+      allowFailure: true,
+    });
     lines.push(`${image}: no registry to pull from; stand-in built (${standIn.carries})`);
   }
   return lines;

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { uniqueName, waitFor } from '@mousetrap/test_kit';
 import { stringify } from 'yaml';
+import { sumOf } from '../faults/in-flight.ts';
 import { startLoad } from '../faults/load.ts';
 import { freePort } from '../faults/ports.ts';
 import { run } from './command.ts';
@@ -75,13 +76,11 @@ async function sql(stack: Stack, query: string): Promise<string[]> {
   return stdout.split('\n').filter(Boolean);
 }
 
-/** Messages a worker container holds unacknowledged, from its /metrics (the probe port has no host port). */
-async function deliveriesInFlight(stack: Stack, container: string): Promise<number> {
+/** A fetch worker container's /metrics (its probe port has no host port, so asked from inside). */
+async function fetchWorkerMetrics(stack: Stack, container: string): Promise<string> {
   const script =
     "fetch('http://127.0.0.1:8001/metrics').then((r) => r.text()).then((t) => process.stdout.write(t))";
-  const { stdout } = await run('podman', ['exec', container, 'node', '-e', script], { env: stack.env });
-  const lines = stdout.split('\n').filter((line) => line.startsWith('deliveries_in_flight'));
-  return lines.reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+  return (await run('podman', ['exec', container, 'node', '-e', script], { env: stack.env })).stdout;
 }
 
 async function main(): Promise<number> {
@@ -115,6 +114,7 @@ async function main(): Promise<number> {
       [
         `MOUSETRAP_VERSION=${project}`,
         `API_PORT=${apiPort}`,
+        `RABBITMQ_UI_PORT=${await freePort()}`,
         'RABBITMQ_USER=mousetrap',
         `RABBITMQ_PASSWORD=${uniqueName('pw')}`,
         `POSTGRES_USER=${stack.postgres.user}`,
@@ -156,7 +156,7 @@ async function main(): Promise<number> {
     const victim = await waitFor(
       async () => {
         for (const name of fetchWorkers) {
-          const held = await deliveriesInFlight(stack, name);
+          const held = sumOf(await fetchWorkerMetrics(stack, name), 'deliveries_in_flight');
           if (held > 0) return { name, held };
         }
         return undefined;
@@ -185,13 +185,22 @@ async function main(): Promise<number> {
     );
     const done = new Set(await sql(stack, "SELECT id FROM jobs WHERE status = 'done'"));
     const lost = ids.filter((id) => !done.has(id));
-    const [results] = await sql(stack, 'SELECT count(*) FROM results');
+    const [results] = await sql(stack, 'SELECT count(DISTINCT job_id) FROM results');
     if (lost.length > 0 || Number(results) !== ids.length) {
       throw new Error(
-        `${lost.length} accepted jobs not done (${JSON.stringify(counts)}), ${results} results for ${ids.length} jobs`,
+        `${lost.length} accepted jobs not done (${JSON.stringify(counts)}), results for ${results} of ${ids.length} jobs`,
       );
     }
-    progress(`all ${ids.length} jobs done, each with its result; nothing lost to the killed worker`);
+    // What the killed worker held went to the others: they were handed messages a second time.
+    let redelivered = 0;
+    for (const name of fetchWorkers.filter((worker) => worker !== victim.name)) {
+      redelivered += sumOf(await fetchWorkerMetrics(stack, name), 'messages_redelivered_total');
+    }
+    if (redelivered === 0)
+      throw new Error(`no message was redelivered: the kill of ${victim.name} met no work`);
+    progress(
+      `all ${ids.length} jobs done, each with its result; the other fetch workers were handed ${redelivered} messages again`,
+    );
   } catch (error) {
     if (up) {
       for (const name of (await containersOf(stack, 'fetch_worker_app').catch(() => [])).slice(0, 1)) {
