@@ -2,14 +2,18 @@
 import { join } from 'node:path';
 import { rabbitClusterScenarios } from './cluster-scenarios.ts';
 import { type EmbeddedScenario, embeddedScenarios } from './embedded.ts';
+import { failoverScenarios } from './failover-scenarios.ts';
 import { startPrivatePostgres } from './private-postgres.ts';
+import { startPrivatePostgresPair } from './private-postgres-pair.ts';
 import { startPrivateRabbitMq } from './private-rabbitmq.ts';
 import { startPrivateRabbitMqCluster } from './private-rabbitmq-cluster.ts';
 import type { Suite } from './run-scenario.ts';
 import { type Scenario, scenarios } from './scenarios.ts';
 
 /** The private services a group's scenarios run on. */
-export type GroupServices = Pick<Suite, 'rabbit' | 'cluster' | 'postgres'> & { describe: string };
+export type GroupServices = Pick<Suite, 'rabbit' | 'cluster' | 'postgres' | 'postgresPairs'> & {
+  describe: string;
+};
 
 export interface Group {
   id: string;
@@ -59,5 +63,28 @@ const rabbitClusterGroup: Group = {
   },
 };
 
+/**
+ * Two primaries, each with a streaming standby, one replicating synchronously and one not: the
+ * services connect through a URL listing both servers of one pair.
+ */
+const postgresFailoverGroup: Group = {
+  id: 'postgres-failover',
+  scenarios: failoverScenarios,
+  async start(dir, stops) {
+    const rabbit = await startPrivateRabbitMq(join(dir, 'rabbitmq'));
+    stops.push(() => rabbit.stop());
+    const synchronous = await startPrivatePostgresPair(join(dir, 'synchronous'), 'synchronous');
+    stops.push(() => synchronous.stop());
+    const asynchronous = await startPrivatePostgresPair(join(dir, 'asynchronous'), 'asynchronous');
+    stops.push(() => asynchronous.stop());
+    return {
+      rabbit,
+      postgres: synchronous.primary,
+      postgresPairs: { synchronous, asynchronous },
+      describe: `private RabbitMQ at ${rabbit.url}, PostgreSQL pairs at ${synchronous.url} (synchronous) and ${asynchronous.url} (asynchronous)`,
+    };
+  },
+};
+
 /** `npm run test:cluster`: the services on several broker nodes or database instances. */
-export const clusterGroups: readonly Group[] = [rabbitClusterGroup];
+export const clusterGroups: readonly Group[] = [rabbitClusterGroup, postgresFailoverGroup];

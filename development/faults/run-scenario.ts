@@ -7,6 +7,7 @@ import { type Load, startLoad } from './load.ts';
 import { createObserver, type Observer, type StatusCounts } from './observer.ts';
 import { createPipeline, type Exit, type Pipeline } from './pipeline.ts';
 import type { PrivatePostgres } from './private-postgres.ts';
+import type { PrivatePostgresPair, Replication } from './private-postgres-pair.ts';
 import type { PrivateRabbitMq } from './private-rabbitmq.ts';
 import type { PrivateRabbitMqCluster } from './private-rabbitmq-cluster.ts';
 import { type Injection, type Scenario, STOP_GRACE_MS } from './scenarios.ts';
@@ -18,6 +19,8 @@ export interface Suite {
   /** A RabbitMQ cluster the services use instead of `rabbit` (then its first node). */
   cluster?: PrivateRabbitMqCluster;
   postgres: PrivatePostgres;
+  /** Primaries with a standby, for the scenarios that name their `replication` (postgres is then one's primary). */
+  postgresPairs?: Record<Replication, PrivatePostgresPair>;
   /** Jobs posted per scenario. */
   count: number;
   /** Requests in flight at once. */
@@ -42,6 +45,10 @@ export interface Outcome {
   failed: number;
   /** Accepted jobs that never reached done or failed. */
   lost: number;
+  /** Why losing them did not fail the scenario, for one that measures a loss its setup allows. */
+  lossAllowedBy?: string;
+  /** Figures the scenario measured besides the ledger's, by name. */
+  measured?: Record<string, number>;
   /** Jobs applied more than once, by the effects ledger: two endings (done or failed) or two results. */
   twice: number;
   /** Jobs with a stage done more than once (a redelivery, a retry, a re-drive). */
@@ -80,9 +87,15 @@ export async function runScenario(scenario: Scenario, suite: Suite): Promise<Out
   const schema = `faults_${scenario.id.replaceAll('-', '_')}`;
   const prefix = `${schema}.`;
   const rabbitmqUrl = suite.cluster?.url ?? suite.rabbit.url;
+  const postgresPair = scenario.replication && suite.postgresPairs?.[scenario.replication];
+  if (scenario.replication && !postgresPair) {
+    throw new Error(`the scenario needs a primary with a ${scenario.replication} standby`);
+  }
+  // The pair's URL lists both servers: the services and the observer follow the promotion.
+  const databaseUrl = postgresPair?.url ?? suite.postgres.url;
   const env: Record<string, string> = {
     RABBITMQ_URL: rabbitmqUrl,
-    DATABASE_URL: suite.postgres.url,
+    DATABASE_URL: databaseUrl,
     DB_SCHEMA: schema,
     QUEUE_PREFIX: prefix,
     // Stages of a few ms: enough for a fault to meet messages in flight, short enough for 2,000 jobs.
@@ -101,7 +114,7 @@ export async function runScenario(scenario: Scenario, suite: Suite): Promise<Out
     restartOnCrash: scenario.restartOnCrash,
   });
   const observer = createObserver({
-    databaseUrl: suite.postgres.url,
+    databaseUrl,
     rabbitmqUrl,
     schema,
     prefix,
@@ -124,7 +137,7 @@ export async function runScenario(scenario: Scenario, suite: Suite): Promise<Out
       spreadOverMs: scenario.loadSpreadMs,
       correlationIdOf: scenario.correlationIdOf && ((n) => scenario.correlationIdOf?.(n, suite.count)),
     });
-    const context = { ...suite, pipeline, observer, load, prefix, note };
+    const context = { ...suite, postgresPair, pipeline, observer, load, prefix, note };
     const injection = await scenario.inject(context);
     problems.push(...(injection.problems ?? []));
     const recoverMs = scenario.continuous
@@ -150,7 +163,9 @@ export async function runScenario(scenario: Scenario, suite: Suite): Promise<Out
         problems.push(`${exit.service} exited ${exit.code} on its own`);
       }
     }
-    const verdict = judgeLedger(await observer.ledger(), [...accepted.values()]);
+    const lossAllowed = scenario.lossAllowedBy !== undefined;
+    const verdict = judgeLedger(await observer.ledger(), [...accepted.values()], lossAllowed);
+    if (lossAllowed) note(`${verdict.lost} accepted jobs lost, allowed by ${scenario.lossAllowedBy}`);
     const deadLetters = await observer.deadLetters();
     problems.push(
       ...verdict.problems,
@@ -175,6 +190,8 @@ export async function runScenario(scenario: Scenario, suite: Suite): Promise<Out
       posted: suite.count,
       accepted: accepted.size,
       ...countsOf(verdict),
+      ...(scenario.lossAllowedBy === undefined ? {} : { lossAllowedBy: scenario.lossAllowedBy }),
+      ...(injection.measured === undefined ? {} : { measured: injection.measured }),
       handledAgain,
       inFlightAtFault: injection.inFlight,
       deadLetters,
