@@ -30,6 +30,11 @@ export interface PrivatePostgresPair {
    * answered wrote its commit too.
    */
   commitsNotOnStandby(): Promise<number>;
+  /**
+   * Freezes the primary's WAL sender (SIGSTOP), as a slow network would hold the stream back: the
+   * standby receives nothing more until the returned function lets it go on.
+   */
+  holdWalSender(): Promise<() => void>;
   /** `pg_ctl promote` of the standby; resolves once it takes writes. */
   promoteStandby(): Promise<void>;
   /** Stops both servers for good, by PID (their data is thrown away afterwards). */
@@ -97,6 +102,22 @@ export async function startPrivatePostgresPair(
         (error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }),
       );
       return records.stdout.split('\n').filter((line) => / COMMIT /.test(line)).length;
+    },
+    async holdWalSender() {
+      const sql = postgres(primary.url, { max: 1, onnotice: () => {} });
+      const rows = await sql<{ pid: number }[]>`select pid from pg_stat_replication`.finally(() =>
+        sql.end({ timeout: 1 }),
+      );
+      for (const { pid } of rows) process.kill(pid, 'SIGSTOP');
+      return () => {
+        for (const { pid } of rows) {
+          try {
+            process.kill(pid, 'SIGCONT');
+          } catch {
+            // Killed with the primary meanwhile.
+          }
+        }
+      };
     },
     async promoteStandby() {
       await command('pg_ctl', ['-D', join(standbyDir, 'data'), '-w', 'promote']);
