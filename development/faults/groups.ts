@@ -11,7 +11,7 @@ import type { Suite } from './run-scenario.ts';
 import { type Scenario, scenarios } from './scenarios.ts';
 
 /** The private services a group's scenarios run on. */
-export type GroupServices = Pick<Suite, 'rabbit' | 'cluster' | 'postgres' | 'postgresPairs'> & {
+export type GroupServices = Pick<Suite, 'rabbit' | 'cluster' | 'postgres' | 'startPostgresPair'> & {
   describe: string;
 };
 
@@ -64,8 +64,8 @@ const rabbitClusterGroup: Group = {
 };
 
 /**
- * Two primaries, each with a streaming standby, one replicating synchronously and one not: the
- * services connect through a URL listing both servers of one pair.
+ * A primary and its streaming standby for each scenario, replicating as the scenario says: the
+ * services connect through a URL listing both servers.
  */
 const postgresFailoverGroup: Group = {
   id: 'postgres-failover',
@@ -73,15 +73,16 @@ const postgresFailoverGroup: Group = {
   async start(dir, stops) {
     const rabbit = await startPrivateRabbitMq(join(dir, 'rabbitmq'));
     stops.push(() => rabbit.stop());
-    const synchronous = await startPrivatePostgresPair(join(dir, 'synchronous'), 'synchronous');
-    stops.push(() => synchronous.stop());
-    const asynchronous = await startPrivatePostgresPair(join(dir, 'asynchronous'), 'asynchronous');
-    stops.push(() => asynchronous.stop());
+    let pairs = 0;
     return {
       rabbit,
-      postgres: synchronous.primary,
-      postgresPairs: { synchronous, asynchronous },
-      describe: `private RabbitMQ at ${rabbit.url}, PostgreSQL pairs at ${synchronous.url} (synchronous) and ${asynchronous.url} (asynchronous)`,
+      async startPostgresPair(replication) {
+        pairs += 1;
+        const pair = await startPrivatePostgresPair(join(dir, `postgres-${pairs}`), replication);
+        stops.push(() => pair.stop());
+        return pair;
+      },
+      describe: `private RabbitMQ at ${rabbit.url}, a private PostgreSQL primary and standby for each scenario`,
     };
   },
 };

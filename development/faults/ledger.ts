@@ -69,6 +69,8 @@ export interface LedgerVerdict {
   failed: number;
   /** Accepted jobs that never reached done or failed. */
   lost: number;
+  /** Their ids. */
+  lostIds: string[];
   /** Jobs applied more than once: two endings, or two results. */
   twice: number;
   /** Jobs with a stage done more than once (a redelivery, a retry, a re-drive). */
@@ -91,10 +93,11 @@ export function judgeLedger(
   const accepted = new Set(acceptedIds);
   const byId = new Map(rows.map((row) => [row.id, row]));
   const problems: string[] = [];
-  const lost = acceptedIds.filter((id) => {
+  const lostIds = acceptedIds.filter((id) => {
     const status = byId.get(id)?.status;
     return status !== 'done' && status !== 'failed';
-  }).length;
+  });
+  const lost = lostIds.length;
   const done = rows.filter((row) => row.status === 'done');
   const failed = rows.filter((row) => row.status === 'failed');
   const twice = rows.filter((row) => row.endings > 1 || row.results > 1).length;
@@ -112,6 +115,7 @@ export function judgeLedger(
     done: done.length,
     failed: failed.length,
     lost,
+    lostIds,
     twice,
     redone: rows.filter((row) => row.attempts > 2).length,
     failures: failed.map((row) => ({ id: row.id, error: row.error })),

@@ -51,8 +51,8 @@ export async function startPrivatePostgresPair(
   replication: Replication,
 ): Promise<PrivatePostgresPair> {
   const synchronous = replication === 'synchronous';
-  // Set from the start: nothing commits before the standby streams, so nothing waits for it.
   const primaryCommand = await postgresCommandIn(join(dir, 'primary'));
+  // Set from the start: nothing commits before the standby streams, so nothing waits for it.
   const primary = await startPrivatePostgres(
     join(dir, 'primary'),
     synchronous ? { synchronous_standby_names: STANDBY_NAME, synchronous_commit: 'on' } : {},

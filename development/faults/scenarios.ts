@@ -15,7 +15,8 @@ export interface ScenarioContext {
   rabbit: PrivateRabbitMq;
   /** The RabbitMQ cluster the services use, in a suite that runs on one (rabbit is then its first node). */
   cluster?: PrivateRabbitMqCluster;
-  postgres: PrivatePostgres;
+  /** The database, for a scenario that names no `replication`. */
+  postgres?: PrivatePostgres;
   /** The primary and standby the services use, for a scenario that names its `replication`. */
   postgresPair?: PrivatePostgresPair;
   observer: Observer;
@@ -157,15 +158,17 @@ function killAndRestart(service: ServiceName): Scenario['inject'] {
 /** Stopping the database one way, and starting it again after `outageMs`. */
 function restartDatabase(mode: 'fast' | 'immediate', outageMs = OUTAGE_MS): Scenario['inject'] {
   return async (context) => {
+    const { postgres } = context;
+    if (!postgres) throw new Error('a database restart needs the suite to run on one database');
     const { injectedAt, reading } = await aimAt(
       context,
       0.3,
       'workers',
       `pg_ctl stop -m ${mode} for ${outageMs / 1000} s`,
     );
-    await context.postgres.stop(mode);
+    await postgres.stop(mode);
     await sleep(outageMs);
-    await context.postgres.start();
+    await postgres.start();
     return { injectedAt, restoredAt: Date.now(), inFlight: reading };
   };
 }

@@ -31,15 +31,16 @@ function openPool(url: string, valid: ValidStoreOptions) {
 type Pool = ReturnType<typeof openPool>;
 
 /**
- * Connects to PostgreSQL and brings the schema up to date. The URL may list a primary and its
- * standbys (`postgres://h1:5432,h2:5432/db?target_session_attrs=read-write`): a write that lands
- * on a standby fails with StoreError `unavailable` and the pool is replaced by one that tries the
- * hosts from the next one on, so that the writes after it find the primary, the one promoted by a
- * failover included. While the database cannot be reached
+ * Connects to PostgreSQL and brings the schema up to date. While the database cannot be reached
  * it keeps trying, with backoff, for `startTimeoutMs`, then fails with StoreError `unavailable`;
  * a server that refuses the connection (wrong password, no such role or database) fails it at
  * once with StoreError `refused`; once `signal` is aborted it stops at once and rejects with the
  * signal's reason.
+ *
+ * The URL may list a primary and its standbys (`postgres://h1:5432,h2:5432/db?target_session_attrs=read-write`):
+ * a write that lands on a standby fails with StoreError `unavailable`, and the pool is replaced
+ * by one that tries the hosts from the next one on, so that the writes after it find the
+ * primary, the one a failover promoted included.
  */
 export async function createStore(options: StoreOptions): Promise<Store> {
   const valid = normaliseOptions(options);
