@@ -93,7 +93,12 @@ withPair('asynchronous', (pair, store) => {
     const replicated = (await store().createJob({ correlationId: 'replicated' })).job.id;
     const standby = postgres(pair().standby.url, { max: 1, onnotice: () => {} });
     await waitFor(
-      async () => (await standby`select 1 from failover.jobs where id = ${replicated}`).length > 0,
+      // Until the standby has replayed the schema, the table is not there either.
+      () =>
+        standby`select 1 from failover.jobs where id = ${replicated}`.then(
+          (rows) => rows.length > 0,
+          () => false,
+        ),
       {
         what: 'the first job on the standby',
       },
