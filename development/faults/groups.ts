@@ -2,14 +2,18 @@
 import { join } from 'node:path';
 import { rabbitClusterScenarios } from './cluster-scenarios.ts';
 import { type EmbeddedScenario, embeddedScenarios } from './embedded.ts';
+import { failoverScenarios } from './failover-scenarios.ts';
 import { startPrivatePostgres } from './private-postgres.ts';
+import { startPrivatePostgresPair } from './private-postgres-pair.ts';
 import { startPrivateRabbitMq } from './private-rabbitmq.ts';
 import { startPrivateRabbitMqCluster } from './private-rabbitmq-cluster.ts';
 import type { Suite } from './run-scenario.ts';
 import { type Scenario, scenarios } from './scenarios.ts';
 
 /** The private services a group's scenarios run on, and a line naming them for the log. */
-export type GroupServices = Pick<Suite, 'rabbit' | 'cluster' | 'postgres'> & { describe: string };
+export type GroupServices = Pick<Suite, 'rabbit' | 'cluster' | 'postgres' | 'startPostgresPair'> & {
+  describe: string;
+};
 
 /** Scenarios that run on the same private services, started once for them. */
 export interface Group {
@@ -62,5 +66,29 @@ const rabbitClusterGroup: Group = {
   },
 };
 
+/**
+ * A primary and its streaming standby for each scenario, replicating as the scenario says: the
+ * services connect through a URL listing both servers.
+ */
+const postgresFailoverGroup: Group = {
+  id: 'postgres-failover',
+  scenarios: failoverScenarios,
+  async start(dir, stops) {
+    const rabbit = await startPrivateRabbitMq(join(dir, 'rabbitmq'));
+    stops.push(() => rabbit.stop());
+    let pairs = 0;
+    return {
+      rabbit,
+      async startPostgresPair(replication) {
+        pairs += 1;
+        const pair = await startPrivatePostgresPair(join(dir, `postgres-${pairs}`), replication);
+        stops.push(() => pair.stop());
+        return pair;
+      },
+      describe: `private RabbitMQ at ${rabbit.url}, a private PostgreSQL primary and standby for each scenario`,
+    };
+  },
+};
+
 /** `npm run test:cluster`: the services on several broker nodes or database instances. */
-export const clusterGroups: readonly Group[] = [rabbitClusterGroup];
+export const clusterGroups: readonly Group[] = [rabbitClusterGroup, postgresFailoverGroup];

@@ -69,6 +69,8 @@ export interface LedgerVerdict {
   failed: number;
   /** Accepted jobs that never reached done or failed. */
   lost: number;
+  /** Their ids. */
+  lostIds: string[];
   /** Jobs applied more than once: two endings, or two results. */
   twice: number;
   /** Jobs with a stage done more than once (a redelivery, a retry, a re-drive). */
@@ -79,17 +81,23 @@ export interface LedgerVerdict {
 }
 
 /**
- * Judges the ledger: every accepted job ended exactly once; a done job has exactly one result and
- * a failed one none; no job is in the table that was not accepted.
+ * Judges the ledger: every accepted job ended exactly once (unless `lossAllowed`: then the lost
+ * ones are only counted); a done job has exactly one result and a failed one none; no job is in
+ * the table that was not accepted.
  */
-export function judgeLedger(rows: readonly LedgerRow[], acceptedIds: readonly string[]): LedgerVerdict {
+export function judgeLedger(
+  rows: readonly LedgerRow[],
+  acceptedIds: readonly string[],
+  lossAllowed = false,
+): LedgerVerdict {
   const accepted = new Set(acceptedIds);
   const byId = new Map(rows.map((row) => [row.id, row]));
   const problems: string[] = [];
-  const lost = acceptedIds.filter((id) => {
+  const lostIds = acceptedIds.filter((id) => {
     const status = byId.get(id)?.status;
     return status !== 'done' && status !== 'failed';
-  }).length;
+  });
+  const lost = lostIds.length;
   const done = rows.filter((row) => row.status === 'done');
   const failed = rows.filter((row) => row.status === 'failed');
   const twice = rows.filter((row) => row.endings > 1 || row.results > 1).length;
@@ -97,7 +105,7 @@ export function judgeLedger(rows: readonly LedgerRow[], acceptedIds: readonly st
   const doneWithoutResult = done.filter((row) => row.results !== 1).length;
   const failedWithResult = failed.filter((row) => row.results !== 0).length;
   const unaccepted = rows.filter((row) => !accepted.has(row.id)).length;
-  if (lost > 0) problems.push(`${lost} accepted jobs lost`);
+  if (lost > 0 && !lossAllowed) problems.push(`${lost} accepted jobs lost`);
   if (twice > 0) problems.push(`${twice} jobs applied more than once (two endings or two results)`);
   if (unledgered > 0) problems.push(`${unledgered} finished jobs whose ending the ledger never saw`);
   if (doneWithoutResult > 0) problems.push(`${doneWithoutResult} done jobs without exactly one result`);
@@ -107,6 +115,7 @@ export function judgeLedger(rows: readonly LedgerRow[], acceptedIds: readonly st
     done: done.length,
     failed: failed.length,
     lost,
+    lostIds,
     twice,
     redone: rows.filter((row) => row.attempts > 2).length,
     failures: failed.map((row) => ({ id: row.id, error: row.error })),

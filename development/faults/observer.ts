@@ -14,6 +14,8 @@ export interface Observer {
   depths(): Promise<Record<string, number>>;
   /** Dead letters per pipeline queue. */
   deadLetters(): Promise<Record<QueueName, number>>;
+  /** The job of each dead letter per pipeline queue (its envelope's `job_id`), taking them off the queues. */
+  takeDeadLetterJobs(): Promise<Record<QueueName, (string | undefined)[]>>;
   /** Adds the effects ledger to the scenario's schema (once the services have migrated it). */
   installLedger(): Promise<void>;
   /** Every job with its effects. */
@@ -100,6 +102,24 @@ export function createObserver(options: ObserverOptions): Observer {
         return dead;
       });
     },
+    async takeDeadLetterJobs() {
+      const model = await connectBroker(options.rabbitmqUrl);
+      model.on('error', () => {});
+      try {
+        const channel = await model.createChannel();
+        const jobs: Record<QueueName, (string | undefined)[]> = { start_fetch: [], data_processing: [] };
+        for (const queue of QUEUE_NAMES) {
+          for (;;) {
+            const message = await channel.get(`${options.prefix}${queue}.dead`, { noAck: true });
+            if (message === false) break;
+            jobs[queue].push(jobIdOf(message.content));
+          }
+        }
+        return jobs;
+      } finally {
+        await model.close().catch(() => {});
+      }
+    },
     installLedger: () => installLedger(sql, options.schema),
     ledger: () => readLedger(sql, options.schema),
     async finishedPlaces(limit) {
@@ -127,4 +147,15 @@ export function createObserver(options: ObserverOptions): Observer {
       await sql.end({ timeout: 2 });
     },
   };
+}
+
+function jobIdOf(body: Buffer): string | undefined {
+  try {
+    const envelope: unknown = JSON.parse(body.toString());
+    return typeof envelope === 'object' && envelope !== null && 'job_id' in envelope
+      ? String(envelope.job_id)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }

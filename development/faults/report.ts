@@ -44,6 +44,11 @@ export function renderTable(outcomes: readonly Outcome[]): string {
   lines.push('unconfirmed at the instant of the fault; dead: start_fetch.dead + data_processing.dead;');
   lines.push('recover: from the fault until every service is ready and jobs finish again; settle: from the');
   lines.push('last 202 until every job finished and every queue drained');
+  for (const o of outcomes) {
+    if (o.lossAllowedBy !== undefined) lines.push(`${o.id}: ${o.lost} lost, allowed by ${o.lossAllowedBy}`);
+    const measured = Object.entries(o.measured ?? {}).map(([name, value]) => `${name} ${value}`);
+    if (measured.length > 0) lines.push(`${o.id}: ${measured.join(', ')}`);
+  }
   for (const o of outcomes) for (const problem of o.problems) lines.push(`FAIL ${o.id}: ${problem}`);
   return lines.join('\n');
 }

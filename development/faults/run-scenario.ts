@@ -7,6 +7,7 @@ import { type Load, startLoad } from './load.ts';
 import { createObserver, type Observer, type StatusCounts } from './observer.ts';
 import { createPipeline, type Exit, type Pipeline } from './pipeline.ts';
 import type { PrivatePostgres } from './private-postgres.ts';
+import type { PrivatePostgresPair, Replication } from './private-postgres-pair.ts';
 import type { PrivateRabbitMq } from './private-rabbitmq.ts';
 import type { PrivateRabbitMqCluster } from './private-rabbitmq-cluster.ts';
 import { type Injection, type Scenario, STOP_GRACE_MS } from './scenarios.ts';
@@ -17,7 +18,10 @@ export interface Suite {
   rabbit: PrivateRabbitMq;
   /** A RabbitMQ cluster the services use instead of `rabbit` (then its first node). */
   cluster?: PrivateRabbitMqCluster;
-  postgres: PrivatePostgres;
+  /** The database of the scenarios that name no `replication`. */
+  postgres?: PrivatePostgres;
+  /** Starts a primary and its standby for a scenario that names its `replication` (a failover uses a pair up). */
+  startPostgresPair?: (replication: Replication) => Promise<PrivatePostgresPair>;
   /** Jobs posted per scenario. */
   count: number;
   /** Requests in flight at once. */
@@ -42,6 +46,10 @@ export interface Outcome {
   failed: number;
   /** Accepted jobs that never reached done or failed. */
   lost: number;
+  /** Why losing them did not fail the scenario, for one that measures a loss its setup allows. */
+  lossAllowedBy?: string;
+  /** Figures the scenario measured besides the ledger's, by name. */
+  measured?: Record<string, number>;
   /** Jobs applied more than once, by the effects ledger: two endings (done or failed) or two results. */
   twice: number;
   /** Jobs with a stage done more than once (a redelivery, a retry, a re-drive). */
@@ -80,9 +88,17 @@ export async function runScenario(scenario: Scenario, suite: Suite): Promise<Out
   const schema = `faults_${scenario.id.replaceAll('-', '_')}`;
   const prefix = `${schema}.`;
   const rabbitmqUrl = suite.cluster?.url ?? suite.rabbit.url;
+  const postgresPair = scenario.replication && (await suite.startPostgresPair?.(scenario.replication));
+  // The pair's URL lists both servers: the services and the observer follow the promotion.
+  const databaseUrl = postgresPair ? postgresPair.url : suite.postgres?.url;
+  if (databaseUrl === undefined) {
+    throw new Error(
+      `no database for the scenario: its group has ${scenario.replication ? 'no pairs' : 'none'}`,
+    );
+  }
   const env: Record<string, string> = {
     RABBITMQ_URL: rabbitmqUrl,
-    DATABASE_URL: suite.postgres.url,
+    DATABASE_URL: databaseUrl,
     DB_SCHEMA: schema,
     QUEUE_PREFIX: prefix,
     // Stages of a few ms: enough for a fault to meet messages in flight, short enough for 2,000 jobs.
@@ -101,7 +117,7 @@ export async function runScenario(scenario: Scenario, suite: Suite): Promise<Out
     restartOnCrash: scenario.restartOnCrash,
   });
   const observer = createObserver({
-    databaseUrl: suite.postgres.url,
+    databaseUrl,
     rabbitmqUrl,
     schema,
     prefix,
@@ -124,7 +140,7 @@ export async function runScenario(scenario: Scenario, suite: Suite): Promise<Out
       spreadOverMs: scenario.loadSpreadMs,
       correlationIdOf: scenario.correlationIdOf && ((n) => scenario.correlationIdOf?.(n, suite.count)),
     });
-    const context = { ...suite, pipeline, observer, load, prefix, note };
+    const context = { ...suite, postgresPair, pipeline, observer, load, prefix, note };
     const injection = await scenario.inject(context);
     problems.push(...(injection.problems ?? []));
     const recoverMs = scenario.continuous
@@ -150,7 +166,9 @@ export async function runScenario(scenario: Scenario, suite: Suite): Promise<Out
         problems.push(`${exit.service} exited ${exit.code} on its own`);
       }
     }
-    const verdict = judgeLedger(await observer.ledger(), [...accepted.values()]);
+    const lossAllowed = scenario.lossAllowedBy !== undefined;
+    const verdict = judgeLedger(await observer.ledger(), [...accepted.values()], lossAllowed);
+    if (lossAllowed) note(`${verdict.lost} accepted jobs lost, allowed by ${scenario.lossAllowedBy}`);
     const deadLetters = await observer.deadLetters();
     problems.push(
       ...verdict.problems,
@@ -162,6 +180,14 @@ export async function runScenario(scenario: Scenario, suite: Suite): Promise<Out
     };
     const failingQueue = scenario.expectedFailure?.deadLetters;
     if (failingQueue) expectedDeadLetters[failingQueue] += verdict.failed;
+    if (lossAllowed) {
+      // A message of a job the database lost is dead-lettered as an unknown job: part of the loss.
+      const lost = new Set(verdict.lostIds);
+      const dead = await observer.takeDeadLetterJobs();
+      for (const queue of ['start_fetch', 'data_processing'] as const) {
+        expectedDeadLetters[queue] += dead[queue].filter((id) => id !== undefined && lost.has(id)).length;
+      }
+    }
     for (const queue of ['start_fetch', 'data_processing'] as const) {
       if (deadLetters[queue] !== expectedDeadLetters[queue]) {
         problems.push(
@@ -175,6 +201,8 @@ export async function runScenario(scenario: Scenario, suite: Suite): Promise<Out
       posted: suite.count,
       accepted: accepted.size,
       ...countsOf(verdict),
+      ...(scenario.lossAllowedBy === undefined ? {} : { lossAllowedBy: scenario.lossAllowedBy }),
+      ...(injection.measured === undefined ? {} : { measured: injection.measured }),
       handledAgain,
       inFlightAtFault: injection.inFlight,
       deadLetters,
@@ -190,6 +218,7 @@ export async function runScenario(scenario: Scenario, suite: Suite): Promise<Out
     suite.live.delete(pipeline);
     await pipeline.stop();
     await observer.close();
+    await postgresPair?.stop();
   }
 }
 

@@ -5,6 +5,7 @@ import type { Load } from './load.ts';
 import type { Observer } from './observer.ts';
 import type { Pipeline, ServiceName } from './pipeline.ts';
 import type { PrivatePostgres } from './private-postgres.ts';
+import type { PrivatePostgresPair, Replication } from './private-postgres-pair.ts';
 import type { PrivateRabbitMq } from './private-rabbitmq.ts';
 import type { PrivateRabbitMqCluster } from './private-rabbitmq-cluster.ts';
 
@@ -14,7 +15,10 @@ export interface ScenarioContext {
   rabbit: PrivateRabbitMq;
   /** The RabbitMQ cluster the services use, in a suite that runs on one (rabbit is then its first node). */
   cluster?: PrivateRabbitMqCluster;
-  postgres: PrivatePostgres;
+  /** The database, for a scenario that names no `replication`. */
+  postgres?: PrivatePostgres;
+  /** The primary and standby the services use, for a scenario that names its `replication`. */
+  postgresPair?: PrivatePostgresPair;
   observer: Observer;
   load: Load;
   /** Jobs the load posts. */
@@ -37,6 +41,8 @@ export interface Injection {
   readings?: InFlightReading[];
   /** Messages the scenario itself sent that must end as dead letters. */
   deadLetters?: Record<QueueName, number>;
+  /** Figures the scenario measured besides the ledger's, by name, for the report. */
+  measured?: Record<string, number>;
   /** What else the scenario found wrong on the way (a stop that did not exit 0, a hook that never fired). */
   problems?: string[];
 }
@@ -63,6 +69,13 @@ export interface Scenario {
   retryDelaysMs?: number[];
   /** Posts the jobs evenly over this long, for a fault that takes a while (a rolling restart). */
   loadSpreadMs?: number;
+  /** Runs the services on a primary and a standby replicating so (DATABASE_URL lists both). */
+  replication?: Replication;
+  /**
+   * Why accepted jobs may be lost, for a scenario that measures a loss its setup allows (a
+   * standby that may lag): the lost jobs are reported, not failed.
+   */
+  lossAllowedBy?: string;
   /** Runs before the services start, with the scenario's queue prefix (to lay out the queues). */
   prepare?(context: Pick<ScenarioContext, 'rabbit' | 'cluster' | 'prefix' | 'note'>): Promise<void>;
   inject(context: ScenarioContext): Promise<Injection>;
@@ -86,7 +99,7 @@ async function at(context: ScenarioContext, share: number, what: string): Promis
 }
 
 /** Which services' work a fault must meet. */
-type Target = 'any' | 'workers' | ServiceName;
+export type Target = 'any' | 'workers' | ServiceName;
 
 const heldBy = (reading: InFlightReading, target: Target): number => {
   if (target === 'any') return reading.total;
@@ -101,7 +114,7 @@ const heldBy = (reading: InFlightReading, target: Target): number => {
  * Waits until `share` of the jobs are accepted and then until `target` holds work in flight, and
  * returns the reading taken right before the caller injects the fault.
  */
-async function aimAt(context: ScenarioContext, share: number, target: Target, what: string) {
+export async function aimAt(context: ScenarioContext, share: number, target: Target, what: string) {
   await context.load.whenAccepted(Math.round(context.count * share));
   const reading = await aim(context.pipeline.inFlight, (r) => heldBy(r, target) > 0);
   context.note(`${what} at ${context.load.acceptedCount} accepted, ${heldBy(reading, target)} in flight`);
@@ -145,15 +158,17 @@ function killAndRestart(service: ServiceName): Scenario['inject'] {
 /** Stopping the database one way, and starting it again after `outageMs`. */
 function restartDatabase(mode: 'fast' | 'immediate', outageMs = OUTAGE_MS): Scenario['inject'] {
   return async (context) => {
+    const { postgres } = context;
+    if (!postgres) throw new Error('a database restart needs the suite to run on one database');
     const { injectedAt, reading } = await aimAt(
       context,
       0.3,
       'workers',
       `pg_ctl stop -m ${mode} for ${outageMs / 1000} s`,
     );
-    await context.postgres.stop(mode);
+    await postgres.stop(mode);
     await sleep(outageMs);
-    await context.postgres.start();
+    await postgres.start();
     return { injectedAt, restoredAt: Date.now(), inFlight: reading };
   };
 }

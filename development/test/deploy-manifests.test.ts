@@ -124,6 +124,15 @@ describe('deploy/: compose files and Kubernetes manifests', () => {
     expect(ofKind('RabbitmqCluster')[0]?.spec.replicas).toBe(3);
   });
 
+  test('k8s Cluster: a commit waits for a replica (synchronous replication), so a failover loses no accepted job', () => {
+    for (const cluster of ofKind('Cluster')) {
+      const { synchronous } = cluster.spec.postgresql;
+      // No dataDurability: `required`, its default, is what keeps the promise.
+      expect(synchronous).toEqual({ method: 'any', number: 1 });
+      expect(cluster.spec.instances).toBeGreaterThan(synchronous.number + 1);
+    }
+  });
+
   test('k8s Deployments: selectors match the pod labels, probes hit declared ports, resources set, non-root', () => {
     for (const deployment of deployments) {
       const name = deployment.metadata.name;

@@ -35,6 +35,34 @@ export const url = (protocols: readonly string[]) =>
     ),
   );
 
+// A host of a list: a name or IPv4 address, or a bracketed IPv6 one, with an optional port.
+const LISTED_HOST = /^([^\s:/?#@,[\]]+|\[[0-9a-fA-F:.]+\])(:\d{1,5})?$/;
+
+/** Whether `text` is a postgres:// URL whose authority may list several hosts (`h1:5432,h2:5432`). */
+function isPostgresUrl(text: string): boolean {
+  const match = /^(postgres(?:ql)?:\/\/(?:[^/?#]*@)?)([^/?#@]*)(.*)$/s.exec(text);
+  if (!match) return false;
+  const [, head, list = '', tail] = match;
+  const hosts = list.split(',');
+  const listed = hosts.length === 1 || hosts.every((host) => LISTED_HOST.test(host));
+  return listed && URL.canParse(`${head}${hosts[0]}${tail}`);
+}
+
+/**
+ * A PostgreSQL URL: one host, or a primary and its standbys comma-separated
+ * (`postgres://u@h1:5432,h2:5432/db?target_session_attrs=read-write`, which `URL` alone cannot
+ * parse); absent stays undefined, present is kept as written.
+ */
+export const postgresUrl = () =>
+  v.pipe(
+    v.optional(v.string()),
+    v.transform(present),
+    v.check(
+      (text) => text === undefined || isPostgresUrl(text),
+      'must be a URL starting with postgres:// or postgresql://, of one host or several separated by commas',
+    ),
+  );
+
 /** A number in [0, 1] (a probability), with a default. */
 export const fraction = (fallback: number) =>
   v.pipe(

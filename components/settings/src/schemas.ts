@@ -1,5 +1,16 @@
 import type * as v from 'valibot';
-import { fraction, identifier, integer, integerList, key, oneOf, text, url, urlList } from './fields.ts';
+import {
+  fraction,
+  identifier,
+  integer,
+  integerList,
+  key,
+  oneOf,
+  postgresUrl,
+  text,
+  url,
+  urlList,
+} from './fields.ts';
 
 /** Log levels a service accepts in LOG_LEVEL. */
 export const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] as const;
@@ -36,7 +47,7 @@ export const sweeperFields = {
 
 /** Variables of the database connection (one URL, or its parts). */
 export const databaseFields = {
-  DATABASE_URL: url(['postgres:', 'postgresql:']),
+  DATABASE_URL: postgresUrl(),
   POSTGRES_HOST: text(),
   POSTGRES_PORT: integer(1, 65_535, 5432),
   POSTGRES_USER: text(),

@@ -125,6 +125,20 @@ describe('loadApiSettings', () => {
     expect(issuesOf(() => loadApiSettings({ RABBITMQ_URL: 'amqp://rabbit-0,' }))).toEqual(['RABBITMQ_URL']);
   });
 
+  test('DATABASE_URL takes a primary and its standbys, comma-separated, and refuses a list with a bad host', () => {
+    const pair = 'postgres://app:secret@db-1:5432,db-2:6543/jobs?target_session_attrs=read-write';
+    expect(loadApiSettings({ DATABASE_URL: pair }).database.url).toBe(pair);
+    const ipv6 = 'postgresql://app@[::1]:5432,10.0.0.2/jobs';
+    expect(loadApiSettings({ DATABASE_URL: ipv6 }).database.url).toBe(ipv6);
+    for (const bad of [
+      'postgres://db-1:5432,/jobs',
+      'postgres://db-1:5432,db-2:port/jobs',
+      'http://a,b/jobs',
+    ]) {
+      expect(issuesOf(() => loadApiSettings({ DATABASE_URL: bad }))).toEqual(['DATABASE_URL']);
+    }
+  });
+
   test('the error message says what is wrong with each key', () => {
     expect(() => loadApiSettings({ PORT: '70000' })).toThrow('PORT must be between 0 and 65535');
   });

@@ -75,7 +75,10 @@ export function createBatchQueries(sql: postgres.Sql, tables: Tables): BatchQuer
 
     async startStages(jobIds, stage) {
       const column = sql(STAGE_COLUMN[stage]);
-      // `prior` holds the status each row had before this update.
+      // `prior` holds the status each row had before this update. A job a worker starts was
+      // handed off, whatever became of the API's markPublished (not committed yet, or lost with a
+      // primary whose standby had not received it): marked so here, a job whose later progress is
+      // lost is the sweeper's to re-drive, not left unpublished beyond a queued job, which is the relay's.
       const moved = await sql<{ id: string; previous: JobStatus }[]>`
         with prior as (${lockInOrder(jobIds)}),
         moved as (
@@ -83,6 +86,7 @@ export function createBatchQueries(sql: postgres.Sql, tables: Tables): BatchQuer
           set status = ${stage},
               attempts = job.attempts + 1,
               progress_at = now(),
+              published_at = coalesce(job.published_at, now()),
               ${column} = coalesce(job.${column}, now())
           where job.id = any(array(select id from prior where status in ${sql(ENTERED_FROM[stage])}))
           returning job.id

@@ -2,14 +2,33 @@ import postgres from 'postgres';
 import { createActivityQueries } from './activity.ts';
 import { createBatchedCalls } from './batched-calls.ts';
 import { runCall } from './call.ts';
+import { isReadOnly } from './errors.ts';
+import { withHostsTurned } from './hosts.ts';
 import { createJobQueries } from './jobs.ts';
 import { migrate } from './migrations.ts';
-import { connectionOptions, normaliseOptions } from './options.ts';
+import { connectionOptions, normaliseOptions, type ValidStoreOptions } from './options.ts';
 import { createResultQueries } from './results.ts';
 import { retryWhileUnavailable } from './retry.ts';
 import { createStalledQueries } from './stalled.ts';
 import { tablesIn } from './tables.ts';
 import type { Store, StoreOptions } from './types.ts';
+
+/** One pool and the queries over it. */
+function openPool(url: string, valid: ValidStoreOptions) {
+  const sql = postgres(url, connectionOptions(valid));
+  const tables = tablesIn(sql, valid.schema);
+  const results = createResultQueries(sql, tables);
+  return {
+    sql,
+    jobs: createJobQueries(sql, tables),
+    results,
+    activity: createActivityQueries(sql, tables),
+    stalled: createStalledQueries(sql, tables),
+    batched: createBatchedCalls(sql, tables, results),
+  };
+}
+
+type Pool = ReturnType<typeof openPool>;
 
 /**
  * Connects to PostgreSQL and brings the schema up to date. While the database cannot be reached
@@ -17,60 +36,84 @@ import type { Store, StoreOptions } from './types.ts';
  * a server that refuses the connection (wrong password, no such role or database) fails it at
  * once with StoreError `refused`; once `signal` is aborted it stops at once and rejects with the
  * signal's reason.
+ *
+ * The URL may list a primary and its standbys (`postgres://h1:5432,h2:5432/db?target_session_attrs=read-write`):
+ * a write that lands on a standby fails with StoreError `unavailable`, and the pool is replaced
+ * by one that tries the hosts from the next one on, so that the writes after it find the
+ * primary, the one a failover promoted included.
  */
 export async function createStore(options: StoreOptions): Promise<Store> {
   const valid = normaliseOptions(options);
-  const sql = postgres(valid.url, connectionOptions(valid));
+  let turns = 0;
+  let pool = openPool(valid.url, valid);
+  const ending = new Set<Promise<void>>();
+  // Calls under way on the old pool finish there (on a standby, with the same error).
+  const replace = (failed: Pool) => {
+    if (failed !== pool) return;
+    turns += 1;
+    pool = openPool(withHostsTurned(valid.url, turns), valid);
+    const end = failed.sql.end({ timeout: 5 }).finally(() => ending.delete(end));
+    ending.add(end);
+  };
+  const onPool = <T>(what: string, timeoutMs: number, query: (pool: Pool) => Promise<T>) => {
+    const used = pool;
+    return runCall(what, timeoutMs, () => query(used)).catch((error: unknown) => {
+      if (isReadOnly(error)) replace(used);
+      throw error;
+    });
+  };
   try {
     await retryWhileUnavailable(
       (remainingMs) =>
-        runCall('migrate', Math.min(valid.callTimeoutMs, remainingMs), () => migrate(sql, valid.schema)),
+        onPool('migrate', Math.min(valid.callTimeoutMs, remainingMs), ({ sql }) =>
+          migrate(sql, valid.schema),
+        ),
       { deadlineMs: valid.startTimeoutMs, onRetry: valid.onRetry, signal: valid.signal },
     );
   } catch (error) {
-    await sql.end({ timeout: 0 });
+    await Promise.all([pool.sql.end({ timeout: 0 }), ...ending]);
     throw error;
   }
 
-  const tables = tablesIn(sql, valid.schema);
-  const jobs = createJobQueries(sql, tables);
-  const results = createResultQueries(sql, tables);
-  const activity = createActivityQueries(sql, tables);
-  const stalled = createStalledQueries(sql, tables);
-  const batched = createBatchedCalls(sql, tables, results);
-  const call = <T>(what: string, query: () => Promise<T>) => runCall(what, valid.callTimeoutMs, query);
+  const call = <T>(what: string, query: (pool: Pool) => Promise<T>) =>
+    onPool(what, valid.callTimeoutMs, query);
 
   return {
     createJob: (input) =>
-      call('createJob', async () =>
+      call('createJob', async ({ batched, jobs }) =>
         input.idempotencyKey === undefined
           ? { job: await batched.createJob(input.correlationId), created: true }
           : jobs.createKeyedJob({ ...input, idempotencyKey: input.idempotencyKey }),
       ),
-    markPublished: (jobId) => call('markPublished', () => batched.markPublished(jobId)),
-    startStage: (jobId, stage) => call('startStage', () => batched.startStage(jobId, stage)),
-    completeJob: (jobId, result) => call('completeJob', () => batched.completeJob(jobId, result)),
-    failJob: (jobId, error) => call('failJob', () => jobs.failJob(jobId, error)),
-    reopenJob: (jobId) => call('reopenJob', () => jobs.reopenJob(jobId)),
-    getJob: (jobId) => call('getJob', () => jobs.getJob(jobId)),
-    latestResult: () => call('latestResult', () => batched.latestResult()),
-    getJobWithResult: (jobId) => call('getJobWithResult', () => jobs.getJobWithResult(jobId)),
+    markPublished: (jobId) => call('markPublished', ({ batched }) => batched.markPublished(jobId)),
+    startStage: (jobId, stage) => call('startStage', ({ batched }) => batched.startStage(jobId, stage)),
+    completeJob: (jobId, result) => call('completeJob', ({ batched }) => batched.completeJob(jobId, result)),
+    failJob: (jobId, error) => call('failJob', ({ jobs }) => jobs.failJob(jobId, error)),
+    reopenJob: (jobId) => call('reopenJob', ({ jobs }) => jobs.reopenJob(jobId)),
+    getJob: (jobId) => call('getJob', ({ jobs }) => jobs.getJob(jobId)),
+    latestResult: () => call('latestResult', ({ batched }) => batched.latestResult()),
+    getJobWithResult: (jobId) => call('getJobWithResult', ({ jobs }) => jobs.getJobWithResult(jobId)),
     claimUnpublishedJobs: (olderThanMs, limit, claimMs) =>
-      call('claimUnpublishedJobs', () => jobs.claimUnpublishedJobs(olderThanMs, limit, claimMs)),
+      call('claimUnpublishedJobs', ({ jobs }) => jobs.claimUnpublishedJobs(olderThanMs, limit, claimMs)),
     claimStalledJobs: (stalledForMs, limit, claimMs, stages) =>
-      call('claimStalledJobs', () => stalled.claimStalledJobs(stalledForMs, limit, claimMs, stages)),
+      call('claimStalledJobs', ({ stalled }) =>
+        stalled.claimStalledJobs(stalledForMs, limit, claimMs, stages),
+      ),
     noteRedrive: (jobId, counted, stalledForMs) =>
-      call('noteRedrive', () => stalled.noteRedrive(jobId, counted, stalledForMs)),
+      call('noteRedrive', ({ stalled }) => stalled.noteRedrive(jobId, counted, stalledForMs)),
     failStalledJob: (jobId, error, stalledForMs) =>
-      call('failStalledJob', () => stalled.failStalledJob(jobId, error, stalledForMs)),
+      call('failStalledJob', ({ stalled }) => stalled.failStalledJob(jobId, error, stalledForMs)),
     unfinishedSummary: (stalledForMs) =>
-      call('unfinishedSummary', () => stalled.unfinishedSummary(stalledForMs)),
-    recentJobs: (limit) => call('recentJobs', () => activity.recentJobs(limit)),
-    activityByMinute: (minutes) => call('activityByMinute', () => activity.activityByMinute(minutes)),
+      call('unfinishedSummary', ({ stalled }) => stalled.unfinishedSummary(stalledForMs)),
+    recentJobs: (limit) => call('recentJobs', ({ activity }) => activity.recentJobs(limit)),
+    activityByMinute: (minutes) =>
+      call('activityByMinute', ({ activity }) => activity.activityByMinute(minutes)),
     ping: () =>
-      call('ping', async () => {
+      call('ping', async ({ sql }) => {
         await sql`select 1`;
       }),
-    close: () => sql.end({ timeout: 5 }),
+    close: async () => {
+      await Promise.all([pool.sql.end({ timeout: 5 }), ...ending]);
+    },
   };
 }

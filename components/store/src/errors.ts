@@ -37,6 +37,10 @@ const CONNECTION_CODES = new Set([
 // SQLSTATEs of a server that is shutting down, starting up or full: worth trying again later.
 const SERVER_GONE_STATES = new Set(['57P01', '57P02', '57P03', '53300']);
 
+// read_only_sql_transaction: the session is on a standby (before a failover's promotion, or one
+// that another standby's promotion left behind), not on the primary the writes must reach.
+const READ_ONLY_STATE = '25006';
+
 // Class 28 (invalid authorization: a wrong password, an unknown role, no pg_hba.conf entry) and
 // 3D000 (no such database): the server will give the same answer however often it is asked.
 const REFUSED_STATE = /^(28[0-9A-Z]{3}|3D000)$/;
@@ -49,12 +53,23 @@ const codeOf = (error: unknown): string | undefined =>
     ? error.code
     : undefined;
 
+/** Whether `error` (or a StoreError's cause) is a write refused by a read-only session: a standby. */
+export function isReadOnly(error: unknown): boolean {
+  const cause = error instanceof StoreError ? error.cause : error;
+  return codeOf(cause) === READ_ONLY_STATE;
+}
+
 function isUnavailable(error: unknown): boolean {
   // Node reports a failed connection to a name with several addresses as an AggregateError.
   if (error instanceof AggregateError && error.errors.some(isUnavailable)) return true;
   const code = codeOf(error);
   if (code === undefined) return false;
-  return CONNECTION_CODES.has(code) || SERVER_GONE_STATES.has(code) || /^08[0-9A-Z]{3}$/.test(code);
+  return (
+    CONNECTION_CODES.has(code) ||
+    SERVER_GONE_STATES.has(code) ||
+    code === READ_ONLY_STATE ||
+    /^08[0-9A-Z]{3}$/.test(code)
+  );
 }
 
 /** Turns whatever a postgres.js call threw into a `StoreError`; the one place that decides the code. */

@@ -1,4 +1,5 @@
 import { StoreError } from './errors.ts';
+import { isPostgresUrl } from './hosts.ts';
 import type { StoreOptions } from './types.ts';
 
 /** Store options with every default filled in and every value checked. */
@@ -23,15 +24,6 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 // Idle connections are closed after this many seconds, so a pool shrinks back after a burst.
 const IDLE_TIMEOUT_SECONDS = 60;
 
-function isPostgresUrl(text: string): boolean {
-  try {
-    const { protocol } = new URL(text);
-    return protocol === 'postgres:' || protocol === 'postgresql:';
-  } catch {
-    return false;
-  }
-}
-
 const isWhole = (value: unknown, min: number, max: number): value is number =>
   typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
 
@@ -51,7 +43,7 @@ export function normaliseOptions(options: StoreOptions): ValidStoreOptions {
   const checks: [ok: boolean, problem: string][] = [
     [
       typeof valid.url === 'string' && isPostgresUrl(valid.url),
-      'url is not a postgres:// or postgresql:// URL',
+      'url is not a postgres:// or postgresql:// URL (of one host or several, comma-separated)',
     ],
     [
       typeof valid.schema === 'string' && SCHEMA_NAME.test(valid.schema),

@@ -50,7 +50,7 @@ export interface UnfinishedSummary {
 
 /** Options of `createStore`. */
 export interface StoreOptions {
-  /** A PostgreSQL connection URL. */
+  /** A PostgreSQL connection URL, of one host or of a primary and its standbys (`postgres://u@h1:5432,h2:5432/db`). */
   url: string;
   /** The schema holding the tables; created if missing. Test runs use their own. @default 'public' */
   schema?: string;

@@ -1,4 +1,4 @@
-import { StoreError, toStoreError } from '../src/errors.ts';
+import { isReadOnly, StoreError, toStoreError } from '../src/errors.ts';
 
 const withCode = (code: string) => Object.assign(new Error(`failed with ${code}`), { code });
 
@@ -13,6 +13,7 @@ describe('toStoreError', () => {
     '57P03',
     '08006',
     '08P01',
+    '25006',
   ])('toStoreError: when the error has code %s, the code is unavailable', (code) => {
     expect(toStoreError(withCode(code), 'getJob').code).toBe('unavailable');
   });
@@ -56,5 +57,13 @@ describe('toStoreError', () => {
   test('toStoreError: keeps the original error as cause', () => {
     const original = withCode('ECONNREFUSED');
     expect(toStoreError(original, 'ping').cause).toBe(original);
+  });
+});
+
+describe('isReadOnly', () => {
+  test('isReadOnly: a write refused by a standby, bare or as a StoreError, is one; another error is not', () => {
+    expect(isReadOnly(withCode('25006'))).toBe(true);
+    expect(isReadOnly(toStoreError(withCode('25006'), 'createJob'))).toBe(true);
+    expect(isReadOnly(toStoreError(withCode('57P01'), 'createJob'))).toBe(false);
   });
 });

@@ -97,6 +97,15 @@ describeWithServices('store jobs', ['postgres'], ({ databaseUrl }) => {
     expect(moved?.processing_at).toEqual(expect.any(String));
   });
 
+  test('startStage: an unpublished job a worker starts counts as handed off, so a stall of it is the sweeper’s', async () => {
+    const { job } = await store.createJob({ correlationId: 'corr-h' });
+    expect(await store.startStage(job.id, 'fetching')).toBe('started');
+    expect((await store.getJob(job.id))?.published_at).toEqual(expect.any(String));
+    await sql`update ${sql(schema)}.jobs set progress_at = now() - interval '1 hour' where id = ${job.id}`;
+    const stalled = await store.claimStalledJobs(60_000, 10, 1000, ['fetching']);
+    expect(stalled.map((each) => each.id)).toEqual([job.id]);
+  });
+
   test('startStage: processing back to fetching is passed and changes nothing', async () => {
     const { job } = await store.createJob({ correlationId: 'corr-b' });
     await store.startStage(job.id, 'processing');
