@@ -23,9 +23,11 @@ import { Redis } from 'ioredis';
 import postgres from 'postgres';
 
 const CONCURRENCY = 50;
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const schema = process.env.PEER_SCHEMA ?? '';
 const role = process.env.PEER_ROLE;
+// No defaults: a Redis on its usual port is someone else's (the benchmark starts its own).
+const { REDIS_URL: redisUrl, DATABASE_URL: databaseUrl, PEER_SCHEMA: schema } = process.env;
+if (!redisUrl || !databaseUrl || !schema)
+  throw new Error('REDIS_URL, DATABASE_URL and PEER_SCHEMA must be set');
 const say = (line: Record<string, unknown>) => console.log(JSON.stringify(line));
 
 /** What stage 1 hands to stage 2. */
@@ -80,7 +82,7 @@ if (role === 'api') {
   await worker.waitUntilReady();
   say({ message: 'consuming' });
 } else if (role === 'store') {
-  const sql = postgres(process.env.DATABASE_URL ?? '', { max: 10, onnotice: () => {} });
+  const sql = postgres(databaseUrl, { max: 10, onnotice: () => {} });
   type Row = { id: string; requested_at: number; result: postgres.JSONValue };
   // As the store's hot-path calls: up to 100 items a statement, two statements in flight.
   const store = createBatcher<Row, undefined>(
