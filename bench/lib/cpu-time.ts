@@ -123,3 +123,24 @@ export function cpuMsPerJob(before: CpuReading, after: CpuReading, jobs: number)
     used[`${name} (server)`] = cpuUsedBetween(before.servers.get(name) ?? new Map(), now);
   return Object.fromEntries(Object.entries(used).map(([who, seconds]) => [who, (seconds * 1000) / jobs]));
 }
+
+/** The machine's CPU time so far, in clock ticks of all cores: busy, and in all. */
+export interface MachineCpu {
+  busy: number;
+  total: number;
+}
+
+/** Reads the machine's CPU time from /proc/stat: every process's, this benchmark's or not. */
+export async function readMachineCpu(): Promise<MachineCpu> {
+  const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0] ?? '';
+  // cpu user nice system idle iowait irq softirq steal …: idle and iowait are the idle ones.
+  const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = ticks.reduce((a, b) => a + b, 0);
+  return { busy: total - (ticks[3] ?? 0) - (ticks[4] ?? 0), total };
+}
+
+/** The share of the machine's CPU (0 to 1) that was busy between two readings. */
+export function machineBusy(before: MachineCpu, after: MachineCpu): number {
+  const total = after.total - before.total;
+  return total > 0 ? (after.busy - before.busy) / total : 0;
+}

@@ -43,6 +43,8 @@ export interface PipelineOptions {
   delayMs?: number;
   /** PREFETCH of the workers. @default 50 */
   prefetch?: number;
+  /** Processes of each worker (fetch_worker_app, processing_worker_app). @default 1 */
+  workers?: number;
   /** Node options per service besides {@link SERVICE_NODE_ARGS}, e.g. `--cpu-prof`. @default none */
   nodeArgs?: readonly string[];
 }
@@ -53,8 +55,9 @@ export interface Pipeline {
   api: string;
   /** The DB_SCHEMA the services use; QUEUE_PREFIX is this and a dot. */
   schema: string;
-  services: Map<Project, ServiceProcess>;
-  /** Stops one service (SIGTERM), e.g. the workers before an API-only run. */
+  /** By name: the project's, and `<project> 2` and on for a worker's further processes. */
+  services: Map<string, ServiceProcess>;
+  /** Stops a project's processes (SIGTERM), e.g. the workers before an API-only run. */
   stopService(project: Project): Promise<void>;
   /** Stops every service still running, deletes the queues and drops the schema. */
   close(): Promise<void>;
@@ -91,20 +94,25 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     HOST: '127.0.0.1',
     HEALTH_PORT: '0',
   };
-  const services = new Map<Project, ServiceProcess>();
+  const services = new Map<string, ServiceProcess>();
   const stopService = async (project: Project) => {
-    await services.get(project)?.stop();
+    const named = [...services].filter(([name]) => name === project || name.startsWith(`${project} `));
+    await Promise.all(named.map(([, service]) => service.stop()));
   };
   const close = onCleanup(async () => {
-    await Promise.all([...services.keys()].map(stopService));
+    await Promise.all([...services.values()].map((service) => service.stop()));
     await deleteQueues(RABBITMQ_URL, queueNames(prefix));
     await dropSchema(DATABASE_URL, schema);
   });
   let api = '';
-  for (const project of ['api_app', 'fetch_worker_app', 'processing_worker_app'] as const) {
+  const workers = options.workers ?? 1;
+  const started: [Project, number][] = [['api_app', 1]];
+  for (let n = 1; n <= workers; n += 1) started.push(['fetch_worker_app', n], ['processing_worker_app', n]);
+  for (const [project, n] of started) {
+    const name = n === 1 ? project : `${project} ${n}`;
     const nodeArgs = [...SERVICE_NODE_ARGS, ...(options.nodeArgs ?? [])];
-    const service = startServiceProcess(project, buildOf(project), env, nodeArgs);
-    services.set(project, service);
+    const service = startServiceProcess(name, buildOf(project), env, nodeArgs);
+    services.set(name, service);
     // One at a time: the first migrates the schema, the others find it done.
     const line = await service.waitForLine(isStarted);
     if (project === 'api_app') api = `http://127.0.0.1:${String(line.port)}`;

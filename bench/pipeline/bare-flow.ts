@@ -3,10 +3,11 @@ import { deleteQueues, uniqueName } from '@mousetrap/test_kit';
 import { connect } from 'amqplib';
 import { onCleanup } from '../lib/cleanup.ts';
 import { cpuMsPerJob, readCpu, type Servers } from '../lib/cpu-time.ts';
-import { RABBITMQ_URL, SERVICE_NODE_ARGS } from '../lib/pipeline-services.ts';
+import { RABBITMQ_URL } from '../lib/pipeline-services.ts';
 import { postJobs } from '../lib/post-jobs.ts';
 import { progress } from '../lib/results.ts';
-import { type ServiceProcess, startServiceProcess } from '../lib/service-process.ts';
+import { anyExit, startRole } from '../lib/role-processes.ts';
+import type { ServiceProcess } from '../lib/service-process.ts';
 
 /** What the bare flow managed. */
 export interface BareFlow {
@@ -33,7 +34,7 @@ export async function measureBareFlow(
 ): Promise<BareFlow> {
   const prefix = uniqueName('bench');
   const queues = [`${prefix}.bare.first`, `${prefix}.bare.second`];
-  const processes = new Map<(typeof ROLES)[number], ServiceProcess>();
+  const processes = new Map<string, ServiceProcess>();
   const close = onCleanup(async () => {
     await Promise.all([...processes.values()].map((role) => role.stop()));
     await deleteQueues(RABBITMQ_URL, queues);
@@ -50,35 +51,20 @@ export async function measureBareFlow(
 
     const script = join(import.meta.dirname, 'bare-flow-process.ts');
     const env = { RABBITMQ_URL, BARE_FLOW_QUEUES: queues.join(','), BARE_FLOW_JOBS: String(jobs) };
-    let port: unknown;
+    let port: number | undefined;
     for (const role of ROLES) {
-      const nodeArgs = [...SERVICE_NODE_ARGS, '--import', 'tsx'];
-      const started = startServiceProcess(`bare ${role}`, script, { ...env, BARE_FLOW_ROLE: role }, nodeArgs);
-      processes.set(role, started);
-      const line = await started.waitForLine(
-        (seen) => seen.message === 'listening' || seen.message === 'consuming',
-      );
-      if (role === 'api') port = line.port;
+      const started = await startRole(processes, `bare ${role}`, script, { ...env, BARE_FLOW_ROLE: role });
+      port ??= started.port;
     }
-    const api = processes.get('api') as ServiceProcess;
+    const role = (name: (typeof ROLES)[number]) => processes.get(`bare ${name}`) as ServiceProcess;
     const timeoutMs = Math.max(60_000, jobs * 10);
-    const first = api.waitForLine((line) => line.message === 'first request', timeoutMs);
-    const done = (processes.get('sink') as ServiceProcess).waitForLine(
-      (line) => line.message === 'done',
-      timeoutMs,
-    );
+    const first = role('api').waitForLine((line) => line.message === 'first request', timeoutMs);
+    const done = role('sink').waitForLine((line) => line.message === 'done', timeoutMs);
     // Any of the three ending early ends the run, instead of waiting for the sink's timeout.
-    const ended = new Promise<never>((_, reject) => {
-      for (const [role, { child }] of processes) {
-        const exited = (code: number | null, signal: string | null) =>
-          reject(new Error(`the bare flow's ${role} process exited (${code ?? signal}) during the run`));
-        if (child.exitCode !== null || child.signalCode !== null) exited(child.exitCode, child.signalCode);
-        else child.once('exit', exited);
-      }
-    });
-    for (const pending of [first, done, ended]) pending.catch(() => {});
+    const ended = anyExit(processes);
+    for (const pending of [first, done]) pending.catch(() => {});
 
-    const pids = new Map([...processes].map(([role, running]) => [`bare ${role}`, running.child.pid ?? 0]));
+    const pids = new Map([...processes].map(([name, running]) => [name, running.child.pid ?? 0]));
     // There is no database in the bare flow: the broker is the only server measured.
     const servers: Servers = new Map([['rabbitmq', rabbitmq]]);
     const cpuBefore = await readCpu(pids, servers);

@@ -1,7 +1,8 @@
 /**
  * The pipeline benchmark: the three project builds as processes (delays 0), N jobs posted by a
  * concurrent client, then jobs/s end to end and the latency from request to stored result; beside
- * it, the broker's ceiling measured in the same run (a bare amqplib loop, before and after) and
+ * it, the broker's ceiling measured in the same run (a bare amqplib loop, before and after), the
+ * bare flow, the same flow on BullMQ (a peer, with Redis's appendfsync everysec and always) and
  * the peak RSS of each service. Writes bench/results/pipeline.json.
  *   npx tsx bench/pipeline/run.ts [--quick] [--no-build] [--jobs N] [--cpu-prof]
  */
@@ -17,19 +18,48 @@ import {
 } from '../lib/cpu-time.ts';
 import { readDatabaseWrites } from '../lib/database-writes.ts';
 import { readJobStats, waitForJobs } from '../lib/job-stats.ts';
-import {
-  buildProjects,
-  DATABASE_URL,
-  type Project,
-  RABBITMQ_URL,
-  startPipeline,
-} from '../lib/pipeline-services.ts';
+import { buildProjects, DATABASE_URL, RABBITMQ_URL, startPipeline } from '../lib/pipeline-services.ts';
 import { postJobs } from '../lib/post-jobs.ts';
+import { findRedisServer } from '../lib/private-redis.ts';
 import { type Figure, printFigures, progress, RESULTS_DIR, writeResult } from '../lib/results.ts';
 import { measureBareFlow } from './bare-flow.ts';
 import { measureBrokerCeiling } from './broker-ceiling.ts';
+import { measurePeerFlow, type PeerFlow } from './peer-flow.ts';
 
 const sum = (values: Record<string, number>) => Object.values(values).reduce((a, b) => a + b, 0);
+
+/** Printed, and written to the results, in place of the peer's figures when Redis is not installed. */
+const PEER_SKIPPED = 'BullMQ peer skipped: no redis-server on the PATH (Debian package redis-server)';
+
+/** The peer's figures beside ours: its jobs/s and CPU per job, and the pipeline's share of its jobs/s. */
+function peerFigures(pipelineJobsPerSecond: number, peer: PeerFlow): Figure[] {
+  const name = `BullMQ, appendfsync ${peer.appendfsync}`;
+  const ratio = pipelineJobsPerSecond / peer.stats.jobsPerSecond;
+  // `always` is the peer's durability comparable to ours (every acknowledged write on disk).
+  const comparable = peer.appendfsync === 'always';
+  return [
+    {
+      figure: `${name} (${peer.stats.done} jobs done)`,
+      value: peer.stats.jobsPerSecond,
+      unit: 'jobs/s',
+      goal: '',
+    },
+    { figure: `CPU per job, every process: ${name}`, value: sum(peer.cpuMsPerJob), unit: 'ms', goal: '' },
+    {
+      figure: `latency request → result p99: ${name}`,
+      value: peer.stats.latencyMs.p99,
+      unit: 'ms',
+      goal: '',
+    },
+    {
+      figure: `pipeline ÷ ${name}`,
+      value: ratio * 100,
+      unit: '%',
+      goal: comparable ? '≥ 100' : '',
+      met: comparable ? ratio >= 1 : undefined,
+    },
+  ];
+}
 
 /** The number of jobs the 2,000 jobs/s goal is set for. */
 const GOAL_JOBS = 20_000;
@@ -96,7 +126,7 @@ await runBenchmark(async () => {
   const stats = await readJobStats(pipeline.schema);
   // Where the machine's CPU went, per job done: the services, the servers, this client.
   const cpuMsPerJob = cpuPerJob(cpuBefore, cpuAfter, stats.done);
-  const peakRss: Partial<Record<Project, number>> = {};
+  const peakRss: Record<string, number> = {};
   const problems: Record<string, Record<string, number>> = {};
   for (const [project, service] of pipeline.services) {
     peakRss[project] = await service.peakRss();
@@ -107,6 +137,16 @@ await runBenchmark(async () => {
   const commitsAfter = (await readDatabaseWrites()).commits;
   const bare = await measureBareFlow(jobs, clientConcurrency, rabbitmq);
   const after = await ceilingRun('after');
+  // The peer on BullMQ, with each of Redis's two ways to sync its append-only file.
+  const redisServer = await findRedisServer();
+  const peers: PeerFlow[] = [];
+  for (const appendfsync of ['everysec', 'always'] as const) {
+    if (!redisServer) break;
+    const postgres = servers.get('postgres') ?? 0;
+    peers.push(
+      await measurePeerFlow({ jobs, concurrency: clientConcurrency, appendfsync, postgres, redisServer }),
+    );
+  }
 
   const ceiling = (before.messagesPerSecond + after.messagesPerSecond) / 2;
   const ratio = stats.jobsPerSecond / (ceiling / 2);
@@ -147,6 +187,7 @@ await runBenchmark(async () => {
     },
     { figure: 'CPU per job, every process: pipeline', value: sum(cpuMsPerJob), unit: 'ms', goal: '' },
     { figure: 'CPU per job, every process: bare flow', value: sum(bare.cpuMsPerJob), unit: 'ms', goal: '' },
+    ...peers.flatMap((peer) => peerFigures(stats.jobsPerSecond, peer)),
     { figure: 'POST /refresh while posting', value: posting.rate, unit: 'jobs/s', goal: '' },
     { figure: 'workers, first to last done', value: stats.steadyJobsPerSecond, unit: 'jobs/s', goal: '' },
     { figure: 'latency request → result p50', value: stats.latencyMs.p50, unit: 'ms', goal: '' },
@@ -188,6 +229,11 @@ await runBenchmark(async () => {
   ];
   console.log(`\npipeline: ${jobs} jobs, prefetch ${prefetch}, delays 0`);
   printFigures(summary);
+  if (!redisServer) console.log(`  ${PEER_SKIPPED}`);
+  for (const peer of peers) {
+    const each = Object.entries(peer.cpuMsPerJob).map(([who, ms]) => `${who} ${ms.toFixed(3)}`);
+    console.log(`  CPU per job, BullMQ appendfsync ${peer.appendfsync} (ms): ${each.join(', ')}`);
+  }
   for (const [project, seen] of Object.entries(problems)) {
     for (const [message, count] of Object.entries(seen))
       console.log(`  ${project} logged ${count}× ${message}`);
@@ -205,6 +251,7 @@ await runBenchmark(async () => {
       stats,
       ceiling: { before, after },
       bareFlow: bare,
+      peers: redisServer ? peers : PEER_SKIPPED,
       peakRss,
       problems,
     },

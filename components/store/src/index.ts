@@ -1,3 +1,5 @@
+export type { BatcherOptions } from './batcher.ts';
+export { createBatcher } from './batcher.ts';
 export { createStore } from './create-store.ts';
 export type { StoreErrorCode } from './errors.ts';
 export { StoreError } from './errors.ts';
