@@ -1,6 +1,6 @@
-import type { BrickKind, Workspace } from '@mousetrap/workspace_model';
-import { findCycles } from '@mousetrap/workspace_model';
-import { countedImports, type DepsOptions, projectNamed, sortedBricks, usesOf } from './queries.ts';
+import type { BrickKind, DepsOptions, Workspace } from '@mousetrap/workspace_model';
+import { findCycles, projectNamed, sortedBricks, usesOf } from '@mousetrap/workspace_model';
+import { countedImports } from './legend.ts';
 import { type RenderOptions, style } from './style.ts';
 import { type Align, columnWidths, formatRow, underline } from './table.ts';
 

@@ -1,5 +1,5 @@
 import type { BrickKind, Workspace } from '@mousetrap/workspace_model';
-import { allProjects, shippedBy, sortedBricks } from './queries.ts';
+import { allProjects, shippedBy, sortedBricks } from '@mousetrap/workspace_model';
 import { type RenderOptions, style } from './style.ts';
 import { renderTable } from './table.ts';
 
