@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { planCreateWorkspace } from '@mousetrap/poly_create';
 import { findWorkspaceRoot, loadWorkspace } from '@mousetrap/workspace_model';
 import { type FlagSpec, flagValue, parseArgs, UsageError } from './args.ts';
@@ -112,7 +113,7 @@ export async function runPoly(argv: readonly string[], io: PolyIo): Promise<numb
     const ctx: CommandContext = {
       args,
       root,
-      ws: await loadWorkspace(root),
+      ws: await loadWorkspace(root, { cacheFile: scanCacheFile(root) }),
       io,
       color,
       out: (text) => io.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
@@ -122,6 +123,15 @@ export async function runPoly(argv: readonly string[], io: PolyIo): Promise<numb
   } catch (error) {
     return reportError(error, err);
   }
+}
+
+/**
+ * Where poly keeps the imports it found between runs: under node_modules/.cache, where npm tools
+ * keep theirs and git does not look, once npm install has made node_modules; else nowhere.
+ */
+function scanCacheFile(root: string): string | undefined {
+  const modules = join(root, 'node_modules');
+  return existsSync(modules) ? join(modules, '.cache', 'poly', 'imports.json') : undefined;
 }
 
 async function createWorkspace(args: ReturnType<typeof parseArgs>, io: PolyIo): Promise<number> {

@@ -5,6 +5,7 @@ import { compareText } from './compare.ts';
 import { WorkspaceError } from './errors.ts';
 import { readManifest } from './manifest.ts';
 import { createScanCache, type ScanCache } from './scan-cache.ts';
+import { openScanStore, type ScanStore } from './scan-store.ts';
 import { listSourceFiles } from './source-files.ts';
 import type { Brick, BrickKind, ImportRef, Project, Workspace, WorkspaceConfig } from './types.ts';
 import { parseWorkspaceConfig } from './workspace-config.ts';
@@ -16,6 +17,12 @@ export interface LoadWorkspaceOptions {
    * @default one cache shared by every load in the process
    */
   scanCache?: ScanCache;
+  /**
+   * A file where the imports found are kept between runs, each source file's reused while its size
+   * and modification time are unchanged, so that an unchanged file is not even read.
+   * @default none: every source file is read and scanned
+   */
+  cacheFile?: string;
 }
 
 let sharedScanCache: ScanCache | undefined;
@@ -87,7 +94,7 @@ function loadBrick(
   kind: BrickKind,
   dir: string,
   name: string,
-  cache: ScanCache,
+  store: ScanStore,
 ): Brick | undefined {
   const manifest = readManifest(root, dir);
   if (manifest === undefined) return undefined;
@@ -97,7 +104,7 @@ function loadBrick(
   for (const { path, context } of listSourceFiles(root, dir)) {
     const file = join(root, path);
     const declaration = DECLARATION.test(path);
-    for (const found of cache.scan(readFileSync(file, 'utf8'))) {
+    for (const found of store.scanFile(path)) {
       imports.push({
         file: path,
         line: found.line,
@@ -125,10 +132,10 @@ function loadBricks(
   namespace: string,
   kind: BrickKind,
   folder: string,
-  cache: ScanCache,
+  store: ScanStore,
 ): Brick[] {
   return subfolders(root, folder)
-    .map((name) => loadBrick(root, namespace, kind, `${folder}/${name}`, name, cache))
+    .map((name) => loadBrick(root, namespace, kind, `${folder}/${name}`, name, store))
     .filter((brick): brick is Brick => brick !== undefined);
 }
 
@@ -169,15 +176,17 @@ export async function loadWorkspace(root: string, options: LoadWorkspaceOptions 
   // another than through the thread pool (this workspace: ~5 ms against ~35 ms).
   const absoluteRoot = resolve(root);
   const config = readConfig(absoluteRoot);
-  const cache = options.scanCache ?? processScanCache();
+  const store = openScanStore(absoluteRoot, options.cacheFile, options.scanCache ?? processScanCache());
   const { namespace, folders } = config;
+  const bricks = [
+    ...loadBricks(absoluteRoot, namespace, 'component', folderPath(folders.components), store),
+    ...loadBricks(absoluteRoot, namespace, 'base', folderPath(folders.bases), store),
+  ];
+  store.save();
   return {
     root: absoluteRoot,
     config,
-    bricks: [
-      ...loadBricks(absoluteRoot, namespace, 'component', folderPath(folders.components), cache),
-      ...loadBricks(absoluteRoot, namespace, 'base', folderPath(folders.bases), cache),
-    ],
+    bricks,
     projects: loadProjects(absoluteRoot, config, folderPath(folders.projects)),
     development: loadProject(absoluteRoot, config, folderPath(folders.development), 'development', true),
   };

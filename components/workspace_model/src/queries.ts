@@ -78,5 +78,6 @@ function graph(options: DepsOptions, transitive = false): GraphOptions {
 }
 
 function split(direct: string[], all: string[]): Edges {
-  return { direct, transitive: all.filter((name) => !direct.includes(name)) };
+  const isDirect = new Set(direct);
+  return { direct, transitive: all.filter((name) => !isDirect.has(name)) };
 }
