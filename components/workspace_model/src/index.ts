@@ -18,7 +18,7 @@ export {
 export type { LibraryNeed, LibraryNeeds } from './library-needs.ts';
 export { libraryNeeds } from './library-needs.ts';
 export type { LoadWorkspaceOptions } from './load-workspace.ts';
-export { loadWorkspace } from './load-workspace.ts';
+export { loadWorkspace, readWorkspaceConfig } from './load-workspace.ts';
 export type { DepsOptions, Edges } from './queries.ts';
 export {
   allProjects,

@@ -3,7 +3,6 @@ import { join, posix, resolve } from 'node:path';
 import { classifyImport } from './classify-import.ts';
 import { compareText } from './compare.ts';
 import { WorkspaceError } from './errors.ts';
-import { readManifest } from './manifest.ts';
 import { createScanCache, type ScanCache } from './scan-cache.ts';
 import { openScanStore, type ScanStore } from './scan-store.ts';
 import { listSourceFiles } from './source-files.ts';
@@ -35,7 +34,8 @@ function processScanCache(): ScanCache {
 // Declaration files vanish at run time, so nothing they import is needed then.
 const DECLARATION = /\.d\.[cm]?ts$/;
 
-function readConfig(root: string): WorkspaceConfig {
+/** Reads and checks `<root>/workspace.json`; throws a {@link WorkspaceError}. */
+export function readWorkspaceConfig(root: string): WorkspaceConfig {
   let text: string;
   try {
     text = readFileSync(join(root, 'workspace.json'), 'utf8');
@@ -96,7 +96,7 @@ function loadBrick(
   name: string,
   store: ScanStore,
 ): Brick | undefined {
-  const manifest = readManifest(root, dir);
+  const manifest = store.readManifest(dir);
   if (manifest === undefined) return undefined;
   const { bricks, libraries } = splitDependencies(manifest.dependencies, namespace);
   const brickDir = join(root, dir);
@@ -145,8 +145,9 @@ function loadProject(
   dir: string,
   name: string,
   development: boolean,
+  store: ScanStore,
 ): Project | undefined {
-  const manifest = readManifest(root, dir);
+  const manifest = store.readManifest(dir);
   if (manifest === undefined) return undefined;
   const { bricks, libraries } = splitDependencies(manifest.dependencies, config.namespace);
   return {
@@ -160,9 +161,9 @@ function loadProject(
   };
 }
 
-function loadProjects(root: string, config: WorkspaceConfig, folder: string): Project[] {
+function loadProjects(root: string, config: WorkspaceConfig, folder: string, store: ScanStore): Project[] {
   return subfolders(root, folder)
-    .map((name) => loadProject(root, config, `${folder}/${name}`, name, false))
+    .map((name) => loadProject(root, config, `${folder}/${name}`, name, false, store))
     .filter((project): project is Project => project !== undefined);
 }
 
@@ -175,19 +176,16 @@ export async function loadWorkspace(root: string, options: LoadWorkspaceOptions 
   // Reads are synchronous on purpose: hundreds of small files go several times faster one after
   // another than through the thread pool (this workspace: ~5 ms against ~35 ms).
   const absoluteRoot = resolve(root);
-  const config = readConfig(absoluteRoot);
+  const config = readWorkspaceConfig(absoluteRoot);
   const store = openScanStore(absoluteRoot, options.cacheFile, options.scanCache ?? processScanCache());
   const { namespace, folders } = config;
   const bricks = [
     ...loadBricks(absoluteRoot, namespace, 'component', folderPath(folders.components), store),
     ...loadBricks(absoluteRoot, namespace, 'base', folderPath(folders.bases), store),
   ];
+  const projects = loadProjects(absoluteRoot, config, folderPath(folders.projects), store);
+  const developmentDir = folderPath(folders.development);
+  const development = loadProject(absoluteRoot, config, developmentDir, 'development', true, store);
   store.save();
-  return {
-    root: absoluteRoot,
-    config,
-    bricks,
-    projects: loadProjects(absoluteRoot, config, folderPath(folders.projects)),
-    development: loadProject(absoluteRoot, config, folderPath(folders.development), 'development', true),
-  };
+  return { root: absoluteRoot, config, bricks, projects, development };
 }

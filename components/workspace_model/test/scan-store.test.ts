@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createScanCache, type ScanCache } from '../src/scan-cache.ts';
 import { openScanStore } from '../src/scan-store.ts';
@@ -109,8 +109,34 @@ describe('openScanStore', () => {
       ]);
       expect(cache.scanned).toHaveLength(1);
       store.save();
-      expect(JSON.parse(readFileSync(join(fixture.root, name), 'utf8')).format).toBe(1);
+      expect(JSON.parse(readFileSync(join(fixture.root, name), 'utf8')).format).toBe(2);
     }
+  });
+
+  test('openScanStore: a package.json unchanged since the last run is answered from the store', async () => {
+    fixture = await sources({
+      'a/package.json': '{ "name": "@acme/a", "dependencies": { "z": "^1", "y": "^2" } }',
+    });
+    const file = join(fixture.root, 'imports.json');
+    const first = openScanStore(fixture.root, file, createScanCache());
+    const manifest = first.readManifest('a');
+    first.save();
+    expect(manifest).toEqual({ name: '@acme/a', dependencies: { y: '^2', z: '^1' } });
+    // Another text of the same size and time: only the store can still answer the old manifest.
+    const path = join(fixture.root, 'a', 'package.json');
+    const { mtime, size } = statSync(path);
+    writeFileSync(path, 'x'.repeat(size));
+    utimesSync(path, mtime, mtime);
+    expect(openScanStore(fixture.root, file, createScanCache()).readManifest('a')).toEqual(manifest);
+  });
+
+  test('openScanStore: a missing package.json is no package, a malformed one a WorkspaceError', async () => {
+    fixture = await sources({ 'bad/package.json': '{ "name": 1 }' });
+    const store = openScanStore(fixture.root, join(fixture.root, 'imports.json'), createScanCache());
+    expect(store.readManifest('none')).toBeUndefined();
+    expect(() => store.readManifest('bad')).toThrow(
+      expect.objectContaining({ name: 'WorkspaceError', code: 'invalid_config' }),
+    );
   });
 
   test('openScanStore: a store that cannot be written costs nothing but the next run its speed', async () => {
