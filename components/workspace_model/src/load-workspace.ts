@@ -140,7 +140,6 @@ function loadBricks(
 }
 
 function loadProject(
-  root: string,
   config: WorkspaceConfig,
   dir: string,
   name: string,
@@ -163,7 +162,7 @@ function loadProject(
 
 function loadProjects(root: string, config: WorkspaceConfig, folder: string, store: ScanStore): Project[] {
   return subfolders(root, folder)
-    .map((name) => loadProject(root, config, `${folder}/${name}`, name, false, store))
+    .map((name) => loadProject(config, `${folder}/${name}`, name, false, store))
     .filter((project): project is Project => project !== undefined);
 }
 
@@ -185,7 +184,7 @@ export async function loadWorkspace(root: string, options: LoadWorkspaceOptions 
   ];
   const projects = loadProjects(absoluteRoot, config, folderPath(folders.projects), store);
   const developmentDir = folderPath(folders.development);
-  const development = loadProject(absoluteRoot, config, developmentDir, 'development', true, store);
+  const development = loadProject(config, developmentDir, 'development', true, store);
   store.save();
   return { root: absoluteRoot, config, bricks, projects, development };
 }
