@@ -2,7 +2,8 @@
  * Writes a synthetic Polylith workspace for the poly benchmark: `bricks` bricks (a tenth of them
  * bases) and `projects` projects, each brick with three source files, a test, one or two
  * libraries and imports of up to four lower-numbered components (so the graph is a realistic DAG
- * with long transitive chains), then commits it and tags it `stable-1`.
+ * with long transitive chains) and a node_modules folder as npm install leaves it (ignored by git),
+ * then commits it and tags it `stable-1`.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -158,6 +159,10 @@ export async function generateWorkspace(options: GenerateOptions) {
       ),
     }),
   );
+
+  // As after npm install: node_modules exists (where poly keeps its cache) and git ignores it.
+  await write('.gitignore', 'node_modules/\n');
+  await mkdir(join(options.dir, 'node_modules'), { recursive: true });
 
   const git = (...args: string[]) =>
     execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@localhost', ...args], {

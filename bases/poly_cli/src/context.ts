@@ -1,5 +1,6 @@
 import type { Workspace } from '@mousetrap/workspace_model';
 import type { ParsedArgs } from './args.ts';
+import type { History } from './commands/changes.ts';
 
 /** Where the command line writes and what it runs in: process.stdout and friends, or a test's stand-ins. */
 export interface PolyIo {
@@ -17,6 +18,8 @@ export interface CommandContext {
   root: string;
   ws: Workspace;
   io: PolyIo;
+  /** What git says changed, asked for while the workspace was loading (by the commands that show it). */
+  history?: Promise<History>;
   color: boolean;
   /** Writes a line (or lines) to stdout. */
   out(text: string): void;

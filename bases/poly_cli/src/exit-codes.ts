@@ -1,6 +1,5 @@
 import { GitError } from '@mousetrap/git_changes';
 import { PolyCreateError } from '@mousetrap/poly_create';
-import { RenderError } from '@mousetrap/poly_render';
 import { BuildError } from '@mousetrap/project_build';
 import { TestRunError } from '@mousetrap/test_runner';
 import { WorkspaceError } from '@mousetrap/workspace_model';
@@ -39,8 +38,12 @@ const { failures, usage, noWorkspace } = EXIT;
  */
 const EXIT_CODES: readonly ExitRule[] = [
   row(UsageError, usage),
-  row(RenderError, usage),
-  row(WorkspaceError, { not_a_workspace: noWorkspace, invalid_config: usage }),
+  row(WorkspaceError, {
+    not_a_workspace: noWorkspace,
+    invalid_config: usage,
+    unknown_brick: usage,
+    unknown_project: usage,
+  }),
   row(PolyCreateError, {
     invalid_name: usage,
     exists: usage,

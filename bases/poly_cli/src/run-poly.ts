@@ -1,8 +1,10 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { planCreateWorkspace } from '@mousetrap/poly_create';
-import { findWorkspaceRoot, loadWorkspace } from '@mousetrap/workspace_model';
+import { findWorkspaceRoot, loadWorkspace, readWorkspaceConfig } from '@mousetrap/workspace_model';
 import { type FlagSpec, flagValue, parseArgs, UsageError } from './args.ts';
 import { build } from './commands/build.ts';
+import { askHistory } from './commands/changes.ts';
 import { check } from './commands/check.ts';
 import { createInWorkspace } from './commands/create.ts';
 import { polyDevDependency, writeWorkspace } from './commands/create-workspace.ts';
@@ -27,16 +29,23 @@ const since: Record<string, FlagSpec> = { since: { takesValue: true, suggest: ['
 /** What `poly create` makes. */
 const CREATE_KINDS = ['workspace', 'component', 'base', 'project'];
 
-/** Every command: the flags it accepts and what runs it. */
+/**
+ * Every command: the flags it accepts, what runs it, and whether it shows what changed (then git is
+ * asked before the workspace is loaded, and works meanwhile).
+ */
 const COMMANDS: Record<
   string,
-  { flags: Record<string, FlagSpec>; run: (ctx: CommandContext) => number | Promise<number> }
+  {
+    flags: Record<string, FlagSpec>;
+    run: (ctx: CommandContext) => number | Promise<number>;
+    history?: true;
+  }
 > = {
   create: {
     flags: { name: value, base: value, description: value, 'dry-run': flag, poly: value, 'no-git': flag },
     run: createInWorkspace,
   },
-  info: { flags: { ...since, short: flag, ...json }, run: info },
+  info: { flags: { ...since, short: flag, ...json }, run: info, history: true },
   check: { flags: { strict: flag, ...json }, run: check },
   deps: {
     flags: {
@@ -48,7 +57,7 @@ const COMMANDS: Record<
     run: deps,
   },
   libs: { flags: json, run: libs },
-  diff: { flags: { ...since, bricks: flag, projects: flag, short: flag, ...json }, run: diff },
+  diff: { flags: { ...since, bricks: flag, projects: flag, short: flag, ...json }, run: diff, history: true },
   test: { flags: { ...since, all: flag, project: value, brick: value, 'dry-run': flag }, run: test },
   sync: { flags: { 'dry-run': flag }, run: sync },
   build: { flags: { all: flag, ...json }, run: build },
@@ -109,11 +118,13 @@ export async function runPoly(argv: readonly string[], io: PolyIo): Promise<numb
       return EXIT.noWorkspace;
     }
     const color = io.isTTY && !('NO_COLOR' in io.env) && !args.flags.json;
+    const history = entry.history ? askHistory(root, args, readWorkspaceConfig(root).tags) : undefined;
     const ctx: CommandContext = {
       args,
       root,
-      ws: await loadWorkspace(root),
+      ws: await loadWorkspace(root, { cacheFile: scanCacheFile(root) }),
       io,
+      ...(history ? { history } : {}),
       color,
       out: (text) => io.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
       err,
@@ -122,6 +133,15 @@ export async function runPoly(argv: readonly string[], io: PolyIo): Promise<numb
   } catch (error) {
     return reportError(error, err);
   }
+}
+
+/**
+ * Where poly keeps the imports it found between runs: under node_modules/.cache, where npm tools
+ * keep theirs and git does not look, once npm install has made node_modules; else nowhere.
+ */
+function scanCacheFile(root: string): string | undefined {
+  const modules = join(root, 'node_modules');
+  return existsSync(modules) ? join(modules, '.cache', 'poly', 'imports.json') : undefined;
 }
 
 async function createWorkspace(args: ReturnType<typeof parseArgs>, io: PolyIo): Promise<number> {

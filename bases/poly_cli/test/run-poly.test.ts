@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { EXIT } from '../src/context.ts';
 import { runPoly } from '../src/run-poly.ts';
 import { POLY_PACKAGE, TOOLCHAIN } from '../src/toolchain.ts';
@@ -174,6 +174,23 @@ describe('poly on a workspace it creates', () => {
     const model = JSON.parse((await poly(dir, 'ws')).stdout);
     expect(model.config.namespace).toBe('acme');
     expect(model.bricks.map((brick: { name: string }) => brick.name)).toEqual(['greeting', 'hello_api']);
+  });
+
+  test('keeps the imports it found in node_modules/.cache/poly once node_modules exists, and nowhere before', async () => {
+    const modules = join(dir, 'node_modules');
+    await expect(stat(modules)).rejects.toMatchObject({ code: 'ENOENT' });
+    const source = join('components', 'greeting', 'src', 'greeting.ts');
+    const past = new Date(Date.now() - 3_600_000);
+    await utimes(join(dir, source), past, past);
+    await mkdir(modules);
+    try {
+      expect((await poly(dir, 'check')).code).toBe(EXIT.ok);
+      const kept = JSON.parse(await readFile(join(modules, '.cache', 'poly', 'imports.json'), 'utf8'));
+      expect(Object.keys(kept.files)).toContain(source.split(sep).join('/'));
+      expect(await poly(dir, 'check')).toEqual({ code: EXIT.ok, stdout: 'OK\n', stderr: '' });
+    } finally {
+      await rm(modules, { recursive: true, force: true });
+    }
   });
 });
 

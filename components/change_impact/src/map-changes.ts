@@ -1,4 +1,4 @@
-import { affectedBricks, projectsShipping, type Workspace } from '@mousetrap/workspace_model';
+import { affectedBricks, type Project, type Workspace } from '@mousetrap/workspace_model';
 import { locateFile } from './locate-file.ts';
 
 /** What a set of changed files means for the workspace. Every list is sorted by name. */
@@ -41,20 +41,13 @@ export function mapChanges(ws: Workspace, files: readonly string[]): ChangeImpac
   const reached = everything
     ? ws.bricks.map((brick) => brick.name)
     : affectedBricks(ws, sorted(changedBricks));
-  const shipping = new Set(
-    everything
-      ? ws.projects.map((project) => project.name)
-      : reached.flatMap((brick) => projectsShipping(ws, brick)),
-  );
+  const reachedSet = new Set(reached);
+  const ships = (project: Project) => everything || project.bricks.some((brick) => reachedSet.has(brick));
+  const shipping = new Set(ws.projects.filter(ships).map((project) => project.name));
   // The development project ships every brick; it is affected like any project, which is what
   // makes its own end-to-end tests run.
   const development = ws.development;
-  if (
-    development !== undefined &&
-    (everything || development.bricks.some((brick) => reached.includes(brick)))
-  ) {
-    shipping.add(development.name);
-  }
+  if (development !== undefined && ships(development)) shipping.add(development.name);
   return {
     changedBricks: sorted(changedBricks),
     affectedBricks: sorted(reached.filter((brick) => !changedBricks.has(brick))),

@@ -1,4 +1,4 @@
-export { changedFiles } from './changed-files.ts';
+export { changedFiles, changedSince } from './changed-files.ts';
 export type { GitErrorCode } from './errors.ts';
 export { GitError } from './errors.ts';
 export type { SincePoint, TagPatterns } from './resolve-since.ts';

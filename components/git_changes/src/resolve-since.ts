@@ -20,16 +20,33 @@ export interface SincePoint {
 /** The label of a point that does not exist yet, so every brick counts as changed. */
 const noTag = (kind: 'stable' | 'release') => `no ${kind} tag: every brick counts as changed`;
 
-/** The newest tag matching `pattern`: by creation date then version for stable, by version for release. */
+/** A tag and the commit it names (undefined when it names a tree or a blob). */
+interface Tag {
+  name: string;
+  commit: string | undefined;
+}
+
+/**
+ * The newest tag matching `pattern` (by creation date then version for stable, by version for
+ * release) with its commit, in one git process: an annotated tag's commit is the object it peels to.
+ */
 async function newestTag(
   root: string,
   pattern: string,
   kind: 'stable' | 'release',
-): Promise<string | undefined> {
+): Promise<Tag | undefined> {
   // The last --sort is the primary key; version order breaks ties of tags made in the same second.
   const sort = kind === 'stable' ? ['--sort=-v:refname', '--sort=-creatordate'] : ['--sort=-v:refname'];
-  const tags = await gitOutput(root, ['tag', '--list', ...sort, '--end-of-options', pattern]);
-  return tags.split('\n').find((tag) => tag !== '');
+  const format =
+    '--format=%(refname:strip=2)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)';
+  const tags = await gitOutput(root, ['tag', '--list', ...sort, format, '--end-of-options', pattern]);
+  const line = tags.split('\n').find((entry) => entry !== '');
+  if (line === undefined) return undefined;
+  const [name = '', type, object, peeledType, peeled] = line.split('\0');
+  if (type === 'commit') return { name, commit: object };
+  // A tag of a tag peels once here; git itself follows the rest of the chain.
+  if (peeledType === 'commit') return { name, commit: peeled };
+  return { name, commit: await commitOf(root, `refs/tags/${name}`) };
 }
 
 /** The commit `rev` names, or undefined when it names none. */
@@ -39,10 +56,9 @@ async function commitOf(root: string, rev: string): Promise<string | undefined> 
   return output.status === 0 ? output.stdout.trim() : undefined;
 }
 
-async function tagPoint(root: string, tag: string): Promise<SincePoint> {
-  const ref = await commitOf(root, `refs/tags/${tag}`);
-  if (ref === undefined) throw new GitError('unknown_ref', `tag ${tag} does not name a commit`);
-  return { ref, label: `${tag} (tag)` };
+function tagPoint(tag: Tag): SincePoint {
+  if (tag.commit === undefined) throw new GitError('unknown_ref', `tag ${tag.name} does not name a commit`);
+  return { ref: tag.commit, label: `${tag.name} (tag)` };
 }
 
 async function mergeBase(root: string, branch: string, ref: string): Promise<SincePoint> {
@@ -62,16 +78,18 @@ export async function resolveSince(
   since: string | undefined,
   tags: TagPatterns,
 ): Promise<SincePoint> {
-  await assertRepository(root);
   const keyword = since ?? 'stable';
   if (keyword === 'stable' || keyword === 'release') {
+    // Outside a work tree the listing fails, and gitOutput then throws not_a_repository.
     const tag = await newestTag(root, tags[keyword], keyword);
-    return tag === undefined ? { ref: undefined, label: noTag(keyword) } : tagPoint(root, tag);
+    return tag === undefined ? { ref: undefined, label: noTag(keyword) } : tagPoint(tag);
   }
+  await assertRepository(root);
   if (keyword === '' || keyword.startsWith('-')) {
     throw new GitError('unknown_ref', `"${keyword}" is not a ref`);
   }
-  if ((await commitOf(root, `refs/tags/${keyword}`)) !== undefined) return tagPoint(root, keyword);
+  const tagged = await commitOf(root, `refs/tags/${keyword}`);
+  if (tagged !== undefined) return tagPoint({ name: keyword, commit: tagged });
   for (const namespace of ['refs/heads/', 'refs/remotes/']) {
     const ref = await commitOf(root, `${namespace}${keyword}`);
     if (ref !== undefined) return mergeBase(root, keyword, ref);

@@ -44,10 +44,15 @@ export function runGit(root: string, args: readonly string[]): Promise<GitOutput
   });
 }
 
-/** Runs git and returns its stdout, or throws `git_failed` with git's own message. */
+/**
+ * Runs git and returns its stdout. When git fails, throws `not_a_repository` if `root` is outside a
+ * work tree (asked only then, so that a command costs one git process), else `git_failed` with git's
+ * own message.
+ */
 export async function gitOutput(root: string, args: readonly string[]): Promise<string> {
   const output = await runGit(root, args);
   if (output.status !== 0) {
+    await assertRepository(root);
     throw new GitError(
       'git_failed',
       `git ${args.join(' ')} failed (${output.status}): ${output.stderr.trim()}`,

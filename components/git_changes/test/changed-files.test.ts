@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { changedFiles } from '../src/changed-files.ts';
+import { changedFiles, changedSince } from '../src/changed-files.ts';
 import { GitError } from '../src/errors.ts';
 import { createRepo, type GitRepo } from './git-repo.ts';
 
@@ -86,6 +86,45 @@ describe('changedFiles', () => {
     const plain = mkdtempSync(join(tmpdir(), 'not-git-'));
     try {
       await expect(changedFiles(plain, undefined)).rejects.toMatchObject({
+        constructor: GitError,
+        code: 'not_a_repository',
+      });
+    } finally {
+      rmSync(plain, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('changedSince', () => {
+  const tags = { stable: 'stable-*', release: 'v[0-9]*' };
+
+  test('changedSince: resolves the newest stable tag and lists what changed since, untracked files too', async () => {
+    repo.git('tag', 'stable-1');
+    repo.write('components/a/src/index.ts', 'export const a = 2;\n');
+    repo.write('components/b/src/new.ts', 'export const n = 1;\n');
+    expect(await changedSince(repo.root, undefined, tags)).toEqual({
+      point: { ref: base, label: 'stable-1 (tag)' },
+      files: ['components/a/src/index.ts', 'components/b/src/new.ts'],
+    });
+  });
+
+  test('changedSince: with no stable tag, every tracked and untracked file counts', async () => {
+    repo.write('components/b/src/new.ts', 'export const n = 1;\n');
+    const { point, files } = await changedSince(repo.root, undefined, tags);
+    expect(point.ref).toBeUndefined();
+    expect(files).toEqual([
+      '.gitignore',
+      'components/a/src/index.ts',
+      'components/b/src/index.ts',
+      'components/b/src/new.ts',
+      'components/c/src/old name.ts',
+    ]);
+  });
+
+  test('changedSince: outside a git work tree, throws not_a_repository', async () => {
+    const plain = mkdtempSync(join(tmpdir(), 'not-git-'));
+    try {
+      await expect(changedSince(plain, undefined, tags)).rejects.toMatchObject({
         constructor: GitError,
         code: 'not_a_repository',
       });

@@ -40,6 +40,13 @@ describe('resolveSince', () => {
     expect(await resolveSince(repo.root, 'stable', tags)).toEqual({ ref: sha, label: 'stable-1 (tag)' });
   });
 
+  test('a stable tag of an annotated tag resolves to the commit at the end of the chain', async () => {
+    const sha = repo.commit('one');
+    repo.git('tag', '-a', 'stable-1', '-m', 'green build');
+    repo.git('tag', '-a', 'stable-2', 'stable-1', '-m', 'tag of a tag');
+    expect(await resolveSince(repo.root, 'stable', tags)).toEqual({ ref: sha, label: 'stable-2 (tag)' });
+  });
+
   test('release resolves the highest version, so v1.10.0 beats v1.2.0 whatever the dates', async () => {
     const ten = repo.commit('ten', '2024-01-01T00:00:00Z');
     repo.git('tag', 'v1.10.0');

@@ -1,5 +1,6 @@
-import type { BrickKind, Workspace } from '@mousetrap/workspace_model';
-import { brickNamed, countedImports, type DepsOptions, shippedBy, usedByOf, usesOf } from './queries.ts';
+import type { BrickKind, DepsOptions, Edges, Workspace } from '@mousetrap/workspace_model';
+import { brickNamed, shippedBy, usedByOf, usesOf } from '@mousetrap/workspace_model';
+import { countedImports } from './legend.ts';
 import { type RenderOptions, style } from './style.ts';
 
 /** What `poly deps --brick <b>` shows, as data: both directions of one brick's dependencies. */
@@ -9,9 +10,9 @@ export interface BrickDepsView {
   /** True when only run-time imports were counted (see {@link DepsOptions}). */
   runtimeOnly: boolean;
   /** Bricks it imports itself (`direct`), and those it reaches only through them (`transitive`). */
-  uses: { direct: string[]; transitive: string[] };
+  uses: Edges;
   /** Bricks that import it themselves, and those that reach it only through others. */
-  usedBy: { direct: string[]; transitive: string[] };
+  usedBy: Edges;
   /** Projects that ship it: deployable ones sorted, then `development`. */
   projects: string[];
 }

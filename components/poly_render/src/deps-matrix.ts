@@ -1,8 +1,8 @@
-import type { BrickKind, Workspace } from '@mousetrap/workspace_model';
-import { findCycles } from '@mousetrap/workspace_model';
-import { countedImports, type DepsOptions, projectNamed, sortedBricks, usesOf } from './queries.ts';
+import type { BrickKind, DepsOptions, Workspace } from '@mousetrap/workspace_model';
+import { findCycles, projectNamed, sortedBricks, usesOf } from '@mousetrap/workspace_model';
+import { countedImports } from './legend.ts';
 import { type RenderOptions, style } from './style.ts';
-import { type Align, columnWidths, formatRow, underline } from './table.ts';
+import { GAP, underline } from './table.ts';
 
 /** One brick's row in the matrix: the bricks it imports itself, and those it reaches only through them. */
 export interface DepsRow {
@@ -74,22 +74,35 @@ export function renderDepsMatrix(view: DepsMatrixView, options: RenderOptions): 
   const s = style(options);
   const names = view.rows.map((row) => row.brick);
   const height = Math.max(1, ...names.map((name) => name.length));
-  const headerLines = Array.from({ length: height }, (_, line) => [
-    line === height - 1 ? 'brick' : '',
-    ...names.map((name) => name[line] ?? ''),
-  ]);
-  const rows = view.rows.map((row) => [
-    row.kind === 'component' ? s.green(row.brick) : s.cyan(row.brick),
-    ...names.map((name) =>
-      row.direct.includes(name) ? s.green('x') : row.transitive.includes(name) ? s.yellow('+') : s.dim('.'),
-    ),
-  ]);
-  const widths = columnWidths([...headerLines, ...rows]);
-  const align: Align[] = ['left', ...names.map(() => 'center' as const)];
+  // Every column but the first is one character wide (a letter of a name, or x + .), so rows are
+  // joined directly: a 300-brick matrix has 90,000 cells, too many to measure one by one.
+  const width = Math.max('brick'.length, ...names.map((name) => name.length));
+  const line = (first: string, firstWidth: number, cells: readonly string[]) =>
+    `${first}${' '.repeat(width - firstWidth)}${GAP}${cells.join(GAP)}`.trimEnd();
+  const headerLines = Array.from({ length: height }, (_, at) => {
+    const first = at === height - 1 ? 'brick' : '';
+    return s.bold(
+      line(
+        first,
+        first.length,
+        names.map((name) => name[at] ?? ' '),
+      ),
+    );
+  });
+  const rows = view.rows.map((row) => {
+    const direct = new Set(row.direct);
+    const transitive = new Set(row.transitive);
+    const cells = names.map((name) =>
+      direct.has(name) ? s.green('x') : transitive.has(name) ? s.yellow('+') : s.dim('.'),
+    );
+    const name = row.kind === 'component' ? s.green(row.brick) : s.cyan(row.brick);
+    return line(name, row.brick.length, cells);
+  });
+  const widths = [width, ...names.map(() => 1)];
   const lines = [
-    ...headerLines.map((cells) => s.bold(formatRow(cells, widths, align))),
+    ...headerLines,
     underline(widths, options),
-    ...rows.map((cells) => formatRow(cells, widths, align)),
+    ...rows,
     '',
     s.dim(`x uses directly  + uses through another brick  (${countedImports(view.runtimeOnly)})`),
   ];

@@ -1,5 +1,5 @@
 import type { BrickKind, Workspace } from '@mousetrap/workspace_model';
-import { edgesOf, projectNamed, sortedBricks } from './queries.ts';
+import { edgesOf, projectNamed, sortedBricks } from '@mousetrap/workspace_model';
 
 /** Which part of the workspace a diagram draws, and which way it flows. */
 export interface DiagramOptions {

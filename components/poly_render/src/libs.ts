@@ -1,6 +1,5 @@
 import type { LibraryNeed, Workspace } from '@mousetrap/workspace_model';
-import { compareText, libraryNeeds } from '@mousetrap/workspace_model';
-import { anyLibraries, sortedBricks } from './queries.ts';
+import { compareText, librariesImported, libraryNeeds, sortedBricks } from '@mousetrap/workspace_model';
 
 /** A library and the version range its owner's package.json gives it (`null`, kept in JSON, when not listed). */
 export interface LibraryUse {
@@ -71,7 +70,7 @@ export function libsView(ws: Workspace): LibsView {
       libraries: owned.map(({ library, version }) => ({ library, version: version ?? null })),
     });
     noteMissing('brick', brick.name, brick.dir, owned);
-    const used = new Set(anyLibraries(ws, brick.name));
+    const used = new Set(librariesImported(ws, brick.name));
     for (const [library, version] of sortedEntries(brick.libraries)) {
       if (!used.has(library) && !used.has(typedLibrary(library))) {
         view.unused.push({ library, brick: brick.name, version });

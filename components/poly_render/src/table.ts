@@ -9,7 +9,8 @@ export interface TableOptions extends RenderOptions {
   align?: readonly Align[];
 }
 
-const GAP = '  ';
+/** What separates two columns. */
+export const GAP = '  ';
 
 /** The width of each column: the widest visible text in it, ANSI codes ignored. */
 export function columnWidths(rows: readonly (readonly string[])[]): number[] {

@@ -20,9 +20,9 @@ describe('brickDepsView', () => {
     });
   });
 
-  test('brickDepsView: for a brick that does not exist, throws RenderError unknown_brick', () => {
+  test('brickDepsView: for a brick that does not exist, throws WorkspaceError unknown_brick', () => {
     expect(() => brickDepsView(fixtureWorkspace(), 'nope')).toThrow(
-      expect.objectContaining({ name: 'RenderError', code: 'unknown_brick' }),
+      expect.objectContaining({ name: 'WorkspaceError', code: 'unknown_brick' }),
     );
   });
 });

@@ -1,6 +1,6 @@
 import type { Workspace } from '@mousetrap/workspace_model';
+import { WorkspaceError } from '@mousetrap/workspace_model';
 import { depsMatrixView, projectDepsView, renderDepsMatrix } from '../src/deps-matrix.ts';
-import { RenderError } from '../src/errors.ts';
 import { visibleLength } from '../src/style.ts';
 import { fixtureWorkspace } from './fixture.ts';
 
@@ -54,11 +54,11 @@ describe('projectDepsView', () => {
     expect(view.rows.map((row) => row.brick)).toEqual(['log', 'settings']);
   });
 
-  test('projectDepsView: for a project that does not exist, throws RenderError unknown_project', () => {
+  test('projectDepsView: for a project that does not exist, throws WorkspaceError unknown_project', () => {
     expect(() => projectDepsView(fixtureWorkspace(), 'nope')).toThrow(
-      expect.objectContaining({ name: 'RenderError', code: 'unknown_project' }),
+      expect.objectContaining({ name: 'WorkspaceError', code: 'unknown_project' }),
     );
-    expect(() => projectDepsView(fixtureWorkspace(), 'nope')).toThrow(RenderError);
+    expect(() => projectDepsView(fixtureWorkspace(), 'nope')).toThrow(WorkspaceError);
   });
 });
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { copyFile, stat, writeFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { basename, join, relative } from 'node:path';
-import { build, type Plugin } from 'esbuild';
+import type { Plugin } from 'esbuild';
 import { BuildError, readProjectManifest } from './manifest.ts';
 import { lockedVersions, productionManifest } from './production-manifest.ts';
 
@@ -108,6 +108,8 @@ export async function buildProject(options: BuildOptions): Promise<BuildReport> 
   }
   const dist = options.outdir ?? join(options.root, 'projects', options.project, 'dist');
   const outfile = join(dist, 'main.js');
+  // esbuild is loaded only to build: importing it costs a poly process ~35 ms that no other command needs.
+  const { build } = await import('esbuild');
   const result = await build({
     entryPoints: [join(options.root, 'bases', base, 'src', 'main.ts')],
     outfile,

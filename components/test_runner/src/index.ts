@@ -1,6 +1,5 @@
 export type { TestRunErrorCode } from './errors.ts';
 export { TestRunError } from './errors.ts';
-export { formatSummary } from './format-summary.ts';
 export type { FailedTest, TestRunResult } from './jest-results.ts';
 export type { TestProgress } from './progress-reporter.ts';
 export type { RunOptions } from './run-tests.ts';

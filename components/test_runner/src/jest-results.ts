@@ -1,4 +1,5 @@
 import { relative } from 'node:path';
+import { compareText } from '@mousetrap/workspace_model';
 
 /** One failed test, or a test file that could not run (then `name` is empty). */
 export interface FailedTest {
@@ -42,9 +43,6 @@ export const plain = (text: string): string => text.replace(ansi, '');
 export const relativeTo = (realRoot: string, path: string): string =>
   relative(realRoot, path).split('\\').join('/');
 
-// Code-unit order, the same on every machine (unlike localeCompare).
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
 /** Counts and failures from jest's `--json` output; paths relative to `realRoot`. */
 export function readJestResults(realRoot: string, json: JestJson, exitCode: number): TestRunResult {
   const file = (path: string) => relativeTo(realRoot, path);
@@ -63,7 +61,7 @@ export function readJestResults(realRoot: string, json: JestJson, exitCode: numb
     passed: json.numPassedTests,
     failed: json.numFailedTests + json.numRuntimeErrorTestSuites,
     skipped: json.numPendingTests + json.numTodoTests,
-    failedTests: failedTests.sort((a, b) => compare(a.file, b.file) || compare(a.name, b.name)),
+    failedTests: failedTests.sort((a, b) => compareText(a.file, b.file) || compareText(a.name, b.name)),
     exitCode,
   };
 }

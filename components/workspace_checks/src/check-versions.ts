@@ -1,10 +1,6 @@
-import type { Workspace } from '@mousetrap/workspace_model';
+import { compareText, type Workspace } from '@mousetrap/workspace_model';
 import type { Diagnostic } from './diagnostic.ts';
 import { diagnostic } from './rules.ts';
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /**
  * P301: a library is asked for with one version range everywhere (bricks and projects). Each

@@ -1,3 +1,5 @@
+import { compareText } from '@mousetrap/workspace_model';
+
 /** The number of a workspace rule, as `poly check` prints it. */
 export type DiagnosticCode = 'P101' | 'P104' | 'P105' | 'P107' | 'P112' | 'P113' | 'P207' | 'P301';
 
@@ -12,10 +14,6 @@ export interface Diagnostic {
   file: string;
   /** 1-based; absent when the rule concerns the file as a whole (a package.json). */
   line?: number;
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Orders diagnostics by file, line (file-wide ones first), code, then message: the same on every machine. */

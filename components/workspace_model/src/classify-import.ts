@@ -1,5 +1,5 @@
 import { builtinModules } from 'node:module';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, resolve, sep } from 'node:path';
 import type { ImportTarget } from './types.ts';
 
 const BUILTINS = new Set(builtinModules);
@@ -14,6 +14,10 @@ export interface ImportSite {
   brickDir: string;
 }
 
+// Both paths are absolute and normalised, so a prefix test says it (path.relative costs a
+// process.cwd() and two resolves per import, which a 300-brick workspace felt).
+const outside = (dir: string, path: string): boolean => path !== dir && !path.startsWith(dir + sep);
+
 /** The package a bare specifier names: `@scope/name` or `name`, whatever subpath follows. */
 export function packageNameOf(specifier: string): string {
   const parts = specifier.split('/');
@@ -27,13 +31,10 @@ export function packageNameOf(specifier: string): string {
 export function classifyImport(specifier: string, site: ImportSite): ImportTarget {
   if (specifier.startsWith('node:')) return { kind: 'builtin' };
   if (specifier === '.' || specifier === '..' || specifier.startsWith('./') || specifier.startsWith('../')) {
-    const path = relative(site.brickDir, resolve(dirname(site.file), specifier));
-    return { kind: 'relative', leavesBrick: path === '..' || path.startsWith('../') || isAbsolute(path) };
+    return { kind: 'relative', leavesBrick: outside(site.brickDir, resolve(dirname(site.file), specifier)) };
   }
-  if (specifier.startsWith('/')) {
-    const path = relative(site.brickDir, specifier);
-    return { kind: 'relative', leavesBrick: path === '..' || path.startsWith('../') || isAbsolute(path) };
-  }
+  if (specifier.startsWith('/'))
+    return { kind: 'relative', leavesBrick: outside(site.brickDir, resolve(specifier)) };
   // `#name` is the package's own subpath import map, so it stays inside the brick.
   if (specifier.startsWith('#')) return { kind: 'relative', leavesBrick: false };
   const prefix = `@${site.namespace}/`;

@@ -1,10 +1,11 @@
 /**
- * Why a workspace cannot be loaded: `not_a_workspace` (no readable workspace.json at the root) or
- * `invalid_config` (workspace.json or a package.json is malformed; the message names the file and field).
+ * Why a workspace cannot be loaded or asked about: `not_a_workspace` (no readable workspace.json at
+ * the root), `invalid_config` (workspace.json or a package.json is malformed; the message names the
+ * file and field), `unknown_brick` or `unknown_project` (a query named one the workspace does not hold).
  */
-export type WorkspaceErrorCode = 'not_a_workspace' | 'invalid_config';
+export type WorkspaceErrorCode = 'not_a_workspace' | 'invalid_config' | 'unknown_brick' | 'unknown_project';
 
-/** A workspace that cannot be read as one; callers branch on `code` (e.g. to pick an exit code). */
+/** A workspace that cannot be read as one, or a name it does not hold; callers branch on `code` (e.g. to pick an exit code). */
 export class WorkspaceError extends Error {
   override readonly name = 'WorkspaceError';
   constructor(

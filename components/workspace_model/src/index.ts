@@ -18,7 +18,18 @@ export {
 export type { LibraryNeed, LibraryNeeds } from './library-needs.ts';
 export { libraryNeeds } from './library-needs.ts';
 export type { LoadWorkspaceOptions } from './load-workspace.ts';
-export { loadWorkspace } from './load-workspace.ts';
+export { loadWorkspace, readWorkspaceConfig } from './load-workspace.ts';
+export type { DepsOptions, Edges } from './queries.ts';
+export {
+  allProjects,
+  brickNamed,
+  edgesOf,
+  projectNamed,
+  shippedBy,
+  sortedBricks,
+  usedByOf,
+  usesOf,
+} from './queries.ts';
 export type { ScanCache, ScanCacheOptions } from './scan-cache.ts';
 export { createScanCache } from './scan-cache.ts';
 export type { ImportSyntax, ScannedImport } from './scan-imports.ts';

@@ -3,8 +3,8 @@ import { join, posix, resolve } from 'node:path';
 import { classifyImport } from './classify-import.ts';
 import { compareText } from './compare.ts';
 import { WorkspaceError } from './errors.ts';
-import { readManifest } from './manifest.ts';
 import { createScanCache, type ScanCache } from './scan-cache.ts';
+import { openScanStore, type ScanStore } from './scan-store.ts';
 import { listSourceFiles } from './source-files.ts';
 import type { Brick, BrickKind, ImportRef, Project, Workspace, WorkspaceConfig } from './types.ts';
 import { parseWorkspaceConfig } from './workspace-config.ts';
@@ -16,6 +16,12 @@ export interface LoadWorkspaceOptions {
    * @default one cache shared by every load in the process
    */
   scanCache?: ScanCache;
+  /**
+   * A file where the imports found are kept between runs, each source file's reused while its size
+   * and modification time are unchanged, so that an unchanged file is not even read.
+   * @default none: every source file is read and scanned
+   */
+  cacheFile?: string;
 }
 
 let sharedScanCache: ScanCache | undefined;
@@ -28,7 +34,8 @@ function processScanCache(): ScanCache {
 // Declaration files vanish at run time, so nothing they import is needed then.
 const DECLARATION = /\.d\.[cm]?ts$/;
 
-function readConfig(root: string): WorkspaceConfig {
+/** Reads and checks `<root>/workspace.json`; throws a {@link WorkspaceError}. */
+export function readWorkspaceConfig(root: string): WorkspaceConfig {
   let text: string;
   try {
     text = readFileSync(join(root, 'workspace.json'), 'utf8');
@@ -87,9 +94,9 @@ function loadBrick(
   kind: BrickKind,
   dir: string,
   name: string,
-  cache: ScanCache,
+  store: ScanStore,
 ): Brick | undefined {
-  const manifest = readManifest(root, dir);
+  const manifest = store.readManifest(dir);
   if (manifest === undefined) return undefined;
   const { bricks, libraries } = splitDependencies(manifest.dependencies, namespace);
   const brickDir = join(root, dir);
@@ -97,7 +104,7 @@ function loadBrick(
   for (const { path, context } of listSourceFiles(root, dir)) {
     const file = join(root, path);
     const declaration = DECLARATION.test(path);
-    for (const found of cache.scan(readFileSync(file, 'utf8'))) {
+    for (const found of store.scanFile(path)) {
       imports.push({
         file: path,
         line: found.line,
@@ -125,21 +132,21 @@ function loadBricks(
   namespace: string,
   kind: BrickKind,
   folder: string,
-  cache: ScanCache,
+  store: ScanStore,
 ): Brick[] {
   return subfolders(root, folder)
-    .map((name) => loadBrick(root, namespace, kind, `${folder}/${name}`, name, cache))
+    .map((name) => loadBrick(root, namespace, kind, `${folder}/${name}`, name, store))
     .filter((brick): brick is Brick => brick !== undefined);
 }
 
 function loadProject(
-  root: string,
   config: WorkspaceConfig,
   dir: string,
   name: string,
   development: boolean,
+  store: ScanStore,
 ): Project | undefined {
-  const manifest = readManifest(root, dir);
+  const manifest = store.readManifest(dir);
   if (manifest === undefined) return undefined;
   const { bricks, libraries } = splitDependencies(manifest.dependencies, config.namespace);
   return {
@@ -153,9 +160,9 @@ function loadProject(
   };
 }
 
-function loadProjects(root: string, config: WorkspaceConfig, folder: string): Project[] {
+function loadProjects(root: string, config: WorkspaceConfig, folder: string, store: ScanStore): Project[] {
   return subfolders(root, folder)
-    .map((name) => loadProject(root, config, `${folder}/${name}`, name, false))
+    .map((name) => loadProject(config, `${folder}/${name}`, name, false, store))
     .filter((project): project is Project => project !== undefined);
 }
 
@@ -168,17 +175,16 @@ export async function loadWorkspace(root: string, options: LoadWorkspaceOptions 
   // Reads are synchronous on purpose: hundreds of small files go several times faster one after
   // another than through the thread pool (this workspace: ~5 ms against ~35 ms).
   const absoluteRoot = resolve(root);
-  const config = readConfig(absoluteRoot);
-  const cache = options.scanCache ?? processScanCache();
+  const config = readWorkspaceConfig(absoluteRoot);
+  const store = openScanStore(absoluteRoot, options.cacheFile, options.scanCache ?? processScanCache());
   const { namespace, folders } = config;
-  return {
-    root: absoluteRoot,
-    config,
-    bricks: [
-      ...loadBricks(absoluteRoot, namespace, 'component', folderPath(folders.components), cache),
-      ...loadBricks(absoluteRoot, namespace, 'base', folderPath(folders.bases), cache),
-    ],
-    projects: loadProjects(absoluteRoot, config, folderPath(folders.projects)),
-    development: loadProject(absoluteRoot, config, folderPath(folders.development), 'development', true),
-  };
+  const bricks = [
+    ...loadBricks(absoluteRoot, namespace, 'component', folderPath(folders.components), store),
+    ...loadBricks(absoluteRoot, namespace, 'base', folderPath(folders.bases), store),
+  ];
+  const projects = loadProjects(absoluteRoot, config, folderPath(folders.projects), store);
+  const developmentDir = folderPath(folders.development);
+  const development = loadProject(config, developmentDir, 'development', true, store);
+  store.save();
+  return { root: absoluteRoot, config, bricks, projects, development };
 }

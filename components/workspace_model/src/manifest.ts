@@ -21,6 +21,11 @@ export function readManifest(root: string, dir: string): Manifest | undefined {
     if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new WorkspaceError('invalid_config', `${file}: cannot be read`, { cause });
   }
+  return parseManifest(file, text);
+}
+
+/** The parts of a package.json's text the model reads; `file` names it in errors. */
+export function parseManifest(file: string, text: string): Manifest {
   let value: unknown;
   try {
     value = JSON.parse(text);

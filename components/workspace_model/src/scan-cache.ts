@@ -1,7 +1,6 @@
-import { hash } from 'node:crypto';
 import { type ScannedImport, scanImports } from './scan-imports.ts';
 
-/** Remembers the imports of source texts by content hash, so an unchanged file is lexed once per process. */
+/** Remembers the imports of source texts by content, so an unchanged file is lexed once per process. */
 export interface ScanCache {
   /** The imports of `source`, from the cache when the same text was scanned before. */
   scan(source: string): readonly ScannedImport[];
@@ -18,18 +17,20 @@ export interface ScanCacheOptions {
   maxEntries?: number;
 }
 
-/** A cache of import scans keyed by the SHA-1 of each file's content. */
+/**
+ * A cache of import scans keyed by each file's text itself: a Map hashes a string natively, where a
+ * digest would cost loading node:crypto and reading every text once more.
+ */
 export function createScanCache(options: ScanCacheOptions = {}): ScanCache {
   const maxEntries = options.maxEntries ?? 50_000;
   const entries = new Map<string, readonly ScannedImport[]>();
   return {
     scan(source) {
-      const key = hash('sha1', source, 'base64');
-      const cached = entries.get(key);
+      const cached = entries.get(source);
       if (cached !== undefined) return cached;
       const found = scanImports(source);
       if (entries.size >= maxEntries) entries.clear();
-      entries.set(key, found);
+      entries.set(source, found);
       return found;
     },
     get size() {

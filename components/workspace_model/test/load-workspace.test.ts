@@ -1,3 +1,5 @@
+import { utimesSync } from 'node:fs';
+import { join } from 'node:path';
 import { WorkspaceError } from '../src/errors.ts';
 import { loadWorkspace } from '../src/load-workspace.ts';
 import { createScanCache } from '../src/scan-cache.ts';
@@ -211,6 +213,18 @@ describe('loadWorkspace', () => {
     const scanCache = createScanCache();
     await loadWorkspace(fixture.root, { scanCache });
     expect(scanCache.size).toBeGreaterThan(0);
+  });
+
+  test('with a cache file, the first load and the next, from the kept scans, equal a load without', async () => {
+    fixture = await writeFixture(shop);
+    const past = new Date(Date.now() - 3_600_000);
+    for (const path of Object.keys(shop)) utimesSync(join(fixture.root, path), past, past);
+    const cacheFile = join(fixture.root, 'node_modules', '.cache', 'poly', 'imports.json');
+    const plain = await loadWorkspace(fixture.root, { scanCache: createScanCache() });
+    expect(await loadWorkspace(fixture.root, { cacheFile, scanCache: createScanCache() })).toEqual(plain);
+    const scanCache = createScanCache();
+    expect(await loadWorkspace(fixture.root, { cacheFile, scanCache })).toEqual(plain);
+    expect(scanCache.size).toBe(0);
   });
 
   test('a folder without workspace.json is not_a_workspace', async () => {

@@ -1,4 +1,4 @@
-import { renderJson } from '@mousetrap/poly_render';
+import { type DiffView, renderDiff, renderDiffShort, renderJson } from '@mousetrap/poly_render';
 import type { CommandContext } from '../context.ts';
 import { EXIT } from '../context.ts';
 import { changesIfRepository, startGitHint } from './changes.ts';
@@ -15,37 +15,9 @@ export async function diff(ctx: CommandContext): Promise<number> {
     );
     return EXIT.usage;
   }
-  const { label, files, impact } = changes;
+  const view: DiffView = { since: changes.label, files: changes.files, ...changes.impact };
   const { bricks, projects, short, json } = ctx.args.flags;
-  const both = !bricks && !projects;
-  const sections: [string, string[]][] = [
-    ...(both || bricks
-      ? ([
-          ['changed bricks', impact.changedBricks],
-          ['affected bricks', impact.affectedBricks],
-        ] as [string, string[]][])
-      : []),
-    ...(both || projects
-      ? ([
-          ['changed projects', impact.changedProjects],
-          ['affected projects', impact.affectedProjects],
-        ] as [string, string[]][])
-      : []),
-  ];
-  if (json) {
-    ctx.out(renderJson({ since: label, files, ...impact }));
-  } else if (short) {
-    const names = [...new Set(sections.flatMap(([, list]) => list))].sort();
-    ctx.out(names.map((name) => `${name}\n`).join(''));
-  } else {
-    const width = Math.max(...sections.map(([title]) => title.length)) + 1;
-    ctx.out(`since ${label}: ${files.length} changed ${files.length === 1 ? 'file' : 'files'}\n`);
-    if (impact.workspaceFiles.length > 0) {
-      ctx.out(`workspace files changed (${impact.workspaceFiles.join(', ')}): everything is affected\n`);
-    }
-    for (const [title, list] of sections) {
-      ctx.out(`${`${title}:`.padEnd(width)} ${list.length > 0 ? list.join(', ') : '(none)'}\n`);
-    }
-  }
+  const show = { bricks: bricks === true, projects: projects === true };
+  ctx.out(json ? renderJson(view) : short ? renderDiffShort(view, show) : renderDiff(view, show));
   return EXIT.ok;
 }

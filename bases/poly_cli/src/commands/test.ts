@@ -1,5 +1,6 @@
 import { mapChanges } from '@mousetrap/change_impact';
-import { formatSummary, runTests, selectTests } from '@mousetrap/test_runner';
+import { renderTestPlan, renderTestProgress, renderTestResult } from '@mousetrap/poly_render';
+import { runTests, selectTests } from '@mousetrap/test_runner';
 import { flagValue } from '../args.ts';
 import type { CommandContext } from '../context.ts';
 import { EXIT } from '../context.ts';
@@ -14,36 +15,28 @@ export async function test(ctx: CommandContext): Promise<number> {
   const project = flagValue(ctx.args, 'project');
   const brick = flagValue(ctx.args, 'brick');
   const all = ctx.args.flags.all === true;
+  const dryRun = ctx.args.flags['dry-run'] === true;
   const named = all || project !== undefined || brick !== undefined;
   const changes = named ? undefined : await changesIfRepository(ctx);
   const outsideGit = !named && changes === undefined;
-  const selection = selectTests(ctx.ws, changes?.impact ?? mapChanges(ctx.ws, []), {
+  const { targets } = selectTests(ctx.ws, changes?.impact ?? mapChanges(ctx.ws, []), {
     all: all || outsideGit,
     ...(project ? { projects: [project] } : {}),
     ...(brick ? { bricks: [brick] } : {}),
   });
-  const { targets } = selection;
-  if (changes) ctx.out(`changes since ${changes.label}\n`);
-  if (outsideGit) ctx.out(`no git repository, so every test runs (${startGitHint(ctx)})\n`);
   ctx.out(
-    targets.length === 0
-      ? 'nothing to test\n'
-      : `${ctx.args.flags['dry-run'] ? 'would run' : 'running'} the tests of ${targets.length} ${targets.length === 1 ? 'folder' : 'folders'}:\n${targets.map((t) => `  ${t.dir} (${t.reason})\n`).join('')}`,
+    renderTestPlan({
+      targets,
+      dryRun,
+      ...(changes ? { since: changes.label } : {}),
+      ...(outsideGit ? { outsideGitHint: startGitHint(ctx) } : {}),
+    }),
   );
-  if (ctx.args.flags['dry-run']) return EXIT.ok;
+  if (dryRun) return EXIT.ok;
   const result = await runTests(ctx.root, targets, {
     env: { ...process.env, ...ctx.io.env },
-    onProgress: (event) => {
-      if (event.kind === 'start') ctx.out(`${event.files} test files\n`);
-      else
-        ctx.out(
-          `${event.status === 'passed' ? 'PASS' : 'FAIL'} ${event.file} (${event.passed} passed, ${event.failed} failed, ${event.milliseconds} ms)\n`,
-        );
-    },
+    onProgress: (event) => ctx.out(renderTestProgress(event)),
   });
-  for (const failure of result.failedTests) {
-    ctx.out(`\nFAILED ${failure.file}${failure.name ? ` › ${failure.name}` : ''}\n${failure.message}\n`);
-  }
-  ctx.out(`\n${formatSummary(result)}\n`);
+  ctx.out(renderTestResult(result));
   return result.failed > 0 || result.exitCode !== 0 ? EXIT.failures : EXIT.ok;
 }

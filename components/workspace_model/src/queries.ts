@@ -1,14 +1,9 @@
-import type { Brick, GraphOptions, Project, Workspace } from '@mousetrap/workspace_model';
-import {
-  brickDependencies,
-  compareText,
-  dependents,
-  librariesImported,
-  projectsShipping,
-} from '@mousetrap/workspace_model';
-import { RenderError } from './errors.ts';
+import { compareText } from './compare.ts';
+import { WorkspaceError } from './errors.ts';
+import { brickDependencies, dependents, type GraphOptions, projectsShipping } from './graph.ts';
+import type { Brick, Project, Workspace } from './types.ts';
 
-/** Which imports the dependency views count. */
+/** Which imports the dependency queries count. */
 export interface DepsOptions {
   /**
    * Count only run-time imports (src, not type-only). Otherwise every import counts, types and
@@ -18,18 +13,25 @@ export interface DepsOptions {
   runtimeOnly?: boolean;
 }
 
-/** A brick by name, or a `RenderError` the CLI turns into a usage error. */
+/** Direct and transitive-only neighbours of a brick. */
+export interface Edges {
+  direct: string[];
+  transitive: string[];
+}
+
+/** A brick by name, or a `WorkspaceError` `unknown_brick`. */
 export function brickNamed(ws: Workspace, name: string): Brick {
   const brick = ws.bricks.find((candidate) => candidate.name === name);
-  if (brick === undefined) throw new RenderError('unknown_brick', `no brick named ${name} in this workspace`);
+  if (brick === undefined)
+    throw new WorkspaceError('unknown_brick', `no brick named ${name} in this workspace`);
   return brick;
 }
 
-/** A project (or `development`) by name, or a `RenderError`. */
+/** A project (or `development`) by name, or a `WorkspaceError` `unknown_project`. */
 export function projectNamed(ws: Workspace, name: string): Project {
   const project = allProjects(ws).find((candidate) => candidate.name === name);
   if (project === undefined)
-    throw new RenderError('unknown_project', `no project named ${name} in this workspace`);
+    throw new WorkspaceError('unknown_project', `no project named ${name} in this workspace`);
   return project;
 }
 
@@ -71,26 +73,11 @@ export function edgesOf(ws: Workspace, brick: string): { to: string; runtime: bo
   return brickDependencies(ws, brick).map((to) => ({ to, runtime: runtime.includes(to) }));
 }
 
-/** Libraries a brick imports anywhere: src or tests, type-only included. */
-export function anyLibraries(ws: Workspace, brick: string): string[] {
-  return librariesImported(ws, brick);
-}
-
-/** Direct and transitive-only neighbours of a brick. */
-export interface Edges {
-  direct: string[];
-  transitive: string[];
-}
-
-/** The legend's note on which imports a dependency view counted. */
-export function countedImports(runtimeOnly: boolean): string {
-  return runtimeOnly ? 'run-time imports only' : 'every import: src, types and tests';
-}
-
 function graph(options: DepsOptions, transitive = false): GraphOptions {
   return { runtimeOnly: options.runtimeOnly === true, transitive };
 }
 
 function split(direct: string[], all: string[]): Edges {
-  return { direct, transitive: all.filter((name) => !direct.includes(name)) };
+  const isDirect = new Set(direct);
+  return { direct, transitive: all.filter((name) => !isDirect.has(name)) };
 }
