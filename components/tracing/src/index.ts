@@ -7,6 +7,7 @@ export {
   activeTraceFields,
   currentTraceparent,
   inSpan,
+  inTrace,
   openSpan,
   recordSpan,
   traceIdOf,

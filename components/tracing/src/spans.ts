@@ -117,9 +117,8 @@ function wrap(span: Span): OpenSpan {
   };
 }
 
-/** Starts a span; the caller ends it. */
-export function openSpan(name: string, options: SpanOptions = {}): OpenSpan {
-  const span = tracer().startSpan(
+function startSpan(name: string, options: SpanOptions): Span {
+  return tracer().startSpan(
     name,
     {
       kind: KINDS[options.kind ?? 'internal'],
@@ -129,7 +128,11 @@ export function openSpan(name: string, options: SpanOptions = {}): OpenSpan {
     },
     parentContext(options.parent),
   );
-  return wrap(span);
+}
+
+/** Starts a span; the caller ends it. */
+export function openSpan(name: string, options: SpanOptions = {}): OpenSpan {
+  return wrap(startSpan(name, options));
 }
 
 /** Runs `fn` in a new current span, which ends when `fn` settles and is marked failed if it rejects. */
@@ -176,4 +179,13 @@ export function activeTraceFields(): { trace_id: string; span_id: string } | und
   const spanContext = trace.getActiveSpan()?.spanContext();
   if (!spanContext || !isSpanContextValid(spanContext)) return undefined;
   return { trace_id: spanContext.traceId, span_id: spanContext.spanId };
+}
+
+/**
+ * Runs `fn` inside the trace `traceparent` names, as if its span were current (a job's trace,
+ * continued from its row by the relay); as it is when `traceparent` is not a valid one.
+ */
+export function inTrace<T>(traceparent: string | null | undefined, fn: () => T): T {
+  const remote = spanContextOf(traceparent ?? undefined);
+  return remote ? context.with(trace.setSpanContext(context.active(), remote), fn) : fn();
 }

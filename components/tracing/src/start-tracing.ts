@@ -49,13 +49,16 @@ export async function startTracing(options: TracingOptions): Promise<Tracing> {
   }
   context.setGlobalContextManager(contextManager);
   propagation.setGlobalPropagator(new core.W3CTraceContextPropagator());
+  let closing: Promise<void> | undefined;
   return {
     url,
-    async close() {
-      await provider.shutdown();
-      trace.disable();
-      propagation.disable();
-      context.disable();
+    close() {
+      closing ??= provider.shutdown().finally(() => {
+        trace.disable();
+        propagation.disable();
+        context.disable();
+      });
+      return closing;
     },
   };
 }
