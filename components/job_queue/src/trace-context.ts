@@ -3,13 +3,13 @@ import type { Envelope, QueueName } from './envelope.ts';
 import type { Delivery } from './types.ts';
 
 /** The W3C header naming the span that published a message: its consumer's spans are its children. */
-export const TRACEPARENT_HEADER = 'traceparent';
+const TRACEPARENT_HEADER = 'traceparent';
 
 /** When the message was sent (ms since the epoch), so that its wait in the queue is a span. */
-export const PUBLISHED_AT_HEADER = 'x-published-at';
+const PUBLISHED_AT_HEADER = 'x-published-at';
 
 /** On a retry's copy: the span of the attempt that failed, which the next attempt's span links to. */
-export const RETRY_OF_HEADER = 'x-retry-of';
+const RETRY_OF_HEADER = 'x-retry-of';
 
 type Headers = Record<string, unknown> | undefined;
 
@@ -17,7 +17,7 @@ const textOf = (value: unknown): string | undefined =>
   typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.toString('utf8') : undefined;
 
 /** The trace headers of a message published now, inside its publish span; none while tracing is off. */
-export function publishHeaders(): Record<string, string | number> | undefined {
+function publishHeaders(): Record<string, string | number> | undefined {
   const traceparent = currentTraceparent();
   if (traceparent === undefined) return undefined;
   return { [TRACEPARENT_HEADER]: traceparent, [PUBLISHED_AT_HEADER]: Date.now() };

@@ -59,6 +59,25 @@ export interface OpenSpan {
 
 const tracer = () => trace.getTracer('mousetrap');
 
+// Whether `startTracing` runs the SDK in this process. While it does not, every function here
+// answers at once without asking the API: even its no-op span costs a microsecond or two, and a
+// job makes a dozen of them in each service.
+let recording = false;
+
+/** Tells the spans of this brick whether the SDK runs (`startTracing` and its close). */
+export function setRecording(on: boolean): void {
+  recording = on;
+}
+
+const NOOP_SPAN: OpenSpan = {
+  traceparent: undefined,
+  setAttribute: () => {},
+  rename: () => {},
+  fail: () => {},
+  end: () => {},
+  run: (fn) => fn(),
+};
+
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 
 /** The span context a traceparent names, when it is a valid one. */
@@ -132,7 +151,7 @@ function startSpan(name: string, options: SpanOptions): Span {
 
 /** Starts a span; the caller ends it. */
 export function openSpan(name: string, options: SpanOptions = {}): OpenSpan {
-  return wrap(startSpan(name, options));
+  return recording ? wrap(startSpan(name, options)) : NOOP_SPAN;
 }
 
 /** Runs `fn` in a new current span, which ends when `fn` settles and is marked failed if it rejects. */
@@ -141,6 +160,7 @@ export async function inSpan<T>(
   options: SpanOptions,
   fn: (span: OpenSpan) => Promise<T>,
 ): Promise<T> {
+  if (!recording) return fn(NOOP_SPAN);
   const span = openSpan(name, options);
   try {
     return await span.run(() => fn(span));
@@ -157,25 +177,19 @@ export function recordSpan(
   name: string,
   options: SpanOptions & { startTime: number; endTime: number },
 ): void {
-  openSpanAt(name, options).end(options.endTime);
-}
-
-function openSpanAt(name: string, options: SpanOptions): Span {
-  return tracer().startSpan(
-    name,
-    { kind: KINDS[options.kind ?? 'internal'], attributes: options.attributes, startTime: options.startTime },
-    parentContext(options.parent),
-  );
+  if (recording) startSpan(name, options).end(options.endTime);
 }
 
 /** The current span as a W3C traceparent; undefined when there is none (or tracing is off). */
 export function currentTraceparent(): string | undefined {
+  if (!recording) return undefined;
   const span = trace.getActiveSpan();
   return span ? traceparentOf(span.spanContext()) : undefined;
 }
 
 /** The current span's ids, as log lines carry them; undefined when there is none. */
 export function activeTraceFields(): { trace_id: string; span_id: string } | undefined {
+  if (!recording) return undefined;
   const spanContext = trace.getActiveSpan()?.spanContext();
   if (!spanContext || !isSpanContextValid(spanContext)) return undefined;
   return { trace_id: spanContext.traceId, span_id: spanContext.spanId };
@@ -186,6 +200,6 @@ export function activeTraceFields(): { trace_id: string; span_id: string } | und
  * continued from its row by the relay); as it is when `traceparent` is not a valid one.
  */
 export function inTrace<T>(traceparent: string | null | undefined, fn: () => T): T {
-  const remote = spanContextOf(traceparent ?? undefined);
+  const remote = recording ? spanContextOf(traceparent ?? undefined) : undefined;
   return remote ? context.with(trace.setSpanContext(context.active(), remote), fn) : fn();
 }

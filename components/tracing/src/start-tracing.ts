@@ -1,6 +1,7 @@
 import { context, propagation, trace } from '@opentelemetry/api';
 import { TracingError } from './errors.ts';
 import type { TracingOptions } from './options.ts';
+import { setRecording } from './spans.ts';
 
 /** A process's tracing, started or not. */
 export interface Tracing {
@@ -49,11 +50,14 @@ export async function startTracing(options: TracingOptions): Promise<Tracing> {
   }
   context.setGlobalContextManager(contextManager);
   propagation.setGlobalPropagator(new core.W3CTraceContextPropagator());
+  setRecording(true);
   let closing: Promise<void> | undefined;
   return {
     url,
     close() {
+      // Recording stops once the last batch is sent: spans ended after the shutdown began are dropped.
       closing ??= provider.shutdown().finally(() => {
+        setRecording(false);
         trace.disable();
         propagation.disable();
         context.disable();
