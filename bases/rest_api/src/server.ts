@@ -70,6 +70,7 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
     logger,
     metrics,
     apiKey: options.apiKey,
+    traceUiUrl: options.traceUiUrl,
     stageTimeoutMs,
     afterCommit: crashAfterCommit(options.crashAfterCommitRate ?? 0, logger, queue),
   });
