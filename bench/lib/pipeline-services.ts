@@ -47,6 +47,8 @@ export interface PipelineOptions {
   workers?: number;
   /** Node options per service besides {@link SERVICE_NODE_ARGS}, e.g. `--cpu-prof`. @default none */
   nodeArgs?: readonly string[];
+  /** More environment for every service, e.g. the OTLP endpoint of a traced run. @default none */
+  env?: Record<string, string>;
 }
 
 /** The three builds running against their own queues and schema. */
@@ -93,6 +95,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     PORT: '0',
     HOST: '127.0.0.1',
     HEALTH_PORT: '0',
+    ...options.env,
   };
   const services = new Map<string, ServiceProcess>();
   const stopService = async (project: Project) => {

@@ -3,7 +3,9 @@
  * concurrent client, then jobs/s end to end and the latency from request to stored result; beside
  * it, the broker's ceiling measured in the same run (a bare amqplib loop, before and after), the
  * bare flow, the same flow on BullMQ (a peer, with Redis's appendfsync everysec and always) and
- * the peak RSS of each service. Writes bench/results/pipeline.json.
+ * the peak RSS of each service. Then the pipeline again with tracing on, every span exported over
+ * OTLP/HTTP (protobuf, batched) to a local sink, for what tracing costs. Writes
+ * bench/results/pipeline.json.
  *   npx tsx bench/pipeline/run.ts [--quick] [--no-build] [--jobs N] [--cpu-prof]
  */
 import { join } from 'node:path';
@@ -18,6 +20,7 @@ import {
 } from '../lib/cpu-time.ts';
 import { readDatabaseWrites } from '../lib/database-writes.ts';
 import { readJobStats, waitForJobs } from '../lib/job-stats.ts';
+import { startOtlpSink } from '../lib/otlp-sink.ts';
 import { buildProjects, DATABASE_URL, RABBITMQ_URL, startPipeline } from '../lib/pipeline-services.ts';
 import { postJobs } from '../lib/post-jobs.ts';
 import { findRedisServer } from '../lib/private-redis.ts';
@@ -98,43 +101,70 @@ await runBenchmark(async () => {
 
   const profileDir = join(RESULTS_DIR, 'profiles');
   const profiling = args.includes('--cpu-prof');
-  const pipeline = await startPipeline({
-    prefetch,
-    nodeArgs: profiling ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  /** One run of the pipeline: `env` added to the services' environment. */
+  const runPipeline = async (what: string, env: Record<string, string> = {}) => {
+    const pipeline = await startPipeline({
+      prefetch,
+      env,
+      nodeArgs: profiling ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    });
+    const pids = new Map(
+      [...pipeline.services].map(([project, service]) => [project, service.child.pid ?? 0]),
+    );
+    if (profiling) {
+      // The profile files are named by pid: CPU.<date>.<time>.<pid>.….cpuprofile.
+      const named = [...pids].map(([project, pid]) => `${project} ${pid}`);
+      progress(`CPU profiles go to ${profileDir} when the services stop (pids: ${named.join(', ')})`);
+    }
+    // What the servers spend while the pipeline idles (their other clients, the services' own
+    // polling), read over a few seconds first: the noise under their per-job figures.
+    const idleBefore = await readCpu(new Map(), servers);
+    await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
+    const cpuBefore = await readCpu(pids, servers);
+    const writesBefore = await readDatabaseWrites();
+    const othersLoad = cpuPerJob(idleBefore, cpuBefore, IDLE_SECONDS);
+    progress(`${what}: posting ${jobs} jobs from ${clientConcurrency} connections`);
+    const posting = await postJobs(pipeline.api, jobs, clientConcurrency, (n) => progress(`${n} posted`));
+    progress(
+      `posted in ${posting.seconds.toFixed(1)} s (${Math.round(posting.rate)}/s); waiting for the workers`,
+    );
+    await waitForJobs(pipeline.schema, posting.accepted, Math.max(60_000, jobs * 10));
+    const cpuAfter = await readCpu(pids, servers);
+    const walAfter = (await readDatabaseWrites()).walBytes;
+    const stats = await readJobStats(pipeline.schema);
+    // Where the machine's CPU went, per job done: the services, the servers, this client.
+    const cpuMsPerJob = cpuPerJob(cpuBefore, cpuAfter, stats.done);
+    const peakRss: Record<string, number> = {};
+    const problems: Record<string, Record<string, number>> = {};
+    for (const [project, service] of pipeline.services) {
+      peakRss[project] = await service.peakRss();
+      problems[project] = Object.fromEntries(service.problems());
+    }
+    await pipeline.close();
+    // After the services' connections have ended, so that their backends have reported every commit.
+    const commitsAfter = (await readDatabaseWrites()).commits;
+    return {
+      posting,
+      stats,
+      cpuMsPerJob,
+      peakRss,
+      problems,
+      othersLoad,
+      writesBefore,
+      walAfter,
+      commitsAfter,
+    };
+  };
+  const { posting, stats, cpuMsPerJob, peakRss, problems, othersLoad, writesBefore, walAfter, commitsAfter } =
+    await runPipeline('tracing off');
+  // The services flush their spans as they stop, so the sink has them all once the run is closed.
+  const sink = await startOtlpSink();
+  const traced = await runPipeline('tracing on', {
+    OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
   });
-  const pids = new Map([...pipeline.services].map(([project, service]) => [project, service.child.pid ?? 0]));
-  if (profiling) {
-    // The profile files are named by pid: CPU.<date>.<time>.<pid>.….cpuprofile.
-    const named = [...pids].map(([project, pid]) => `${project} ${pid}`);
-    progress(`CPU profiles go to ${profileDir} when the services stop (pids: ${named.join(', ')})`);
-  }
-  // What the servers spend while the pipeline idles (their other clients, the services' own
-  // polling), read over a few seconds first: the noise under their per-job figures.
-  const idleBefore = await readCpu(new Map(), servers);
-  await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
-  const cpuBefore = await readCpu(pids, servers);
-  const writesBefore = await readDatabaseWrites();
-  const othersLoad = cpuPerJob(idleBefore, cpuBefore, IDLE_SECONDS);
-  progress(`posting ${jobs} jobs from ${clientConcurrency} connections`);
-  const posting = await postJobs(pipeline.api, jobs, clientConcurrency, (n) => progress(`${n} posted`));
-  progress(
-    `posted in ${posting.seconds.toFixed(1)} s (${Math.round(posting.rate)}/s); waiting for the workers`,
-  );
-  await waitForJobs(pipeline.schema, posting.accepted, Math.max(60_000, jobs * 10));
-  const cpuAfter = await readCpu(pids, servers);
-  const walAfter = (await readDatabaseWrites()).walBytes;
-  const stats = await readJobStats(pipeline.schema);
-  // Where the machine's CPU went, per job done: the services, the servers, this client.
-  const cpuMsPerJob = cpuPerJob(cpuBefore, cpuAfter, stats.done);
-  const peakRss: Record<string, number> = {};
-  const problems: Record<string, Record<string, number>> = {};
-  for (const [project, service] of pipeline.services) {
-    peakRss[project] = await service.peakRss();
-    problems[project] = Object.fromEntries(service.problems());
-  }
-  await pipeline.close();
-  // After the services' connections have ended, so that their backends have reported every commit.
-  const commitsAfter = (await readDatabaseWrites()).commits;
+  const exported = { exports: sink.exports, bytes: sink.bytes };
+  await sink.close();
   const bare = await measureBareFlow(jobs, clientConcurrency, rabbitmq);
   const after = await ceilingRun('after');
   // The peer on BullMQ, with each of Redis's two ways to sync its append-only file.
@@ -226,6 +256,37 @@ await runBenchmark(async () => {
       goal: '< 150',
       met: bytes / MB < 150,
     })),
+    {
+      figure: `traced pipeline (${traced.stats.done} jobs done)`,
+      value: traced.stats.jobsPerSecond,
+      unit: 'jobs/s',
+      goal: '',
+    },
+    {
+      figure: 'traced ÷ untraced pipeline',
+      value: (traced.stats.jobsPerSecond / stats.jobsPerSecond) * 100,
+      unit: '%',
+      goal: '',
+    },
+    { figure: 'CPU per job, every process: traced', value: sum(traced.cpuMsPerJob), unit: 'ms', goal: '' },
+    {
+      figure: 'traced: latency request → result p99',
+      value: traced.stats.latencyMs.p99,
+      unit: 'ms',
+      goal: '',
+    },
+    {
+      figure: 'traced: OTLP bytes per job',
+      value: exported.bytes / Math.max(1, traced.stats.done),
+      unit: 'B',
+      goal: '',
+    },
+    ...Object.entries(traced.peakRss).map(([project, bytes]) => ({
+      figure: `traced: peak RSS ${project}`,
+      value: bytes / MB,
+      unit: 'MB',
+      goal: '',
+    })),
   ];
   console.log(`\npipeline: ${jobs} jobs, prefetch ${prefetch}, delays 0`);
   printFigures(summary);
@@ -234,9 +295,14 @@ await runBenchmark(async () => {
     const each = Object.entries(peer.cpuMsPerJob).map(([who, ms]) => `${who} ${ms.toFixed(3)}`);
     console.log(`  CPU per job, BullMQ appendfsync ${peer.appendfsync} (ms): ${each.join(', ')}`);
   }
-  for (const [project, seen] of Object.entries(problems)) {
-    for (const [message, count] of Object.entries(seen))
-      console.log(`  ${project} logged ${count}× ${message}`);
+  for (const [run, logged] of [
+    ['', problems],
+    ['traced ', traced.problems],
+  ] as const) {
+    for (const [project, seen] of Object.entries(logged)) {
+      for (const [message, count] of Object.entries(seen))
+        console.log(`  ${run}${project} logged ${count}× ${message}`);
+    }
   }
   await writeResult({
     name: 'pipeline',
@@ -254,6 +320,7 @@ await runBenchmark(async () => {
       peers: redisServer ? peers : PEER_SKIPPED,
       peakRss,
       problems,
+      traced: { ...traced, exported },
     },
   });
 });

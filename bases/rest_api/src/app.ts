@@ -8,11 +8,12 @@ import { logRequests, nameRoute } from './request-log.ts';
 import { ROUTES, routePaths } from './routes.ts';
 import { refuseCrossOrigin } from './same-origin.ts';
 import { setSecurityHeaders } from './security-headers.ts';
+import { traceRequests } from './trace-requests.ts';
 
 /**
  * Builds the HTTP API on its dependencies, without listening: routes from the routes table,
- * security headers, correlation ids, request logs and metrics, origin, API-key and body checks on
- * POST, and JSON errors.
+ * a span per request, security headers, correlation ids, request logs and metrics, origin, API-key
+ * and body checks on POST, and JSON errors.
  */
 export function createApp(deps: ApiDependencies): Express {
   const app = express();
@@ -20,7 +21,7 @@ export function createApp(deps: ApiDependencies): Express {
   // Answers are Cache-Control: no-store, so an ETag (a hash of each body) would never be used;
   // the dashboard's assets, which are revalidated, set their own (dashboard-handlers.ts).
   app.disable('etag');
-  app.use(setSecurityHeaders, correlate(deps.logger), logRequests(deps.metrics));
+  app.use(traceRequests(), setSecurityHeaders, correlate(deps.logger), logRequests(deps.metrics));
 
   // The origin first, then the key, and only then is a body read (and dropped).
   const postChecks = [

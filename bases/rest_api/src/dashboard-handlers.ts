@@ -23,7 +23,12 @@ export const showDashboard: Handler = async (deps, _req, res) => {
   res
     .set('Content-Security-Policy', DASHBOARD_CONTENT_SECURITY_POLICY)
     .type('html')
-    .send(renderDashboardPage(snapshot, { apiKeyRequired: deps.apiKey !== undefined }));
+    .send(
+      renderDashboardPage(snapshot, {
+        apiKeyRequired: deps.apiKey !== undefined,
+        traceUiUrl: deps.traceUiUrl,
+      }),
+    );
 };
 
 /** GET /: the dashboard for a client that prefers HTML (a browser); the latest result as JSON for anyone else. */
@@ -37,7 +42,10 @@ export const showHome: Handler = (deps, req, res) => {
 /** GET /dashboard/panels: the page's live parts, freshly rendered, for its script to swap in. */
 export const showDashboardPanels: Handler = async (deps, _req, res) => {
   const snapshot = await snapshotOf(deps);
-  res.json({ generated_at: snapshot.now.toISOString(), panels: renderPanels(snapshot) });
+  res.json({
+    generated_at: snapshot.now.toISOString(),
+    panels: renderPanels(snapshot, { traceUiUrl: deps.traceUiUrl }),
+  });
 };
 
 /** GET /dashboard/assets/:name: the page's stylesheet, script and map; revalidated by ETag, never stale. */

@@ -19,6 +19,8 @@ export interface ApiDependencies {
   bodyLimitBytes?: number | undefined;
   /** The stage budget the sweeper holds jobs to, shown by the dashboard. @default 300000 */
   stageTimeoutMs?: number | undefined;
+  /** A trace UI's page of one trace, `{traceId}` where the id goes: the dashboard links jobs to it. @default undefined */
+  traceUiUrl?: string | undefined;
   /** Runs between recording a job and publishing it: the fault suite's crash hook. @default undefined */
   afterCommit?: ((job: Job) => void) | undefined;
 }

@@ -19,6 +19,11 @@ export function nameRoute(pattern: string): RequestHandler {
   };
 }
 
+/** The route pattern a request matched, or `unmatched`. */
+export function routeOf(res: Response): string {
+  return routes.get(res) ?? UNMATCHED;
+}
+
 /** Attaches why a request failed (a stack, a cause) to its log line; never sent to the client. */
 export function noteFailure(res: Response, detail: string): void {
   failures.set(res, detail);
@@ -36,7 +41,7 @@ export function logRequests(metrics: ApiMetrics): RequestHandler {
     const started = process.hrtime.bigint();
     res.once('close', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const route = routes.get(res) ?? UNMATCHED;
+      const route = routeOf(res);
       const status = res.writableFinished ? res.statusCode : CLIENT_CLOSED;
       metrics.observeRequest({ method: req.method, route, status, seconds });
       const line = { method: req.method, route, status, duration_ms: Math.round(seconds * 1e4) / 10 };

@@ -30,6 +30,8 @@ export interface ApiOptions {
   apiKey?: string | undefined;
   /** How long a stop waits for requests in flight. */
   graceMs: number;
+  /** A trace UI's page of one trace, `{traceId}` where the id goes: the dashboard links jobs to it. @default undefined */
+  traceUiUrl?: string | undefined;
   /** The fault suite's hook: the chance of a crash between commit and publish. @default 0 */
   crashAfterCommitRate?: number;
   /** A stage's time budget, after which the sweeper re-drives a job that made no progress. @default 300000 */
@@ -68,6 +70,7 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
     logger,
     metrics,
     apiKey: options.apiKey,
+    traceUiUrl: options.traceUiUrl,
     stageTimeoutMs,
     afterCommit: crashAfterCommit(options.crashAfterCommitRate ?? 0, logger, queue),
   });

@@ -81,6 +81,19 @@ describeWithServices('rest_api dashboard', ['postgres'], ({ databaseUrl }) => {
     expect(body.panels.queues).toContain('<tr data-queue="start_fetch">');
   });
 
+  test('GET /dashboard and its panels: with TRACE_UI_URL, a traced job links to its trace', async () => {
+    const traceId = '0af7651916cd43dd8448eb211c80319c';
+    api = await suite.serve({ traceUiUrl: 'http://localhost:16686/trace/{traceId}' });
+    await suite.store.createJob({
+      correlationId: 'dashboard-3',
+      traceParent: `00-${traceId}-b7ad6b7169203331-01`,
+    });
+    const link = `<a class="trace" href="http://localhost:16686/trace/${traceId}"`;
+    expect(await (await fetch(`${api.url}/dashboard`)).text()).toContain(link);
+    const body = (await (await fetch(`${api.url}/dashboard/panels`)).json()) as Panels;
+    expect(body.panels.jobs).toContain(link);
+  });
+
   test('GET /dashboard/panels: with the broker down, still answers, the queue counts marked unknown', async () => {
     const queue = createMemoryJobQueue();
     await queue.close();

@@ -6,6 +6,8 @@ export interface DashboardPageOptions {
    * @default false
    */
   apiKeyRequired?: boolean;
+  /** A trace UI's page of one trace, `{traceId}` where the id goes: each traced job links to it. @default undefined */
+  traceUiUrl?: string | undefined;
 }
 
 /**

@@ -17,7 +17,7 @@ function section(name: string, title: string, body: string, wide = false): strin
  * (and without JavaScript); its script and stylesheet are served by the app beside it.
  */
 export function renderDashboardPage(snapshot: DashboardSnapshot, options: DashboardPageOptions = {}): string {
-  const panels = renderPanels(snapshot);
+  const panels = renderPanels(snapshot, options);
   const stages = STAGES.map((stage) => `<li data-stage="${stage}">${stage}</li>`).join('');
   const generated = escapeHtml(snapshot.now.toISOString());
   return `<!doctype html>

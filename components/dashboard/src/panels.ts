@@ -14,13 +14,19 @@ export interface DashboardPanels {
   jobs: string;
 }
 
-/** Renders every live part of the dashboard from one snapshot; the page's script swaps them in. */
-export function renderPanels(snapshot: DashboardSnapshot): DashboardPanels {
+/**
+ * Renders every live part of the dashboard from one snapshot; the page's script swaps them in.
+ * With `traceUiUrl`, each traced job links to its trace.
+ */
+export function renderPanels(
+  snapshot: DashboardSnapshot,
+  options: { traceUiUrl?: string | undefined } = {},
+): DashboardPanels {
   return {
     map: renderMapPanel(snapshot.latest),
     queues: renderQueuesPanel(snapshot.queues),
     health: renderHealthPanel(snapshot.unfinished, snapshot.stageTimeoutMs, snapshot.queues, snapshot.now),
     activity: renderActivityPanel(snapshot.activity),
-    jobs: renderJobsPanel(snapshot.jobs, snapshot.now),
+    jobs: renderJobsPanel(snapshot.jobs, snapshot.now, options.traceUiUrl),
   };
 }

@@ -8,6 +8,18 @@ describe('renderJobsPanel', () => {
     expect(renderJobsPanel([], now)).toContain('No jobs yet');
   });
 
+  test('renderJobsPanel: with a trace UI, a traced job links to its trace; without one, or untraced, no link', () => {
+    const traced = job({ trace_parent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' });
+    const untraced = job({ id: 'bbbbbbbb-2222-4333-8444-555555555555' });
+    const template = 'http://localhost:16686/trace/{traceId}?a=1&b=2';
+    const html = renderJobsPanel([traced, untraced], now, template);
+    expect(html).toContain(
+      '<a class="trace" href="http://localhost:16686/trace/0af7651916cd43dd8448eb211c80319c?a=1&amp;b=2"',
+    );
+    expect(html.match(/class="trace"/g)).toHaveLength(1);
+    expect(renderJobsPanel([traced], now)).not.toContain('class="trace"');
+  });
+
   test('renderJobsPanel: a failed job gets a Retry button naming it and its error, escaped', () => {
     const failed = job({
       status: 'failed',

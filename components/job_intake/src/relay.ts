@@ -1,3 +1,4 @@
+import { inTrace } from '@mousetrap/tracing';
 import { type IntakeDependencies, publishJob } from './submit-job.ts';
 
 /** Options of {@link startRelay}. */
@@ -51,7 +52,10 @@ export function startRelay(deps: IntakeDependencies, options: RelayOptions = {})
     let count = 0;
     for (const job of jobs) {
       // The first failure means the broker is away: the rest would fail too, so wait for the next sweep.
-      if (stopped || !(await publishJob(deps, job))) return { count, full: false };
+      // The publish goes on in the job's own trace, from the request that recorded it.
+      if (stopped || !(await inTrace(job.trace_parent, () => publishJob(deps, job)))) {
+        return { count, full: false };
+      }
       count += 1;
     }
     return { count, full: jobs.length === batchSize };

@@ -1,4 +1,5 @@
 import type { Job } from '@mousetrap/store';
+import { currentTraceparent, inSpan } from '@mousetrap/tracing';
 import { type IntakeDependencies, publishJob } from './submit-job.ts';
 
 /**
@@ -13,7 +14,8 @@ export type Retry =
 /**
  * Gives a failed job another go: back to `queued` with its error cleared, then handed to the
  * fetch worker at once, as a new job is; if that publish fails, the relay hands it off later. Only
- * a failed job is reopened, so a second retry, or one of a running job, starts nothing.
+ * a failed job is reopened, so a second retry, or one of a running job, starts nothing. The hand-off
+ * is a span of the job's own trace, linked to the caller's (the retry request).
  */
 export async function retryJob(deps: IntakeDependencies, jobId: string): Promise<Retry> {
   if (!(await deps.store.reopenJob(jobId))) {
@@ -24,5 +26,10 @@ export async function retryJob(deps: IntakeDependencies, jobId: string): Promise
   // Jobs are never deleted, so the row just reopened is there.
   if (!job) throw new Error(`job ${jobId} vanished after it was reopened`);
   deps.logger.info('failed job reopened for a retry', { job_id: job.id, correlation_id: job.correlation_id });
-  return { outcome: 'retried', job, published: await publishJob(deps, job) };
+  const published = await inSpan(
+    'retry job',
+    { parent: job.trace_parent, links: [currentTraceparent()], attributes: { 'mousetrap.job_id': job.id } },
+    () => publishJob(deps, job),
+  );
+  return { outcome: 'retried', job, published };
 }

@@ -1,6 +1,7 @@
 import { createEnvelope, type Envelope, isOverloaded, type JobQueue } from '@mousetrap/job_queue';
 import type { Logger } from '@mousetrap/log';
 import type { Job, Store } from '@mousetrap/store';
+import { currentTraceparent, inSpan } from '@mousetrap/tracing';
 
 /** What accepting a job needs. */
 export interface IntakeDependencies {
@@ -27,14 +28,20 @@ export interface Submission {
  * logged, because the relay publishes every recorded job whose hand-off was never confirmed.
  * An overloaded broker (blocking publishers, or the window of unconfirmed publishes full) rejects
  * with its JobQueueError (`blocked` or `busy`) before anything is recorded, so that callers are
- * told to come back rather than the backlog growing without bound.
+ * told to come back rather than the backlog growing without bound. The job keeps the current
+ * span's trace context (the request's), so that the relay and the re-drives continue its trace.
  */
 export async function submitJob(
   deps: IntakeDependencies,
   input: { correlationId: string; idempotencyKey?: string },
 ): Promise<Submission> {
   await refuseWhenOverloaded(deps.queue);
-  const { job, created } = await deps.store.createJob(input);
+  const traceParent = currentTraceparent();
+  const { job, created } = await inSpan(
+    'insert job',
+    { attributes: { 'db.system.name': 'postgresql', 'db.operation.name': 'insert' } },
+    () => deps.store.createJob({ ...input, traceParent }),
+  );
   if (!created) return { job, created, published: job.published_at !== null };
   deps.afterCommit?.(job);
   const published = await publishJob(deps, job);

@@ -1,5 +1,6 @@
 import { type JobQueue, QUEUE_NAMES, type QueueName } from '@mousetrap/job_queue';
 import type { Job, UnfinishedStatus } from '@mousetrap/store';
+import { currentTraceparent, inSpan, openSpan } from '@mousetrap/tracing';
 import { type IntakeDependencies, startMessage } from './submit-job.ts';
 
 /** A stage's time budget unless told otherwise: five minutes, well past the default retry delays. */
@@ -70,7 +71,20 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
   const redrive = async (job: Job, counted: boolean, stalledForMs: number): Promise<boolean> => {
     const log = deps.logger.child({ job_id: job.id, correlation_id: job.correlation_id });
     try {
-      await deps.queue.publish('start_fetch', startMessage(job, true));
+      // A span of the job's own trace, linked to the sweep that found the job stalled.
+      await inSpan(
+        'redrive job',
+        {
+          parent: job.trace_parent,
+          links: [currentTraceparent()],
+          attributes: {
+            'mousetrap.job_id': job.id,
+            'mousetrap.stage': job.status,
+            'mousetrap.counted': counted,
+          },
+        },
+        () => deps.queue.publish('start_fetch', startMessage(job, true)),
+      );
       await deps.store.noteRedrive(job.id, counted, stalledForMs);
     } catch (error) {
       log.warn('could not re-drive a stalled job; the next sweep tries again', { error: String(error) });
@@ -97,13 +111,20 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
     const jobs = await deps.store.claimStalledJobs(stalledForMs, batchSize, claimMs, stages);
     let redriven = 0;
     let failed = 0;
-    for (const job of jobs) {
-      if (stopped) break;
-      if (counted && job.redrives >= maxRedrives) {
-        if (await giveUp(job)) failed += 1;
-      } else if (await redrive(job, counted, stalledForMs)) redriven += 1;
-      // The first failed publish means the broker is away: the rest wait for the next sweep.
-      else return { redriven, failed, full: false };
+    if (jobs.length === 0) return { redriven, failed, full: false };
+    // A sweep that found stalled jobs is a trace of its own, which each job's re-drive links to.
+    const span = openSpan('sweep stalled jobs', { parent: null });
+    try {
+      for (const job of jobs) {
+        if (stopped) break;
+        if (counted && job.redrives >= maxRedrives) {
+          if (await giveUp(job)) failed += 1;
+        } else if (await span.run(() => redrive(job, counted, stalledForMs))) redriven += 1;
+        // The first failed publish means the broker is away: the rest wait for the next sweep.
+        else return { redriven, failed, full: false };
+      }
+    } finally {
+      span.end();
     }
     return { redriven, failed, full: jobs.length === batchSize };
   };

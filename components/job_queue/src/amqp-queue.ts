@@ -5,6 +5,7 @@ import { blockedError, busyError, closedError, JobQueueError } from './errors.ts
 import { amqpJobQueueSettings, CLOSE_GRACE_MS } from './options.ts';
 import { createPublisher } from './publisher.ts';
 import { assertQueues, assertRetryQueues, queueName, readQueueStats, retryQueueName } from './topology.ts';
+import { inPublishSpan } from './trace-context.ts';
 import type { AmqpJobQueueOptions, JobQueue } from './types.ts';
 
 /**
@@ -70,7 +71,9 @@ export async function connectJobQueue(options: AmqpJobQueueOptions): Promise<Job
       // Refused at once rather than left waiting for a confirm that an alarm holds back.
       const blocked = connection.blocked();
       if (blocked !== undefined && !closing) return Promise.reject(blockedError(blocked));
-      return publisher.publish(queueName(prefix, queue), envelope);
+      return inPublishSpan(queue, envelope, (headers) =>
+        publisher.publish(queueName(prefix, queue), envelope, headers),
+      );
     },
 
     async consume(queue, handler) {

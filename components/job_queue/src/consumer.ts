@@ -14,6 +14,7 @@ import type { QueueName } from './envelope.ts';
 import { handleMessage, type Outcome } from './handle-message.ts';
 import { createInFlight, drainHandlers } from './in-flight.ts';
 import { createSettler, type Settler } from './settler.ts';
+import { retryHeaders } from './trace-context.ts';
 import type { Consumer, Handler } from './types.ts';
 
 /** A RabbitMQ consumer that outlives its connection: `attach` gives it a channel on each new one. */
@@ -114,7 +115,8 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
         longestDelayMs: longest,
         logger,
         context,
-      }).then(async (outcome) => {
+        headers: message.properties.headers,
+      }).then(async ({ outcome, trace }) => {
         // A delivery can only be settled on the channel it came on; once that is gone, the broker
         // has already put the message back for a redelivery.
         if (!entry.open) return;
@@ -133,6 +135,7 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
                 [ATTEMPT_HEADER]: outcome === 'retry' ? attempt + 1 : attempt,
                 // A copy of an exhausted delivery stays exhausted: its new delivery count starts at 0.
                 ...(delivery.exhausted ? { [EXHAUSTED_HEADER]: 1 } : {}),
+                ...retryHeaders(trace.traceparent),
               });
             }
           } catch (error) {

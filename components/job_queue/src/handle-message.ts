@@ -1,6 +1,7 @@
 import type { LogContext, Logger } from '@mousetrap/log';
 import { parseMessage, type QueueName } from './envelope.ts';
-import type { Delivery, Handler, HandlerResult } from './types.ts';
+import { type ConsumeTrace, inConsumeSpan } from './trace-context.ts';
+import type { Delivery, Handler } from './types.ts';
 
 /**
  * What becomes of a delivered message once it has been handled: acknowledged, dead-lettered,
@@ -8,11 +9,20 @@ import type { Delivery, Handler, HandlerResult } from './types.ts';
  */
 export type Outcome = 'ack' | 'dead-letter' | 'retry' | 'retry-later';
 
+/** A handled message's outcome, and its consume span (which a retry's copy links to). */
+export interface Handled {
+  outcome: Outcome;
+  trace: ConsumeTrace;
+}
+
+const untraced: ConsumeTrace = { traceparent: undefined };
+
 /**
  * Decides a delivered message's fate, the same way for both transports: an invalid body is
  * dead-lettered without reaching the handler; otherwise the handler's answer decides, and a
  * handler that throws asks for a retry, or for a dead letter on the final attempt. Never rejects;
- * logs every message it does not ack.
+ * logs every message it does not ack. The handler runs in the message's consume span, a child of
+ * the span that published it (its `traceparent` header), after its wait in the queue is recorded.
  */
 export async function handleMessage(input: {
   body: string;
@@ -25,7 +35,9 @@ export async function handleMessage(input: {
   longestDelayMs: number | undefined;
   logger: Logger;
   context?: LogContext;
-}): Promise<Outcome> {
+  /** The message's headers, where its trace context travels. */
+  headers: Record<string, unknown> | undefined;
+}): Promise<Handled> {
   const { queue, logger, delivery } = input;
   const parsed = parseMessage(input.body, queue);
   if (!parsed.ok) {
@@ -34,7 +46,7 @@ export async function handleMessage(input: {
       reason: parsed.reason,
       ...input.context,
     });
-    return 'dead-letter';
+    return { outcome: 'dead-letter', trace: untraced };
   }
   const { envelope } = parsed;
   const about: LogContext = {
@@ -45,31 +57,34 @@ export async function handleMessage(input: {
     attempt: delivery.attempt,
     ...input.context,
   };
-  let result: HandlerResult;
-  try {
-    result = await input.handler(envelope, delivery);
-  } catch (error) {
+  const handled = await inConsumeSpan(queue, envelope, delivery, input.headers, () =>
+    input.handler(envelope, delivery),
+  );
+  const { trace } = handled;
+  if ('error' in handled) {
+    const { error } = handled;
     const reason = error instanceof Error ? error.message : String(error);
     if (delivery.final || input.retryDelayMs === undefined) {
       logger.error('job_queue: handler failed on the final attempt; dead-lettering the message', {
         ...about,
         error: reason,
       });
-      return 'dead-letter';
+      return { outcome: 'dead-letter', trace };
     }
     logger.warn('job_queue: handler failed; the message will be retried', {
       ...about,
       retry_in_ms: input.retryDelayMs,
       error: reason,
     });
-    return 'retry';
+    return { outcome: 'retry', trace };
   }
+  const { result } = handled;
   if (result !== undefined && 'deadLetter' in result) {
     logger.warn("job_queue: dead-lettering a message at its handler's request", {
       ...about,
       reason: result.deadLetter,
     });
-    return 'dead-letter';
+    return { outcome: 'dead-letter', trace };
   }
   if (result !== undefined && 'retryLater' in result) {
     if (input.longestDelayMs === undefined) {
@@ -80,14 +95,14 @@ export async function handleMessage(input: {
           reason: result.retryLater,
         },
       );
-      return 'dead-letter';
+      return { outcome: 'dead-letter', trace };
     }
     logger.warn('job_queue: the message will be tried again later, as the same attempt', {
       ...about,
       retry_in_ms: input.longestDelayMs,
       reason: result.retryLater,
     });
-    return 'retry-later';
+    return { outcome: 'retry-later', trace };
   }
-  return 'ack';
+  return { outcome: 'ack', trace };
 }

@@ -1,9 +1,10 @@
 import { deliveryOf, longestDelayOf } from './attempts.ts';
 import { encodeMessage, QUEUE_NAMES, type QueueName } from './envelope.ts';
 import { busyError, closedError } from './errors.ts';
-import { handleMessage, type Outcome } from './handle-message.ts';
+import { type Handled, handleMessage } from './handle-message.ts';
 import { createInFlight, drainHandlers, type InFlight } from './in-flight.ts';
 import { BROKER_DELIVERY_LIMIT, CLOSE_GRACE_MS, jobQueueSettings } from './options.ts';
+import { inPublishSpan, retryHeaders } from './trace-context.ts';
 import type { Consumer, Handler, JobQueue, JobQueueOptions } from './types.ts';
 
 /** The in-memory transport, plus a look at what it dead-lettered. */
@@ -20,6 +21,8 @@ interface Stored {
   attempt: number;
   /** Set on the copy of an exhausted delivery that waits to be settled later: it stays exhausted. */
   exhausted?: boolean;
+  /** Its headers, as a broker carries them: its trace context. */
+  headers: Record<string, unknown> | undefined;
 }
 
 interface Delivery {
@@ -70,7 +73,7 @@ export function createMemoryJobQueue(options: JobQueueOptions = {}): MemoryJobQu
     queue: QueueName,
     state: MemoryQueue,
     stored: Stored,
-    outcome: Outcome,
+    { outcome, trace }: Handled,
     exhausted: boolean,
   ) => {
     if (outcome === 'ack') return;
@@ -88,6 +91,7 @@ export function createMemoryJobQueue(options: JobQueueOptions = {}): MemoryJobQu
           deliveries: 0,
           attempt: later ? stored.attempt : stored.attempt + 1,
           exhausted: later && exhausted,
+          headers: { ...stored.headers, ...retryHeaders(trace.traceparent) },
         });
         schedulePump(queue);
       },
@@ -111,12 +115,13 @@ export function createMemoryJobQueue(options: JobQueueOptions = {}): MemoryJobQu
       longestDelayMs: longest,
       logger,
       context: { delivery_count: redeliveries },
-    }).then((outcome) => {
+      headers: stored.headers,
+    }).then((handled) => {
       consumer.unsettled.delete(delivery);
       // Given back to the queue already, when its consumer was cancelled before it finished.
       if (delivery.settled) return;
       delivery.settled = true;
-      settle(queue, state, stored, outcome, told.exhausted);
+      settle(queue, state, stored, handled, told.exhausted);
       schedulePump(queue);
     });
     consumer.running.track(handled);
@@ -185,13 +190,15 @@ export function createMemoryJobQueue(options: JobQueueOptions = {}): MemoryJobQu
       if (!publishing) throw closedError();
       if (unconfirmed >= maxUnconfirmed) throw busyError(maxUnconfirmed);
       const state = stateOf(queue);
-      state.ready.push({ body: encodeMessage(message), deliveries: 0, attempt: 1 });
-      schedulePump(queue);
-      // The confirm comes on a later turn of the event loop, as it does from a broker, so that the
-      // publish window fills the same way.
-      unconfirmed += 1;
-      await new Promise((resolve) => setImmediate(resolve));
-      unconfirmed -= 1;
+      await inPublishSpan(queue, message, async (headers) => {
+        state.ready.push({ body: encodeMessage(message), deliveries: 0, attempt: 1, headers });
+        schedulePump(queue);
+        // The confirm comes on a later turn of the event loop, as it does from a broker, so that the
+        // publish window fills the same way.
+        unconfirmed += 1;
+        await new Promise((resolve) => setImmediate(resolve));
+        unconfirmed -= 1;
+      });
     },
 
     async consume(queue, handler) {

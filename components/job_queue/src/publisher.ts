@@ -17,9 +17,10 @@ export interface Publisher {
   /**
    * Sends a persistent message to `queue`; resolves when the broker confirms it. One whose
    * connection is lost before the confirm is sent again over the next. Rejects at once with `busy`
-   * when `maxUnconfirmed` publishes already wait for a confirm.
+   * when `maxUnconfirmed` publishes already wait for a confirm. `headers` (its trace context) go
+   * on the message as they are.
    */
-  publish(queue: string, envelope: Envelope): Promise<void>;
+  publish(queue: string, envelope: Envelope, headers?: Record<string, string | number>): Promise<void>;
   /**
    * Sends a consumed message's copy (a retry) to `queue`; resolves when the broker confirms it.
    * Outside the window: consumers' prefetch bounds these, and refusing one only redelivers it.
@@ -138,7 +139,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
       for (const queued of [...waiting]) queued.send();
     },
 
-    publish(queue, envelope) {
+    publish(queue, envelope, headers) {
       if (closed) return Promise.reject(closedError());
       if (unconfirmed.size >= maxUnconfirmed) return Promise.reject(busyError(maxUnconfirmed));
       let content: Buffer;
@@ -154,6 +155,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
         correlationId: envelope.correlation_id,
         type: envelope.type,
         timestamp: Math.floor(Date.now() / 1000),
+        ...(headers ? { headers } : {}),
       });
     },
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { captureLogger, waitFor } from '@mousetrap/test_kit';
+import { captureLogger, startOtlpReceiver, waitFor } from '@mousetrap/test_kit';
+import { inSpan, startTracing } from '@mousetrap/tracing';
 import { createEnvelope, type Envelope, type QueueName } from '../src/envelope.ts';
 import { JobQueueError } from '../src/errors.ts';
 import type { Delivery, JobQueue, JobQueueOptions, QueueStats } from '../src/types.ts';
@@ -41,6 +42,48 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 
 /** The behaviour both transports promise, run against the transport that `open` makes. */
 export function describeJobQueueContract(open: OpenJobQueue): void {
+  test('traced: the wait and each try are children of the publish span; a retry links to the try it follows', async () => {
+    const receiver = await startOtlpReceiver();
+    const tracing = await startTracing({
+      serviceName: 'contract',
+      url: `${receiver.url}/v1/traces`,
+      flushIntervalMs: 50,
+    });
+    try {
+      const queue = await open({ retryDelaysMs: [50, 100] });
+      let tries = 0;
+      await queue.consume('start_fetch', async () => {
+        tries += 1;
+        if (tries === 1) throw new Error('the first try fails');
+        return undefined;
+      });
+      await inSpan('caller', {}, () => queue.publish('start_fetch', envelopeFor('start_fetch')));
+      await waitFor(() => tries === 2, { what: 'the retry' });
+      await tracing.close();
+
+      const named = (name: string) => receiver.spans.filter((span) => span.name === name);
+      const [caller] = named('caller');
+      const [publish] = named('publish start_fetch');
+      const tried = named('process start_fetch').sort((a, b) => Number(a.startNs - b.startNs));
+      const waits = named('wait start_fetch');
+      expect(publish).toMatchObject({ kind: 4, traceId: caller?.traceId, parentSpanId: caller?.spanId });
+      expect(tried).toHaveLength(2);
+      expect(waits).toHaveLength(2);
+      for (const span of [...tried, ...waits]) {
+        expect(span).toMatchObject({ traceId: caller?.traceId, parentSpanId: publish?.spanId });
+      }
+      expect(tried.map((span) => [span.failed, span.attributes['mousetrap.attempt']])).toEqual([
+        [true, 1],
+        [false, 2],
+      ]);
+      expect(tried[0]?.links).toEqual([]);
+      expect(tried[1]?.links).toEqual([{ traceId: caller?.traceId, spanId: tried[0]?.spanId }]);
+    } finally {
+      await tracing.close();
+      await receiver.close();
+    }
+  });
+
   test('publish then consume: the handler receives the envelope exactly as published', async () => {
     const queue = await open();
     const sent = envelopeFor('start_fetch', {

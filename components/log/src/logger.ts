@@ -1,3 +1,4 @@
+import { activeTraceFields } from '@mousetrap/tracing';
 import winston from 'winston';
 
 /** Log levels, most severe first (npm levels, as winston uses them). */
@@ -31,7 +32,10 @@ export interface LoggerOptions {
   silent?: boolean;
 }
 
-/** Makes a winston logger writing one JSON object per line, with credentials in URLs masked. */
+/**
+ * Makes a winston logger writing one JSON object per line, with credentials in URLs masked, and
+ * with `trace_id` and `span_id` when a span is current.
+ */
 export function createLogger(options: LoggerOptions): Logger {
   const logger = winston.createLogger({
     level: options.level ?? 'info',
@@ -41,6 +45,7 @@ export function createLogger(options: LoggerOptions): Logger {
       winston.format.timestamp(),
       winston.format.errors({ stack: false }),
       maskCredentials(),
+      traceIds(),
       winston.format.json(),
     ),
     transports: [new winston.transports.Stream({ stream: options.stream ?? process.stdout })],
@@ -87,6 +92,16 @@ export function redactUrl(text: string): string {
   // Most strings hold no URL with credentials; the test is cheaper than the expression.
   return text.includes('@') ? text.replace(urlCredentials, '$1$2:***@') : text;
 }
+
+// Read when the line is written, which is in the span it is about: winston formats synchronously.
+const traceIds = winston.format((info) => {
+  const ids = activeTraceFields();
+  if (ids) {
+    info.trace_id = ids.trace_id;
+    info.span_id = ids.span_id;
+  }
+  return info;
+});
 
 const maskCredentials = winston.format((info) => {
   for (const [key, value] of Object.entries(info)) {

@@ -1,4 +1,6 @@
 import { PassThrough } from 'node:stream';
+import { startOtlpReceiver } from '@mousetrap/test_kit';
+import { inSpan, startTracing } from '@mousetrap/tracing';
 import { createLogger, redactUrl } from '../src/logger.ts';
 
 function capture(level?: 'info' | 'debug') {
@@ -24,6 +26,33 @@ describe('createLogger', () => {
       attempt: 1,
     });
     expect(typeof lines[0]?.timestamp).toBe('string');
+  });
+
+  test('in a span, a line carries trace_id and span_id beside the correlation id; outside one, neither', async () => {
+    const receiver = await startOtlpReceiver();
+    const tracing = await startTracing({ serviceName: 'svc', url: `${receiver.url}/v1/traces` });
+    try {
+      const { logger, lines } = capture();
+      const log = logger.child({ correlation_id: 'c1' });
+      const traceparent = await inSpan('work', {}, async (span) => {
+        log.info('inside');
+        return span.traceparent;
+      });
+      log.info('outside');
+      const [, traceId, spanId] = traceparent?.split('-') ?? [];
+      expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+      expect(lines[0]).toMatchObject({
+        message: 'inside',
+        correlation_id: 'c1',
+        trace_id: traceId,
+        span_id: spanId,
+      });
+      expect(lines[1]).toMatchObject({ message: 'outside', correlation_id: 'c1' });
+      expect(lines[1]).not.toHaveProperty('trace_id');
+    } finally {
+      await tracing.close();
+      await receiver.close();
+    }
   });
 
   test('when the level is info, drops debug lines', () => {

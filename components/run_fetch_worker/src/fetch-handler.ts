@@ -9,6 +9,7 @@ import {
 } from '@mousetrap/job_queue';
 import type { Logger } from '@mousetrap/log';
 import type { Store } from '@mousetrap/store';
+import { inSpan } from '@mousetrap/tracing';
 import * as v from 'valibot';
 
 /** What the fetch handler needs. */
@@ -77,7 +78,11 @@ async function fetchStage(
     log.info('duplicate start_fetch ignored: the job is past fetching');
     return undefined;
   }
-  const places = await deps.fetchPlaces(deps.signal);
+  const places = await inSpan('fetch places', {}, async (span) => {
+    const fetched = await deps.fetchPlaces(deps.signal);
+    span.setAttribute('mousetrap.places', fetched.length);
+    return fetched;
+  });
   await deps.queue.publish(
     'data_processing',
     createEnvelope({

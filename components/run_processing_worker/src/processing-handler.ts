@@ -4,6 +4,7 @@ import type { Envelope, Handler, HandlerResult } from '@mousetrap/job_queue';
 import type { Logger } from '@mousetrap/log';
 import { type Place, ProcessDataError, parsePlaces, summarise } from '@mousetrap/process_data';
 import type { Store } from '@mousetrap/store';
+import { inSpan } from '@mousetrap/tracing';
 
 /** What the processing handler needs. */
 export interface ProcessingWorkerDependencies {
@@ -64,9 +65,19 @@ async function processAndStore(
     log.info('duplicate data_processing ignored: the job is already finished');
     return undefined;
   }
-  if (deps.delayMs > 0) await sleep(deps.delayMs, undefined, deps.signal ? { signal: deps.signal } : {});
-  const summary = summarise(places);
-  const stored = await deps.store.completeJob(jobId, { ...summary, places });
+  const summary = await inSpan(
+    'process places',
+    { attributes: { 'mousetrap.places': places.length } },
+    async () => {
+      if (deps.delayMs > 0) await sleep(deps.delayMs, undefined, deps.signal ? { signal: deps.signal } : {});
+      return summarise(places);
+    },
+  );
+  const stored = await inSpan(
+    'commit result',
+    { attributes: { 'db.system.name': 'postgresql', 'db.operation.name': 'insert' } },
+    () => deps.store.completeJob(jobId, { ...summary, places }),
+  );
   if (stored) log.info('job done', { centroid: summary.centroid });
   else log.info('result not stored: the job already has one, or has failed meanwhile');
   return undefined;

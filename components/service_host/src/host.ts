@@ -9,6 +9,7 @@ import { createLogger, type Logger } from '@mousetrap/log';
 import { createServiceRegistry, registerInFlightGauges, startProbeServer } from '@mousetrap/probes';
 import type { BrokerSettings, DatabaseSettings, ServiceSettings } from '@mousetrap/settings';
 import { createStore, type Store } from '@mousetrap/store';
+import { startTracing } from '@mousetrap/tracing';
 import type { Registry } from 'prom-client';
 
 /** What the parts of a hosted service run on; the host opens all of it and closes it. */
@@ -62,9 +63,10 @@ export interface HostedService extends Service {
 const isOwn = (database: HostOptions['database']): database is OwnDatabase => 'open' in database;
 
 /**
- * The one way a service runs: opens the database (waiting for it with backoff, logged, and
- * migrating it) and then the broker (likewise), starts the service's parts on them and a probe
- * server when asked, and on stop closes all of it in reverse order. Every part and every
+ * The one way a service runs: starts tracing when its settings name an OTLP endpoint (first, so
+ * that it closes last and sends the spans of the stop), opens the database (waiting for it with
+ * backoff, logged, and migrating it) and then the broker (likewise), starts the service's parts on
+ * them and a probe server when asked, and on stop closes all of it in reverse order. Every part and every
  * connection bounds its own stop, so the host's stop is bounded without a deadline of its own.
  * A start that fails, or is given up through `signal`, closes what it had opened.
  */
@@ -83,6 +85,17 @@ export async function startHost(options: HostOptions): Promise<HostedService> {
   };
   const resources = createResources((error) => logger.error('close failed', { error: String(error) }));
   try {
+    const tracing = resources.add(
+      await startTracing({
+        serviceName: settings.tracing.serviceName ?? options.service,
+        url: settings.tracing.url,
+        protocol: settings.tracing.protocol,
+      }),
+      (t) => t.close(),
+    );
+    if (tracing.url !== undefined) {
+      logger.info('exporting traces', { url: tracing.url, protocol: settings.tracing.protocol });
+    }
     let database: DatabaseSettings;
     if (isOwn(options.database)) {
       logger.info(`starting ${options.database.describe}`);

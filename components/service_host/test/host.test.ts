@@ -4,7 +4,11 @@ import type { DatabaseSettings } from '@mousetrap/settings';
 import { deleteQueues, describeWithServices, dropSchema, uniqueName } from '@mousetrap/test_kit';
 import { type HostContext, type HostedPart, type PartStarter, startHost } from '../src/host.ts';
 
-const settings = { logLevel: 'error' as const, shutdownGraceMs: 1000 };
+const settings = {
+  logLevel: 'error' as const,
+  shutdownGraceMs: 1000,
+  tracing: { url: undefined, protocol: 'http/protobuf' as const, serviceName: undefined },
+};
 
 /** A part that notes its start and stop in `events`, and what the host gave it. */
 function part(name: string, events: string[], seen?: (host: HostContext) => void): PartStarter {

@@ -63,6 +63,16 @@ export const postgresUrl = () =>
     ),
   );
 
+/** A URL template with a scheme of `protocols` that must hold `placeholder`; absent stays undefined. */
+export const template = (protocols: readonly string[], placeholder: string) =>
+  v.pipe(
+    url(protocols),
+    v.check(
+      (text) => text === undefined || text.includes(placeholder),
+      `must contain ${placeholder}, where the id goes`,
+    ),
+  );
+
 /** A number in [0, 1] (a probability), with a default. */
 export const fraction = (fallback: number) =>
   v.pipe(

@@ -14,6 +14,7 @@ export type {
   ProcessingWorkerSettings,
   ServiceSettings,
   SweeperSettings,
+  TracingSettings,
 } from './services.ts';
 export {
   loadApiSettings,

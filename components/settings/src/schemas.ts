@@ -1,3 +1,4 @@
+import { OTLP_PROTOCOLS } from '@mousetrap/tracing';
 import type * as v from 'valibot';
 import {
   fraction,
@@ -7,6 +8,7 @@ import {
   key,
   oneOf,
   postgresUrl,
+  template,
   text,
   url,
   urlList,
@@ -15,10 +17,14 @@ import {
 /** Log levels a service accepts in LOG_LEVEL. */
 export const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] as const;
 
-/** Variables every service reads. */
+/** Variables every service reads; the OTEL_ ones are OpenTelemetry's standard names. */
 export const commonFields = {
   LOG_LEVEL: oneOf(LOG_LEVELS, 'info'),
   SHUTDOWN_GRACE_MS: integer(0, 600_000, 10_000),
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:']),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: url(['http:', 'https:']),
+  OTEL_EXPORTER_OTLP_PROTOCOL: oneOf(OTLP_PROTOCOLS, 'http/protobuf'),
+  OTEL_SERVICE_NAME: text(),
 };
 
 /** Variables of the broker connection (the seed's RABBITMQ_HOST/USER/PASSWORD, or one URL). */
@@ -66,6 +72,7 @@ export const apiFields = {
   HOST: text(),
   API_KEY: key(API_KEY_MIN_LENGTH),
   TEST_CRASH_AFTER_COMMIT: fraction(0),
+  TRACE_UI_URL: template(['http:', 'https:'], '{traceId}'),
 };
 
 /** Variables of the fetch worker. */

@@ -1,3 +1,4 @@
+import type { OtlpProtocol } from '@mousetrap/tracing';
 import { type Env, readFields } from './read.ts';
 import {
   apiFields,
@@ -59,12 +60,26 @@ export interface DatabaseSettings {
   poolMax: number;
 }
 
+/** Where a service's spans go, from OpenTelemetry's standard variables. */
+export interface TracingSettings {
+  /**
+   * The OTLP/HTTP traces URL: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as it is, else
+   * OTEL_EXPORTER_OTLP_ENDPOINT with `/v1/traces`. Undefined when neither is set: no tracing.
+   */
+  url: string | undefined;
+  /** How spans are encoded (OTEL_EXPORTER_OTLP_PROTOCOL). @default 'http/protobuf' */
+  protocol: OtlpProtocol;
+  /** `service.name` of the spans (OTEL_SERVICE_NAME); the service's own name when unset. */
+  serviceName: string | undefined;
+}
+
 /** What every service reads. */
 export interface ServiceSettings {
   /** LOG_LEVEL. @default 'info' */
   logLevel: (typeof LOG_LEVELS)[number];
   /** How long a stop may wait for work in flight (SHUTDOWN_GRACE_MS). @default 10000 */
   shutdownGraceMs: number;
+  tracing: TracingSettings;
 }
 
 /** The HTTP listener of the API. */
@@ -79,6 +94,11 @@ export interface HttpSettings {
    * @default undefined
    */
   apiKey: string | undefined;
+  /**
+   * A trace UI's page of one trace, with `{traceId}` where the id goes (TRACE_UI_URL), e.g.
+   * `http://localhost:16686/trace/{traceId}`: the dashboard links each traced job to it. @default undefined
+   */
+  traceUiUrl: string | undefined;
   /**
    * A test hook for the fault suite (TEST_CRASH_AFTER_COMMIT): the probability that the API process
    * exits right after recording a job and before publishing it. Never set it in production. @default 0
@@ -152,6 +172,15 @@ export interface DevelopmentSettings extends ServiceSettings {
 const common = (p: Parsed<typeof commonFields>): ServiceSettings => ({
   logLevel: p.LOG_LEVEL,
   shutdownGraceMs: p.SHUTDOWN_GRACE_MS,
+  tracing: {
+    url:
+      p.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+      (p.OTEL_EXPORTER_OTLP_ENDPOINT === undefined
+        ? undefined
+        : `${p.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`),
+    protocol: p.OTEL_EXPORTER_OTLP_PROTOCOL,
+    serviceName: p.OTEL_SERVICE_NAME,
+  },
 });
 
 const credentials = (user: string, password: string) =>
@@ -189,6 +218,7 @@ const http = (p: Parsed<typeof apiFields>): HttpSettings => ({
   port: p.PORT,
   host: p.HOST ?? '0.0.0.0',
   apiKey: p.API_KEY,
+  traceUiUrl: p.TRACE_UI_URL,
   crashAfterCommitRate: p.TEST_CRASH_AFTER_COMMIT,
 });
 

@@ -22,7 +22,13 @@ describe('loadApiSettings', () => {
     expect(settings).toEqual({
       logLevel: 'info',
       shutdownGraceMs: 10_000,
-      http: { port: 8000, host: '0.0.0.0', apiKey: undefined, crashAfterCommitRate: 0 },
+      http: {
+        port: 8000,
+        host: '0.0.0.0',
+        apiKey: undefined,
+        traceUiUrl: undefined,
+        crashAfterCommitRate: 0,
+      },
       broker: {
         url: 'amqp://DEV_USER:CHANGE_ME@localhost:5672',
         prefix: '',
@@ -34,7 +40,40 @@ describe('loadApiSettings', () => {
         poolMax: 10,
       },
       sweeper: { stageTimeoutMs: 300_000, maxRedrives: 3 },
+      tracing: { url: undefined, protocol: 'http/protobuf', serviceName: undefined },
     });
+  });
+
+  test('traces to OTEL_EXPORTER_OTLP_ENDPOINT/v1/traces, or to the traces endpoint as it is', () => {
+    expect(loadApiSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318/' }).tracing).toEqual({
+      url: 'http://jaeger:4318/v1/traces',
+      protocol: 'http/protobuf',
+      serviceName: undefined,
+    });
+    const both = loadApiSettings({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/custom',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_SERVICE_NAME: 'api-eu',
+    });
+    expect(both.tracing).toEqual({
+      url: 'http://collector:4318/custom',
+      protocol: 'http/json',
+      serviceName: 'api-eu',
+    });
+    expect(
+      issuesOf(() =>
+        loadApiSettings({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_ENDPOINT: 'jaeger' }),
+      ),
+    ).toEqual(['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_PROTOCOL']);
+  });
+
+  test('takes a TRACE_UI_URL template only with {traceId} in it', () => {
+    const template = 'http://localhost:16686/trace/{traceId}';
+    expect(loadApiSettings({ TRACE_UI_URL: template }).http.traceUiUrl).toBe(template);
+    expect(issuesOf(() => loadApiSettings({ TRACE_UI_URL: 'http://localhost:16686/trace/' }))).toEqual([
+      'TRACE_UI_URL',
+    ]);
   });
 
   test('reads the sweeper’s budget and re-drives, and refuses a budget under a second', () => {

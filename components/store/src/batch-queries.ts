@@ -4,6 +4,12 @@ import { JOB_COLUMNS, type JobRow, toJob } from './rows.ts';
 import type { Tables } from './tables.ts';
 import type { Job, JobStatus, ResultInput, StageOutcome } from './types.ts';
 
+/** A job to record without an idempotency key. */
+export interface NewJob {
+  correlationId: string;
+  traceParent?: string | undefined;
+}
+
 /** A stage a worker moves a job into. */
 export type Stage = 'fetching' | 'processing';
 
@@ -13,8 +19,8 @@ export type Stage = 'fetching' | 'processing';
  * so that batches running at once (in this process or another) never deadlock.
  */
 export interface BatchQueries {
-  /** Records one queued job per correlation id, without idempotency keys; answers them in order. */
-  createJobs(correlationIds: readonly string[]): Promise<Job[]>;
+  /** Records one queued job per input, without idempotency keys; answers them in order. */
+  createJobs(jobs: readonly NewJob[]): Promise<Job[]>;
   /** Notes that each job's start message was confirmed. */
   markPublished(jobIds: readonly string[]): Promise<void>;
   /** `startStage` for each job (each id at most once); answers the outcomes in order. */
@@ -49,11 +55,16 @@ export function createBatchQueries(sql: postgres.Sql, tables: Tables): BatchQuer
     sql`select id, status from ${tables.jobs} where id = any(${idArray(ids)}) order by id for update`;
 
   return {
-    async createJobs(correlationIds) {
-      const rows = correlationIds.map((correlation_id) => ({ id: randomUUID(), correlation_id }));
+    async createJobs(jobs) {
+      const rows = jobs.map(({ correlationId, traceParent }) => ({
+        id: randomUUID(),
+        correlation_id: correlationId,
+        trace_parent: traceParent ?? null,
+      }));
       const inserted = await sql<JobRow[]>`
-        insert into ${tables.jobs} (id, correlation_id)
-        select id, correlation_id from jsonb_to_recordset(${sql.json(rows)}::jsonb) as t(id uuid, correlation_id text)
+        insert into ${tables.jobs} (id, correlation_id, trace_parent)
+        select id, correlation_id, trace_parent
+        from jsonb_to_recordset(${sql.json(rows)}::jsonb) as t(id uuid, correlation_id text, trace_parent text)
         returning ${columns}
       `;
       const byId = new Map(inserted.map((row) => [row.id, row]));

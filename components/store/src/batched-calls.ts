@@ -1,5 +1,5 @@
 import type postgres from 'postgres';
-import { type BatchQueries, createBatchQueries, type Stage } from './batch-queries.ts';
+import { type BatchQueries, createBatchQueries, type NewJob, type Stage } from './batch-queries.ts';
 import { createBatcher } from './batcher.ts';
 import { toStoreError } from './errors.ts';
 import { isJobId } from './jobs.ts';
@@ -9,7 +9,7 @@ import type { Job, JobResult, ResultInput, StageOutcome } from './types.ts';
 
 /** The hot path's calls, one job each, that share round trips with the calls made beside them. */
 export interface BatchedCalls {
-  createJob(correlationId: string): Promise<Job>;
+  createJob(input: NewJob): Promise<Job>;
   markPublished(jobId: string): Promise<void>;
   startStage(jobId: string, stage: Stage): Promise<StageOutcome>;
   completeJob(jobId: string, result: ResultInput): Promise<boolean>;
@@ -35,7 +35,7 @@ export function createBatchedCalls(sql: postgres.Sql, tables: Tables, results: R
   const byJob = <I extends { jobId: string }>(item: I) => item.jobId;
   const options = { maxSize: MAX_BATCH, concurrency: CONCURRENCY, isolate };
 
-  const createJob = createBatcher<string, Job>((ids) => batch.createJobs(ids), options);
+  const createJob = createBatcher<NewJob, Job>((jobs) => batch.createJobs(jobs), options);
   const markPublished = createBatcher<{ jobId: string }, void>(
     async (items) => {
       await batch.markPublished(items.map(byJob));
@@ -71,7 +71,7 @@ export function createBatchedCalls(sql: postgres.Sql, tables: Tables, results: R
   );
 
   return {
-    createJob: (correlationId) => createJob(correlationId),
+    createJob: ({ correlationId, traceParent }) => createJob({ correlationId, traceParent }),
     markPublished: async (jobId) => {
       if (isJobId(jobId)) await markPublished({ jobId });
     },

@@ -82,7 +82,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     createJob: (input) =>
       call('createJob', async ({ batched, jobs }) =>
         input.idempotencyKey === undefined
-          ? { job: await batched.createJob(input.correlationId), created: true }
+          ? { job: await batched.createJob(input), created: true }
           : jobs.createKeyedJob({ ...input, idempotencyKey: input.idempotencyKey }),
       ),
     markPublished: (jobId) => call('markPublished', ({ batched }) => batched.markPublished(jobId)),

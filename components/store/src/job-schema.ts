@@ -31,4 +31,10 @@ export const JobSchema = v.object({
   processing_at: reached('started processing'),
   done_at: reached('finished'),
   failed_at: reached('failed'),
+  trace_parent: v.pipe(
+    v.nullable(v.string()),
+    v.description(
+      'The W3C traceparent of the request that started the job, when tracing was on; its trace id names the job’s trace.',
+    ),
+  ),
 });

@@ -10,6 +10,7 @@ export interface JobQueries {
   createKeyedJob(input: {
     correlationId: string;
     idempotencyKey: string;
+    traceParent?: string | undefined;
   }): Promise<{ job: Job; created: boolean }>;
   failJob(jobId: string, error: string): Promise<boolean>;
   reopenJob(jobId: string): Promise<boolean>;
@@ -32,11 +33,11 @@ export function createJobQueries(sql: postgres.Sql, tables: Tables): JobQueries 
   const jobColumns = sql(JOB_COLUMNS.map((column) => `job.${column}`));
 
   return {
-    async createKeyedJob({ correlationId, idempotencyKey }) {
+    async createKeyedJob({ correlationId, idempotencyKey, traceParent }) {
       // A concurrent insert of the same key waits for the first to commit, then inserts nothing.
       const [inserted] = await sql<JobRow[]>`
-        insert into ${tables.jobs} (id, correlation_id, idempotency_key)
-        values (${randomUUID()}, ${correlationId}, ${idempotencyKey})
+        insert into ${tables.jobs} (id, correlation_id, idempotency_key, trace_parent)
+        values (${randomUUID()}, ${correlationId}, ${idempotencyKey}, ${traceParent ?? null})
         on conflict (idempotency_key) where idempotency_key is not null do nothing
         returning ${columns}
       `;

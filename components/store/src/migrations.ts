@@ -86,6 +86,15 @@ export const migrations: readonly Migration[] = [
       create index jobs_unfinished_idx on jobs (progress_at) where status in ('queued', 'fetching', 'processing');
     `,
   },
+  {
+    version: 6,
+    name: 'trace context',
+    sql: `
+      -- The W3C traceparent of the request that started the job, when it was traced: the relay and
+      -- the re-drives continue the job's trace from it, and the dashboard links to it.
+      alter table jobs add column trace_parent text;
+    `,
+  },
 ];
 
 // What migrate interpolates into its script; createStore's options allow no other schema names.

@@ -79,6 +79,8 @@ export interface Store {
   createJob(input: {
     correlationId: string;
     idempotencyKey?: string;
+    /** The W3C traceparent the job's trace continues from, when it is traced. */
+    traceParent?: string | undefined;
   }): Promise<{ job: Job; created: boolean }>;
   /** Notes that the job's start message was confirmed by the broker. */
   markPublished(jobId: string): Promise<void>;

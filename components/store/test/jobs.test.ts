@@ -44,8 +44,23 @@ describeWithServices('store jobs', ['postgres'], ({ databaseUrl }) => {
       processing_at: null,
       done_at: null,
       failed_at: null,
+      trace_parent: null,
     });
     expect(await store.getJob(job.id)).toEqual(job);
+  });
+
+  test('createJob: keeps the trace context it is given, with or without an idempotency key', async () => {
+    const traceParent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const plain = await store.createJob({ correlationId: 'corr-t', traceParent });
+    const keyed = await store.createJob({
+      correlationId: 'corr-t',
+      idempotencyKey: uniqueName('key'),
+      traceParent,
+    });
+    expect(plain.job.trace_parent).toBe(traceParent);
+    expect(keyed.job.trace_parent).toBe(traceParent);
+    expect((await store.getJob(plain.job.id))?.trace_parent).toBe(traceParent);
+    expect((await store.getJob(keyed.job.id))?.trace_parent).toBe(traceParent);
   });
 
   test('createJob: with an idempotency key already taken, returns that job and created false', async () => {

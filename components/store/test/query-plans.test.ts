@@ -74,7 +74,9 @@ async function plansThatScan(databaseUrl: string, history: number): Promise<Reco
     const jobs = createJobQueries(sql, tables);
     const results = createResultQueries(sql, tables);
     const stalled = createStalledQueries(sql, tables);
-    const created = await batch.createJobs(Array.from({ length: 50 }, (_, i) => `plans-${i}`));
+    const created = await batch.createJobs(
+      Array.from({ length: 50 }, (_, i) => ({ correlationId: `plans-${i}` })),
+    );
     const ids = created.map((job) => job.id);
     await batch.markPublished(ids);
     // An id no row has makes startStages look the rest up, so that statement runs too.

@@ -2,6 +2,8 @@ export type { CapturedLogger, LogLine } from './capture-logger.ts';
 export { captureLogger } from './capture-logger.ts';
 export { deleteQueues, dropSchema } from './cleanup.ts';
 export { uniqueName } from './names.ts';
+export type { OtlpReceiver, ReceivedSpan } from './otlp-receiver.ts';
+export { startOtlpReceiver } from './otlp-receiver.ts';
 export type { ServiceProcess } from './processes.ts';
 export { startServiceProcess } from './processes.ts';
 export { seeded } from './seeded.ts';
