@@ -1,26 +1,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { queueNames } from '@mousetrap/job_queue';
-import { buildProject } from '@mousetrap/project_build';
 import {
-  deleteQueues,
   describeWithServices,
-  dropSchema,
   type OtlpReceiver,
   type ReceivedSpan,
-  type ServiceProcess,
   startOtlpReceiver,
   startServiceProcess,
   uniqueName,
   waitFor,
 } from '@mousetrap/test_kit';
+import { startThreeBuilds, type ThreeBuilds } from './three-builds.ts';
 
 const root = join(__dirname, '..', '..');
-const projects = ['api_app', 'fetch_worker_app', 'processing_worker_app'] as const;
-const started = (line: Record<string, unknown>) =>
-  line.message === 'api listening' ||
-  (typeof line.message === 'string' && line.message.endsWith('_worker started'));
 
 /** OTLP's span kinds. */
 const SERVER = 2;
@@ -113,52 +105,28 @@ async function runJob(api: string, correlationId: string): Promise<{ jobId: stri
 }
 
 describeWithServices('traces of the three project builds', ['rabbitmq', 'postgres'], (urls) => {
-  const schema = uniqueName('traces');
-  const prefix = `${schema}.`;
-  const running = new Map<string, ServiceProcess>();
+  let builds: ThreeBuilds;
   let receiver: OtlpReceiver;
   let api = '';
 
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
-    const env = {
-      RABBITMQ_URL: urls.rabbitmqUrl,
-      DATABASE_URL: urls.databaseUrl,
-      QUEUE_PREFIX: prefix,
-      DB_SCHEMA: schema,
-      FETCH_DELAY_MS: '0',
-      PROCESS_DELAY_MS: '0',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      HEALTH_PORT: '0',
-      LOG_LEVEL: 'info',
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-    };
     // The API exports protobuf (the default), the workers JSON: one trace, both encodings.
     const protocol = {
       api_app: 'http/protobuf',
       fetch_worker_app: 'http/json',
       processing_worker_app: 'http/json',
     };
-    for (const project of projects) await buildProject({ root, project });
-    for (const project of projects) {
-      const script = join(root, 'projects', project, 'dist', 'main.js');
-      running.set(
-        project,
-        startServiceProcess(script, { ...env, OTEL_EXPORTER_OTLP_PROTOCOL: protocol[project] }),
-      );
-    }
-    const listening = await running.get('api_app')?.waitForLine(started);
-    api = `http://127.0.0.1:${String(listening?.port)}`;
-    await running.get('fetch_worker_app')?.waitForLine(started);
-    await running.get('processing_worker_app')?.waitForLine(started);
+    builds = await startThreeBuilds(urls, uniqueName('traces'), (project) => ({
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: protocol[project],
+    }));
+    api = builds.api;
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all([...running.values()].map((service) => service.stop('SIGKILL')));
+    await builds?.stop();
     await receiver.close();
-    await dropSchema(urls.databaseUrl, schema);
-    await deleteQueues(urls.rabbitmqUrl, queueNames(prefix));
   });
 
   test('one job gives one trace across the three services, each span a child of the right one', async () => {
@@ -171,7 +139,9 @@ describeWithServices('traces of the three project builds', ['rabbitmq', 'postgre
     expect(spans.get('POST /refresh')?.attributes).toMatchObject({ 'http.response.status_code': 202 });
 
     // The log lines of a job's work carry its trace and span beside the correlation id.
-    const fetched = running.get('fetch_worker_app')?.lines.find((line) => line.message === 'places fetched');
+    const fetched = builds.running
+      .get('fetch_worker_app')
+      ?.lines.find((line) => line.message === 'places fetched');
     expect(fetched).toMatchObject({
       job_id: jobId,
       correlation_id: 'traces-1',
