@@ -1,4 +1,4 @@
-import { openSpan } from '@mousetrap/tracing';
+import { openSpan, tracingOn } from '@mousetrap/tracing';
 import type { RequestHandler } from 'express';
 import { routeOf } from './request-log.ts';
 
@@ -9,6 +9,10 @@ import { routeOf } from './request-log.ts';
  */
 export function traceRequests(): RequestHandler {
   return (req, res, next) => {
+    if (!tracingOn()) {
+      next();
+      return;
+    }
     const span = openSpan(req.method, {
       kind: 'server',
       parent: req.get('traceparent'),

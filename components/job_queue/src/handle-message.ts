@@ -1,6 +1,6 @@
 import type { LogContext, Logger } from '@mousetrap/log';
 import { parseMessage, type QueueName } from './envelope.ts';
-import { type ConsumeTrace, inConsumeSpan } from './trace-context.ts';
+import { type ConsumeTrace, inConsumeSpan, UNTRACED } from './trace-context.ts';
 import type { Delivery, Handler } from './types.ts';
 
 /**
@@ -14,8 +14,6 @@ export interface Handled {
   outcome: Outcome;
   trace: ConsumeTrace;
 }
-
-const untraced: ConsumeTrace = { traceparent: undefined };
 
 /**
  * Decides a delivered message's fate, the same way for both transports: an invalid body is
@@ -46,7 +44,7 @@ export async function handleMessage(input: {
       reason: parsed.reason,
       ...input.context,
     });
-    return { outcome: 'dead-letter', trace: untraced };
+    return { outcome: 'dead-letter', trace: UNTRACED };
   }
   const { envelope } = parsed;
   const about: LogContext = {

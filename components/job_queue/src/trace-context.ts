@@ -1,4 +1,4 @@
-import { currentTraceparent, inSpan, openSpan, recordSpan } from '@mousetrap/tracing';
+import { currentTraceparent, inSpan, openSpan, recordSpan, tracingOn } from '@mousetrap/tracing';
 import type { Envelope, QueueName } from './envelope.ts';
 import type { Delivery } from './types.ts';
 
@@ -34,6 +34,7 @@ export function inPublishSpan<T>(
   envelope: Envelope,
   send: (headers: Record<string, string | number> | undefined) => Promise<T>,
 ): Promise<T> {
+  if (!tracingOn()) return send(undefined);
   return inSpan(
     `publish ${queue}`,
     {
@@ -55,6 +56,9 @@ export interface ConsumeTrace {
   traceparent: string | undefined;
 }
 
+/** A message handled while tracing is off, or refused before any span. */
+export const UNTRACED: ConsumeTrace = { traceparent: undefined };
+
 /**
  * Records a consumed message's wait in its queue (from its publish to now) and runs `handle` in a
  * consumer span; both are children of the publish span its `traceparent` header names, so a job's
@@ -67,6 +71,13 @@ export async function inConsumeSpan<T>(
   headers: Headers,
   handle: () => Promise<T>,
 ): Promise<{ result: T; trace: ConsumeTrace } | { error: unknown; trace: ConsumeTrace }> {
+  if (!tracingOn()) {
+    try {
+      return { result: await handle(), trace: UNTRACED };
+    } catch (error) {
+      return { error, trace: UNTRACED };
+    }
+  }
   const parent = textOf(headers?.[TRACEPARENT_HEADER]);
   const attributes = {
     'messaging.system': 'rabbitmq',

@@ -11,6 +11,7 @@ export {
   openSpan,
   recordSpan,
   traceIdOf,
+  tracingOn,
 } from './spans.ts';
 export type { Tracing } from './start-tracing.ts';
 export { startTracing } from './start-tracing.ts';

@@ -69,6 +69,14 @@ export function setRecording(on: boolean): void {
   recording = on;
 }
 
+/**
+ * Whether spans are recorded in this process: a caller on a hot path skips building a span's
+ * name and attributes while they are not.
+ */
+export function tracingOn(): boolean {
+  return recording;
+}
+
 const NOOP_SPAN: OpenSpan = {
   traceparent: undefined,
   setAttribute: () => {},
@@ -155,13 +163,21 @@ export function openSpan(name: string, options: SpanOptions = {}): OpenSpan {
 }
 
 /** Runs `fn` in a new current span, which ends when `fn` settles and is marked failed if it rejects. */
-export async function inSpan<T>(
+export function inSpan<T>(
   name: string,
   options: SpanOptions,
   fn: (span: OpenSpan) => Promise<T>,
 ): Promise<T> {
-  if (!recording) return fn(NOOP_SPAN);
-  const span = openSpan(name, options);
+  // Off, `fn` runs as it is, without an async function of ours around it.
+  return recording ? inRecordedSpan(name, options, fn) : fn(NOOP_SPAN);
+}
+
+async function inRecordedSpan<T>(
+  name: string,
+  options: SpanOptions,
+  fn: (span: OpenSpan) => Promise<T>,
+): Promise<T> {
+  const span = wrap(startSpan(name, options));
   try {
     return await span.run(() => fn(span));
   } catch (error) {
