@@ -88,6 +88,16 @@ async function brokerProxy(brokerUrl: string): Promise<{ url: string; close(): P
   };
 }
 
+/** Consumes start_fetch with a handler that notes each message's id; resolves with the list it fills. */
+async function recordHandled(queue: JobQueue): Promise<string[]> {
+  const handled: string[] = [];
+  await queue.consume('start_fetch', async (message) => {
+    handled.push(message.id);
+    return undefined;
+  });
+  return handled;
+}
+
 describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) => {
   /** Messages ready in one queue of this test, read past the job queue. */
   const queueDepth = async (name: string) => {
@@ -158,11 +168,7 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
   test('raw bodies that are not JSON, not an envelope or of the other queue: dead-lettered, and the next is handled', async () => {
     const logger = captureLogger();
     const queue = await open({ logger });
-    const handled: string[] = [];
-    await queue.consume('start_fetch', async (message) => {
-      handled.push(message.id);
-      return undefined;
-    });
+    const handled = await recordHandled(queue);
     const valid = envelopeFor('start_fetch');
 
     await sendRaw('start_fetch', '{not json');
@@ -270,11 +276,7 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
     const logger = captureLogger();
 
     const queue = await open({ logger, deliveryLimit: 3 });
-    const handled: string[] = [];
-    await queue.consume('start_fetch', async (message) => {
-      handled.push(message.id);
-      return undefined;
-    });
+    const handled = await recordHandled(queue);
     const sent = envelopeFor('start_fetch');
     await queue.publish('start_fetch', sent);
 
@@ -387,11 +389,7 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
     const logger = captureLogger();
     const down = `amqp://guest:s3cret-pw@127.0.0.1:${await freePort()}`;
     const queue = await open({ logger, url: `${down},${rabbitmqUrl}` });
-    const handled: string[] = [];
-    await queue.consume('start_fetch', async (message) => {
-      handled.push(message.id);
-      return undefined;
-    });
+    const handled = await recordHandled(queue);
     const sent = envelopeFor('start_fetch');
     await queue.publish('start_fetch', sent);
 
@@ -559,11 +557,7 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
   test('its queue deleted under a consumer: the queue is declared again and the consumer resumes', async () => {
     const logger = captureLogger();
     const queue = await open({ logger });
-    const handled: string[] = [];
-    await queue.consume('start_fetch', async (message) => {
-      handled.push(message.id);
-      return undefined;
-    });
+    const handled = await recordHandled(queue);
 
     await deleteQueues(rabbitmqUrl, [`${prefix}start_fetch`]);
     await waitFor(
@@ -612,11 +606,7 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
       const logger = captureLogger();
       const connectionName = `job_queue test ${prefix}`;
       const queue = await open({ logger, connectionName });
-      const handled: string[] = [];
-      await queue.consume('start_fetch', async (message) => {
-        handled.push(message.id);
-        return undefined;
-      });
+      const handled = await recordHandled(queue);
       await queue.publish('start_fetch', envelopeFor('start_fetch'));
       await waitFor(() => handled.length === 1, { what: 'the first message' });
 
@@ -643,11 +633,7 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
     const proxies = [await brokerProxy(rabbitmqUrl), await brokerProxy(rabbitmqUrl)];
     try {
       const queue = await open({ logger, url: proxies.map((proxy) => proxy.url).join(',') });
-      const handled: string[] = [];
-      await queue.consume('start_fetch', async (message) => {
-        handled.push(message.id);
-        return undefined;
-      });
+      const handled = await recordHandled(queue);
       const brokerOf = (message: string) =>
         String(logger.lines.find((line) => line.message === message)?.context?.broker);
       const inUse = proxies.find((proxy) =>
