@@ -1,5 +1,13 @@
 import { DASHBOARD_ASSET_NAMES } from '@mousetrap/dashboard';
-import { answer, correlationParameter, failure, internal, textAnswer, unavailable } from './openapi-parts.ts';
+import {
+  answer,
+  assetNameParameter,
+  correlationParameter,
+  failure,
+  internal,
+  textAnswer,
+  unavailable,
+} from './openapi-parts.ts';
 import { schemaRef } from './openapi-schemas.ts';
 import type { OpenApiDocument } from './openapi-types.ts';
 
@@ -42,16 +50,7 @@ export const DASHBOARD_PATHS: OpenApiDocument['paths'] = {
       operationId: 'getDashboardAsset',
       summary: 'A file of the dashboard',
       description: 'The page’s stylesheet, script and world map, served by the app (nothing from elsewhere).',
-      parameters: [
-        correlationParameter,
-        {
-          name: 'name',
-          in: 'path',
-          required: true,
-          description: 'The file.',
-          schema: { enum: [...DASHBOARD_ASSET_NAMES] },
-        },
-      ],
+      parameters: [correlationParameter, assetNameParameter(DASHBOARD_ASSET_NAMES)],
       responses: {
         '200': textAnswer('The file; revalidate it (ETag) before reuse.', [
           'text/css',

@@ -1,5 +1,12 @@
 import { DOCS_ASSET_NAMES } from './docs-assets.ts';
-import { answer, correlationParameter, failure, internal, textAnswer } from './openapi-parts.ts';
+import {
+  answer,
+  assetNameParameter,
+  correlationParameter,
+  failure,
+  internal,
+  textAnswer,
+} from './openapi-parts.ts';
 import type { OpenApiDocument } from './openapi-types.ts';
 
 /** The document's own routes in the OpenAPI document: the JSON, the Swagger UI page and its files. */
@@ -31,16 +38,7 @@ export const DOCS_PATHS: OpenApiDocument['paths'] = {
       description:
         'Swagger UI’s stylesheet, script and icon, read from its installed package, and the page’s ' +
         'initializer; served by the app (nothing from elsewhere).',
-      parameters: [
-        correlationParameter,
-        {
-          name: 'name',
-          in: 'path',
-          required: true,
-          description: 'The file.',
-          schema: { enum: [...DOCS_ASSET_NAMES] },
-        },
-      ],
+      parameters: [correlationParameter, assetNameParameter(DOCS_ASSET_NAMES)],
       responses: {
         '200': textAnswer('The file; revalidate it (ETag) before reuse.', [
           'text/css',

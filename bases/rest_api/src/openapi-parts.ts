@@ -36,6 +36,15 @@ export const jobIdParameter: ParameterObject = {
 };
 
 /** An answer with the correlation header, further headers, and a JSON body when a schema is given. */
+/** The path parameter naming one of a page's files, by the names it serves. */
+export const assetNameParameter = (names: readonly string[]): ParameterObject => ({
+  name: 'name',
+  in: 'path',
+  required: true,
+  description: 'The file.',
+  schema: { enum: [...names] },
+});
+
 export const answer = (
   description: string,
   schema?: SchemaObject,
