@@ -1,3 +1,4 @@
+import { isPostgresUrl } from '@mousetrap/store';
 import * as v from 'valibot';
 
 /** An environment value as it arrives: a string or absent. */
@@ -34,19 +35,6 @@ export const url = (protocols: readonly string[]) =>
       `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
     ),
   );
-
-// A host of a list: a name or IPv4 address, or a bracketed IPv6 one, with an optional port.
-const LISTED_HOST = /^([^\s:/?#@,[\]]+|\[[0-9a-fA-F:.]+\])(:\d{1,5})?$/;
-
-/** Whether `text` is a postgres:// URL whose authority may list several hosts (`h1:5432,h2:5432`). */
-function isPostgresUrl(text: string): boolean {
-  const match = /^(postgres(?:ql)?:\/\/(?:[^/?#]*@)?)([^/?#@]*)(.*)$/s.exec(text);
-  if (!match) return false;
-  const [, head, list = '', tail] = match;
-  const hosts = list.split(',');
-  const listed = hosts.length === 1 || hosts.every((host) => LISTED_HOST.test(host));
-  return listed && URL.canParse(`${head}${hosts[0]}${tail}`);
-}
 
 /**
  * A PostgreSQL URL: one host, or a primary and its standbys comma-separated

@@ -3,6 +3,7 @@ export { createBatcher } from './batcher.ts';
 export { createStore } from './create-store.ts';
 export type { StoreErrorCode } from './errors.ts';
 export { StoreError } from './errors.ts';
+export { isPostgresUrl } from './hosts.ts';
 export { JOB_STATUSES, JobSchema } from './job-schema.ts';
 export type {
   Job,
