@@ -45,10 +45,10 @@ describeWithServices('the three project builds as processes', ['rabbitmq', 'post
     expect(latest.centroid).toEqual([expect.any(Number), expect.any(Number)]);
     expect(latest.most_northerly).toEqual(Array(5).fill(expect.any(String)));
 
-    const fetchLog = builds.running
-      .get('fetch_worker_app')
-      ?.lines.find((line) => line.message === 'places fetched');
-    expect(fetchLog).toMatchObject({ service: 'fetch_worker', job_id: jobId, correlation_id: 'e2e-1' });
+    const doneLog = builds.running
+      .get('processing_worker_app')
+      ?.lines.find((line) => line.message === 'job done');
+    expect(doneLog).toMatchObject({ service: 'processing_worker', job_id: jobId, correlation_id: 'e2e-1' });
   });
 
   test('SIGTERM stops every service with exit code 0', async () => {

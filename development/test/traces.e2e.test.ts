@@ -139,14 +139,14 @@ describeWithServices('traces of the three project builds', ['rabbitmq', 'postgre
     expect(spans.get('POST /refresh')?.attributes).toMatchObject({ 'http.response.status_code': 202 });
 
     // The log lines of a job's work carry its trace and span beside the correlation id.
-    const fetched = builds.running
-      .get('fetch_worker_app')
-      ?.lines.find((line) => line.message === 'places fetched');
-    expect(fetched).toMatchObject({
+    const done = builds.running
+      .get('processing_worker_app')
+      ?.lines.find((line) => line.message === 'job done');
+    expect(done).toMatchObject({
       job_id: jobId,
       correlation_id: 'traces-1',
       trace_id: traceId,
-      span_id: spans.get('process start_fetch')?.spanId,
+      span_id: spans.get('process data_processing')?.spanId,
     });
   });
 

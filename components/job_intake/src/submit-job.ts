@@ -58,21 +58,32 @@ async function refuseWhenOverloaded(queue: JobQueue): Promise<void> {
 }
 
 /**
- * Publishes a recorded job's start message and notes it; returns false (logged) if that failed.
- * A broker known to be away is not waited for: the relay hands the job off once it is back.
+ * Publishes a recorded job's start message; returns false (logged) if that failed. A broker known
+ * to be away is not waited for: the relay hands the job off once it is back. The job is noted as
+ * published in the background, many jobs a statement, and nobody waits for the note: one that is
+ * lost (the database away, the API killed first) only has the relay publish the job again, which
+ * its fetch worker takes as a repeat, or ignores when the job is past fetching.
  */
 export async function publishJob(deps: IntakeDependencies, job: Job): Promise<boolean> {
-  const log = deps.logger.child({ job_id: job.id, correlation_id: job.correlation_id });
   try {
     await deps.queue.check();
     await deps.queue.publish('start_fetch', startMessage(job));
-    await deps.store.markPublished(job.id);
-    return true;
   } catch (error) {
-    log.warn('job recorded but not handed off yet; the relay will retry', { error: String(error) });
+    logAbout(deps, job).warn('job recorded but not handed off yet; the relay will retry', {
+      error: String(error),
+    });
     return false;
   }
+  deps.store.markPublished(job.id).catch((error: unknown) => {
+    logAbout(deps, job).debug('could not note a job as published; the relay will publish it again', {
+      error: String(error),
+    });
+  });
+  return true;
 }
+
+const logAbout = (deps: IntakeDependencies, job: Job) =>
+  deps.logger.child({ job_id: job.id, correlation_id: job.correlation_id });
 
 /**
  * A job's start_fetch message. A re-drive says so (`{ redrive: true }`), which lets the fetch

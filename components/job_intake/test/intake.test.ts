@@ -33,6 +33,11 @@ describeWithServices('job_intake against PostgreSQL', ['postgres'], ({ databaseU
   const schema = uniqueName('intake');
   let store: Store;
   const queues: JobQueue[] = [];
+  /** Waits for a published job's note, which is written in the background. */
+  const waitForNote = (jobId: string) =>
+    waitFor(async () => (await store.getJob(jobId))?.published_at ?? undefined, {
+      what: `job ${jobId} noted as published`,
+    });
 
   beforeAll(async () => {
     store = await createStore({ url: databaseUrl, schema, max: 2 });
@@ -57,7 +62,7 @@ describeWithServices('job_intake against PostgreSQL', ['postgres'], ({ databaseU
       correlation_id: 'c-1',
       payload: {},
     });
-    expect((await store.getJob(submission.job.id))?.published_at).not.toBeNull();
+    await waitForNote(submission.job.id);
   });
 
   test('the same idempotency key gives the same job and publishes it once', async () => {
@@ -67,6 +72,7 @@ describeWithServices('job_intake against PostgreSQL', ['postgres'], ({ databaseU
       { store, queue, logger },
       { correlationId: 'c-2', idempotencyKey: 'key-2' },
     );
+    await waitForNote(first.job.id);
     const second = await submitJob(
       { store, queue, logger },
       { correlationId: 'c-3', idempotencyKey: 'key-2' },
@@ -119,7 +125,7 @@ describeWithServices('job_intake against PostgreSQL', ['postgres'], ({ databaseU
     try {
       expect(await relay.sweep()).toBeGreaterThanOrEqual(1);
       expect(received.map((message) => message.job_id)).toContain(job.id);
-      expect((await store.getJob(job.id))?.published_at).not.toBeNull();
+      await waitForNote(job.id);
       expect(await relay.sweep()).toBe(0);
     } finally {
       await relay.stop();

@@ -48,7 +48,10 @@ describeWithServices('job_intake retryJob against PostgreSQL', ['postgres'], ({ 
       what: 'the start message',
     });
     expect(message).toMatchObject({ type: 'start_fetch', correlation_id: 'retry-1' });
-    expect((await store.getJob(jobId))?.published_at).not.toBeNull();
+    // Noted in the background, soon after the publish.
+    await waitFor(async () => (await store.getJob(jobId))?.published_at ?? undefined, {
+      what: 'the hand-off noted',
+    });
   });
 
   test('retryJob: a job that is not failed is left as it is and nothing is published', async () => {

@@ -92,6 +92,6 @@ async function fetchStage(
       payload: { places },
     }),
   );
-  log.info('places fetched', { places: places.length, repeated: stage !== 'started', redrive, attempt });
+  log.debug('places fetched', { places: places.length, repeated: stage !== 'started', redrive, attempt });
   return undefined;
 }

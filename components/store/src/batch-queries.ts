@@ -76,11 +76,16 @@ export function createBatchQueries(sql: postgres.Sql, tables: Tables): BatchQuer
     },
 
     async markPublished(jobIds) {
-      // A job marked already (by a relay, or an earlier copy of this call) is left as it is.
+      // A job marked already (by a worker that started it, a relay, an earlier copy of this call)
+      // is neither locked nor written: most are, by the time a lingering batch of marks runs.
       await sql`
-        with locked as (${lockInOrder(jobIds)})
+        with locked as (
+          select id from ${tables.jobs}
+          where id = any(${idArray(jobIds)}) and published_at is null
+          order by id for update
+        )
         update ${tables.jobs} set published_at = now(), progress_at = now()
-        where id = any(array(select id from locked)) and published_at is null
+        where id = any(array(select id from locked))
       `;
     },
 

@@ -1,6 +1,7 @@
 import type postgres from 'postgres';
 import { type BatchQueries, createBatchQueries, type NewJob, type Stage } from './batch-queries.ts';
 import { createBatcher } from './batcher.ts';
+import { withTimeout } from './call.ts';
 import { toStoreError } from './errors.ts';
 import { isJobId } from './jobs.ts';
 import type { ResultQueries } from './results.ts';
@@ -14,12 +15,19 @@ export interface BatchedCalls {
   startStage(jobId: string, stage: Stage): Promise<StageOutcome>;
   completeJob(jobId: string, result: ResultInput): Promise<boolean>;
   latestResult(): Promise<JobResult | undefined>;
+  /** Runs the calls that wait (the lingering published marks) and waits for every batch under way. */
+  drain(): Promise<void>;
 }
 
 // Enough to take a whole prefetch window, or a burst of requests, in one statement.
 const MAX_BATCH = 100;
 // Two batches at once: one on the wire while the next gathers, leaving the pool room for the rest.
 const CONCURRENCY = 2;
+// Published marks wait for each other this long: nobody waits on them (the API answers once the
+// broker confirmed), and by the time they run most of their jobs have been started by a worker,
+// which marked them already, so one statement a few times a second covers a whole burst.
+const MARK_LINGER_MS = 200;
+const MAX_MARK_BATCH = 1000;
 
 // A query error may come from one item of a batch (a bad value): retried alone, it fails alone.
 // A database that is down or slow would fail every retry too, so those fail the batch at once.
@@ -28,47 +36,59 @@ const isolate = (error: unknown) => toStoreError(error, 'batch').code === 'query
 /**
  * Serves each call through a batcher over {@link BatchQueries}: concurrent calls (a worker's
  * prefetch window, the API's requests in flight) become one statement, one commit, one round
- * trip. Each caller still resolves only once its own effect is committed.
+ * trip. Each caller still resolves only once its own effect is committed. Each statement has
+ * `timeoutMs` to answer (a caller may first wait for the batches ahead of it), so that a call
+ * costs no timer of its own.
  */
-export function createBatchedCalls(sql: postgres.Sql, tables: Tables, results: ResultQueries): BatchedCalls {
+export function createBatchedCalls(
+  sql: postgres.Sql,
+  tables: Tables,
+  results: ResultQueries,
+  timeoutMs: number,
+): BatchedCalls {
   const batch: BatchQueries = createBatchQueries(sql, tables);
   const byJob = <I extends { jobId: string }>(item: I) => item.jobId;
   const options = { maxSize: MAX_BATCH, concurrency: CONCURRENCY, isolate };
+  const timed =
+    <I, O>(what: string, run: (items: I[]) => Promise<O[]>) =>
+    (items: I[]) =>
+      withTimeout(run(items), timeoutMs, what);
 
-  const createJob = createBatcher<NewJob, Job>((jobs) => batch.createJobs(jobs), options);
+  const createJob = createBatcher<NewJob, Job>(
+    timed('createJob', (jobs) => batch.createJobs(jobs)),
+    options,
+  );
   const markPublished = createBatcher<{ jobId: string }, void>(
-    async (items) => {
+    timed('markPublished', async (items) => {
       await batch.markPublished(items.map(byJob));
       return items.map(() => undefined);
-    },
-    { ...options, keyOf: byJob },
+    }),
+    { ...options, maxSize: MAX_MARK_BATCH, concurrency: 1, keyOf: byJob, lingerMs: MARK_LINGER_MS },
   );
   const startStage = {
     fetching: createBatcher<{ jobId: string }, StageOutcome>(
-      (items) => batch.startStages(items.map(byJob), 'fetching'),
+      timed('startStage', (items) => batch.startStages(items.map(byJob), 'fetching')),
       { ...options, keyOf: byJob },
     ),
     processing: createBatcher<{ jobId: string }, StageOutcome>(
-      (items) => batch.startStages(items.map(byJob), 'processing'),
+      timed('startStage', (items) => batch.startStages(items.map(byJob), 'processing')),
       { ...options, keyOf: byJob },
     ),
   };
   const completeJob = createBatcher(
-    (items: { jobId: string; result: ResultInput }[]) => batch.completeJobs(items),
-    {
-      ...options,
-      keyOf: byJob,
-    },
+    timed('completeJob', (items: { jobId: string; result: ResultInput }[]) => batch.completeJobs(items)),
+    { ...options, keyOf: byJob },
   );
   // Readers that arrive while a read runs share the next one, which starts after they arrived:
   // never an answer older than the request, and one query for a crowd of them.
   const latestResult = createBatcher<null, JobResult | undefined>(
-    async (items) => {
+    timed('latestResult', async (items) => {
       const latest = await results.latestResult();
       return items.map(() => latest);
-    },
+    }),
     { maxSize: Number.MAX_SAFE_INTEGER, concurrency: 1, isolate: () => false },
   );
+  const batchers = [createJob, markPublished, startStage.fetching, startStage.processing, completeJob];
 
   return {
     createJob: ({ correlationId, traceParent }) => createJob({ correlationId, traceParent }),
@@ -78,5 +98,8 @@ export function createBatchedCalls(sql: postgres.Sql, tables: Tables, results: R
     startStage: async (jobId, stage) => (isJobId(jobId) ? startStage[stage]({ jobId }) : 'unknown'),
     completeJob: async (jobId, result) => (isJobId(jobId) ? completeJob({ jobId, result }) : false),
     latestResult: () => latestResult(null),
+    drain: async () => {
+      await Promise.all(batchers.map((batcher) => batcher.drain()));
+    },
   };
 }

@@ -16,6 +16,19 @@ export interface BatcherOptions<I> {
    * item that makes the query fail fails alone. Failures of the database itself should not be.
    */
   isolate: (error: unknown) => boolean;
+  /**
+   * How long the first call of a batch waits for others to join it, when nothing hurries it: for
+   * calls whose callers do not wait on them, so that one statement covers many. A full batch
+   * (`maxSize` items waiting) runs at once.
+   * @default 0: the batch runs on the next turn of the event loop
+   */
+  lingerMs?: number;
+}
+
+/** A batched call; `drain` runs what waits now and resolves once every batch under way has settled. */
+export interface Batched<I, O> {
+  (item: I): Promise<O>;
+  drain(): Promise<void>;
 }
 
 interface Pending<I, O> {
@@ -27,16 +40,19 @@ interface Pending<I, O> {
 /**
  * Turns a query over many items into a call for one item: calls made while a batch runs (or in
  * the same turn of the event loop) are collected and run together as the next batch, so a burst
- * of N calls costs a few round trips instead of N, and a lone call waits for nothing. `run` must
- * answer one output per item, in order. Every caller settles when its batch has committed.
+ * of N calls costs a few round trips instead of N, and a lone call waits for nothing (unless
+ * `lingerMs` asks it to). `run` must answer one output per item, in order. Every caller settles
+ * when its batch has committed.
  */
 export function createBatcher<I, O>(
   run: (items: I[]) => Promise<O[]>,
   options: BatcherOptions<I>,
-): (item: I) => Promise<O> {
+): Batched<I, O> {
   const waiting: Pending<I, O>[] = [];
-  let running = 0;
-  let scheduled = false;
+  const running = new Set<Promise<void>>();
+  // Cancels the flush scheduled for the waiting calls; undefined when none is.
+  let cancelScheduled: (() => void) | undefined;
+  const lingerMs = options.lingerMs ?? 0;
 
   const settle = async (batch: Pending<I, O>[]) => {
     try {
@@ -71,26 +87,40 @@ export function createBatcher<I, O>(
   };
 
   const flush = () => {
-    scheduled = false;
-    while (running < options.concurrency && waiting.length > 0) {
-      const batch = take();
-      running += 1;
-      void settle(batch).finally(() => {
-        running -= 1;
+    cancelScheduled?.();
+    cancelScheduled = undefined;
+    while (running.size < options.concurrency && waiting.length > 0) {
+      const settled: Promise<void> = settle(take()).finally(() => {
+        running.delete(settled);
         schedule();
       });
+      running.add(settled);
     }
   };
 
   const schedule = () => {
-    if (scheduled || waiting.length === 0 || running >= options.concurrency) return;
-    scheduled = true;
-    setImmediate(flush);
+    if (waiting.length === 0 || running.size >= options.concurrency) return;
+    if (lingerMs > 0 && waiting.length >= options.maxSize) flush();
+    else if (cancelScheduled === undefined && lingerMs > 0) {
+      const timer = setTimeout(flush, lingerMs);
+      cancelScheduled = () => clearTimeout(timer);
+    } else if (cancelScheduled === undefined) {
+      const immediate = setImmediate(flush);
+      cancelScheduled = () => clearImmediate(immediate);
+    }
   };
 
-  return (item) =>
+  const call = (item: I) =>
     new Promise<O>((resolve, reject) => {
       waiting.push({ item, resolve, reject });
       schedule();
     });
+  const drain = async (): Promise<void> => {
+    flush();
+    while (running.size > 0) {
+      await Promise.all(running);
+      flush();
+    }
+  };
+  return Object.assign(call, { drain });
 }

@@ -20,10 +20,17 @@ export async function withTimeout<T>(work: Promise<T>, timeoutMs: number, what: 
   }
 }
 
-/** Runs one store call with the client-side time limit; whatever it throws becomes a `StoreError`. */
-export async function runCall<T>(what: string, timeoutMs: number, call: () => Promise<T>): Promise<T> {
+/**
+ * Runs one store call with the client-side time limit, or with none when the call sets its own
+ * (a batched call's statement has one); whatever it throws becomes a `StoreError`.
+ */
+export async function runCall<T>(
+  what: string,
+  timeoutMs: number | undefined,
+  call: () => Promise<T>,
+): Promise<T> {
   try {
-    return await withTimeout(call(), timeoutMs, what);
+    return timeoutMs === undefined ? await call() : await withTimeout(call(), timeoutMs, what);
   } catch (error) {
     throw toStoreError(error, what);
   }

@@ -24,7 +24,7 @@ function openPool(url: string, valid: ValidStoreOptions) {
     results,
     activity: createActivityQueries(sql, tables),
     stalled: createStalledQueries(sql, tables),
-    batched: createBatchedCalls(sql, tables, results),
+    batched: createBatchedCalls(sql, tables, results, valid.callTimeoutMs),
   };
 }
 
@@ -55,7 +55,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     const end = failed.sql.end({ timeout: 5 }).finally(() => ending.delete(end));
     ending.add(end);
   };
-  const onPool = <T>(what: string, timeoutMs: number, query: (pool: Pool) => Promise<T>) => {
+  const onPool = <T>(what: string, timeoutMs: number | undefined, query: (pool: Pool) => Promise<T>) => {
     const used = pool;
     return runCall(what, timeoutMs, () => query(used)).catch((error: unknown) => {
       if (isReadOnly(error)) replace(used);
@@ -77,21 +77,26 @@ export async function createStore(options: StoreOptions): Promise<Store> {
 
   const call = <T>(what: string, query: (pool: Pool) => Promise<T>) =>
     onPool(what, valid.callTimeoutMs, query);
+  // The batched calls' statements have the time limit; a call adds no timer of its own.
+  const batchedCall = <T>(what: string, query: (batched: Pool['batched']) => Promise<T>) =>
+    onPool(what, undefined, ({ batched }) => query(batched));
 
   return {
-    createJob: (input) =>
-      call('createJob', async ({ batched, jobs }) =>
-        input.idempotencyKey === undefined
-          ? { job: await batched.createJob(input), created: true }
-          : jobs.createKeyedJob({ ...input, idempotencyKey: input.idempotencyKey }),
-      ),
-    markPublished: (jobId) => call('markPublished', ({ batched }) => batched.markPublished(jobId)),
-    startStage: (jobId, stage) => call('startStage', ({ batched }) => batched.startStage(jobId, stage)),
-    completeJob: (jobId, result) => call('completeJob', ({ batched }) => batched.completeJob(jobId, result)),
+    createJob: ({ idempotencyKey, ...input }) =>
+      idempotencyKey === undefined
+        ? batchedCall('createJob', async (batched) => ({
+            job: await batched.createJob(input),
+            created: true,
+          }))
+        : call('createJob', ({ jobs }) => jobs.createKeyedJob({ ...input, idempotencyKey })),
+    markPublished: (jobId) => batchedCall('markPublished', (batched) => batched.markPublished(jobId)),
+    startStage: (jobId, stage) => batchedCall('startStage', (batched) => batched.startStage(jobId, stage)),
+    completeJob: (jobId, result) =>
+      batchedCall('completeJob', (batched) => batched.completeJob(jobId, result)),
     failJob: (jobId, error) => call('failJob', ({ jobs }) => jobs.failJob(jobId, error)),
     reopenJob: (jobId) => call('reopenJob', ({ jobs }) => jobs.reopenJob(jobId)),
     getJob: (jobId) => call('getJob', ({ jobs }) => jobs.getJob(jobId)),
-    latestResult: () => call('latestResult', ({ batched }) => batched.latestResult()),
+    latestResult: () => batchedCall('latestResult', (batched) => batched.latestResult()),
     getJobWithResult: (jobId) => call('getJobWithResult', ({ jobs }) => jobs.getJobWithResult(jobId)),
     claimUnpublishedJobs: (olderThanMs, limit, claimMs) =>
       call('claimUnpublishedJobs', ({ jobs }) => jobs.claimUnpublishedJobs(olderThanMs, limit, claimMs)),
@@ -113,6 +118,8 @@ export async function createStore(options: StoreOptions): Promise<Store> {
         await sql`select 1`;
       }),
     close: async () => {
+      // The marks still lingering are written first: a lost one would have the relay publish its job again.
+      await pool.batched.drain();
       await Promise.all([pool.sql.end({ timeout: 5 }), ...ending]);
     },
   };

@@ -82,6 +82,36 @@ describe('createBatcher', () => {
     expect(runs).toBe(1);
   });
 
+  test('with lingerMs, calls made over several turns of the event loop share one batch', async () => {
+    const { batches, run } = recorder();
+    const call = createBatcher(run, { maxSize: 100, concurrency: 1, isolate: never, lingerMs: 50 });
+    const first = call(1);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const second = call(2);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toEqual([]);
+    expect(await Promise.all([first, second, call(3)])).toEqual([2, 4, 6]);
+    expect(batches).toEqual([[1, 2, 3]]);
+  });
+
+  test('with lingerMs, a full batch runs at once', async () => {
+    const { batches, run } = recorder();
+    const call = createBatcher(run, { maxSize: 2, concurrency: 1, isolate: never, lingerMs: 60_000 });
+    expect(await Promise.all([call(1), call(2)])).toEqual([2, 4]);
+    expect(batches).toEqual([[1, 2]]);
+  });
+
+  test('drain runs the calls that linger and resolves once every batch has settled', async () => {
+    const { batches, run } = recorder();
+    const call = createBatcher(run, { maxSize: 100, concurrency: 1, isolate: never, lingerMs: 60_000 });
+    const outputs: number[] = [];
+    for (const item of [1, 2]) void call(item).then((output) => outputs.push(output));
+    await call.drain();
+    expect(batches).toEqual([[1, 2]]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(outputs).toEqual([2, 4]);
+  });
+
   test('never runs more than concurrency batches at once', async () => {
     let running = 0;
     let most = 0;

@@ -238,6 +238,42 @@ describeWithServices('createStore', ['postgres'], ({ databaseUrl }) => {
     await expect(store.ping()).resolves.toBeUndefined();
   });
 
+  test('close: first writes the published marks still waiting to be batched', async () => {
+    const schema = freshSchema();
+    const store = await createStore({ url: databaseUrl, schema });
+    const { job } = await store.createJob({ correlationId: 'c-close' });
+    const marked = store.markPublished(job.id);
+    await store.close();
+    await marked;
+    const [row] = await sql<{ published_at: Date | null }[]>`
+      select published_at from ${sql(schema)}.jobs where id = ${job.id}
+    `;
+    expect(row?.published_at).toEqual(expect.any(Date));
+  });
+
+  test('a batched call whose statement waits on a lock rejects with StoreError timeout after callTimeoutMs', async () => {
+    const schema = freshSchema();
+    const store = await createStore({ url: databaseUrl, schema, callTimeoutMs: 300 });
+    stores.push(store);
+    const { job } = await store.createJob({ correlationId: 'c-locked' });
+    const holder = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+    try {
+      await holder.begin(async (tx) => {
+        await tx`select id from ${tx(schema)}.jobs where id = ${job.id} for update`;
+        await expect(store.startStage(job.id, 'fetching')).rejects.toMatchObject({
+          name: 'StoreError',
+          code: 'timeout',
+        });
+      });
+    } finally {
+      await holder.end({ timeout: 5 });
+    }
+    // Once the lock is gone the statement that waited goes on; the store keeps working.
+    await waitFor(async () => (await store.getJob(job.id))?.status === 'fetching', {
+      what: 'the stage start that waited on the lock',
+    });
+  });
+
   test('close: after close, a call fails with StoreError unavailable', async () => {
     const store = await createStore({ url: databaseUrl, schema: freshSchema() });
     await store.close();
