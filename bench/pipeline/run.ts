@@ -180,6 +180,8 @@ await runBenchmark(async () => {
 
   const ceiling = (before.messagesPerSecond + after.messagesPerSecond) / 2;
   const ratio = stats.jobsPerSecond / (ceiling / 2);
+  // What the guarantees cost: the pipeline's share of the bare flow's rate, measured in this run.
+  const bareShare = stats.jobsPerSecond / bare.jobsPerSecond;
   const summary: Figure[] = [
     {
       figure: `pipeline end to end (${stats.done} jobs done)`,
@@ -196,7 +198,8 @@ await runBenchmark(async () => {
       unit: 'ms',
       goal: '',
     },
-    { figure: 'pipeline ÷ (ceiling ÷ 2)', value: ratio * 100, unit: '%', goal: '≥ 50', met: ratio >= 0.5 },
+    // Its goal (50%) is retired: the bare flow alone reaches only about 60% of it (bench/README.md).
+    { figure: 'pipeline ÷ (ceiling ÷ 2)', value: ratio * 100, unit: '%', goal: '' },
     {
       figure: 'bare flow: Express + 2 confirmed hops, no DB',
       value: bare.jobsPerSecond,
@@ -211,18 +214,31 @@ await runBenchmark(async () => {
     },
     {
       figure: 'pipeline ÷ bare flow',
-      value: (stats.jobsPerSecond / bare.jobsPerSecond) * 100,
+      value: bareShare * 100,
       unit: '%',
-      goal: '',
+      goal: '≥ 70',
+      met: bareShare >= 0.7,
     },
-    { figure: 'CPU per job, every process: pipeline', value: sum(cpuMsPerJob), unit: 'ms', goal: '' },
+    {
+      figure: 'CPU per job, every process: pipeline',
+      value: sum(cpuMsPerJob),
+      unit: 'ms',
+      goal: '≤ 0.9',
+      met: sum(cpuMsPerJob) <= 0.9,
+    },
     { figure: 'CPU per job, every process: bare flow', value: sum(bare.cpuMsPerJob), unit: 'ms', goal: '' },
     ...peers.flatMap((peer) => peerFigures(stats.jobsPerSecond, peer)),
     { figure: 'POST /refresh while posting', value: posting.rate, unit: 'jobs/s', goal: '' },
     { figure: 'workers, first to last done', value: stats.steadyJobsPerSecond, unit: 'jobs/s', goal: '' },
     { figure: 'latency request → result p50', value: stats.latencyMs.p50, unit: 'ms', goal: '' },
     { figure: 'latency request → result p95', value: stats.latencyMs.p95, unit: 'ms', goal: '' },
-    { figure: 'latency request → result p99', value: stats.latencyMs.p99, unit: 'ms', goal: '' },
+    {
+      figure: 'latency request → result p99',
+      value: stats.latencyMs.p99,
+      unit: 'ms',
+      goal: '≤ 150',
+      met: stats.latencyMs.p99 <= 150,
+    },
     ...Object.entries(cpuMsPerJob).map(([who, ms]) => ({
       figure: `CPU per job: ${who}`,
       value: ms,
