@@ -58,7 +58,10 @@ export interface StoreOptions {
   max?: number;
   /** Server-side limit on one statement, in ms. @default 5000 */
   statementTimeoutMs?: number;
-  /** Client-side limit on one call, in ms; a call that takes longer fails with code 'timeout'. @default 8000 */
+  /**
+   * Client-side limit on one call, in ms; a call that takes longer fails with code 'timeout'. For
+   * the batched calls it bounds their statement, which a call may first wait behind. @default 8000
+   */
   callTimeoutMs?: number;
   /** Limit on opening a connection, in seconds. @default 5 */
   connectTimeoutSeconds?: number;
