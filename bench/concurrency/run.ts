@@ -2,8 +2,8 @@
  * Concurrency at the seed's delays: FETCH_DELAY_MS=1000 and PROCESS_DELAY_MS=1000. The seed
  * handled one job a second per worker; with prefetch P each worker process overlaps P delays, so
  * W processes of each worker are bound to W × P jobs/s. Runs prefetch 50, 200 and 1,000 with one
- * process of each worker, then 50 and 1,000 with two, each on a fresh pipeline, to show how far
- * that bound holds and where the machine takes over. Writes bench/results/concurrency.json.
+ * process of each worker, then 50, 1,000 and 2,000 with two, each on a fresh pipeline, to show how
+ * far that bound holds and where the machine takes over. Writes bench/results/concurrency.json.
  *   npx tsx bench/concurrency/run.ts [--quick] [--no-build]
  */
 import { runBenchmark } from '../lib/cleanup.ts';
@@ -31,6 +31,8 @@ const SETTINGS: readonly Setting[] = [
   { prefetch: 1000, workers: 1 },
   { prefetch: 50, workers: 2 },
   { prefetch: 1000, workers: 2 },
+  // A bound above what the machine does with no delays at all: where it stops scaling.
+  { prefetch: 2000, workers: 2 },
 ];
 
 /** What one setting measured. */

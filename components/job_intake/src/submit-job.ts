@@ -69,21 +69,23 @@ export async function publishJob(deps: IntakeDependencies, job: Job): Promise<bo
     await deps.queue.check();
     await deps.queue.publish('start_fetch', startMessage(job));
   } catch (error) {
-    logAbout(deps, job).warn('job recorded but not handed off yet; the relay will retry', {
+    deps.logger.warn('job recorded but not handed off yet; the relay will retry', {
+      job_id: job.id,
+      correlation_id: job.correlation_id,
       error: String(error),
     });
     return false;
   }
+  // The note holds on to no more than the ids while it waits for its batch.
+  const about = { job_id: job.id, correlation_id: job.correlation_id };
   deps.store.markPublished(job.id).catch((error: unknown) => {
-    logAbout(deps, job).debug('could not note a job as published; the relay will publish it again', {
+    deps.logger.debug('could not note a job as published; the relay will publish it again', {
+      ...about,
       error: String(error),
     });
   });
   return true;
 }
-
-const logAbout = (deps: IntakeDependencies, job: Job) =>
-  deps.logger.child({ job_id: job.id, correlation_id: job.correlation_id });
 
 /**
  * A job's start_fetch message. A re-drive says so (`{ redrive: true }`), which lets the fetch

@@ -25,8 +25,8 @@ const MAX_BATCH = 100;
 const CONCURRENCY = 2;
 // Published marks wait for each other this long: nobody waits on them (the API answers once the
 // broker confirmed), and by the time they run most of their jobs have been started by a worker,
-// which marked them already, so one statement a few times a second covers a whole burst.
-const MARK_LINGER_MS = 200;
+// which marked them already, so one statement ten times a second covers a whole burst.
+const MARK_LINGER_MS = 100;
 const MAX_MARK_BATCH = 1000;
 
 // A query error may come from one item of a batch (a bad value): retried alone, it fails alone.
