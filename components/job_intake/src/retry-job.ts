@@ -29,7 +29,9 @@ export async function retryJob(deps: IntakeDependencies, jobId: string): Promise
   const published = await inSpan(
     'retry job',
     { parent: job.trace_parent, links: [currentTraceparent()], attributes: { 'mousetrap.job_id': job.id } },
-    () => publishJob(deps, job),
+    // A reopened job is old enough for the relay at once: noting the hand-off before answering
+    // keeps the relay from publishing it a second time, as it would a new job's lost note.
+    () => publishJob(deps, job, 'wait'),
   );
   return { outcome: 'retried', job, published };
 }

@@ -19,6 +19,11 @@ export interface IntakeDependencies {
 export interface Submission {
   job: Job;
   created: boolean;
+  /**
+   * For a job this call created, whether the broker confirmed its start message; for one recorded
+   * earlier (the same idempotency key), whether its hand-off is noted, which happens in the
+   * background within a fraction of a second of the publish.
+   */
   published: boolean;
 }
 
@@ -60,11 +65,15 @@ async function refuseWhenOverloaded(queue: JobQueue): Promise<void> {
 /**
  * Publishes a recorded job's start message; returns false (logged) if that failed. A broker known
  * to be away is not waited for: the relay hands the job off once it is back. The job is noted as
- * published in the background, many jobs a statement, and nobody waits for the note: one that is
- * lost (the database away, the API killed first) only has the relay publish the job again, which
- * its fetch worker takes as a repeat, or ignores when the job is past fetching.
+ * published in the background, many jobs a statement, and nobody waits for the note unless
+ * `note` is `wait`: one that is lost (the database away, the API killed first) only has the relay
+ * publish the job again, which its fetch worker skips, or fetches again if it is still fetching.
  */
-export async function publishJob(deps: IntakeDependencies, job: Job): Promise<boolean> {
+export async function publishJob(
+  deps: IntakeDependencies,
+  job: Job,
+  note: 'background' | 'wait' = 'background',
+): Promise<boolean> {
   try {
     await deps.queue.check();
     await deps.queue.publish('start_fetch', startMessage(job));
@@ -78,12 +87,13 @@ export async function publishJob(deps: IntakeDependencies, job: Job): Promise<bo
   }
   // The note holds on to no more than the ids while it waits for its batch.
   const about = { job_id: job.id, correlation_id: job.correlation_id };
-  deps.store.markPublished(job.id).catch((error: unknown) => {
+  const noted = deps.store.markPublished(job.id).catch((error: unknown) => {
     deps.logger.debug('could not note a job as published; the relay will publish it again', {
       ...about,
       error: String(error),
     });
   });
+  if (note === 'wait') await noted;
   return true;
 }
 

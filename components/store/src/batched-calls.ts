@@ -48,45 +48,51 @@ export function createBatchedCalls(
 ): BatchedCalls {
   const batch: BatchQueries = createBatchQueries(sql, tables);
   const byJob = <I extends { jobId: string }>(item: I) => item.jobId;
-  const options = { maxSize: MAX_BATCH, concurrency: CONCURRENCY, isolate };
-  const timed =
-    <I, O>(what: string, run: (items: I[]) => Promise<O[]>) =>
-    (items: I[]) =>
-      withTimeout(run(items), timeoutMs, what);
+  // Each kind of call's batches, with their time limit: the callers give up on a statement that
+  // has not answered within timeoutMs, while the statement keeps its place until it ends.
+  const options = (what: string) => ({
+    maxSize: MAX_BATCH,
+    concurrency: CONCURRENCY,
+    isolate,
+    bound: <T>(work: Promise<T>) => withTimeout(work, timeoutMs, what),
+  });
 
-  const createJob = createBatcher<NewJob, Job>(
-    timed('createJob', (jobs) => batch.createJobs(jobs)),
-    options,
-  );
+  const createJob = createBatcher<NewJob, Job>((jobs) => batch.createJobs(jobs), options('createJob'));
   const markPublished = createBatcher<{ jobId: string }, void>(
-    timed('markPublished', async (items) => {
+    async (items) => {
       await batch.markPublished(items.map(byJob));
       return items.map(() => undefined);
-    }),
-    { ...options, maxSize: MAX_MARK_BATCH, concurrency: 1, keyOf: byJob, lingerMs: MARK_LINGER_MS },
+    },
+    {
+      ...options('markPublished'),
+      maxSize: MAX_MARK_BATCH,
+      concurrency: 1,
+      keyOf: byJob,
+      lingerMs: MARK_LINGER_MS,
+    },
   );
   const startStage = {
     fetching: createBatcher<{ jobId: string }, StageOutcome>(
-      timed('startStage', (items) => batch.startStages(items.map(byJob), 'fetching')),
-      { ...options, keyOf: byJob },
+      (items) => batch.startStages(items.map(byJob), 'fetching'),
+      { ...options('startStage'), keyOf: byJob },
     ),
     processing: createBatcher<{ jobId: string }, StageOutcome>(
-      timed('startStage', (items) => batch.startStages(items.map(byJob), 'processing')),
-      { ...options, keyOf: byJob },
+      (items) => batch.startStages(items.map(byJob), 'processing'),
+      { ...options('startStage'), keyOf: byJob },
     ),
   };
   const completeJob = createBatcher(
-    timed('completeJob', (items: { jobId: string; result: ResultInput }[]) => batch.completeJobs(items)),
-    { ...options, keyOf: byJob },
+    (items: { jobId: string; result: ResultInput }[]) => batch.completeJobs(items),
+    { ...options('completeJob'), keyOf: byJob },
   );
   // Readers that arrive while a read runs share the next one, which starts after they arrived:
   // never an answer older than the request, and one query for a crowd of them.
   const latestResult = createBatcher<null, JobResult | undefined>(
-    timed('latestResult', async (items) => {
+    async (items) => {
       const latest = await results.latestResult();
       return items.map(() => latest);
-    }),
-    { maxSize: Number.MAX_SAFE_INTEGER, concurrency: 1, isolate: () => false },
+    },
+    { ...options('latestResult'), maxSize: Number.MAX_SAFE_INTEGER, concurrency: 1, isolate: () => false },
   );
   const batchers = [createJob, markPublished, startStage.fetching, startStage.processing, completeJob];
 

@@ -19,10 +19,18 @@ export interface BatcherOptions<I> {
   /**
    * How long the first call of a batch waits for others to join it, when nothing hurries it: for
    * calls whose callers do not wait on them, so that one statement covers many. A full batch
-   * (`maxSize` items waiting) runs at once.
+   * (`maxSize` items waiting) runs at once; calls that arrive while `concurrency` batches run wait
+   * for one of them to end, then up to this long.
    * @default 0: the batch runs on the next turn of the event loop
    */
   lingerMs?: number;
+  /**
+   * Bounds how long a batch's callers wait for it, e.g. with a timeout. A batch given up on keeps
+   * its place among the `concurrency` running until its work itself has ended, so that work still
+   * under way (a statement the database has not answered) always counts.
+   * @default undefined: callers wait for the work
+   */
+  bound?: <T>(work: Promise<T>) => Promise<T>;
 }
 
 /** A batched call; `drain` runs what waits now and resolves once every batch under way has settled. */
@@ -54,9 +62,10 @@ export function createBatcher<I, O>(
   let cancelScheduled: (() => void) | undefined;
   const lingerMs = options.lingerMs ?? 0;
 
-  const settle = async (batch: Pending<I, O>[]) => {
+  const settle = async (batch: Pending<I, O>[]): Promise<void> => {
+    const work = run(batch.map((entry) => entry.item));
     try {
-      const outputs = await run(batch.map((entry) => entry.item));
+      const outputs = await (options.bound ? options.bound(work) : work);
       for (const [i, entry] of batch.entries()) entry.resolve(outputs[i] as O);
     } catch (error) {
       if (batch.length === 1 || !options.isolate(error)) {
@@ -64,6 +73,11 @@ export function createBatcher<I, O>(
         return;
       }
       await Promise.all(batch.map((entry) => settle([entry])));
+    } finally {
+      await work.then(
+        () => undefined,
+        () => undefined,
+      );
     }
   };
 

@@ -1,7 +1,7 @@
 import postgres from 'postgres';
 import { createActivityQueries } from './activity.ts';
 import { createBatchedCalls } from './batched-calls.ts';
-import { runCall } from './call.ts';
+import { runCall, withTimeout } from './call.ts';
 import { isReadOnly } from './errors.ts';
 import { withHostsTurned } from './hosts.ts';
 import { createJobQueries } from './jobs.ts';
@@ -118,8 +118,9 @@ export async function createStore(options: StoreOptions): Promise<Store> {
         await sql`select 1`;
       }),
     close: async () => {
-      // The marks still lingering are written first: a lost one would have the relay publish its job again.
-      await pool.batched.drain();
+      // The marks still lingering are written first (a lost one would have the relay publish its
+      // job again), for as long as a call may take: a database that is away does not hold the stop.
+      await withTimeout(pool.batched.drain(), valid.callTimeoutMs, 'close').catch(() => undefined);
       await Promise.all([pool.sql.end({ timeout: 5 }), ...ending]);
     },
   };

@@ -1,4 +1,5 @@
 import { createBatcher } from '../src/batcher.ts';
+import { withTimeout } from '../src/call.ts';
 
 /** A run that records each batch and doubles its items. */
 function recorder() {
@@ -84,7 +85,7 @@ describe('createBatcher', () => {
 
   test('with lingerMs, calls made over several turns of the event loop share one batch', async () => {
     const { batches, run } = recorder();
-    const call = createBatcher(run, { maxSize: 100, concurrency: 1, isolate: never, lingerMs: 50 });
+    const call = createBatcher(run, { maxSize: 100, concurrency: 1, isolate: never, lingerMs: 500 });
     const first = call(1);
     await new Promise((resolve) => setTimeout(resolve, 10));
     const second = call(2);
@@ -110,6 +111,30 @@ describe('createBatcher', () => {
     expect(batches).toEqual([[1, 2]]);
     await new Promise((resolve) => setImmediate(resolve));
     expect(outputs).toEqual([2, 4]);
+  });
+
+  test('a batch whose callers gave up on it (bound) keeps its place until its work ends', async () => {
+    const started: number[][] = [];
+    let finishFirst = () => {};
+    const call = createBatcher(
+      async (items: number[]) => {
+        started.push([...items]);
+        if (items.includes(1)) {
+          await new Promise<void>((resolve) => {
+            finishFirst = resolve;
+          });
+        }
+        return items;
+      },
+      { maxSize: 100, concurrency: 1, isolate: never, bound: (work) => withTimeout(work, 20, 'test') },
+    );
+    await expect(call(1)).rejects.toMatchObject({ code: 'timeout' });
+    const second = call(2);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(started).toEqual([[1]]);
+    finishFirst();
+    expect(await second).toBe(2);
+    expect(started).toEqual([[1], [2]]);
   });
 
   test('never runs more than concurrency batches at once', async () => {
