@@ -1,25 +1,43 @@
-import type { HandlerResult } from '@mousetrap/job_queue';
+import { type HandlerResult, JobQueueError, type JobQueueErrorCode } from '@mousetrap/job_queue';
 import { type Store, StoreError } from '@mousetrap/store';
 
 /**
  * The fate of a message whose job failed its final attempt, in the shape a job_queue handler
  * answers: dead-lettered once the job is recorded as failed, or tried again later when the
- * database is what failed, so that an outage never fails a job, nor leaves one unfinished behind
- * a dead letter.
+ * database or the broker is what failed, so that an outage never fails a job, nor leaves one
+ * unfinished behind a dead letter.
  */
 export type FailedJobSettlement = Exclude<HandlerResult, undefined>;
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-/** True for a store call that failed because the database is away or too slow, not because of the job. */
-const isOutage = (error: unknown) =>
-  error instanceof StoreError && (error.code === 'unavailable' || error.code === 'timeout');
+// The broker's answers that say it is away, or cannot take the hand-off for now (a queue with no
+// leader while its cluster elects one refuses publishes), rather than anything about the job. A
+// queue that does not exist (`unroutable`) is a misconfiguration: the job fails, and says so.
+const BROKER_OUTAGES: ReadonlySet<JobQueueErrorCode> = new Set([
+  'unavailable',
+  'timeout',
+  'nacked',
+  'closed',
+  'blocked',
+  'busy',
+]);
+
+/** What was away when a call failed because of an outage, not because of the job; undefined otherwise. */
+function outageOf(error: unknown): 'database' | 'broker' | undefined {
+  if (error instanceof StoreError && (error.code === 'unavailable' || error.code === 'timeout')) {
+    return 'database';
+  }
+  if (error instanceof JobQueueError && BROKER_OUTAGES.has(error.code)) return 'broker';
+  return undefined;
+}
 
 /**
- * Settles a final attempt that failed with `error`: when the database is away (the error is a
- * StoreError `unavailable` or `timeout`, or marking the job failed fails too), the message is to
- * be tried again later; otherwise the job is marked failed with `${what}: <error>` (unless done or
- * failed already) and the message dead-lettered.
+ * Settles a final attempt that failed with `error`: when the database or the broker is away (the
+ * error is a StoreError `unavailable` or `timeout`, a JobQueueError of a broker away or refusing
+ * for now, or marking the job failed fails too), the message is to be tried again later;
+ * otherwise the job is marked failed with `${what}: <error>` (unless done or failed already) and
+ * the message dead-lettered.
  */
 export async function settleFailedJob(
   store: Store,
@@ -27,7 +45,8 @@ export async function settleFailedJob(
   what: string,
   error: unknown,
 ): Promise<FailedJobSettlement> {
-  if (isOutage(error)) return { retryLater: `the database is unavailable: ${describe(error)}` };
+  const outage = outageOf(error);
+  if (outage) return { retryLater: `the ${outage} is unavailable: ${describe(error)}` };
   const reason = `${what}: ${describe(error)}`;
   try {
     await store.failJob(jobId, reason);

@@ -1,3 +1,4 @@
+import { JobQueueError } from '@mousetrap/job_queue';
 import { createStore, type Store, StoreError } from '@mousetrap/store';
 import { describeWithServices, dropSchema, uniqueName } from '@mousetrap/test_kit';
 import { settleFailedJob } from '../src/settle-failed-job.ts';
@@ -43,6 +44,31 @@ describeWithServices('settleFailedJob', ['postgres'], ({ databaseUrl }) => {
       expect((await store.getJob(job.id))?.status).toBe('queued');
     },
   );
+
+  test.each(['nacked', 'closed', 'timeout', 'unavailable', 'blocked', 'busy'] as const)(
+    'a broker that answers %s: leaves the job open and asks to try again later',
+    async (code) => {
+      const { job } = await store.createJob({ correlationId: `settle-broker-${code}` });
+      const settled = await settleFailedJob(
+        store,
+        job.id,
+        'fetch failed after 4 attempts',
+        new JobQueueError(code, 'the broker refused the message'),
+      );
+      expect(settled).toEqual({ retryLater: 'the broker is unavailable: the broker refused the message' });
+      expect((await store.getJob(job.id))?.status).toBe('queued');
+    },
+  );
+
+  test('a queue the broker does not have: fails the job, naming it', async () => {
+    const { job } = await store.createJob({ correlationId: 'settle-unroutable' });
+    const error = new JobQueueError('unroutable', 'queue x.data_processing does not exist');
+    const settled = await settleFailedJob(store, job.id, 'fetch failed after 4 attempts', error);
+    expect(settled).toEqual({
+      deadLetter: 'fetch failed after 4 attempts: queue x.data_processing does not exist',
+    });
+    expect((await store.getJob(job.id))?.status).toBe('failed');
+  });
 
   test('when the job cannot be marked failed either, asks to try again later', async () => {
     const { job } = await store.createJob({ correlationId: 'settle-closed' });
