@@ -30,35 +30,27 @@ describeWithServices('settleFailedJob', ['postgres'], ({ databaseUrl }) => {
     });
   });
 
-  test.each(['unavailable', 'timeout'] as const)(
-    'a database %s: leaves the job open and asks to try again later',
-    async (code) => {
-      const { job } = await store.createJob({ correlationId: `settle-${code}` });
-      const settled = await settleFailedJob(
-        store,
-        job.id,
-        'processing failed',
-        new StoreError(code, 'connect ECONNREFUSED'),
-      );
-      expect(settled).toEqual({ retryLater: 'the database is unavailable: connect ECONNREFUSED' });
-      expect((await store.getJob(job.id))?.status).toBe('queued');
-    },
-  );
-
-  test.each(['nacked', 'closed', 'timeout', 'unavailable', 'blocked', 'busy'] as const)(
-    'a broker that answers %s: leaves the job open and asks to try again later',
-    async (code) => {
-      const { job } = await store.createJob({ correlationId: `settle-broker-${code}` });
-      const settled = await settleFailedJob(
-        store,
-        job.id,
-        'fetch failed after 4 attempts',
+  const outages: [string, Error, string][] = [
+    ...(['unavailable', 'timeout'] as const).map((code): [string, Error, string] => [
+      `a database ${code}`,
+      new StoreError(code, 'connect ECONNREFUSED'),
+      'the database is unavailable: connect ECONNREFUSED',
+    ]),
+    ...(['nacked', 'closed', 'timeout', 'unavailable', 'blocked', 'busy'] as const).map(
+      (code): [string, Error, string] => [
+        `a broker that answers ${code}`,
         new JobQueueError(code, 'the broker refused the message'),
-      );
-      expect(settled).toEqual({ retryLater: 'the broker is unavailable: the broker refused the message' });
-      expect((await store.getJob(job.id))?.status).toBe('queued');
-    },
-  );
+        'the broker is unavailable: the broker refused the message',
+      ],
+    ),
+  ];
+
+  test.each(outages)('%s: leaves the job open and asks to try again later', async (what, error, reason) => {
+    const { job } = await store.createJob({ correlationId: `settle-${what}` });
+    const settled = await settleFailedJob(store, job.id, 'fetch failed after 4 attempts', error);
+    expect(settled).toEqual({ retryLater: reason });
+    expect((await store.getJob(job.id))?.status).toBe('queued');
+  });
 
   test('a queue the broker does not have: fails the job, naming it', async () => {
     const { job } = await store.createJob({ correlationId: 'settle-unroutable' });
