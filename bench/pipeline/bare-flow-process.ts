@@ -1,6 +1,6 @@
 /**
- * The least a job of this design costs without the database: one process of each role, started
- * by bench/pipeline/run.ts with BARE_FLOW_ROLE, BARE_FLOW_QUEUES (two queue names, comma-separated,
+ * The least a job of this design costs: one process of each role, started by
+ * bench/pipeline/run.ts with BARE_FLOW_ROLE, BARE_FLOW_QUEUES (two queue names, comma-separated,
  * declared by the benchmark) and, for the sink, BARE_FLOW_JOBS.
  *   api   Express; `POST /refresh` publishes a persistent message to the first queue on a confirm
  *         channel and answers 202 once the broker confirmed it.
@@ -11,10 +11,20 @@
  * No JSON validation, no logging per message, no outbox, no database: what the pipeline does on
  * top of this is what its services are for. Writes to the broker are grouped as job_queue's are.
  * The api logs `{"message":"first request","at":<ms>}` once, when the first job arrives.
+ *
+ * With DATABASE_URL and BARE_FLOW_SCHEMA set, each role also makes the pipeline's writes through
+ * the store component, as the services make them, and nothing else of the services: the api
+ * records the job before publishing its id and notes it published in the background; the hop
+ * starts the fetching stage, "fetches" (fetch_data's simulated source, delay 0) and publishes the
+ * places; the sink starts the processing stage, summarises them (process_data) and completes the
+ * job with its result. That is the floor the guarantees' record sets.
  */
 import { randomUUID } from 'node:crypto';
-import { type Channel, type ConfirmChannel, connect } from 'amqplib';
-import express from 'express';
+import { createPlaceSource } from '@mousetrap/fetch_data';
+import { parsePlaces, summarise } from '@mousetrap/process_data';
+import { createStore, type Store } from '@mousetrap/store';
+import { type ConfirmChannel, connect } from 'amqplib';
+import express, { type Response } from 'express';
 import { groupConnectionWrites } from '../lib/group-writes.ts';
 
 const PREFETCH = 50;
@@ -25,8 +35,11 @@ const say = (line: Record<string, unknown>) => console.log(JSON.stringify(line))
 
 const connection = await connect(url);
 groupConnectionWrites(connection);
+const { DATABASE_URL: databaseUrl, BARE_FLOW_SCHEMA: schema } = process.env;
+const store: Store | undefined =
+  databaseUrl && schema ? await createStore({ url: databaseUrl, schema }) : undefined;
 process.on('SIGTERM', () => {
-  void connection.close().finally(() => process.exit(0));
+  void Promise.allSettled([connection.close(), store?.close()]).finally(() => process.exit(0));
 });
 
 /** Publishes persistently and settles once the broker confirms (or refuses) the message. */
@@ -38,12 +51,12 @@ function publish(channel: ConfirmChannel, queue: string, body: Buffer): Promise<
   });
 }
 
-async function consume(queue: string, handle: (channel: Channel, body: Buffer) => Promise<void>) {
+async function consume(queue: string, handle: (body: Buffer) => Promise<void>) {
   const channel = await connection.createChannel();
   await channel.prefetch(PREFETCH);
   await channel.consume(queue, (message) => {
     if (!message) return;
-    handle(channel, message.content).then(
+    handle(message.content).then(
       () => channel.ack(message),
       () => channel.nack(message),
     );
@@ -52,14 +65,24 @@ async function consume(queue: string, handle: (channel: Channel, body: Buffer) =
 
 if (role === 'api') {
   const publisher = await connection.createConfirmChannel();
+  const answer = (res: Response) => (id: string) => res.status(202).json({ id, status: 'queued' });
+  // As the API's submitJob: the job recorded, its id published, the published note not waited for.
+  const recordAndPublish = async (records: Store) => {
+    const correlationId = randomUUID();
+    const { job } = await records.createJob({ correlationId });
+    await publish(publisher, first, Buffer.from(JSON.stringify({ jobId: job.id, correlationId })));
+    records.markPublished(job.id).catch(() => {});
+    return job.id;
+  };
   const app = express();
   let requests = 0;
   app.post('/refresh', (_req, res) => {
     requests += 1;
     if (requests === 1) say({ message: 'first request', at: Date.now() });
+    if (store) return void recordAndPublish(store).then(answer(res), () => res.status(503).end());
     const id = randomUUID();
     publish(publisher, first, Buffer.from(JSON.stringify({ jobId: id, correlationId: randomUUID() }))).then(
-      () => res.status(202).json({ id, status: 'queued' }),
+      () => answer(res)(id),
       () => res.status(503).end(),
     );
   });
@@ -70,12 +93,25 @@ if (role === 'api') {
 } else if (role === 'hop') {
   const publisher = await connection.createConfirmChannel();
   const body = Buffer.alloc(600, 'x');
-  await consume(first, () => publish(publisher, second, body));
+  const fetchPlaces = createPlaceSource({ delayMs: 0 });
+  await consume(first, async (content) => {
+    if (!store) return publish(publisher, second, body);
+    const { jobId } = JSON.parse(content.toString()) as { jobId: string };
+    await store.startStage(jobId, 'fetching');
+    const places = await fetchPlaces();
+    await publish(publisher, second, Buffer.from(JSON.stringify({ jobId, places })));
+  });
   say({ message: 'consuming' });
 } else if (role === 'sink') {
   const jobs = Number(process.env.BARE_FLOW_JOBS);
   let acked = 0;
-  await consume(second, async () => {
+  await consume(second, async (content) => {
+    if (store) {
+      const { jobId, places } = JSON.parse(content.toString()) as { jobId: string; places: unknown };
+      const valid = parsePlaces(places);
+      await store.startStage(jobId, 'processing');
+      await store.completeJob(jobId, { ...summarise(valid), places: valid });
+    }
     acked += 1;
     if (acked === jobs) say({ message: 'done', at: Date.now() });
   });

@@ -2,8 +2,8 @@
  * The pipeline benchmark: the three project builds as processes (delays 0), N jobs posted by a
  * concurrent client, then jobs/s end to end and the latency from request to stored result; beside
  * it, the broker's ceiling measured in the same run (a bare amqplib loop, before and after), the
- * bare flow, the same flow on BullMQ (a peer, with Redis's appendfsync everysec and always) and
- * the peak RSS of each service. Then the pipeline again with tracing on, every span exported over
+ * bare flow, alone and with the pipeline's writes through the store, the same flow on BullMQ (a
+ * peer, with Redis's appendfsync everysec and always) and the peak RSS of each service. Then the pipeline again with tracing on, every span exported over
  * OTLP/HTTP (protobuf, batched) to a local sink, for what tracing costs. Writes
  * bench/results/pipeline.json.
  *   npx tsx bench/pipeline/run.ts [--quick] [--no-build] [--jobs N] [--cpu-prof]
@@ -165,7 +165,8 @@ await runBenchmark(async () => {
   });
   const exported = { exports: sink.exports, bytes: sink.bytes };
   await sink.close();
-  const bare = await measureBareFlow(jobs, clientConcurrency, rabbitmq);
+  const bare = await measureBareFlow(jobs, clientConcurrency, servers);
+  const floor = await measureBareFlow(jobs, clientConcurrency, servers, true);
   const after = await ceilingRun('after');
   // The peer on BullMQ, with each of Redis's two ways to sync its append-only file.
   const redisServer = await findRedisServer();
@@ -227,6 +228,32 @@ await runBenchmark(async () => {
       met: sum(cpuMsPerJob) <= 0.9,
     },
     { figure: 'CPU per job, every process: bare flow', value: sum(bare.cpuMsPerJob), unit: 'ms', goal: '' },
+    // The bare flow with the pipeline's writes through the store: what the record alone costs,
+    // and what is left to our services' own code (bench/README.md, "What is left").
+    {
+      figure: 'bare flow + store writes',
+      value: floor.jobsPerSecond,
+      unit: 'jobs/s',
+      goal: '',
+    },
+    {
+      figure: 'bare flow + store writes ÷ bare flow',
+      value: (floor.jobsPerSecond / bare.jobsPerSecond) * 100,
+      unit: '%',
+      goal: '',
+    },
+    {
+      figure: 'pipeline ÷ (bare flow + store writes)',
+      value: (stats.jobsPerSecond / floor.jobsPerSecond) * 100,
+      unit: '%',
+      goal: '',
+    },
+    {
+      figure: 'CPU per job, every process: bare flow + store writes',
+      value: sum(floor.cpuMsPerJob),
+      unit: 'ms',
+      goal: '',
+    },
     ...peers.flatMap((peer) => peerFigures(stats.jobsPerSecond, peer)),
     { figure: 'POST /refresh while posting', value: posting.rate, unit: 'jobs/s', goal: '' },
     { figure: 'workers, first to last done', value: stats.steadyJobsPerSecond, unit: 'jobs/s', goal: '' },
@@ -307,9 +334,17 @@ await runBenchmark(async () => {
   console.log(`\npipeline: ${jobs} jobs, prefetch ${prefetch}, delays 0`);
   printFigures(summary);
   if (!redisServer) console.log(`  ${PEER_SKIPPED}`);
-  for (const peer of peers) {
-    const each = Object.entries(peer.cpuMsPerJob).map(([who, ms]) => `${who} ${ms.toFixed(3)}`);
-    console.log(`  CPU per job, BullMQ appendfsync ${peer.appendfsync} (ms): ${each.join(', ')}`);
+  const flows: [string, Record<string, number>][] = [
+    ['bare flow', bare.cpuMsPerJob],
+    ['bare flow + store writes', floor.cpuMsPerJob],
+    ...peers.map((peer): [string, Record<string, number>] => [
+      `BullMQ appendfsync ${peer.appendfsync}`,
+      peer.cpuMsPerJob,
+    ]),
+  ];
+  for (const [name, cpu] of flows) {
+    const each = Object.entries(cpu).map(([who, ms]) => `${who} ${ms.toFixed(3)}`);
+    console.log(`  CPU per job, ${name} (ms): ${each.join(', ')}`);
   }
   for (const [run, logged] of [
     ['', problems],
@@ -333,6 +368,7 @@ await runBenchmark(async () => {
       stats,
       ceiling: { before, after },
       bareFlow: bare,
+      bareFlowWithStore: floor,
       peers: redisServer ? peers : PEER_SKIPPED,
       peakRss,
       problems,
