@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { queueNames } from '@mousetrap/job_queue';
-import { deleteQueues, dropSchema, uniqueName } from '@mousetrap/test_kit';
+import { deleteQueues, dropSchema, SERVICE_NODE_FLAGS, uniqueName } from '@mousetrap/test_kit';
 import { onCleanup } from './cleanup.ts';
 import { progress } from './results.ts';
 import { type ServiceProcess, startServiceProcess } from './service-process.ts';
@@ -15,13 +15,13 @@ export const RABBITMQ_URL = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.
 export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /**
- * The node flags the services run with, as their images start them (projects/<p>/Dockerfile): a
- * 4 MB young generation. `BENCH_NODE_ARGS` (space-separated, may be empty) replaces them, to
- * measure what a flag does.
+ * The node flags the services run with, as their images start them (test_kit's
+ * SERVICE_NODE_FLAGS). `BENCH_NODE_ARGS` (space-separated, may be empty) replaces them, to measure
+ * what a flag does.
  */
 export const SERVICE_NODE_ARGS: readonly string[] =
   process.env.BENCH_NODE_ARGS === undefined
-    ? ['--max-semi-space-size=4']
+    ? SERVICE_NODE_FLAGS
     : process.env.BENCH_NODE_ARGS.split(' ').filter(Boolean);
 
 /**

@@ -3,6 +3,7 @@ import { closeSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SERVICE_NODE_FLAGS } from '@mousetrap/test_kit';
 import { type InFlightReading, readInFlight, sumOf } from './in-flight.ts';
 import { freePort } from './ports.ts';
 
@@ -88,7 +89,7 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
     if (service !== 'api') env.TEST_CRASH_AFTER_COMMIT = undefined;
     const script = join(options.root, 'projects', PROJECT[service], 'dist', 'main.js');
     // The node flags the images start the services with (projects/<p>/Dockerfile).
-    const child = spawn(process.execPath, ['--max-semi-space-size=4', script], {
+    const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, script], {
       env,
       stdio: ['ignore', log, log],
     });

@@ -5,7 +5,7 @@ export { uniqueName } from './names.ts';
 export type { OtlpReceiver, ReceivedSpan } from './otlp-receiver.ts';
 export { startOtlpReceiver } from './otlp-receiver.ts';
 export type { ServiceProcess } from './processes.ts';
-export { startServiceProcess } from './processes.ts';
+export { SERVICE_NODE_FLAGS, startServiceProcess } from './processes.ts';
 export { seeded } from './seeded.ts';
 export type { Service, ServiceUrls } from './services.ts';
 export { describeWithServices } from './services.ts';

@@ -14,7 +14,10 @@ describe('startServiceProcess', () => {
       );
       const service = startServiceProcess(script, { GREETING: 'hello' });
       const line = await service.waitForLine((candidate) => 'flags' in candidate);
-      expect(line).toEqual({ flags: ['--max-semi-space-size=4'], greeting: 'hello' });
+      expect(line).toEqual({
+        flags: ['--max-semi-space-size=4', '--heap-growing-percent=100'],
+        greeting: 'hello',
+      });
       expect(await service.exited).toBe(0);
     } finally {
       await rm(dir, { recursive: true, force: true });
