@@ -12,17 +12,16 @@
  * top of this is what its services are for. Writes to the broker are grouped as job_queue's are.
  * The api logs `{"message":"first request","at":<ms>}` once, when the first job arrives.
  *
- * With DATABASE_URL and BARE_FLOW_SCHEMA set, each role also makes the pipeline's writes through
- * the store component, as the services make them, and nothing else of the services: the api
- * records the job before publishing its id and notes it published in the background; the hop
- * starts the fetching stage, "fetches" (fetch_data's simulated source, delay 0) and publishes the
- * places; the sink starts the processing stage, summarises them (process_data) and completes the
- * job with its result. That is the floor the guarantees' record sets.
+ * With DATABASE_URL and BARE_FLOW_SCHEMA set, the bare flow with the store's writes: each role
+ * also makes the pipeline's writes through the store component, as the services make them, and
+ * nothing else of the services. The api records the job before publishing its id and notes it
+ * published in the background; the hop starts the fetching stage, "fetches" (fetch_data's
+ * simulated source, delay 0) and publishes the places instead of the 600 bytes; the sink starts
+ * the processing stage, summarises the places (process_data) and completes the job with its
+ * result. A store call that fails ends the process (exit 1, the error on stderr), and so the run.
  */
 import { randomUUID } from 'node:crypto';
-import { createPlaceSource } from '@mousetrap/fetch_data';
-import { parsePlaces, summarise } from '@mousetrap/process_data';
-import { createStore, type Store } from '@mousetrap/store';
+import type { Store } from '@mousetrap/store';
 import { type ConfirmChannel, connect } from 'amqplib';
 import express, { type Response } from 'express';
 import { groupConnectionWrites } from '../lib/group-writes.ts';
@@ -36,8 +35,17 @@ const say = (line: Record<string, unknown>) => console.log(JSON.stringify(line))
 const connection = await connect(url);
 groupConnectionWrites(connection);
 const { DATABASE_URL: databaseUrl, BARE_FLOW_SCHEMA: schema } = process.env;
+// Without the store, its libraries are not even loaded: the bare flow stays as bare as it was.
 const store: Store | undefined =
-  databaseUrl && schema ? await createStore({ url: databaseUrl, schema }) : undefined;
+  databaseUrl && schema
+    ? await (await import('@mousetrap/store')).createStore({ url: databaseUrl, schema })
+    : undefined;
+
+/** A failed store call ends the run at once instead of looping through redeliveries. */
+function die(error: unknown): never {
+  console.error(`the store failed: ${String(error)}`);
+  process.exit(1);
+}
 process.on('SIGTERM', () => {
   void Promise.allSettled([connection.close(), store?.close()]).finally(() => process.exit(0));
 });
@@ -58,7 +66,7 @@ async function consume(queue: string, handle: (body: Buffer) => Promise<void>) {
     if (!message) return;
     handle(message.content).then(
       () => channel.ack(message),
-      () => channel.nack(message),
+      (error: unknown) => (store ? die(error) : channel.nack(message)),
     );
   });
 }
@@ -92,29 +100,38 @@ if (role === 'api') {
   });
 } else if (role === 'hop') {
   const publisher = await connection.createConfirmChannel();
-  const body = Buffer.alloc(600, 'x');
-  const fetchPlaces = createPlaceSource({ delayMs: 0 });
-  await consume(first, async (content) => {
-    if (!store) return publish(publisher, second, body);
-    const { jobId } = JSON.parse(content.toString()) as { jobId: string };
-    await store.startStage(jobId, 'fetching');
-    const places = await fetchPlaces();
-    await publish(publisher, second, Buffer.from(JSON.stringify({ jobId, places })));
-  });
+  if (store) {
+    const fetchPlaces = (await import('@mousetrap/fetch_data')).createPlaceSource({ delayMs: 0 });
+    await consume(first, async (content) => {
+      const { jobId } = JSON.parse(content.toString()) as { jobId: string };
+      await store.startStage(jobId, 'fetching');
+      const places = await fetchPlaces();
+      await publish(publisher, second, Buffer.from(JSON.stringify({ jobId, places })));
+    });
+  } else {
+    const body = Buffer.alloc(600, 'x');
+    await consume(first, () => publish(publisher, second, body));
+  }
   say({ message: 'consuming' });
 } else if (role === 'sink') {
   const jobs = Number(process.env.BARE_FLOW_JOBS);
   let acked = 0;
-  await consume(second, async (content) => {
-    if (store) {
+  const count = () => {
+    acked += 1;
+    if (acked === jobs) say({ message: 'done', at: Date.now() });
+  };
+  if (store) {
+    const { parsePlaces, summarise } = await import('@mousetrap/process_data');
+    await consume(second, async (content) => {
       const { jobId, places } = JSON.parse(content.toString()) as { jobId: string; places: unknown };
       const valid = parsePlaces(places);
       await store.startStage(jobId, 'processing');
       await store.completeJob(jobId, { ...summarise(valid), places: valid });
-    }
-    acked += 1;
-    if (acked === jobs) say({ message: 'done', at: Date.now() });
-  });
+      count();
+    });
+  } else {
+    await consume(second, async () => count());
+  }
   say({ message: 'consuming' });
 } else {
   throw new Error(`BARE_FLOW_ROLE must be api, hop or sink, not ${String(role)}`);

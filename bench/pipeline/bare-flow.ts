@@ -40,8 +40,11 @@ export async function measureBareFlow(
   const processes = new Map<string, ServiceProcess>();
   const close = onCleanup(async () => {
     await Promise.all([...processes.values()].map((role) => role.stop()));
-    await deleteQueues(RABBITMQ_URL, queues);
-    if (withStore) await dropSchema(DATABASE_URL, prefix);
+    try {
+      await deleteQueues(RABBITMQ_URL, queues);
+    } finally {
+      if (withStore) await dropSchema(DATABASE_URL, prefix);
+    }
   });
   try {
     const connection = await connect(RABBITMQ_URL);
@@ -58,7 +61,8 @@ export async function measureBareFlow(
       RABBITMQ_URL,
       BARE_FLOW_QUEUES: queues.join(','),
       BARE_FLOW_JOBS: String(jobs),
-      ...(withStore ? { DATABASE_URL, BARE_FLOW_SCHEMA: prefix } : {}),
+      // An empty schema keeps the store off, whatever this process's environment holds.
+      ...(withStore ? { DATABASE_URL, BARE_FLOW_SCHEMA: prefix } : { BARE_FLOW_SCHEMA: '' }),
     };
     let port: number | undefined;
     for (const role of ROLES) {

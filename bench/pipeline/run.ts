@@ -3,9 +3,9 @@
  * concurrent client, then jobs/s end to end and the latency from request to stored result; beside
  * it, the broker's ceiling measured in the same run (a bare amqplib loop, before and after), the
  * bare flow, alone and with the pipeline's writes through the store, the same flow on BullMQ (a
- * peer, with Redis's appendfsync everysec and always) and the peak RSS of each service. Then the pipeline again with tracing on, every span exported over
- * OTLP/HTTP (protobuf, batched) to a local sink, for what tracing costs. Writes
- * bench/results/pipeline.json.
+ * peer, with Redis's appendfsync everysec and always) and the peak RSS of each service. Then the
+ * pipeline again with tracing on, every span exported over OTLP/HTTP (protobuf, batched) to a
+ * local sink, for what tracing costs. Writes bench/results/pipeline.json.
  *   npx tsx bench/pipeline/run.ts [--quick] [--no-build] [--jobs N] [--cpu-prof]
  */
 import { join } from 'node:path';
@@ -166,7 +166,7 @@ await runBenchmark(async () => {
   const exported = { exports: sink.exports, bytes: sink.bytes };
   await sink.close();
   const bare = await measureBareFlow(jobs, clientConcurrency, servers);
-  const floor = await measureBareFlow(jobs, clientConcurrency, servers, true);
+  const bareWithStore = await measureBareFlow(jobs, clientConcurrency, servers, true);
   const after = await ceilingRun('after');
   // The peer on BullMQ, with each of Redis's two ways to sync its append-only file.
   const redisServer = await findRedisServer();
@@ -232,25 +232,25 @@ await runBenchmark(async () => {
     // and what is left to our services' own code (bench/README.md, "What is left").
     {
       figure: 'bare flow + store writes',
-      value: floor.jobsPerSecond,
+      value: bareWithStore.jobsPerSecond,
       unit: 'jobs/s',
       goal: '',
     },
     {
       figure: 'bare flow + store writes ÷ bare flow',
-      value: (floor.jobsPerSecond / bare.jobsPerSecond) * 100,
+      value: (bareWithStore.jobsPerSecond / bare.jobsPerSecond) * 100,
       unit: '%',
       goal: '',
     },
     {
       figure: 'pipeline ÷ (bare flow + store writes)',
-      value: (stats.jobsPerSecond / floor.jobsPerSecond) * 100,
+      value: (stats.jobsPerSecond / bareWithStore.jobsPerSecond) * 100,
       unit: '%',
       goal: '',
     },
     {
       figure: 'CPU per job, every process: bare flow + store writes',
-      value: sum(floor.cpuMsPerJob),
+      value: sum(bareWithStore.cpuMsPerJob),
       unit: 'ms',
       goal: '',
     },
@@ -336,7 +336,7 @@ await runBenchmark(async () => {
   if (!redisServer) console.log(`  ${PEER_SKIPPED}`);
   const flows: [string, Record<string, number>][] = [
     ['bare flow', bare.cpuMsPerJob],
-    ['bare flow + store writes', floor.cpuMsPerJob],
+    ['bare flow + store writes', bareWithStore.cpuMsPerJob],
     ...peers.map((peer): [string, Record<string, number>] => [
       `BullMQ appendfsync ${peer.appendfsync}`,
       peer.cpuMsPerJob,
@@ -368,7 +368,7 @@ await runBenchmark(async () => {
       stats,
       ceiling: { before, after },
       bareFlow: bare,
-      bareFlowWithStore: floor,
+      bareFlowWithStore: bareWithStore,
       peers: redisServer ? peers : PEER_SKIPPED,
       peakRss,
       problems,
