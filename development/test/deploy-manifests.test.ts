@@ -7,6 +7,7 @@ import {
   loadFetchWorkerSettings,
   loadProcessingWorkerSettings,
 } from '@mousetrap/settings';
+import { SERVICE_NODE_FLAGS } from '@mousetrap/test_kit';
 import { SERVICE_IMAGES } from '../images/service-images.ts';
 import { type Doc, deploy, documents, k8sDir, k8sFiles, manifests, root } from './deploy-files.ts';
 
@@ -424,6 +425,22 @@ describe('deploy/: compose files and Kubernetes manifests', () => {
       expect(dockerfile).toContain(`process.env.${image.portVariable} || ${image.defaultPort}}/ready`);
       const settings = loaders[image.project]?.({});
       expect(settings?.healthPort ?? settings?.http?.port).toBe(image.defaultPort);
+    }
+  });
+
+  test("Dockerfiles and npm start: a service starts with the node flags the tests and benchmarks use (test_kit's SERVICE_NODE_FLAGS)", () => {
+    for (const image of SERVICE_IMAGES) {
+      const dockerfile = readFileSync(join(root, 'projects', image.project, 'Dockerfile'), 'utf8');
+      const cmd = JSON.parse(/^CMD\s+(\[.*\])\s*$/m.exec(dockerfile)?.[1] ?? '[]') as string[];
+      const manifest = JSON.parse(
+        readFileSync(join(root, 'projects', image.project, 'package.json'), 'utf8'),
+      );
+      const start = String(manifest.scripts?.start ?? '').split(' ');
+      expect({ project: image.project, cmd, start }).toEqual({
+        project: image.project,
+        cmd: ['node', '--enable-source-maps', ...SERVICE_NODE_FLAGS, 'main.js'],
+        start: ['node', ...SERVICE_NODE_FLAGS, 'dist/main.js'],
+      });
     }
   });
 
