@@ -387,6 +387,9 @@ export const scenarios: readonly Scenario[] = [
     id: 'consumer-cancel',
     title: 'the broker cancels the fetch worker’s consumer mid-stream (twice)',
     hitsWork: true,
+    // Posted over 20 s: arming the second cancel starts a rabbitmqctl, seconds on a busy machine, and
+    // a load posted at full speed had been drained by then (the second cancel met nothing, 3 runs in 11).
+    loadSpreadMs: 20_000,
     async inject(context) {
       const queue = `${context.prefix}start_fetch`;
       let armed = await context.rabbit.armCancelConsumers(queue);
