@@ -73,7 +73,7 @@ async function consume(queue: string, handle: (body: Buffer) => Promise<void>) {
 
 if (role === 'api') {
   const publisher = await connection.createConfirmChannel();
-  const answer = (res: Response) => (id: string) => res.status(202).json({ id, status: 'queued' });
+  const accept = (res: Response, id: string) => res.status(202).json({ id, status: 'queued' });
   // As the API's submitJob: the job recorded, its id published, the published note not waited for.
   const recordAndPublish = async (records: Store) => {
     const correlationId = randomUUID();
@@ -87,10 +87,14 @@ if (role === 'api') {
   app.post('/refresh', (_req, res) => {
     requests += 1;
     if (requests === 1) say({ message: 'first request', at: Date.now() });
-    if (store) return void recordAndPublish(store).then(answer(res), () => res.status(503).end());
+    if (store)
+      return void recordAndPublish(store).then(
+        (id) => accept(res, id),
+        () => res.status(503).end(),
+      );
     const id = randomUUID();
     publish(publisher, first, Buffer.from(JSON.stringify({ jobId: id, correlationId: randomUUID() }))).then(
-      () => answer(res)(id),
+      () => accept(res, id),
       () => res.status(503).end(),
     );
   });
