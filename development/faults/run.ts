@@ -5,7 +5,7 @@
  * several broker nodes or database instances. Each scenario waits for the pipeline to settle and
  * checks the ledger of every job. Prints the table, writes test-results/<suite>.json and exits 1
  * on any loss, double, unexplained failure or dead-letter count that differs from what was injected.
- *   FAULTS_JOBS=2000          jobs per scenario
+ *   FAULTS_JOBS=2000          jobs per scenario (the embedded ones post at most 500)
  *   FAULTS_ONLY=poison,…      run only these scenarios (ids from the table)
  *   FAULTS_LOG_LEVEL=warn     LOG_LEVEL of the services, whose logs go to test-results/<suite>-logs/
  */
