@@ -14,9 +14,9 @@ module.exports = {
     ],
   },
   testTimeout: 30000,
-  // Most test files wait on RabbitMQ, PostgreSQL or a child process rather than compute: three at
-  // once took the run from 287 s to 127 s on 2 cores, where jest's default (cores - 1) runs one at a time.
-  maxWorkers: 3,
+  // Most test files wait on RabbitMQ, PostgreSQL or a child process rather than compute: 1.5 files
+  // a core (3 on 2 cores) took the run from 287 s to 127 s, where jest's default (cores - 1) ran one at a time.
+  maxWorkers: '150%',
   reporters: [
     'default',
     '<rootDir>/development/left-behind-reporter.cjs',

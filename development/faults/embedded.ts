@@ -47,9 +47,15 @@ export const embeddedScenarios: readonly EmbeddedScenario[] = [
 const SERVICE_VARIABLES = ['RABBITMQ_URL', 'RABBITMQ_HOST', 'DATABASE_URL', 'POSTGRES_HOST'];
 // After the restart, every job must be done within the time the issue allows.
 const DONE_WITHIN_MS = 60_000;
-// At the default delays npm start finishes some 50 jobs a second: 500 keep the load going well past
-// the signal (sent about 200 in), where the suite's 2,000 kept each scenario running a minute.
+// At the default delays npm start accepts some 200 jobs a second and finishes some 50: the
+// suite's 2,000 kept each scenario running a minute, where 500 still leave posting to do after
+// the signal, which the scenario checks.
 const MOST_JOBS = 500;
+// The signal goes once this share of the jobs is accepted and a job is in flight.
+const SIGNAL_AT = 0.4;
+
+/** The jobs an embedded scenario posts when the suite posts `count`. */
+export const embeddedJobs = (count: number) => Math.min(count, MOST_JOBS);
 
 /** Runs one embedded scenario: the ledger installed, npm start signalled under load, started again, judged. */
 export async function runEmbeddedScenario(
@@ -58,7 +64,7 @@ export async function runEmbeddedScenario(
 ): Promise<Outcome> {
   const started = Date.now();
   const note = (text: string) => suite.note(`${scenario.id}: ${text}`);
-  const count = Math.min(suite.count, MOST_JOBS);
+  const count = embeddedJobs(suite.count);
   const dataDir = join(suite.temp, scenario.id, 'pgdata');
   await mkdir(join(suite.temp, scenario.id), { recursive: true });
   await withDatabase(dataDir, async (url) => {
@@ -108,7 +114,7 @@ export async function runEmbeddedScenario(
       keyPrefix: `${scenario.id}-`,
       deadlineMs: 180_000,
     });
-    await sleep(1000);
+    await load.whenAccepted(Math.round(count * SIGNAL_AT));
     const reading = await aim(
       () => readInFlight({ mousetrap: base }),
       (r) => r.total > 0,
@@ -118,7 +124,9 @@ export async function runEmbeddedScenario(
       first.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
     );
     first.kill(scenario.signal);
-    note(`${scenario.signal} at ${load.acceptedCount} accepted, ${reading.total} in flight`);
+    const acceptedAtSignal = load.acceptedCount;
+    note(`${scenario.signal} at ${acceptedAtSignal} accepted, ${reading.total} in flight`);
+    if (acceptedAtSignal >= count) problems.push(`every job was accepted before the ${scenario.signal}`);
     const code = await exited;
     note(
       `npm start exited ${code} ${seconds(Date.now() - injectedAt)} after the ${scenario.signal}; starting it again`,

@@ -13,7 +13,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildProject } from '@mousetrap/project_build';
-import { runEmbeddedScenario } from './embedded.ts';
+import { embeddedJobs, runEmbeddedScenario } from './embedded.ts';
 import { clusterGroups, type Group, singleNodeGroup } from './groups.ts';
 import { renderTable } from './report.ts';
 import { brokenOutcome, type Outcome, runScenario, seconds } from './run-scenario.ts';
@@ -69,9 +69,13 @@ try {
     note(`${outcome.id}: ${outcome.done} done, ${outcome.failed} failed, ${outcome.lost} lost: ${verdict}`);
   };
   // A scenario that throws fails, with the error, and the others still run.
-  const attempt = async (scenario: { id: string; title: string }, run: () => Promise<Outcome>) => {
+  const attempt = async (
+    scenario: { id: string; title: string },
+    posted: number,
+    run: () => Promise<Outcome>,
+  ) => {
     note(`[${outcomes.length + 1}/${total}] ${scenario.id}: ${scenario.title}`);
-    report(await run().catch((error: unknown) => brokenOutcome(scenario, count, error)));
+    report(await run().catch((error: unknown) => brokenOutcome(scenario, posted, error)));
   };
   for (const group of groups) {
     const scenarios = group.scenarios.filter((scenario) => chosen(scenario.id));
@@ -80,9 +84,9 @@ try {
     const { describe, ...services } = await group.start(join(temp, group.id), stops);
     note(`${group.id}: ${describe}`);
     const suite = { root, ...services, count, concurrency: 32, logDir, logLevel, note, live };
-    for (const scenario of scenarios) await attempt(scenario, () => runScenario(scenario, suite));
+    for (const scenario of scenarios) await attempt(scenario, count, () => runScenario(scenario, suite));
     for (const scenario of embedded) {
-      await attempt(scenario, () => runEmbeddedScenario(scenario, { ...suite, temp }));
+      await attempt(scenario, embeddedJobs(count), () => runEmbeddedScenario(scenario, { ...suite, temp }));
     }
     await stopAll();
   }

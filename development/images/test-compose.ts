@@ -210,8 +210,8 @@ async function main(): Promise<number> {
     throw error;
   } finally {
     if (up) {
-      // The run is judged: its containers are killed rather than stopped one by one, which
-      // podman-compose down does in turn (58 s for the stack's 8 containers).
+      // The run has been judged, so its containers are killed at once: podman-compose down stops
+      // them one at a time (58 s).
       await run(
         'podman',
         ['rm', '--force', '--time', '0', '--filter', `label=io.podman.compose.project=${stack.project}`],

@@ -95,7 +95,7 @@ describe('planCreateWorkspace', () => {
     const dir = tempDir();
     await applyPlan(dir, planCreateWorkspace({ dir, name: 'acme', toolchain: TOOLCHAIN }));
     // The same settings, less mousetrap's own check of what its tests leave on the shared services
-    // and the workers it runs them on (its tests mostly wait on services; a new workspace's need not).
+    // and its maxWorkers (its tests mostly wait on services; a new workspace's need not).
     const { maxWorkers: _maxWorkers, ...ours } = require(join(REPO_ROOT, 'jest.config.cjs'));
     expect(require(join(dir, 'jest.config.cjs'))).toEqual({
       ...ours,
