@@ -14,9 +14,10 @@ module.exports = {
     ],
   },
   testTimeout: 30000,
-  // Most test files wait on RabbitMQ, PostgreSQL or a child process rather than compute: 1.5 files
-  // a core (3 on 2 cores) took the run from 287 s to 127 s, where jest's default (cores - 1) ran one at a time.
-  maxWorkers: '150%',
+  // Most test files wait on RabbitMQ, PostgreSQL or a child process rather than compute: three at
+  // once took the run from 287 s to 127 s on our 2 cores, where jest's default (cores - 1) ran one at
+  // a time. A count, not a share: jest reads only shares up to 100%, and '150%' as 150 workers.
+  maxWorkers: 3,
   reporters: [
     'default',
     '<rootDir>/development/left-behind-reporter.cjs',
