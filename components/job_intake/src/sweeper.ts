@@ -182,9 +182,10 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
 
 /**
  * The stages whose jobs may be stalled rather than waiting their turn. A job handed off and still
- * queued may be waiting in a start_fetch backlog that consumers are working through, and one still
- * fetching in a data_processing backlog: their clocks run while they wait, so those stages are left
- * alone while their next queue holds messages and has had a consumer within the last stage budget
+ * queued may be waiting in a start_fetch backlog that consumers are working through, or, fetched
+ * before its fetch start was due to be written, in a data_processing backlog; one still fetching in
+ * a data_processing backlog: their clocks run while they wait, so those stages are left alone
+ * while a queue they may wait in holds messages and has had a consumer within the last stage budget
  * (`lastConsumed`, updated here). A queue nobody has consumed for that long is no backlog: its jobs
  * are re-driven, and in the end failed. A job whose message was lost behind a backlog that is
  * always being worked waits for the backlog to drain. Rejects while the broker is away.
@@ -202,7 +203,7 @@ async function stagesToSweep(
     stats.some((entry) => entry.queue === name && entry.messages > 0) &&
     now - (lastConsumed.get(name) ?? 0) < stageTimeoutMs;
   return [
-    ...(worked('start_fetch') ? [] : (['queued'] as const)),
+    ...(worked('start_fetch') || worked('data_processing') ? [] : (['queued'] as const)),
     ...(worked('data_processing') ? [] : (['fetching'] as const)),
     'processing',
   ];

@@ -101,6 +101,8 @@ describeWithServices('the sweeper of stalled jobs', ['postgres'], ({ databaseUrl
 
   test.each([
     ['queued', 'start_fetch'],
+    // Fetched before its fetch start was due to be written, a job waits for processing still queued.
+    ['queued', 'data_processing'],
     ['fetching', 'data_processing'],
   ] as const)(
     '%s jobs wait while %s has a backlog being consumed, and are re-driven once nobody has consumed it for a budget',

@@ -1,7 +1,8 @@
 import type { FetchPlaces } from '@mousetrap/fetch_data';
-import { failPoison, giveUpOnDelivery, settleFailedJob, unknownJob } from '@mousetrap/job_outcomes';
+import { failPoison, giveUpOnDelivery, runStage, settleFailedJob, unknownJob } from '@mousetrap/job_outcomes';
 import {
   createEnvelope,
+  type Delivery,
   type Envelope,
   type Handler,
   type HandlerResult,
@@ -22,16 +23,21 @@ export interface FetchWorkerDependencies {
   signal?: AbortSignal;
   /** Hears of each message for a job this worker's database does not have, for metrics. @default undefined */
   onUnknownJob?: () => void;
+  /** How long a first fetch runs before the job is recorded as `fetching`. @default STAGE_START_AFTER_MS */
+  stageStartAfterMs?: number;
 }
 
 /** A start_fetch payload: `{}`, or `{ redrive: true }` from the sweeper for a stalled job. */
 const StartPayloadSchema = v.strictObject({ redrive: v.optional(v.literal(true)) });
 
 /**
- * Handles a start_fetch message: moves the job to `fetching`, calls the data source and hands the
- * places to data_processing. A redelivery of a job already fetching fetches again; a job past
- * this stage is a duplicate and is only acknowledged, unless the sweeper re-drives a job stalled
- * in processing: its places are fetched again. A failure (the source, the database, the broker)
+ * Handles a start_fetch message: calls the data source and hands the places to data_processing,
+ * moving the job to `fetching` once the fetch outlasts `stageStartAfterMs` (a faster one hands its
+ * start time on with the places), or before it on a retry, a redelivery or a re-drive. A
+ * redelivery of a job already fetching fetches again; a job found past this stage is a duplicate
+ * and is only acknowledged, unless the sweeper re-drives a job stalled in processing: its places
+ * are fetched again. A duplicate of a fast first delivery is recognised only where the job ends:
+ * its result is not stored twice. A failure (the source, the database, the broker)
  * throws, so the message is retried after a delay; on the final attempt the job is marked failed
  * with the error and the message dead-lettered, or, when even that cannot be recorded (the
  * database is away), the message is tried again later as the same final attempt. On the last
@@ -48,7 +54,7 @@ export function createFetchHandler(deps: FetchWorkerDependencies): Handler {
     if (delivery.exhausted) return giveUpOnDelivery(deps.store, message, delivery);
     const log = deps.logger.child({ job_id: message.job_id, correlation_id: message.correlation_id });
     try {
-      return await fetchStage(deps, message, delivery.attempt, payload.output.redrive === true, log);
+      return await fetchStage(deps, message, delivery, payload.output.redrive === true, log);
     } catch (error) {
       // A fetch abandoned because the worker stops is redelivered, not a failure of the job.
       if (!delivery.final || deps.signal?.aborted) throw error;
@@ -65,33 +71,48 @@ export function createFetchHandler(deps: FetchWorkerDependencies): Handler {
 async function fetchStage(
   deps: FetchWorkerDependencies,
   message: Envelope,
-  attempt: number,
+  delivery: Delivery,
   redrive: boolean,
   log: Logger,
 ): Promise<HandlerResult> {
-  const stage = await deps.store.startStage(message.job_id, 'fetching');
-  if (stage === 'unknown') return unknownJob(deps, message);
-  if (
-    stage === 'passed' &&
-    !(redrive && (await deps.store.getJob(message.job_id))?.status === 'processing')
-  ) {
+  const fetch = () =>
+    inSpan('fetch places', {}, async (span) => {
+      const fetched = await deps.fetchPlaces(deps.signal);
+      span.setAttribute('mousetrap.places', fetched.length);
+      return fetched;
+    });
+  const eager = redrive || delivery.attempt > 1 || delivery.redeliveries > 0;
+  const run = await runStage(
+    {
+      store: deps.store,
+      jobId: message.job_id,
+      stage: 'fetching',
+      eager,
+      startAfterMs: deps.stageStartAfterMs,
+    },
+    fetch,
+  );
+  let places: Awaited<ReturnType<FetchPlaces>>;
+  if (run.ran) places = run.value;
+  else if (run.start === 'unknown') return unknownJob(deps, message);
+  else if (redrive && (await deps.store.getJob(message.job_id))?.status === 'processing')
+    places = await fetch();
+  else {
     log.info('duplicate start_fetch ignored: the job is past fetching');
     return undefined;
   }
-  const places = await inSpan('fetch places', {}, async (span) => {
-    const fetched = await deps.fetchPlaces(deps.signal);
-    span.setAttribute('mousetrap.places', fetched.length);
-    return fetched;
-  });
+  // A start not written goes on with the places, for the job's record once it is done.
+  const fetchingAt = run.ran && run.start === undefined ? { fetching_at: run.startedAt.toISOString() } : {};
   await deps.queue.publish(
     'data_processing',
     createEnvelope({
       type: 'data_processing',
       jobId: message.job_id,
       correlationId: message.correlation_id,
-      payload: { places },
+      payload: { places, ...fetchingAt },
     }),
   );
-  log.debug('places fetched', { places: places.length, repeated: stage !== 'started', redrive, attempt });
+  const repeated = run.start !== 'started' && run.start !== undefined;
+  log.debug('places fetched', { places: places.length, repeated, redrive, attempt: delivery.attempt });
   return undefined;
 }

@@ -48,11 +48,24 @@ describeWithServices(
       await deleteQueues(urls.rabbitmqUrl, queueNames(prefix));
     });
 
-    const handlerWith = (fetchPlaces: FetchPlaces = createPlaceSource({ delayMs: 0 })) =>
-      createFetchHandler({ queue, store, fetchPlaces, logger });
+    const handlerWith = (
+      fetchPlaces: FetchPlaces = createPlaceSource({ delayMs: 0 }),
+      stageStartAfterMs?: number,
+    ) =>
+      createFetchHandler({
+        queue,
+        store,
+        fetchPlaces,
+        logger,
+        ...(stageStartAfterMs === undefined ? {} : { stageStartAfterMs }),
+      });
+    /** A handler whose fetch (100 ms) outlasts the wait before its stage start is written (10 ms). */
+    const slowHandler = () => handlerWith(createPlaceSource({ delayMs: 100 }), 10);
     const startMessage = (jobId: string, payload: unknown = {}) =>
       createEnvelope({ type: 'start_fetch', jobId, correlationId: 'corr-1', payload });
     const FIRST = { attempt: 1, redeliveries: 0, exhausted: false, final: false };
+    /** A delivery after a worker died on the message: its stage start is written before the fetch. */
+    const REDELIVERED = { ...FIRST, redeliveries: 1 };
     /** A handler whose database is away: its store is closed. */
     const handlerOnClosedStore = async () => {
       const away = await createStore({ url: urls.databaseUrl, schema, max: 1 });
@@ -67,26 +80,59 @@ describeWithServices(
     const waitingMessages = async () =>
       (await queue.stats()).find((stats) => stats.queue === 'data_processing')?.messages;
 
-    test('moves the job to fetching and hands 2–8 valid places to data_processing', async () => {
-      const { job } = await store.createJob({ correlationId: 'corr-1' });
+    const handedOn = async (handle: () => Promise<unknown>) => {
       const received: Envelope[] = [];
       await queue.consume('data_processing', async (message) => void received.push(message));
-
-      await expect(handlerWith()(startMessage(job.id), FIRST)).resolves.toBeUndefined();
-
-      expect((await store.getJob(job.id))?.status).toBe('fetching');
+      await expect(handle()).resolves.toBeUndefined();
       const [message] = await waitFor(() => received.length > 0 && received, {
         what: 'the data_processing message',
       });
+      return message as Envelope & { payload: { places?: unknown; fetching_at?: string } };
+    };
+
+    test('a fast first fetch hands 2–8 valid places and its start time to data_processing, writing nothing', async () => {
+      const { job } = await store.createJob({ correlationId: 'corr-1' });
+      const before = Date.now();
+
+      const message = await handedOn(() => handlerWith()(startMessage(job.id), FIRST));
+
+      expect((await store.getJob(job.id))?.status).toBe('queued');
       expect(message).toMatchObject({
         id: `${job.id}:data_processing`,
         type: 'data_processing',
         job_id: job.id,
         correlation_id: 'corr-1',
       });
-      const places = v.parse(PlacesSchema, (message?.payload as { places?: unknown } | undefined)?.places);
+      const places = v.parse(PlacesSchema, message.payload.places);
       expect(places.length).toBeGreaterThanOrEqual(2);
       expect(places.length).toBeLessThanOrEqual(8);
+      const fetchingAt = Date.parse(message.payload.fetching_at ?? '');
+      expect(fetchingAt).toBeGreaterThanOrEqual(before);
+      expect(fetchingAt).toBeLessThanOrEqual(Date.now());
+    });
+
+    test('a fetch that outlasts the stage start wait moves the job to fetching, and hands on the places alone', async () => {
+      const { job } = await store.createJob({ correlationId: 'corr-1' });
+
+      const message = await handedOn(() => slowHandler()(startMessage(job.id), FIRST));
+
+      expect(await store.getJob(job.id)).toMatchObject({ status: 'fetching', attempts: 1 });
+      expect(message.payload.fetching_at).toBeUndefined();
+      expect(v.parse(PlacesSchema, message.payload.places).length).toBeGreaterThanOrEqual(2);
+    });
+
+    test('a redelivery moves the job to fetching before it fetches', async () => {
+      const { job } = await store.createJob({ correlationId: 'corr-1' });
+      let status: string | undefined;
+      const looking: FetchPlaces = async () => {
+        status = (await store.getJob(job.id))?.status;
+        return [PLACE, PLACE];
+      };
+
+      const message = await handedOn(() => handlerWith(looking)(startMessage(job.id), REDELIVERED));
+
+      expect(status).toBe('fetching');
+      expect(message.payload.fetching_at).toBeUndefined();
     });
 
     test('consuming start_fetch through the broker publishes to data_processing', async () => {
@@ -98,18 +144,24 @@ describeWithServices(
       await waitFor(() => received.some((message) => message.job_id === job.id), { what: 'the hand-off' });
     });
 
-    test('when the job is already past fetching, acknowledges without publishing again', async () => {
-      const { job } = await store.createJob({ correlationId: 'corr-1' });
-      await store.startStage(job.id, 'processing');
-      await expect(handlerWith()(startMessage(job.id), FIRST)).resolves.toBeUndefined();
-      expect(await waitingMessages()).toBe(0);
-      expect((await store.getJob(job.id))?.status).toBe('processing');
-    });
+    test.each([
+      ['a redelivery', handlerWith, REDELIVERED],
+      ['a first delivery whose fetch outlasts the stage start wait', slowHandler, FIRST],
+    ])(
+      'when the job is already past fetching, %s is acknowledged without publishing again',
+      async (_, handler, delivery) => {
+        const { job } = await store.createJob({ correlationId: 'corr-1' });
+        await store.startStage(job.id, 'processing');
+        await expect(handler()(startMessage(job.id), delivery)).resolves.toBeUndefined();
+        expect(await waitingMessages()).toBe(0);
+        expect((await store.getJob(job.id))?.status).toBe('processing');
+      },
+    );
 
     test('when the job is already fetching (a redelivery), fetches and publishes again', async () => {
       const { job } = await store.createJob({ correlationId: 'corr-1' });
       await store.startStage(job.id, 'fetching');
-      await handlerWith()(startMessage(job.id), FIRST);
+      await handlerWith()(startMessage(job.id), REDELIVERED);
       expect(await waitingMessages()).toBe(1);
     });
 
@@ -126,7 +178,8 @@ describeWithServices(
         },
       });
 
-      const result = await handler(startMessage('0b7e9b7a-2f6e-4a8e-9c1d-1f2e3d4c5b6a'), FIRST);
+      // A fast first delivery writes nothing, so its unknown job is found where the job ends.
+      const result = await handler(startMessage('0b7e9b7a-2f6e-4a8e-9c1d-1f2e3d4c5b6a'), REDELIVERED);
 
       expect(result).toEqual({ deadLetter: expect.stringMatching(/^unknown job/) });
       expect(unknown).toBe(1);
@@ -195,7 +248,8 @@ describeWithServices(
         code: 'network',
       });
       expect(await waitingMessages()).toBe(0);
-      expect((await store.getJob(job.id))?.status).toBe('fetching');
+      // It failed before its stage start was due: the retry writes it.
+      expect((await store.getJob(job.id))?.status).toBe('queued');
     });
 
     test('when the data source fails on the final attempt, marks the job failed and dead-letters the message', async () => {
@@ -233,7 +287,7 @@ describeWithServices(
     test('before the final attempt, a database that is away makes the handler throw, for a retry', async () => {
       const { job } = await store.createJob({ correlationId: 'corr-1' });
       const handler = await handlerOnClosedStore();
-      await expect(handler(startMessage(job.id), FIRST)).rejects.toMatchObject({
+      await expect(handler(startMessage(job.id), REDELIVERED)).rejects.toMatchObject({
         name: 'StoreError',
         code: 'unavailable',
       });

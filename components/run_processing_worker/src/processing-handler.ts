@@ -1,10 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { giveUpOnDelivery, settleFailedJob, unknownJob } from '@mousetrap/job_outcomes';
-import type { Envelope, Handler, HandlerResult } from '@mousetrap/job_queue';
+import { giveUpOnDelivery, runStage, settleFailedJob, unknownJob } from '@mousetrap/job_outcomes';
+import type { Delivery, Envelope, Handler, HandlerResult } from '@mousetrap/job_queue';
 import type { Logger } from '@mousetrap/log';
 import { type Place, ProcessDataError, parsePlaces, summarise } from '@mousetrap/process_data';
-import type { Store } from '@mousetrap/store';
+import type { StageStarts, Store } from '@mousetrap/store';
 import { inSpan } from '@mousetrap/tracing';
+import * as v from 'valibot';
 
 /** What the processing handler needs. */
 export interface ProcessingWorkerDependencies {
@@ -16,14 +17,33 @@ export interface ProcessingWorkerDependencies {
   signal?: AbortSignal;
   /** Hears of each message for a job this worker's database does not have, for metrics. @default undefined */
   onUnknownJob?: () => void;
+  /** How long first processing runs before the job is recorded as `processing`. @default STAGE_START_AFTER_MS */
+  stageStartAfterMs?: number;
 }
 
-const placesOf = (payload: unknown): unknown =>
-  typeof payload === 'object' && payload !== null && 'places' in payload ? payload.places : undefined;
+/** A data_processing payload: the places (checked by process_data), and when fetching began if not recorded. */
+const BatchSchema = v.object({
+  places: v.unknown(),
+  fetching_at: v.optional(v.pipe(v.string(), v.isoTimestamp())),
+});
+
+/** A batch's places and the stage starts it carries. */
+interface Batch {
+  places: Place[];
+  started: StageStarts;
+}
+
+/** The batch of a payload; throws a ProcessDataError when its places cannot be summarised. */
+function parseBatch(payload: v.InferOutput<typeof BatchSchema>): Batch {
+  const { places, fetching_at: fetchingAt } = payload;
+  return { places: parsePlaces(places), started: fetchingAt ? { fetching: new Date(fetchingAt) } : {} };
+}
 
 /**
  * Handles a data_processing message: summarises the places, then stores the result and marks the
- * job done in one transaction keyed by the job id, so a duplicate delivery changes nothing. A batch
+ * job done in one transaction keyed by the job id, so a duplicate delivery changes nothing. The
+ * job is recorded as `processing` once the work outlasts `stageStartAfterMs`, or before it on a
+ * retry or a redelivery; a faster job's stage times are written with its result. A batch
  * that cannot be summarised fails the job and is dead-lettered. A failure to store throws, so the
  * message is retried after a delay; on the final attempt the job is marked failed and the message
  * dead-lettered, or, while the database cannot record even that, tried again later. On the last
@@ -34,15 +54,20 @@ export function createProcessingHandler(deps: ProcessingWorkerDependencies): Han
   return async (message, delivery) => {
     if (delivery.exhausted) return giveUpOnDelivery(deps.store, message, delivery);
     const log = deps.logger.child({ job_id: message.job_id, correlation_id: message.correlation_id });
-    let places: Place[];
+    const payload = v.safeParse(BatchSchema, message.payload);
+    if (!payload.success) {
+      const error = new Error(`not a batch: ${v.summarize(payload.issues)}`);
+      return settleFailedJob(deps.store, message.job_id, 'invalid batch', error);
+    }
+    let batch: Batch;
     try {
-      places = parsePlaces(placesOf(message.payload));
+      batch = parseBatch(payload.output);
     } catch (error) {
       if (!(error instanceof ProcessDataError)) throw error;
       return settleFailedJob(deps.store, message.job_id, 'invalid batch', error);
     }
     try {
-      return await processAndStore(deps, message, places, log);
+      return await processAndStore(deps, message, delivery, batch, log);
     } catch (error) {
       // Work abandoned because the worker stops is redelivered, not a failure of the job.
       if (!delivery.final || deps.signal?.aborted) throw error;
@@ -55,30 +80,36 @@ export function createProcessingHandler(deps: ProcessingWorkerDependencies): Han
 async function processAndStore(
   deps: ProcessingWorkerDependencies,
   message: Envelope,
-  places: Place[],
+  delivery: Delivery,
+  { places, started }: Batch,
   log: Logger,
 ): Promise<HandlerResult> {
   const jobId = message.job_id;
-  const stage = await deps.store.startStage(jobId, 'processing');
-  if (stage === 'unknown') return unknownJob(deps, message);
-  if (stage === 'passed') {
+  const eager = delivery.attempt > 1 || delivery.redeliveries > 0;
+  const run = await runStage(
+    { store: deps.store, jobId, stage: 'processing', eager, startAfterMs: deps.stageStartAfterMs },
+    () =>
+      inSpan('process places', { attributes: { 'mousetrap.places': places.length } }, async () => {
+        if (deps.delayMs > 0)
+          await sleep(deps.delayMs, undefined, deps.signal ? { signal: deps.signal } : {});
+        return summarise(places);
+      }),
+  );
+  if (run.start === 'unknown') return unknownJob(deps, message);
+  if (!run.ran) {
     log.info('duplicate data_processing ignored: the job is already finished');
     return undefined;
   }
-  const summary = await inSpan(
-    'process places',
-    { attributes: { 'mousetrap.places': places.length } },
-    async () => {
-      if (deps.delayMs > 0) await sleep(deps.delayMs, undefined, deps.signal ? { signal: deps.signal } : {});
-      return summarise(places);
-    },
-  );
+  const summary = run.value;
+  const starts = run.start === undefined ? { ...started, processing: run.startedAt } : started;
   const stored = await inSpan(
     'commit result',
     { attributes: { 'db.system.name': 'postgresql', 'db.operation.name': 'insert' } },
-    () => deps.store.completeJob(jobId, { ...summary, places }),
+    () => deps.store.completeJob(jobId, { ...summary, places }, starts),
   );
   if (stored) log.info('job done', { centroid: summary.centroid });
+  // Neither stage start was written for a fast job: an unknown one is found here.
+  else if ((await deps.store.getJob(jobId)) === undefined) return unknownJob(deps, message);
   else log.info('result not stored: the job already has one, or has failed meanwhile');
   return undefined;
 }

@@ -46,6 +46,48 @@ describeWithServices('createProcessingHandler against PostgreSQL', ['postgres'],
     expect(result).toMatchObject({ job_id: job.id, ...processData(places), places });
   });
 
+  test('a fast first delivery takes a queued job to done, its stage times and attempts written with the result', async () => {
+    const { job } = await store.createJob({ correlationId: 'corr-2' });
+    const fetchingAt = new Date(Date.now() - 1000).toISOString();
+    const before = Date.now();
+
+    await expect(handle(job.id, { places, fetching_at: fetchingAt })).resolves.toBeUndefined();
+
+    const done = await store.getJob(job.id);
+    expect(done).toMatchObject({ status: 'done', fetching_at: fetchingAt, attempts: 2 });
+    expect(Date.parse(done?.processing_at ?? '')).toBeGreaterThanOrEqual(before - 5);
+    expect(Date.parse(done?.processing_at ?? '')).toBeLessThanOrEqual(Date.parse(done?.done_at ?? ''));
+    expect(done?.published_at).not.toBeNull();
+  });
+
+  test('processing that outlasts the stage start wait moves the job to processing, then done', async () => {
+    const { job } = await store.createJob({ correlationId: 'corr-2' });
+    const fetchingAt = new Date().toISOString();
+    const handler = createProcessingHandler({ store, logger, delayMs: 300, stageStartAfterMs: 10 });
+
+    const handled = handler(message(job.id, { places, fetching_at: fetchingAt }), FIRST);
+    const processing = await waitFor(
+      async () => {
+        const current = await store.getJob(job.id);
+        return current?.status === 'processing' && current;
+      },
+      { what: 'the processing stage start' },
+    );
+    await expect(handled).resolves.toBeUndefined();
+
+    const done = await store.getJob(job.id);
+    expect(done).toMatchObject({ status: 'done', fetching_at: fetchingAt, attempts: 2 });
+    expect(done?.processing_at).toBe(processing.processing_at);
+  });
+
+  test('a stage time that is not a timestamp fails the job as an invalid batch', async () => {
+    const { job } = await store.createJob({ correlationId: 'corr-2' });
+    expect(await handle(job.id, { places, fetching_at: 'yesterday' })).toEqual({
+      deadLetter: expect.stringMatching(/^invalid batch: not a batch: .*fetching_at/s),
+    });
+    expect((await store.getJob(job.id))?.status).toBe('failed');
+  });
+
   test('a duplicate delivery is acknowledged and changes nothing', async () => {
     const { job } = await store.createJob({ correlationId: 'corr-2' });
     await handle(job.id, { places });
@@ -132,10 +174,21 @@ describeWithServices('createProcessingHandler against PostgreSQL', ['postgres'],
     });
   });
 
-  test('a message for an unknown job is dead-lettered', async () => {
-    expect(await handle('0b7e9b7a-2f6e-4a8e-9c1d-1f2e3d4c5b6a', { places })).toEqual({
+  test.each([
+    ['a first delivery, found where the job ends', FIRST],
+    ['a redelivery, found by its stage start', { ...FIRST, redeliveries: 1 }],
+  ])('a message for an unknown job is dead-lettered: %s', async (_, delivery) => {
+    let unknown = 0;
+    const handler = createProcessingHandler({
+      store,
+      logger,
+      delayMs: 0,
+      onUnknownJob: () => void unknown++,
+    });
+    expect(await handler(message('0b7e9b7a-2f6e-4a8e-9c1d-1f2e3d4c5b6a', { places }), delivery)).toEqual({
       deadLetter: expect.stringMatching(/^unknown job/),
     });
+    expect(unknown).toBe(1);
   });
 });
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type postgres from 'postgres';
 import { JOB_COLUMNS, type JobRow, toJob } from './rows.ts';
 import type { Tables } from './tables.ts';
-import type { Job, JobStatus, ResultInput, StageOutcome } from './types.ts';
+import type { Job, JobStatus, ResultInput, Stage, StageOutcome, StageStarts } from './types.ts';
 
 /** A job to record without an idempotency key. */
 export interface NewJob {
@@ -10,8 +10,12 @@ export interface NewJob {
   traceParent?: string | undefined;
 }
 
-/** A stage a worker moves a job into. */
-export type Stage = 'fetching' | 'processing';
+/** A job to mark done: its result, and when its stages began if their starts were not written. */
+export interface Completion {
+  jobId: string;
+  result: ResultInput;
+  started?: StageStarts | undefined;
+}
 
 /**
  * The store's hot-path writes for many jobs in one statement each, so that a batch of calls
@@ -26,7 +30,7 @@ export interface BatchQueries {
   /** `startStage` for each job (each id at most once); answers the outcomes in order. */
   startStages(jobIds: readonly string[], stage: Stage): Promise<StageOutcome[]>;
   /** `completeJob` for each job (each id at most once): one transaction; answers in order. */
-  completeJobs(items: readonly { jobId: string; result: ResultInput }[]): Promise<boolean[]>;
+  completeJobs(items: readonly Completion[]): Promise<boolean[]>;
 }
 
 // Where a job may come from to enter each stage; the stage itself is a repeat, later ones are passed.
@@ -127,8 +131,10 @@ export function createBatchQueries(sql: postgres.Sql, tables: Tables): BatchQuer
     },
 
     async completeJobs(items) {
-      const rows = items.map(({ jobId, result }) => ({
+      const rows = items.map(({ jobId, result, started }) => ({
         job_id: jobId,
+        fetching_at: started?.fetching ?? null,
+        processing_at: started?.processing ?? null,
         centroid_lat: result.centroid[0],
         centroid_lon: result.centroid[1],
         most_northerly: result.most_northerly,
@@ -137,11 +143,13 @@ export function createBatchQueries(sql: postgres.Sql, tables: Tables): BatchQuer
       // One statement, so one transaction: a result is stored and its job marked done together.
       // Locking the jobs first makes a concurrent duplicate wait, then find the result stored. A
       // failed job (the sweeper gave up on it while its work was still under way) stays failed:
-      // a job ends once, until it is retried.
+      // a job ends once, until it is retried. A stage whose start was never written (its work
+      // ended before it was due) gets its time and its attempt here.
       const done = await sql<{ id: string }[]>`
         with input as (
           select * from jsonb_to_recordset(${sql.json(rows)}::jsonb)
-            as t(job_id uuid, centroid_lat double precision, centroid_lon double precision,
+            as t(job_id uuid, fetching_at timestamptz, processing_at timestamptz,
+                 centroid_lat double precision, centroid_lon double precision,
                  most_northerly jsonb, places jsonb)
         ), locked as (
           select id from ${tables.jobs}
@@ -154,9 +162,17 @@ export function createBatchQueries(sql: postgres.Sql, tables: Tables): BatchQuer
           on conflict (job_id) do nothing
           returning job_id
         )
-        update ${tables.jobs} set status = 'done', done_at = now(), error = null
-        where id = any(array(select job_id from inserted))
-        returning id
+        update ${tables.jobs} as job
+        set status = 'done', done_at = now(), error = null,
+            published_at = coalesce(job.published_at, now()),
+            attempts = job.attempts
+              + (job.fetching_at is null and input.fetching_at is not null)::int
+              + (job.processing_at is null and input.processing_at is not null)::int,
+            fetching_at = coalesce(job.fetching_at, input.fetching_at),
+            processing_at = coalesce(job.processing_at, input.processing_at)
+        from input
+        where job.id = input.job_id and job.id = any(array(select job_id from inserted))
+        returning job.id
       `;
       const stored = new Set(done.map((row) => row.id));
       return items.map(({ jobId }) => stored.has(jobId));

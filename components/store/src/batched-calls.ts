@@ -1,19 +1,19 @@
 import type postgres from 'postgres';
-import { type BatchQueries, createBatchQueries, type NewJob, type Stage } from './batch-queries.ts';
+import { type BatchQueries, type Completion, createBatchQueries, type NewJob } from './batch-queries.ts';
 import { createBatcher } from './batcher.ts';
 import { withTimeout } from './call.ts';
 import { toStoreError } from './errors.ts';
 import { isJobId } from './jobs.ts';
 import type { ResultQueries } from './results.ts';
 import type { Tables } from './tables.ts';
-import type { Job, JobResult, ResultInput, StageOutcome } from './types.ts';
+import type { Job, JobResult, ResultInput, Stage, StageOutcome, StageStarts } from './types.ts';
 
 /** The hot path's calls, one job each, that share round trips with the calls made beside them. */
 export interface BatchedCalls {
   createJob(input: NewJob): Promise<Job>;
   markPublished(jobId: string): Promise<void>;
   startStage(jobId: string, stage: Stage): Promise<StageOutcome>;
-  completeJob(jobId: string, result: ResultInput): Promise<boolean>;
+  completeJob(jobId: string, result: ResultInput, started?: StageStarts): Promise<boolean>;
   latestResult(): Promise<JobResult | undefined>;
   /** Runs the calls that wait (the lingering published marks) and waits for every batch under way. */
   drain(): Promise<void>;
@@ -81,10 +81,10 @@ export function createBatchedCalls(
       { ...options('startStage'), keyOf: byJob },
     ),
   };
-  const completeJob = createBatcher(
-    (items: { jobId: string; result: ResultInput }[]) => batch.completeJobs(items),
-    { ...options('completeJob'), keyOf: byJob },
-  );
+  const completeJob = createBatcher((items: Completion[]) => batch.completeJobs(items), {
+    ...options('completeJob'),
+    keyOf: byJob,
+  });
   // Readers that arrive while a read runs share the next one, which starts after they arrived:
   // never an answer older than the request, and one query for a crowd of them.
   const latestResult = createBatcher<null, JobResult | undefined>(
@@ -102,7 +102,8 @@ export function createBatchedCalls(
       if (isJobId(jobId)) await markPublished({ jobId });
     },
     startStage: async (jobId, stage) => (isJobId(jobId) ? startStage[stage]({ jobId }) : 'unknown'),
-    completeJob: async (jobId, result) => (isJobId(jobId) ? completeJob({ jobId, result }) : false),
+    completeJob: async (jobId, result, started) =>
+      isJobId(jobId) ? completeJob({ jobId, result, started }) : false,
     latestResult: () => latestResult(null),
     drain: async () => {
       await Promise.all(batchers.map((batcher) => batcher.drain()));

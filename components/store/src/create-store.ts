@@ -91,8 +91,8 @@ export async function createStore(options: StoreOptions): Promise<Store> {
         : call('createJob', ({ jobs }) => jobs.createKeyedJob({ ...input, idempotencyKey })),
     markPublished: (jobId) => batchedCall('markPublished', (batched) => batched.markPublished(jobId)),
     startStage: (jobId, stage) => batchedCall('startStage', (batched) => batched.startStage(jobId, stage)),
-    completeJob: (jobId, result) =>
-      batchedCall('completeJob', (batched) => batched.completeJob(jobId, result)),
+    completeJob: (jobId, result, started) =>
+      batchedCall('completeJob', (batched) => batched.completeJob(jobId, result, started)),
     failJob: (jobId, error) => call('failJob', ({ jobs }) => jobs.failJob(jobId, error)),
     reopenJob: (jobId) => call('reopenJob', ({ jobs }) => jobs.reopenJob(jobId)),
     getJob: (jobId) => call('getJob', ({ jobs }) => jobs.getJob(jobId)),

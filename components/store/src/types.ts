@@ -31,6 +31,15 @@ export interface ResultInput extends Summary {
   places: readonly Place[];
 }
 
+/** A job's stages, the workers move it into. */
+export type Stage = 'fetching' | 'processing';
+
+/**
+ * When a job's stages began, as the workers saw them: given when the job is done, for the stages
+ * whose start was never written (their work ended before it was due).
+ */
+export type StageStarts = Partial<Record<Stage, Date>>;
+
 /** Jobs that ended in one minute: `minute` is its start (ISO 8601), the counts by `done_at` and `failed_at`. */
 export interface MinuteActivity {
   minute: string;
@@ -91,12 +100,13 @@ export interface Store {
    * Moves a job forward to `fetching` or `processing`, or finds it there already, and counts an
    * attempt. Never moves a job back: changes nothing when it is `passed` or `unknown`.
    */
-  startStage(jobId: string, stage: 'fetching' | 'processing'): Promise<StageOutcome>;
+  startStage(jobId: string, stage: Stage): Promise<StageOutcome>;
   /**
-   * In one transaction, stores the job's result and marks it done. Returns false and changes
+   * In one transaction, stores the job's result and marks it done. `started` gives the stages'
+   * start times for those not written yet, each counted as an attempt. Returns false and changes
    * nothing when the job already has a result (a duplicate delivery), is failed, or is unknown.
    */
-  completeJob(jobId: string, result: ResultInput): Promise<boolean>;
+  completeJob(jobId: string, result: ResultInput, started?: StageStarts): Promise<boolean>;
   /** Marks a job failed with a reason, unless it is already done or failed; returns whether it did. */
   failJob(jobId: string, error: string): Promise<boolean>;
   /**

@@ -1,0 +1,69 @@
+import type { Stage, StageOutcome, Store } from '@mousetrap/store';
+
+/**
+ * How long a stage's work runs before its start is written, by default: a stage that ends sooner
+ * is recorded once, by the write that ends it, so a fast job may go from `queued` to `done`.
+ */
+export const STAGE_START_AFTER_MS = 250;
+
+/** What `runStage` came to: the work's value, or why the job is not this stage's to work on. */
+export type StageRun<T> =
+  | {
+      ran: true;
+      value: T;
+      /** When the work began. */
+      startedAt: Date;
+      /** What writing the start found, or undefined when the work ended before it was written. */
+      start: 'started' | 'repeat' | undefined;
+    }
+  | { ran: false; start: 'passed' | 'unknown' };
+
+/** How `runStage` runs a job's stage. */
+export interface StageRunOptions {
+  store: Store;
+  jobId: string;
+  stage: Stage;
+  /**
+   * Write the start before the work, as for a retry, a redelivery or a re-drive: those need the
+   * job's state (a repeat counted, a job past the stage recognised) before working again.
+   */
+  eager: boolean;
+  /** When not eager, how long the work runs before its start is written. @default STAGE_START_AFTER_MS */
+  startAfterMs?: number | undefined;
+}
+
+const isStopping = (outcome: StageOutcome): outcome is 'passed' | 'unknown' =>
+  outcome === 'passed' || outcome === 'unknown';
+
+/**
+ * Runs a job's stage and records its start. Eager, the start is written first and the work runs
+ * only when the job is at or before this stage. Otherwise the work starts at once, and its start
+ * is written only if it outlasts `startAfterMs`: a first delivery that is done sooner costs no
+ * write of its own, and the stage's time is written by what ends the job. A job found past the
+ * stage or unknown once the start is written is not worked on (the work, begun, is left to end and
+ * its value dropped). Rejects when the work or the write fails.
+ */
+export async function runStage<T>(options: StageRunOptions, work: () => Promise<T>): Promise<StageRun<T>> {
+  const { store, jobId, stage } = options;
+  const startedAt = new Date();
+  if (options.eager) {
+    const start = await store.startStage(jobId, stage);
+    if (isStopping(start)) return { ran: false, start };
+    return { ran: true, value: await work(), startedAt, start };
+  }
+  let start: Promise<StageOutcome> | undefined;
+  const timer = setTimeout(() => {
+    start = store.startStage(jobId, stage);
+    // Awaited below once the work ends; a work that fails first leaves this rejection unheard.
+    start.catch(() => undefined);
+  }, options.startAfterMs ?? STAGE_START_AFTER_MS);
+  let value: T;
+  try {
+    value = await work();
+  } finally {
+    clearTimeout(timer);
+  }
+  const outcome = await start;
+  if (outcome !== undefined && isStopping(outcome)) return { ran: false, start: outcome };
+  return { ran: true, value, startedAt, start: outcome };
+}
