@@ -15,10 +15,11 @@
  * With DATABASE_URL and BARE_FLOW_SCHEMA set, the bare flow with the store's writes: each role
  * also makes the pipeline's writes through the store component, as the services make them, and
  * nothing else of the services. The api records the job before publishing its id and notes it
- * published in the background; the hop starts the fetching stage, "fetches" (fetch_data's
- * simulated source, delay 0) and publishes the places instead of the 600 bytes; the sink starts
- * the processing stage, summarises the places (process_data) and completes the job with its
- * result. A store call that fails ends the process (exit 1, the error on stderr), and so the run.
+ * published in the background; the hop "fetches" (fetch_data's simulated source, delay 0) and
+ * publishes the places and when it began instead of the 600 bytes; the sink summarises the places
+ * (process_data) and completes the job with its result and both stages' start times (work this
+ * fast writes no stage start of its own in the services either). A store call that fails ends the
+ * process (exit 1, the error on stderr), and so the run.
  */
 import { randomUUID } from 'node:crypto';
 import type { Store } from '@mousetrap/store';
@@ -108,9 +109,9 @@ if (role === 'api') {
     const fetchPlaces = (await import('@mousetrap/fetch_data')).createPlaceSource({ delayMs: 0 });
     await consume(first, async (content) => {
       const { jobId } = JSON.parse(content.toString()) as { jobId: string };
-      await store.startStage(jobId, 'fetching');
+      const fetchingAt = new Date();
       const places = await fetchPlaces();
-      await publish(publisher, second, Buffer.from(JSON.stringify({ jobId, places })));
+      await publish(publisher, second, Buffer.from(JSON.stringify({ jobId, places, fetchingAt })));
     });
   } else {
     const body = Buffer.alloc(600, 'x');
@@ -127,10 +128,15 @@ if (role === 'api') {
   if (store) {
     const { parsePlaces, summarise } = await import('@mousetrap/process_data');
     await consume(second, async (content) => {
-      const { jobId, places } = JSON.parse(content.toString()) as { jobId: string; places: unknown };
+      const { jobId, places, fetchingAt } = JSON.parse(content.toString()) as {
+        jobId: string;
+        places: unknown;
+        fetchingAt: string;
+      };
+      const processingAt = new Date();
       const valid = parsePlaces(places);
-      await store.startStage(jobId, 'processing');
-      await store.completeJob(jobId, { ...summarise(valid), places: valid });
+      const started = { fetching: new Date(fetchingAt), processing: processingAt };
+      await store.completeJob(jobId, { ...summarise(valid), places: valid }, started);
       count();
     });
   } else {

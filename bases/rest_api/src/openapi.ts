@@ -96,7 +96,8 @@ export const openApiDocument: OpenApiDocument = {
       get: {
         operationId: 'getJob',
         summary: 'A job’s state',
-        description: 'queued → fetching → processing → done | failed, with the time of each step.',
+        description:
+          'queued → fetching → processing → done | failed, with the time of each step. A stage shows once it has run for 250 ms: a job whose stages are faster goes from queued to done, with their times.',
         parameters: [correlationParameter, jobIdParameter],
         responses: {
           '200': answer('The job.', schemaRef('Job')),

@@ -67,7 +67,8 @@ async function refuseWhenOverloaded(queue: JobQueue): Promise<void> {
  * to be away is not waited for: the relay hands the job off once it is back. The job is noted as
  * published in the background, many jobs a statement, and nobody waits for the note unless
  * `note` is `wait`: one that is lost (the database away, the API killed first) only has the relay
- * publish the job again, which its fetch worker skips, or fetches again if it is still fetching.
+ * publish the job again, a duplicate the workers skip once the job is past their stage, or do
+ * again and store nothing.
  */
 export async function publishJob(
   deps: IntakeDependencies,

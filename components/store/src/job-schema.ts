@@ -1,6 +1,9 @@
 import * as v from 'valibot';
 
-/** Where a job can be, in the order it moves: `queued → fetching → processing → done | failed`. */
+/**
+ * Where a job can be, in the order it moves: `queued → fetching → processing → done | failed`. A
+ * job may skip a stage's state (its start was not written), never go back.
+ */
 export const JOB_STATUSES = ['queued', 'fetching', 'processing', 'done', 'failed'] as const;
 
 const instant = v.pipe(v.string(), v.isoTimestamp());
