@@ -1,3 +1,4 @@
+import type { Delivery } from '@mousetrap/job_queue';
 import type { Stage, StageOutcome, Store } from '@mousetrap/store';
 
 /**
@@ -24,11 +25,13 @@ export interface StageRunOptions {
   jobId: string;
   stage: Stage;
   /**
-   * Write the start before the work, as for a retry, a redelivery or a re-drive: those need the
-   * job's state (a repeat counted, a job past the stage recognised) before working again.
+   * The message's delivery: a retry or a redelivery writes the start before the work, as it needs
+   * the job's state (a repeat counted, a job past the stage recognised) before working again.
    */
-  eager: boolean;
-  /** When not eager, how long the work runs before its start is written. @default STAGE_START_AFTER_MS */
+  delivery: Delivery;
+  /** Write the start before the work on a first delivery too (a re-drive). @default false */
+  eager?: boolean;
+  /** On a first delivery, how long the work runs before its start is written. @default STAGE_START_AFTER_MS */
   startAfterMs?: number | undefined;
 }
 
@@ -36,17 +39,18 @@ const isStopping = (outcome: StageOutcome): outcome is 'passed' | 'unknown' =>
   outcome === 'passed' || outcome === 'unknown';
 
 /**
- * Runs a job's stage and records its start. Eager, the start is written first and the work runs
- * only when the job is at or before this stage. Otherwise the work starts at once, and its start
- * is written only if it outlasts `startAfterMs`: a first delivery that is done sooner costs no
- * write of its own, and the stage's time is written by what ends the job. A job found past the
- * stage or unknown once the start is written is not worked on (the work, begun, is left to end and
- * its value dropped). Rejects when the work or the write fails.
+ * Runs a job's stage and records its start. On a retry, a redelivery or when `eager`, the start is
+ * written first and the work runs only when the job is at or before this stage. On a first
+ * delivery the work starts at once, and its start is written only if it outlasts `startAfterMs`:
+ * a first delivery that is done sooner costs no write of its own, and the stage's time is written
+ * by what ends the job. A job found past the stage or unknown once the start is written is not
+ * worked on (the work, begun, is left to end and its value dropped). Rejects when the work or the
+ * write fails.
  */
 export async function runStage<T>(options: StageRunOptions, work: () => Promise<T>): Promise<StageRun<T>> {
-  const { store, jobId, stage } = options;
+  const { store, jobId, stage, delivery } = options;
   const startedAt = new Date();
-  if (options.eager) {
+  if (options.eager || delivery.attempt > 1 || delivery.redeliveries > 0) {
     const start = await store.startStage(jobId, stage);
     if (isStopping(start)) return { ran: false, start };
     return { ran: true, value: await work(), startedAt, start };

@@ -81,13 +81,13 @@ async function fetchStage(
       span.setAttribute('mousetrap.places', fetched.length);
       return fetched;
     });
-  const eager = redrive || delivery.attempt > 1 || delivery.redeliveries > 0;
   const run = await runStage(
     {
       store: deps.store,
       jobId: message.job_id,
       stage: 'fetching',
-      eager,
+      delivery,
+      eager: redrive,
       startAfterMs: deps.stageStartAfterMs,
     },
     fetch,

@@ -85,9 +85,8 @@ async function processAndStore(
   log: Logger,
 ): Promise<HandlerResult> {
   const jobId = message.job_id;
-  const eager = delivery.attempt > 1 || delivery.redeliveries > 0;
   const run = await runStage(
-    { store: deps.store, jobId, stage: 'processing', eager, startAfterMs: deps.stageStartAfterMs },
+    { store: deps.store, jobId, stage: 'processing', delivery, startAfterMs: deps.stageStartAfterMs },
     () =>
       inSpan('process places', { attributes: { 'mousetrap.places': places.length } }, async () => {
         if (deps.delayMs > 0)
