@@ -43,9 +43,9 @@ const isStopping = (outcome: StageOutcome): outcome is 'passed' | 'unknown' =>
  * written first and the work runs only when the job is at or before this stage. On a first
  * delivery the work starts at once, and its start is written only if it outlasts `startAfterMs`:
  * a first delivery that is done sooner costs no write of its own, and the stage's time is written
- * by what ends the job. A job found past the stage or unknown once the start is written is not
- * worked on (the work, begun, is left to end and its value dropped). Rejects when the work or the
- * write fails.
+ * by what ends the job; a try that fails sooner writes it before rejecting, so that every failed
+ * try is counted. A job found past the stage or unknown once the start is written is not worked on
+ * (the work, begun, is left to end and its value dropped). Rejects when the work or the write fails.
  */
 export async function runStage<T>(options: StageRunOptions, work: () => Promise<T>): Promise<StageRun<T>> {
   const { store, jobId, stage, delivery } = options;
@@ -57,13 +57,18 @@ export async function runStage<T>(options: StageRunOptions, work: () => Promise<
   }
   let start: Promise<StageOutcome> | undefined;
   const timer = setTimeout(() => {
-    start = store.startStage(jobId, stage);
+    start = store.startStage(jobId, stage, startedAt);
     // Awaited below once the work ends; a work that fails first leaves this rejection unheard.
     start.catch(() => undefined);
   }, options.startAfterMs ?? STAGE_START_AFTER_MS);
   let value: T;
   try {
     value = await work();
+  } catch (error) {
+    // A failed try is recorded as one (its attempt counted, its stage shown) before it is retried,
+    // as far as the database allows: the work's error is what the caller hears.
+    if (start === undefined) await store.startStage(jobId, stage, startedAt).catch(() => undefined);
+    throw error;
   } finally {
     clearTimeout(timer);
   }

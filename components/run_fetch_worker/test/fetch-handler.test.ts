@@ -59,8 +59,8 @@ describeWithServices(
         logger,
         ...(stageStartAfterMs === undefined ? {} : { stageStartAfterMs }),
       });
-    /** A handler whose fetch (100 ms) outlasts the wait before its stage start is written (10 ms). */
-    const slowHandler = () => handlerWith(createPlaceSource({ delayMs: 100 }), 10);
+    /** A handler whose fetch (300 ms) outlasts the wait before its stage start is written (200 ms). */
+    const slowHandler = () => handlerWith(createPlaceSource({ delayMs: 300 }), 200);
     const startMessage = (jobId: string, payload: unknown = {}) =>
       createEnvelope({ type: 'start_fetch', jobId, correlationId: 'corr-1', payload });
     const FIRST = { attempt: 1, redeliveries: 0, exhausted: false, final: false };
@@ -111,12 +111,16 @@ describeWithServices(
       expect(fetchingAt).toBeLessThanOrEqual(Date.now());
     });
 
-    test('a fetch that outlasts the stage start wait moves the job to fetching, and hands on the places alone', async () => {
+    test('a fetch that outlasts the stage start wait moves the job to fetching as of its start, and hands on the places alone', async () => {
       const { job } = await store.createJob({ correlationId: 'corr-1' });
+      const before = Date.now();
 
       const message = await handedOn(() => slowHandler()(startMessage(job.id), FIRST));
 
-      expect(await store.getJob(job.id)).toMatchObject({ status: 'fetching', attempts: 1 });
+      const fetching = await store.getJob(job.id);
+      expect(fetching).toMatchObject({ status: 'fetching', attempts: 1 });
+      // Written 200 ms into the fetch, it holds when the fetch began.
+      expect(Date.parse(fetching?.fetching_at ?? '')).toBeLessThan(before + 200);
       expect(message.payload.fetching_at).toBeUndefined();
       expect(v.parse(PlacesSchema, message.payload.places).length).toBeGreaterThanOrEqual(2);
     });
@@ -188,6 +192,32 @@ describeWithServices(
       );
     });
 
+    test('a fast first delivery needs no database: it hands the places on while the database is away', async () => {
+      const { job } = await store.createJob({ correlationId: 'corr-1' });
+      const handler = await handlerOnClosedStore();
+
+      const message = await handedOn(() => handler(startMessage(job.id), FIRST));
+
+      expect(message).toMatchObject({ job_id: job.id, payload: { fetching_at: expect.any(String) } });
+    });
+
+    test('a fast first delivery for a job the database does not have hands it on, to be found where it ends', async () => {
+      let unknown = 0;
+      const handler = createFetchHandler({
+        queue,
+        store,
+        fetchPlaces: createPlaceSource({ delayMs: 0 }),
+        logger,
+        onUnknownJob: () => void unknown++,
+      });
+      const jobId = '0b7e9b7a-2f6e-4a8e-9c1d-1f2e3d4c5b6a';
+
+      const message = await handedOn(() => handler(startMessage(jobId), FIRST));
+
+      expect(message.job_id).toBe(jobId);
+      expect(unknown).toBe(0);
+    });
+
     test('a payload other than {} or a re-drive is poison: the job is failed with the reason and the message dead-lettered', async () => {
       const { job } = await store.createJob({ correlationId: 'corr-1' });
       expect(await handlerWith()(startMessage(job.id, { places: [] }), FIRST)).toEqual({
@@ -248,8 +278,8 @@ describeWithServices(
         code: 'network',
       });
       expect(await waitingMessages()).toBe(0);
-      // It failed before its stage start was due: the retry writes it.
-      expect((await store.getJob(job.id))?.status).toBe('queued');
+      // Failed before its stage start was due, the try is recorded all the same.
+      expect(await store.getJob(job.id)).toMatchObject({ status: 'fetching', attempts: 1 });
     });
 
     test('when the data source fails on the final attempt, marks the job failed and dead-letters the message', async () => {

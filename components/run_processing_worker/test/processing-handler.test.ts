@@ -60,10 +60,11 @@ describeWithServices('createProcessingHandler against PostgreSQL', ['postgres'],
     expect(done?.published_at).not.toBeNull();
   });
 
-  test('processing that outlasts the stage start wait moves the job to processing, then done', async () => {
+  test('processing that outlasts the stage start wait moves the job to processing as of its start, then done', async () => {
     const { job } = await store.createJob({ correlationId: 'corr-2' });
     const fetchingAt = new Date().toISOString();
-    const handler = createProcessingHandler({ store, logger, delayMs: 300, stageStartAfterMs: 10 });
+    const handler = createProcessingHandler({ store, logger, delayMs: 300, stageStartAfterMs: 150 });
+    const before = Date.now();
 
     const handled = handler(message(job.id, { places, fetching_at: fetchingAt }), FIRST);
     const processing = await waitFor(
@@ -78,6 +79,8 @@ describeWithServices('createProcessingHandler against PostgreSQL', ['postgres'],
     const done = await store.getJob(job.id);
     expect(done).toMatchObject({ status: 'done', fetching_at: fetchingAt, attempts: 2 });
     expect(done?.processing_at).toBe(processing.processing_at);
+    // Written 150 ms into the work, it holds when the work began.
+    expect(Date.parse(processing.processing_at ?? '')).toBeLessThan(before + 150);
   });
 
   test('a stage time that is not a timestamp fails the job as an invalid batch', async () => {

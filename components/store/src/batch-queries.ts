@@ -10,6 +10,12 @@ export interface NewJob {
   traceParent?: string | undefined;
 }
 
+/** A job to move into a stage, and when the stage's work began if not now. */
+export interface StageStart {
+  jobId: string;
+  startedAt?: Date | undefined;
+}
+
 /** A job to mark done: its result, and when its stages began if their starts were not written. */
 export interface Completion {
   jobId: string;
@@ -28,7 +34,7 @@ export interface BatchQueries {
   /** Notes that each job's start message was confirmed. */
   markPublished(jobIds: readonly string[]): Promise<void>;
   /** `startStage` for each job (each id at most once); answers the outcomes in order. */
-  startStages(jobIds: readonly string[], stage: Stage): Promise<StageOutcome[]>;
+  startStages(starts: readonly StageStart[], stage: Stage): Promise<StageOutcome[]>;
   /** `completeJob` for each job (each id at most once): one transaction; answers in order. */
   completeJobs(items: readonly Completion[]): Promise<boolean[]>;
 }
@@ -93,22 +99,29 @@ export function createBatchQueries(sql: postgres.Sql, tables: Tables): BatchQuer
       `;
     },
 
-    async startStages(jobIds, stage) {
+    async startStages(starts, stage) {
       const column = sql(STAGE_COLUMN[stage]);
+      const jobIds = starts.map((start) => start.jobId);
+      const times = starts.map(({ jobId, startedAt }) => ({ id: jobId, started_at: startedAt ?? null }));
       // `prior` holds the status each row had before this update. A job a worker starts was
       // handed off, whatever became of the API's markPublished (not committed yet, or lost with a
       // primary whose standby had not received it): marked so here, a job whose later progress is
       // lost is the sweeper's to re-drive, not left unpublished beyond a queued job, which is the relay's.
       const moved = await sql<{ id: string; previous: JobStatus }[]>`
         with prior as (${lockInOrder(jobIds)}),
+        input as (
+          select * from jsonb_to_recordset(${sql.json(times)}::jsonb) as t(id uuid, started_at timestamptz)
+        ),
         moved as (
           update ${tables.jobs} as job
           set status = ${stage},
               attempts = job.attempts + 1,
               progress_at = now(),
               published_at = coalesce(job.published_at, now()),
-              ${column} = coalesce(job.${column}, now())
-          where job.id = any(array(select id from prior where status in ${sql(ENTERED_FROM[stage])}))
+              ${column} = coalesce(job.${column}, input.started_at, now())
+          from input
+          where job.id = input.id
+            and job.id = any(array(select id from prior where status in ${sql(ENTERED_FROM[stage])}))
           returning job.id
         )
         select moved.id, prior.status as previous from moved join prior on prior.id = moved.id

@@ -1,5 +1,11 @@
 import type postgres from 'postgres';
-import { type BatchQueries, type Completion, createBatchQueries, type NewJob } from './batch-queries.ts';
+import {
+  type BatchQueries,
+  type Completion,
+  createBatchQueries,
+  type NewJob,
+  type StageStart,
+} from './batch-queries.ts';
 import { createBatcher } from './batcher.ts';
 import { withTimeout } from './call.ts';
 import { toStoreError } from './errors.ts';
@@ -12,7 +18,7 @@ import type { Job, JobResult, ResultInput, Stage, StageOutcome, StageStarts } fr
 export interface BatchedCalls {
   createJob(input: NewJob): Promise<Job>;
   markPublished(jobId: string): Promise<void>;
-  startStage(jobId: string, stage: Stage): Promise<StageOutcome>;
+  startStage(jobId: string, stage: Stage, startedAt?: Date): Promise<StageOutcome>;
   completeJob(jobId: string, result: ResultInput, started?: StageStarts): Promise<boolean>;
   latestResult(): Promise<JobResult | undefined>;
   /** Runs the calls that wait (the lingering published marks) and waits for every batch under way. */
@@ -72,14 +78,14 @@ export function createBatchedCalls(
     },
   );
   const startStage = {
-    fetching: createBatcher<{ jobId: string }, StageOutcome>(
-      (items) => batch.startStages(items.map(byJob), 'fetching'),
-      { ...options('startStage'), keyOf: byJob },
-    ),
-    processing: createBatcher<{ jobId: string }, StageOutcome>(
-      (items) => batch.startStages(items.map(byJob), 'processing'),
-      { ...options('startStage'), keyOf: byJob },
-    ),
+    fetching: createBatcher<StageStart, StageOutcome>((items) => batch.startStages(items, 'fetching'), {
+      ...options('startStage'),
+      keyOf: byJob,
+    }),
+    processing: createBatcher<StageStart, StageOutcome>((items) => batch.startStages(items, 'processing'), {
+      ...options('startStage'),
+      keyOf: byJob,
+    }),
   };
   const completeJob = createBatcher((items: Completion[]) => batch.completeJobs(items), {
     ...options('completeJob'),
@@ -101,7 +107,8 @@ export function createBatchedCalls(
     markPublished: async (jobId) => {
       if (isJobId(jobId)) await markPublished({ jobId });
     },
-    startStage: async (jobId, stage) => (isJobId(jobId) ? startStage[stage]({ jobId }) : 'unknown'),
+    startStage: async (jobId, stage, startedAt) =>
+      isJobId(jobId) ? startStage[stage]({ jobId, startedAt }) : 'unknown',
     completeJob: async (jobId, result, started) =>
       isJobId(jobId) ? completeJob({ jobId, result, started }) : false,
     latestResult: () => latestResult(null),

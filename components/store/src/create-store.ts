@@ -90,7 +90,8 @@ export async function createStore(options: StoreOptions): Promise<Store> {
           }))
         : call('createJob', ({ jobs }) => jobs.createKeyedJob({ ...input, idempotencyKey })),
     markPublished: (jobId) => batchedCall('markPublished', (batched) => batched.markPublished(jobId)),
-    startStage: (jobId, stage) => batchedCall('startStage', (batched) => batched.startStage(jobId, stage)),
+    startStage: (jobId, stage, startedAt) =>
+      batchedCall('startStage', (batched) => batched.startStage(jobId, stage, startedAt)),
     completeJob: (jobId, result, started) =>
       batchedCall('completeJob', (batched) => batched.completeJob(jobId, result, started)),
     failJob: (jobId, error) => call('failJob', ({ jobs }) => jobs.failJob(jobId, error)),

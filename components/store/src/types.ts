@@ -98,9 +98,10 @@ export interface Store {
   markPublished(jobId: string): Promise<void>;
   /**
    * Moves a job forward to `fetching` or `processing`, or finds it there already, and counts an
-   * attempt. Never moves a job back: changes nothing when it is `passed` or `unknown`.
+   * attempt. Never moves a job back: changes nothing when it is `passed` or `unknown`. The stage's
+   * time is `startedAt` (when its work began, if before now), unless the stage has one already.
    */
-  startStage(jobId: string, stage: Stage): Promise<StageOutcome>;
+  startStage(jobId: string, stage: Stage, startedAt?: Date): Promise<StageOutcome>;
   /**
    * In one transaction, stores the job's result and marks it done. `started` gives the stages'
    * start times for those not written yet, each counted as an attempt. Returns false and changes

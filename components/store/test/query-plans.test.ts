@@ -80,9 +80,18 @@ async function plansThatScan(databaseUrl: string, history: number): Promise<Reco
     const ids = created.map((job) => job.id);
     await batch.markPublished(ids);
     // An id no row has makes startStages look the rest up, so that statement runs too.
-    await batch.startStages([...ids, randomUUID()], 'fetching');
-    await batch.startStages(ids, 'processing');
-    await batch.completeJobs(ids.map((jobId) => ({ jobId, result: sampleResult })));
+    const startedAt = new Date();
+    await batch.startStages(
+      [...ids, randomUUID()].map((jobId) => ({ jobId, startedAt })),
+      'fetching',
+    );
+    await batch.startStages(
+      ids.map((jobId) => ({ jobId })),
+      'processing',
+    );
+    await batch.completeJobs(
+      ids.map((jobId) => ({ jobId, result: sampleResult, started: { fetching: startedAt } })),
+    );
     // The second call finds the key taken, so the lookup by key runs too.
     await jobs.createKeyedJob({ correlationId: 'plans-keyed', idempotencyKey: 'plans-key' });
     await jobs.createKeyedJob({ correlationId: 'plans-keyed-again', idempotencyKey: 'plans-key' });

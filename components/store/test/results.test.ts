@@ -46,6 +46,35 @@ describeWithServices('store results', ['postgres'], ({ databaseUrl }) => {
     });
   });
 
+  test('completeJob: writes the stage times given for stages never started, each an attempt, and keeps those written', async () => {
+    const fetchingAt = new Date(Date.now() - 2000);
+    const processingAt = new Date(Date.now() - 1000);
+    const { job: queued } = await store.createJob({ correlationId: 'r-fast' });
+    const { job: processing } = await store.createJob({ correlationId: 'r-slow' });
+    await store.startStage(processing.id, 'processing');
+    const written = (await store.getJob(processing.id))?.processing_at;
+
+    for (const { id } of [queued, processing]) {
+      expect(
+        await store.completeJob(id, sampleResult, { fetching: fetchingAt, processing: processingAt }),
+      ).toBe(true);
+    }
+
+    expect(await store.getJob(queued.id)).toMatchObject({
+      status: 'done',
+      attempts: 2,
+      fetching_at: fetchingAt.toISOString(),
+      processing_at: processingAt.toISOString(),
+      published_at: expect.any(String),
+    });
+    expect(await store.getJob(processing.id)).toMatchObject({
+      status: 'done',
+      attempts: 2,
+      fetching_at: fetchingAt.toISOString(),
+      processing_at: written,
+    });
+  });
+
   test('getJobWithResult: answers the job as getJob does, with its own result once it has one', async () => {
     const { job } = await store.createJob({ correlationId: 'r-joined' });
     expect(await store.getJobWithResult(job.id)).toEqual({ job, result: undefined });

@@ -1,0 +1,120 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createStore, type Store, StoreError } from '@mousetrap/store';
+import { describeWithServices, dropSchema, uniqueName } from '@mousetrap/test_kit';
+import { runStage, type StageRunOptions } from '../src/run-stage.ts';
+
+const FIRST = { attempt: 1, redeliveries: 0, exhausted: false, final: false };
+
+describeWithServices('runStage', ['postgres'], ({ databaseUrl }) => {
+  const schema = uniqueName('runstage');
+  let store: Store;
+
+  beforeAll(async () => {
+    store = await createStore({ url: databaseUrl, schema, max: 2 });
+  });
+  afterAll(async () => {
+    await store.close();
+    await dropSchema(databaseUrl, schema);
+  });
+
+  const newJob = async () => (await store.createJob({ correlationId: 'run-stage' })).job.id;
+  const options = (jobId: string, more: Partial<StageRunOptions> = {}): StageRunOptions => ({
+    store,
+    jobId,
+    stage: 'fetching',
+    delivery: FIRST,
+    startAfterMs: 100,
+    ...more,
+  });
+  /** Work that takes `ms` and answers `value`. */
+  const takes =
+    (ms: number, value = 'fetched') =>
+    () =>
+      sleep(ms, value);
+
+  test('work done before the wait writes nothing and answers when it began', async () => {
+    const jobId = await newJob();
+    const before = Date.now();
+
+    const run = await runStage(options(jobId), takes(0));
+
+    expect(run).toEqual({ ran: true, value: 'fetched', startedAt: expect.any(Date), start: undefined });
+    expect(run.ran && run.startedAt.getTime()).toBeGreaterThanOrEqual(before);
+    expect(await store.getJob(jobId)).toMatchObject({ status: 'queued', attempts: 0, fetching_at: null });
+  });
+
+  test('work that outlasts the wait has its start written, as of when it began', async () => {
+    const jobId = await newJob();
+
+    const run = await runStage(options(jobId), takes(250));
+
+    expect(run).toMatchObject({ ran: true, value: 'fetched', start: 'started' });
+    const job = await store.getJob(jobId);
+    expect(job).toMatchObject({ status: 'fetching', attempts: 1 });
+    expect(run.ran && Date.parse(job?.fetching_at ?? '')).toBe(run.ran && run.startedAt.getTime());
+  });
+
+  test.each([
+    ['a redelivery', { delivery: { ...FIRST, redeliveries: 1 } }],
+    ['a retry', { delivery: { ...FIRST, attempt: 2 } }],
+    ['an eager call (a re-drive)', { eager: true }],
+  ])('%s writes the start before the work', async (_, more) => {
+    const jobId = await newJob();
+    let status: string | undefined;
+
+    const run = await runStage(options(jobId, more), async () => {
+      status = (await store.getJob(jobId))?.status;
+      return 'fetched';
+    });
+
+    expect(status).toBe('fetching');
+    expect(run).toMatchObject({ ran: true, start: 'started' });
+  });
+
+  test('a job found past the stage once the start is written is not worked on', async () => {
+    const jobId = await newJob();
+    await store.startStage(jobId, 'processing');
+
+    expect(await runStage(options(jobId), takes(250))).toEqual({ ran: false, start: 'passed' });
+    expect(await runStage(options(jobId, { eager: true }), takes(0))).toEqual({
+      ran: false,
+      start: 'passed',
+    });
+    expect((await store.getJob(jobId))?.status).toBe('processing');
+  });
+
+  test('a job the database does not have is reported unknown once the start is written', async () => {
+    const unknown = '0b7e9b7a-2f6e-4a8e-9c1d-1f2e3d4c5b6a';
+    expect(await runStage(options(unknown), takes(250))).toEqual({ ran: false, start: 'unknown' });
+  });
+
+  test('work that fails before the wait records the try, then rejects with its error', async () => {
+    const jobId = await newJob();
+
+    await expect(
+      runStage(options(jobId), async () => {
+        throw new Error('HTTP 502');
+      }),
+    ).rejects.toThrow('HTTP 502');
+
+    expect(await store.getJob(jobId)).toMatchObject({ status: 'fetching', attempts: 1 });
+  });
+
+  test('a start that cannot be written fails the run, though the work succeeded', async () => {
+    const jobId = await newJob();
+    const failing: Store = {
+      ...store,
+      startStage: async () => {
+        throw new StoreError('unavailable', 'connect ECONNREFUSED');
+      },
+    };
+
+    await expect(runStage(options(jobId, { store: failing }), takes(250))).rejects.toMatchObject({
+      code: 'unavailable',
+    });
+    // Work done before the wait needs no write at all.
+    await expect(runStage(options(jobId, { store: failing }), takes(0))).resolves.toMatchObject({
+      ran: true,
+    });
+  });
+});
