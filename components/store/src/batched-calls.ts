@@ -77,16 +77,12 @@ export function createBatchedCalls(
       lingerMs: MARK_LINGER_MS,
     },
   );
-  const startStage = {
-    fetching: createBatcher<StageStart, StageOutcome>((items) => batch.startStages(items, 'fetching'), {
+  const startStageIn = (stage: Stage) =>
+    createBatcher<StageStart, StageOutcome>((items) => batch.startStages(items, stage), {
       ...options('startStage'),
       keyOf: byJob,
-    }),
-    processing: createBatcher<StageStart, StageOutcome>((items) => batch.startStages(items, 'processing'), {
-      ...options('startStage'),
-      keyOf: byJob,
-    }),
-  };
+    });
+  const startStage = { fetching: startStageIn('fetching'), processing: startStageIn('processing') };
   const completeJob = createBatcher((items: Completion[]) => batch.completeJobs(items), {
     ...options('completeJob'),
     keyOf: byJob,
