@@ -1,4 +1,4 @@
-import { type HandlerResult, JobQueueError, type JobQueueErrorCode } from '@mousetrap/job_queue';
+import { type HandlerResult, isBrokerOutage } from '@mousetrap/job_queue';
 import { type Store, StoreError } from '@mousetrap/store';
 
 /**
@@ -11,24 +11,13 @@ export type FailedJobSettlement = Exclude<HandlerResult, undefined>;
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-// The broker's answers that say it is away, or cannot take the hand-off for now (a queue with no
-// leader while its cluster elects one refuses publishes), rather than anything about the job. A
-// queue that does not exist (`unroutable`) is a misconfiguration: the job fails, and says so.
-const BROKER_OUTAGES: ReadonlySet<JobQueueErrorCode> = new Set([
-  'unavailable',
-  'timeout',
-  'nacked',
-  'closed',
-  'blocked',
-  'busy',
-]);
-
 /** What was away when a call failed because of an outage, not because of the job; undefined otherwise. */
 function outageOf(error: unknown): 'database' | 'broker' | undefined {
   if (error instanceof StoreError && (error.code === 'unavailable' || error.code === 'timeout')) {
     return 'database';
   }
-  if (error instanceof JobQueueError && BROKER_OUTAGES.has(error.code)) return 'broker';
+  // A queue that does not exist (`unroutable`) is a misconfiguration: the job fails, and says so.
+  if (isBrokerOutage(error)) return 'broker';
   return undefined;
 }
 

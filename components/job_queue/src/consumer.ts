@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@mousetrap/log';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { createAdmission } from './admission.ts';
@@ -11,6 +12,7 @@ import {
   redeliveriesOf,
 } from './attempts.ts';
 import type { QueueName } from './envelope.ts';
+import { isBrokerOutage } from './errors.ts';
 import { handleMessage, type Outcome } from './handle-message.ts';
 import { createInFlight, drainHandlers } from './in-flight.ts';
 import { createSettler, type Settler } from './settler.ts';
@@ -54,6 +56,8 @@ interface ConsumerChannel {
   channel: Channel;
   model: ChannelModel;
   open: boolean;
+  /** Aborted when the channel closes. */
+  lost: AbortController;
   settler: Settler;
   tag?: string;
   /** The current consume call's tag, once the broker has answered it. */
@@ -63,6 +67,8 @@ interface ConsumerChannel {
   /** The switch from one message at a time to `prefetch`, while it runs. */
   widening?: Promise<void>;
 }
+
+const HOLDING = 'job_queue: could not publish a retry; holding the message to try again';
 
 /**
  * Makes a consumer with manual acks and `prefetch` handlers in flight at most; not yet attached.
@@ -82,12 +88,57 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
   let current: ConsumerChannel | undefined;
   let cancelling: Promise<void> | undefined;
   let attaching: Promise<void> | undefined;
+  // Aborted when the consumer is cancelled: wakes the deliveries held for a retry's publish.
+  const stopping = new AbortController();
 
   const unsettled = (error: unknown) =>
     logger.debug('job_queue: could not settle a message; the broker will redeliver it', {
       queue,
       error: String(error),
     });
+
+  /**
+   * Publishes a retry's copy and resolves true once the broker has confirmed it: the copy is
+   * confirmed before the original is acked, so a crash in between doubles the message (the
+   * handlers are idempotent) and never loses it. While the broker refuses it for now (an outage:
+   * away, nacking, blocked, overloaded), the original is held and the copy sent again after its
+   * delay: sent back to its queue, the original would come straight back, and every return counts
+   * against the delivery limit, so a broker refusing publishes for seconds failed jobs by the
+   * hundred. Resolves false, for the original to go back to its queue, on any other failure (its
+   * retry queue gone: the delivery limit ends that loop), or when the channel closes or the
+   * consumer stops meanwhile.
+   */
+  const sendRetry = async (
+    entry: ConsumerChannel,
+    message: ConsumeMessage,
+    delayMs: number,
+    headers: Record<string, unknown>,
+    about: Record<string, unknown>,
+  ): Promise<boolean> => {
+    const wake = AbortSignal.any([entry.lost.signal, stopping.signal]);
+    for (let tries = 1; ; tries += 1) {
+      try {
+        await options.retry(message, delayMs, headers);
+        if (tries > 1) logger.info('job_queue: published a held retry', { ...about, tries });
+        return true;
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        if (!isBrokerOutage(error) || wake.aborted) {
+          logger.warn('job_queue: could not publish a retry; the message goes back to its queue', {
+            ...about,
+            error: reason,
+          });
+          return false;
+        }
+        const held = { ...about, retry_in_ms: delayMs, tries, error: reason };
+        // The first refusal says what happens; the next ones only that it goes on.
+        if (tries === 1) logger.warn(HOLDING, held);
+        else logger.debug(HOLDING, held);
+        await sleep(delayMs, undefined, { signal: wake }).catch(() => {});
+        if (wake.aborted) return false;
+      }
+    }
+  };
 
   const deliver = (entry: ConsumerChannel, message: ConsumeMessage | null) => {
     if (message === null) {
@@ -122,30 +173,20 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
         if (!entry.open) return;
         let settle: Outcome | 'redeliver' = outcome;
         if (outcome === 'retry' || outcome === 'retry-later') {
-          try {
-            // The copy is confirmed before the original is acked, so a crash in between doubles the
-            // message (the handlers are idempotent) and never loses it. A retry-later waits in the
-            // longest delay's queue, still the same attempt.
-            const delayMs = outcome === 'retry' ? retryDelayMs : longest;
-            // handleMessage answers retry or retry-later only with a delay to wait, so never
-            // without one; should it, the message is dead-lettered rather than acked unsent.
-            if (delayMs === undefined) settle = 'dead-letter';
-            else {
-              await options.retry(message, delayMs, {
-                [ATTEMPT_HEADER]: outcome === 'retry' ? attempt + 1 : attempt,
-                // A copy of an exhausted delivery stays exhausted: its new delivery count starts at 0.
-                ...(delivery.exhausted ? { [EXHAUSTED_HEADER]: 1 } : {}),
-                ...retryHeaders(trace.traceparent),
-              });
-            }
-          } catch (error) {
-            logger.warn('job_queue: could not publish a retry; the message goes back to its queue', {
-              queue,
-              attempt,
-              error: error instanceof Error ? error.message : String(error),
-              ...context,
-            });
-            settle = 'redeliver';
+          // A retry-later waits in the longest delay's queue, still the same attempt.
+          const delayMs = outcome === 'retry' ? retryDelayMs : longest;
+          // handleMessage answers retry or retry-later only with a delay to wait, so never
+          // without one; should it, the message is dead-lettered rather than acked unsent.
+          if (delayMs === undefined) settle = 'dead-letter';
+          else {
+            const headers = {
+              [ATTEMPT_HEADER]: outcome === 'retry' ? attempt + 1 : attempt,
+              // A copy of an exhausted delivery stays exhausted: its new delivery count starts at 0.
+              ...(delivery.exhausted ? { [EXHAUSTED_HEADER]: 1 } : {}),
+              ...retryHeaders(trace.traceparent),
+            };
+            const sent = await sendRetry(entry, message, delayMs, headers, { queue, attempt, ...context });
+            if (!sent) settle = 'redeliver';
           }
           if (!entry.open) return;
         }
@@ -210,6 +251,7 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
       channel,
       model,
       open: true,
+      lost: new AbortController(),
       settler: createSettler(channel, unsettled),
       widened: !narrow,
     };
@@ -218,6 +260,7 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
     );
     channel.on('close', () => {
       entry.open = false;
+      entry.lost.abort();
       if (current === entry && !cancelling) options.onChannelLost();
     });
     try {
@@ -249,6 +292,7 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
     cancel(graceMs = 10_000) {
       cancelling ??= (async () => {
         options.onCancel();
+        stopping.abort();
         // A channel being opened right now is stopped like the others.
         await attaching?.catch(() => {});
         await stop(current, graceMs);

@@ -24,6 +24,24 @@ export class JobQueueError extends Error {
   }
 }
 
+// The failures that say the broker is away, or cannot take a message for now (a queue with no
+// leader while its cluster elects one refuses publishes), rather than anything about the message.
+// A queue that does not exist (`unroutable`) is a misconfiguration, and `refused` a login retrying
+// cannot mend.
+const OUTAGES: ReadonlySet<JobQueueErrorCode> = new Set([
+  'unavailable',
+  'timeout',
+  'nacked',
+  'closed',
+  'blocked',
+  'busy',
+]);
+
+/** True for a failure the broker's state caused (away, refusing or overloaded for now): worth trying again later. */
+export function isBrokerOutage(error: unknown): error is JobQueueError {
+  return error instanceof JobQueueError && OUTAGES.has(error.code);
+}
+
 /**
  * True for the broker's answers that mean "too much now" (`blocked`, `busy`: come back later), as
  * opposed to "not reachable": what a caller refuses new work on, rather than queues it.
