@@ -3,12 +3,15 @@ import { waitFor } from '@mousetrap/test_kit';
 import { addReadings, aim, type InFlightReading } from './in-flight.ts';
 import type { PrivateRabbitMq } from './private-rabbitmq.ts';
 import type { PrivateRabbitMqCluster } from './private-rabbitmq-cluster.ts';
-import { jobDoneAgain, seconds } from './run-scenario.ts';
+import { everyJobEnded, jobDoneAgain, seconds } from './run-scenario.ts';
 import type { Injection, Scenario, ScenarioContext } from './scenarios.ts';
 
 // The other nodes elected a new leader 6.4-16.5 s after the freeze (net_ticktime 10 s and Raft's
 // own timeouts): a 20 s freeze once left 3.5 s for a job to be done, and failed.
 const FREEZE_MS = 30_000;
+
+/** How long the killed leader stays dead: every job must end meanwhile. */
+const KILLED_FOR_MS = 60_000;
 
 // Stages of 50 ms, not the suite's 5: a cluster's confirms are slower, so fewer jobs arrive a
 // second, and each must stay in flight long enough for a fault to meet it.
@@ -71,7 +74,8 @@ async function queuesLedByFirstNode(context: Parameters<NonNullable<Scenario['pr
 export const rabbitClusterScenarios: readonly Scenario[] = [
   {
     id: 'rabbit-leader-kill',
-    title: 'RabbitMQ cluster: the node leading start_fetch and data_processing killed (kill -9) mid-stream',
+    title:
+      'RabbitMQ cluster: the node leading start_fetch and data_processing killed (kill -9) mid-stream; every job must end before it is back',
     env: SLOWER_STAGES,
     hitsWork: true,
     // Posted over 20 s, so that work is in flight whenever the fault comes, and arrives during it.
@@ -79,6 +83,7 @@ export const rabbitClusterScenarios: readonly Scenario[] = [
     prepare: queuesLedByFirstNode,
     async inject(context): Promise<Injection> {
       const cluster = clusterOf(context);
+      const problems: string[] = [];
       const { leader, reading, injectedAt } = await atTheLeader(context, 0.3, 'kill -9');
       await leader.kill();
       let recoveredAt: number | undefined;
@@ -86,14 +91,27 @@ export const rabbitClusterScenarios: readonly Scenario[] = [
         const next = await waitForNewLeader(context, leader);
         context.note(`${next.node} leads start_fetch ${seconds(Date.now() - injectedAt)} after the kill`);
         // Recovered once jobs are done again with the node still dead.
-        recoveredAt = await jobDoneAgain(context.observer, context.load, 60_000);
+        recoveredAt = await jobDoneAgain(context.observer, context.load, KILLED_FOR_MS);
+        // And every job ends without it: a service whose publishes the other nodes kept refusing
+        // (a channel told the dead leader) would hold its jobs until the node came back.
+        const endedAt = await everyJobEnded(
+          context.observer,
+          context.load,
+          injectedAt + KILLED_FOR_MS - Date.now(),
+        );
+        if (endedAt === undefined) {
+          problems.push(`jobs were unfinished ${KILLED_FOR_MS / 1000} s after the kill, the node still down`);
+        } else
+          context.note(
+            `every job ended ${seconds(endedAt - injectedAt)} after the kill, the node still down`,
+          );
       } finally {
         // Back in the cluster whatever happened, for the scenarios after this one.
         await leader.start();
         await cluster.healed();
       }
       context.note(`${leader.node} is back in the cluster`);
-      return { injectedAt, restoredAt: Date.now(), recoveredAt, inFlight: reading };
+      return { injectedAt, restoredAt: Date.now(), recoveredAt, inFlight: reading, problems };
     },
   },
   {

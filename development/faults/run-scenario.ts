@@ -265,6 +265,28 @@ export async function jobDoneAgain(
   return undefined;
 }
 
+/**
+ * Resolves with the time every job is accepted (or given up) and none is unfinished; with
+ * undefined once `timeoutMs` has passed first.
+ */
+export async function everyJobEnded(
+  observer: Observer,
+  load: Pick<Load, 'finished'>,
+  timeoutMs: number,
+): Promise<number | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  let posted = false;
+  void load.finished.then(() => {
+    posted = true;
+  });
+  while (Date.now() < deadline) {
+    const counts = posted ? await observer.statuses().catch(() => undefined) : undefined;
+    if (counts && unfinished(counts) === 0) return Date.now();
+    await sleep(200);
+  }
+  return undefined;
+}
+
 const unfinished = (counts: StatusCounts) => counts.queued + counts.fetching + counts.processing;
 
 /** Waits until no job is unfinished and no pipeline or retry queue holds a message, twice in a row. */

@@ -8,6 +8,7 @@
  *   FAULTS_JOBS=2000          jobs per scenario (the embedded ones post at most 500)
  *   FAULTS_ONLY=poison,…      run only these scenarios (ids from the table)
  *   FAULTS_LOG_LEVEL=warn     LOG_LEVEL of the services, whose logs go to test-results/<suite>-logs/
+ *   FAULTS_KEEP=1             keep the private brokers' and databases' folders (their own logs)
  */
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -92,7 +93,8 @@ try {
   }
 } finally {
   await stopAll();
-  await rm(temp, { recursive: true, force: true });
+  if (process.env.FAULTS_KEEP) note(`kept the private servers' folders in ${temp}`);
+  else await rm(temp, { recursive: true, force: true });
 }
 
 const failed = outcomes.filter((outcome) => outcome.problems.length > 0);

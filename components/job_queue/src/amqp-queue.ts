@@ -24,6 +24,10 @@ export async function connectJobQueue(options: AmqpJobQueueOptions): Promise<Job
     timeoutMs: settings.publishTimeoutMs,
     maxUnconfirmed: settings.maxUnconfirmed,
     logger,
+    replaceChannel: async () => {
+      const model = connection.current();
+      if (model) await publishOn(model);
+    },
   });
   const consumers = new Set<AmqpConsumer>();
   // Consumers from their start until their cancel has drained them: what inFlight counts.
@@ -44,11 +48,16 @@ export async function connectJobQueue(options: AmqpJobQueueOptions): Promise<Job
       });
     });
 
-  const openPublishChannel = async (model: ChannelModel) => {
-    if (publisher.ready) return;
+  const publishOn = async (model: ChannelModel) => {
     const channel = await model.createConfirmChannel();
-    channel.on('close', () => connection.reopen(model, 'the publish channel', openPublishChannel));
     publisher.use(channel);
+    // After the publisher's own listener: a channel it replaced leaves another one in use.
+    channel.on('close', () => {
+      if (!publisher.ready) connection.reopen(model, 'the publish channel', openPublishChannel);
+    });
+  };
+  const openPublishChannel = async (model: ChannelModel) => {
+    if (!publisher.ready) await publishOn(model);
   };
 
   const resumeConsumer = (consumer: AmqpConsumer) => async (model: ChannelModel) => {

@@ -115,7 +115,8 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
     headers: Record<string, unknown>,
     about: Record<string, unknown>,
   ): Promise<boolean> => {
-    const wake = AbortSignal.any([entry.lost.signal, stopping.signal]);
+    // Made at the first refusal, as refusals are rare: what ends a hold.
+    let wake: AbortSignal | undefined;
     for (let tries = 1; ; tries += 1) {
       try {
         await options.retry(message, delayMs, headers);
@@ -123,6 +124,7 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
         return true;
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
+        wake ??= AbortSignal.any([entry.lost.signal, stopping.signal]);
         if (!isBrokerOutage(error) || wake.aborted) {
           logger.warn('job_queue: could not publish a retry; the message goes back to its queue', {
             ...about,

@@ -12,7 +12,11 @@ export interface Publisher {
   readonly saturated: boolean;
   /** Publishes (retries included) sent and not yet confirmed or failed. */
   readonly unconfirmed: number;
-  /** Publishes over `channel` from now on (after every (re)connect) and sends what waited for one. */
+  /**
+   * Publishes over `channel` from now on (after every (re)connect, or in place of a channel the
+   * broker nacked on) and sends what waited for one; a channel it replaces is closed, and its
+   * unconfirmed publishes are sent again over this one.
+   */
   use(channel: ConfirmChannel): void;
   /**
    * Sends a persistent message to `queue`; resolves when the broker confirms it. One whose
@@ -37,6 +41,14 @@ export interface PublisherOptions {
   /** Publishes waiting for a confirm at most. */
   maxUnconfirmed: number;
   logger: Logger;
+  /**
+   * Opens a new confirm channel and hands it to {@link Publisher.use}: called when the broker nacks
+   * a publish, at most once per {@link REPLACE_INTERVAL_MS}. A RabbitMQ 3.10 channel that first
+   * publishes to a quorum queue while the queue elects a new leader (its old one's node just died)
+   * is told the old leader and nacks every publish to it until that node is back, a minute or
+   * more; a channel opened after the election publishes at once. @default none: nothing is replaced
+   */
+  replaceChannel?: () => Promise<void>;
 }
 
 interface PublishChannel {
@@ -51,6 +63,9 @@ interface Waiting {
   fail(error: JobQueueError): void;
 }
 
+/** The least time between two replacements of the publish channel after a nack. */
+export const REPLACE_INTERVAL_MS = 1000;
+
 /** Makes a publisher that waits up to `timeoutMs` for a channel and the broker's confirm. */
 export function createPublisher(options: PublisherOptions): Publisher {
   const { timeoutMs, maxUnconfirmed, logger } = options;
@@ -58,6 +73,18 @@ export function createPublisher(options: PublisherOptions): Publisher {
   let closed = false;
   const waiting = new Set<Waiting>();
   const unconfirmed = createInFlight();
+  let replacedAt = Number.NEGATIVE_INFINITY;
+
+  // The nacked publish still fails (its caller tries again later); the next ones go on a new channel.
+  const replaceAfterNack = (entry: PublishChannel) => {
+    const { replaceChannel } = options;
+    if (!replaceChannel || entry !== current || performance.now() - replacedAt < REPLACE_INTERVAL_MS) return;
+    replacedAt = performance.now();
+    logger.warn('job_queue: the broker refused a publish; publishing on a new channel');
+    replaceChannel().catch((error: unknown) =>
+      logger.warn('job_queue: could not open a new publish channel', { error: String(error) }),
+    );
+  };
 
   const send = (queue: string, content: Buffer, base: Options.Publish): Promise<void> => {
     // Sent with `mandatory`: the broker returns a message whose queue is missing before it confirms it.
@@ -86,6 +113,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
               // A lost channel calls back before its 'close' listeners have run; wait for them to
               // tell a nack (channel still open) from a lost channel.
               queueMicrotask(() => {
+                if (entry.open && !closed) replaceAfterNack(entry);
                 if (entry.open || closed) return finish(notConfirmed(entry, error));
                 // Lost before the broker confirmed: sent again on the next channel (another node
                 // of a cluster, or the same broker back), within the publish's time. The broker
@@ -135,8 +163,10 @@ export function createPublisher(options: PublisherOptions): Publisher {
           message_id: id,
         });
       });
+      const replaced = current;
       current = entry;
       for (const queued of [...waiting]) queued.send();
+      if (replaced?.open) replaced.channel.close().catch(() => {});
     },
 
     publish(queue, envelope, headers) {

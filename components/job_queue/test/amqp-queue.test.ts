@@ -656,6 +656,82 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
   });
 
   (canClose ? test : test.skip)(
+    'a publish the broker nacks: rejected as nacked, and the next publishes go on a new channel, replaced at most once a second',
+    async () => {
+      const logger = captureLogger();
+      const connectionName = `job_queue test ${prefix}`;
+      const queue = await open({ logger, connectionName });
+      // A real refusal: a quorum queue over its length limit with reject-publish nacks publishes.
+      const policy = `${prefix}refuse`;
+      const pattern = `^${`${prefix}data_processing`.replaceAll('.', '\\.')}$`;
+      await run('rabbitmqctl', [
+        'set_policy',
+        '--apply-to',
+        'queues',
+        policy,
+        pattern,
+        '{"max-length":0,"overflow":"reject-publish"}',
+      ]);
+      try {
+        const channelsOf = async () => {
+          const { stdout } = await run('rabbitmqctl', [
+            'list_channels',
+            'connection',
+            'number',
+            '--quiet',
+            '--no-table-headers',
+          ]);
+          const { stdout: connections } = await run('rabbitmqctl', [
+            'list_connections',
+            'pid',
+            'client_properties',
+            '--quiet',
+            '--no-table-headers',
+          ]);
+          const pid = connections
+            .split('\n')
+            .find((row) => row.includes(`{"connection_name","${connectionName}"}`))
+            ?.split('\t')[0];
+          return stdout
+            .split('\n')
+            .filter((row) => pid !== undefined && row.startsWith(`${pid}\t`))
+            .map((row) => row.split('\t')[1]);
+        };
+        const before = await channelsOf();
+        // The first is taken (the queue was empty); it puts the queue over its limit.
+        await waitFor(
+          () =>
+            queue.publish('data_processing', envelopeFor('data_processing')).then(
+              () => true,
+              () => false,
+            ),
+          { what: 'the policy in force and one message taken' },
+        );
+        const refused = await Promise.allSettled(
+          [1, 2, 3].map(() => queue.publish('data_processing', envelopeFor('data_processing'))),
+        );
+        expect(refused.map((outcome) => outcome.status === 'rejected' && outcome.reason.code)).toEqual([
+          'nacked',
+          'nacked',
+          'nacked',
+        ]);
+        await expect(queue.publish('start_fetch', envelopeFor('start_fetch'))).resolves.toBeUndefined();
+
+        const replacements = logger.lines.filter((line) =>
+          line.message.includes('publishing on a new channel'),
+        );
+        expect(replacements).toHaveLength(1);
+        const after = await channelsOf();
+        expect(after).toHaveLength(before.length);
+        expect(after.filter((number) => !before.includes(number))).toHaveLength(1);
+        expect(logger.lines.filter((line) => line.message.includes('reopened'))).toEqual([]);
+      } finally {
+        await run('rabbitmqctl', ['clear_policy', policy]);
+      }
+    },
+  );
+
+  (canClose ? test : test.skip)(
     'publishes unconfirmed when the connection drops are sent again: each one resolves, and reaches its queue',
     async () => {
       const logger = captureLogger();
