@@ -10,7 +10,7 @@ import type { Injection, Scenario, ScenarioContext } from './scenarios.ts';
 // own timeouts): a 20 s freeze once left 3.5 s for a job to be done, and failed.
 const FREEZE_MS = 30_000;
 
-/** How long the killed leader stays dead: every job must end meanwhile. */
+/** How long the killed leader stays dead at most: every job must end meanwhile, and then it starts again. */
 const KILLED_FOR_MS = 60_000;
 
 // Stages of 50 ms, not the suite's 5: a cluster's confirms are slower, so fewer jobs arrive a

@@ -26,7 +26,9 @@ export async function connectJobQueue(options: AmqpJobQueueOptions): Promise<Job
     logger,
     replaceChannel: async () => {
       const model = connection.current();
-      if (model) await publishOn(model);
+      if (!model) return false;
+      await publishOn(model);
+      return true;
     },
   });
   const consumers = new Set<AmqpConsumer>();

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@mousetrap/log';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { createAdmission } from './admission.ts';
@@ -12,7 +11,7 @@ import {
   redeliveriesOf,
 } from './attempts.ts';
 import type { QueueName } from './envelope.ts';
-import { isBrokerOutage } from './errors.ts';
+import { JobQueueError, type JobQueueErrorCode } from './errors.ts';
 import { handleMessage, type Outcome } from './handle-message.ts';
 import { createInFlight, drainHandlers } from './in-flight.ts';
 import { createSettler, type Settler } from './settler.ts';
@@ -71,6 +70,32 @@ interface ConsumerChannel {
 const HOLDING = 'job_queue: could not publish a retry; holding the message to try again';
 
 /**
+ * The failures of a retry's copy the broker surely did not take, and may take later: a nack, a
+ * copy never sent (no channel, the window of unconfirmed publishes full). A copy that timed out
+ * waiting for its confirm may still be taken, and one refused for good (`unroutable`, `closed`)
+ * will not be: those send the original back to its queue.
+ */
+const REFUSED_FOR_NOW: ReadonlySet<JobQueueErrorCode> = new Set(['nacked', 'unavailable', 'busy']);
+
+/** The least wait between two tries of a held retry's copy. */
+const MIN_HOLD_MS = 100;
+
+/** Resolves true after `ms`, or false as soon as one of `signals` is aborted. */
+function pause(ms: number, signals: readonly AbortSignal[]): Promise<boolean> {
+  return new Promise((resolve) => {
+    const end = (elapsed: boolean) => {
+      clearTimeout(timer);
+      for (const signal of signals) signal.removeEventListener('abort', abort);
+      resolve(elapsed);
+    };
+    const abort = () => end(false);
+    const timer = setTimeout(() => end(true), ms);
+    for (const signal of signals) signal.addEventListener('abort', abort, { once: true });
+    if (signals.some((signal) => signal.aborted)) end(false);
+  });
+}
+
+/**
  * Makes a consumer with manual acks and `prefetch` handlers in flight at most; not yet attached.
  *
  * It starts on each channel taking one message at a time, and widens to `prefetch` at the first
@@ -88,7 +113,7 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
   let current: ConsumerChannel | undefined;
   let cancelling: Promise<void> | undefined;
   let attaching: Promise<void> | undefined;
-  // Aborted when the consumer is cancelled: wakes the deliveries held for a retry's publish.
+  // Aborted when the consumer stops: ends the holds of deliveries whose retry's copy is refused.
   const stopping = new AbortController();
 
   const unsettled = (error: unknown) =>
@@ -100,13 +125,14 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
   /**
    * Publishes a retry's copy and resolves true once the broker has confirmed it: the copy is
    * confirmed before the original is acked, so a crash in between doubles the message (the
-   * handlers are idempotent) and never loses it. While the broker refuses it for now (an outage:
-   * away, nacking, blocked, overloaded), the original is held and the copy sent again after its
-   * delay: sent back to its queue, the original would come straight back, and every return counts
-   * against the delivery limit, so a broker refusing publishes for seconds failed jobs by the
-   * hundred. Resolves false, for the original to go back to its queue, on any other failure (its
-   * retry queue gone: the delivery limit ends that loop), or when the channel closes or the
-   * consumer stops meanwhile.
+   * handlers are idempotent) and never loses it. While the broker refuses the copy for now (it
+   * nacked it, or it was never sent: see {@link REFUSED_FOR_NOW}), the original is held and the
+   * copy sent again, after the copy's delay at first and twice as long each time after, up to the
+   * longest delay: sent back to its queue, the original would come straight back, and every
+   * return counts against the delivery limit, so a broker refusing publishes for seconds failed
+   * jobs by the hundred. Resolves false, for the original to go back to its queue, on any other
+   * failure (its retry queue gone: the delivery limit ends that loop; a copy unconfirmed in time,
+   * which the broker may yet take), or when the channel closes or the consumer stops meanwhile.
    */
   const sendRetry = async (
     entry: ConsumerChannel,
@@ -115,8 +141,7 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
     headers: Record<string, unknown>,
     about: Record<string, unknown>,
   ): Promise<boolean> => {
-    // Made at the first refusal, as refusals are rare: what ends a hold.
-    let wake: AbortSignal | undefined;
+    const firstWaitMs = Math.max(delayMs, MIN_HOLD_MS);
     for (let tries = 1; ; tries += 1) {
       try {
         await options.retry(message, delayMs, headers);
@@ -124,20 +149,20 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
         return true;
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        wake ??= AbortSignal.any([entry.lost.signal, stopping.signal]);
-        if (!isBrokerOutage(error) || wake.aborted) {
+        const refusedForNow = error instanceof JobQueueError && REFUSED_FOR_NOW.has(error.code);
+        if (!refusedForNow || entry.lost.signal.aborted || stopping.signal.aborted) {
           logger.warn('job_queue: could not publish a retry; the message goes back to its queue', {
             ...about,
             error: reason,
           });
           return false;
         }
-        const held = { ...about, retry_in_ms: delayMs, tries, error: reason };
+        const waitMs = Math.min(firstWaitMs * 2 ** (tries - 1), Math.max(firstWaitMs, longest ?? 0));
+        const held = { ...about, retry_in_ms: waitMs, tries, error: reason };
         // The first refusal says what happens; the next ones only that it goes on.
         if (tries === 1) logger.warn(HOLDING, held);
         else logger.debug(HOLDING, held);
-        await sleep(delayMs, undefined, { signal: wake }).catch(() => {});
-        if (wake.aborted) return false;
+        if (!(await pause(waitMs, [entry.lost.signal, stopping.signal]))) return false;
       }
     }
   };
@@ -238,6 +263,8 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
   const stop = async (entry: ConsumerChannel | undefined, graceMs: number) => {
     await entry?.widening;
     if (entry?.open && entry.tag !== undefined) await entry.channel.cancel(entry.tag).catch(() => {});
+    // Once no more is delivered here: a held delivery sent back now goes to another consumer.
+    stopping.abort();
     await drainHandlers(running, graceMs, logger, queue);
     if (entry?.open) {
       entry.settler.flush();
@@ -294,7 +321,6 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
     cancel(graceMs = 10_000) {
       cancelling ??= (async () => {
         options.onCancel();
-        stopping.abort();
         // A channel being opened right now is stopped like the others.
         await attaching?.catch(() => {});
         await stop(current, graceMs);

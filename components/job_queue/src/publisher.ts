@@ -42,13 +42,16 @@ export interface PublisherOptions {
   maxUnconfirmed: number;
   logger: Logger;
   /**
-   * Opens a new confirm channel and hands it to {@link Publisher.use}: called when the broker nacks
-   * a publish, at most once per {@link REPLACE_INTERVAL_MS}. A RabbitMQ 3.10 channel that first
-   * publishes to a quorum queue while the queue elects a new leader (its old one's node just died)
-   * is told the old leader and nacks every publish to it until that node is back, a minute or
-   * more; a channel opened after the election publishes at once. @default none: nothing is replaced
+   * Opens a new confirm channel and hands it to {@link Publisher.use}, resolving true, or resolves
+   * false when there is no connection to open it on (a reconnect's setup opens one anyway). Called
+   * when the broker nacks a publish: a RabbitMQ 3.10 channel that first publishes to a quorum
+   * queue while the queue elects a new leader (its old one's node just died) is told the old
+   * leader and nacks every publish to it until that node is back, a minute or more; a channel
+   * opened after the election publishes at once. One second after a replacement another nack
+   * replaces the channel again, then after 2, 4 … up to 60 s while nacks go on (a queue over its
+   * length limit nacks every publish for as long). @default none: nothing is replaced
    */
-  replaceChannel?: () => Promise<void>;
+  replaceChannel?: () => Promise<boolean>;
 }
 
 interface PublishChannel {
@@ -56,6 +59,12 @@ interface PublishChannel {
   open: boolean;
   /** Message ids the broker returned as unroutable and whose confirm has not come yet. */
   returned: Map<string, number>;
+  /** Publishes sent on it whose confirm, nack or loss has not come yet. */
+  pending: number;
+  /** Replaced by a new channel: closed once `pending` is 0. */
+  retiring: boolean;
+  /** Its close has been asked for. */
+  closing: boolean;
 }
 
 interface Waiting {
@@ -63,8 +72,11 @@ interface Waiting {
   fail(error: JobQueueError): void;
 }
 
-/** The least time between two replacements of the publish channel after a nack. */
-export const REPLACE_INTERVAL_MS = 1000;
+/** The time after a replacement of the publish channel before a nack replaces it again, at first. */
+const REPLACE_INTERVAL_MS = 1000;
+
+/** The longest time between replacements while nacks go on; a minute without one starts afresh. */
+const MAX_REPLACE_INTERVAL_MS = 60_000;
 
 /** Makes a publisher that waits up to `timeoutMs` for a channel and the broker's confirm. */
 export function createPublisher(options: PublisherOptions): Publisher {
@@ -74,16 +86,48 @@ export function createPublisher(options: PublisherOptions): Publisher {
   const waiting = new Set<Waiting>();
   const unconfirmed = createInFlight();
   let replacedAt = Number.NEGATIVE_INFINITY;
+  let replaceIntervalMs = REPLACE_INTERVAL_MS;
+  let replacing = false;
 
-  // The nacked publish still fails (its caller tries again later); the next ones go on a new channel.
+  // The nacked publish still fails (its caller tries again later); the next ones go on a new
+  // channel. The first replacement of a run is a warning, the ones after it debug lines.
   const replaceAfterNack = (entry: PublishChannel) => {
     const { replaceChannel } = options;
-    if (!replaceChannel || entry !== current || performance.now() - replacedAt < REPLACE_INTERVAL_MS) return;
-    replacedAt = performance.now();
-    logger.warn('job_queue: the broker refused a publish; publishing on a new channel');
-    replaceChannel().catch((error: unknown) =>
-      logger.warn('job_queue: could not open a new publish channel', { error: String(error) }),
-    );
+    if (!replaceChannel || entry !== current || replacing) return;
+    const firstOfRun = performance.now() - replacedAt > MAX_REPLACE_INTERVAL_MS;
+    if (!firstOfRun && performance.now() - replacedAt < replaceIntervalMs) return;
+    replacing = true;
+    replaceChannel()
+      .then(
+        (opened) => {
+          if (!opened) return;
+          replacedAt = performance.now();
+          replaceIntervalMs = firstOfRun
+            ? REPLACE_INTERVAL_MS
+            : Math.min(replaceIntervalMs * 2, MAX_REPLACE_INTERVAL_MS);
+          const line = 'job_queue: the broker refused a publish; publishing on a new channel';
+          if (firstOfRun) logger.warn(line);
+          else logger.debug(line, { next_after_ms: replaceIntervalMs });
+        },
+        (error: unknown) =>
+          logger.warn('job_queue: could not open a new publish channel', { error: String(error) }),
+      )
+      .finally(() => {
+        replacing = false;
+      });
+  };
+
+  const closeRetired = (entry: PublishChannel) => {
+    if (!entry.open || entry.closing) return;
+    entry.closing = true;
+    entry.channel.close().catch(() => {});
+  };
+  // A replaced channel is closed once what was sent on it is settled, so that what the broker
+  // takes on it is not sent again on the new one; at the latest when those publishes time out.
+  const retire = (entry: PublishChannel) => {
+    entry.retiring = true;
+    if (entry.pending === 0) closeRetired(entry);
+    else setTimeout(() => closeRetired(entry), timeoutMs).unref();
   };
 
   const send = (queue: string, content: Buffer, base: Options.Publish): Promise<void> => {
@@ -109,6 +153,8 @@ export function createPublisher(options: PublisherOptions): Publisher {
           }
           try {
             entry.channel.sendToQueue(queue, content, properties, (error: unknown) => {
+              entry.pending -= 1;
+              if (entry.retiring && entry.pending === 0) closeRetired(entry);
               if (error == null) return finish(takeReturned(entry, id, queue));
               // A lost channel calls back before its 'close' listeners have run; wait for them to
               // tell a nack (channel still open) from a lost channel.
@@ -121,6 +167,8 @@ export function createPublisher(options: PublisherOptions): Publisher {
                 self.send();
               });
             });
+            // Counted once sent: a confirm is never called back before sendToQueue returns.
+            entry.pending += 1;
           } catch (error) {
             finish(new JobQueueError('unavailable', 'the publish channel is closed', { cause: error }));
           }
@@ -146,7 +194,14 @@ export function createPublisher(options: PublisherOptions): Publisher {
     },
 
     use(channel) {
-      const entry: PublishChannel = { channel, open: true, returned: new Map() };
+      const entry: PublishChannel = {
+        channel,
+        open: true,
+        returned: new Map(),
+        pending: 0,
+        retiring: false,
+        closing: false,
+      };
       channel.on('close', () => {
         entry.open = false;
         if (current === entry) current = undefined;
@@ -166,7 +221,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
       const replaced = current;
       current = entry;
       for (const queued of [...waiting]) queued.send();
-      if (replaced?.open) replaced.channel.close().catch(() => {});
+      if (replaced) retire(replaced);
     },
 
     publish(queue, envelope, headers) {

@@ -656,7 +656,7 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
   });
 
   (canClose ? test : test.skip)(
-    'a publish the broker nacks: rejected as nacked, and the next publishes go on a new channel, replaced at most once a second',
+    'a publish the broker nacks: rejected as nacked, and the next go on a new channel, replaced again after 1 s, then 2 s, while nacks go on',
     async () => {
       const logger = captureLogger();
       const connectionName = `job_queue test ${prefix}`;
@@ -715,15 +715,34 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
           'nacked',
           'nacked',
         ]);
+        // The old channel goes once the new one is in use, its publishes settled.
+        const replacedOnce = async () => {
+          const now = await channelsOf();
+          return (
+            now.length === before.length && now.filter((number) => !before.includes(number)).length === 1
+          );
+        };
+        await waitFor(replacedOnce, { what: 'the publish channel replaced' });
         await expect(queue.publish('start_fetch', envelopeFor('start_fetch'))).resolves.toBeUndefined();
+        const replacements = () =>
+          logger.lines
+            .filter((line) => line.message.includes('publishing on a new channel'))
+            .map((line) => [line.level, line.context?.next_after_ms]);
+        expect(replacements()).toEqual([['warn', undefined]]);
 
-        const replacements = logger.lines.filter((line) =>
-          line.message.includes('publishing on a new channel'),
-        );
-        expect(replacements).toHaveLength(1);
-        const after = await channelsOf();
-        expect(after).toHaveLength(before.length);
-        expect(after.filter((number) => !before.includes(number))).toHaveLength(1);
+        // Nacks going on: another replacement a second later, then none for two seconds.
+        await new Promise((resolve) => setTimeout(resolve, 1100));
+        await expect(queue.publish('data_processing', envelopeFor('data_processing'))).rejects.toMatchObject({
+          code: 'nacked',
+        });
+        await waitFor(() => replacements().length === 2, { what: 'the second replacement' });
+        await expect(queue.publish('data_processing', envelopeFor('data_processing'))).rejects.toMatchObject({
+          code: 'nacked',
+        });
+        expect(replacements()).toEqual([
+          ['warn', undefined],
+          ['debug', 2000],
+        ]);
         expect(logger.lines.filter((line) => line.message.includes('reopened'))).toEqual([]);
       } finally {
         await run('rabbitmqctl', ['clear_policy', policy]);

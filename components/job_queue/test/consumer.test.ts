@@ -2,7 +2,7 @@ import { captureLogger, deleteQueues, describeWithServices, uniqueName, waitFor 
 import amqp, { type ChannelModel } from 'amqplib';
 import { createAmqpConsumer } from '../src/consumer.ts';
 import { encodeMessage } from '../src/envelope.ts';
-import { JobQueueError } from '../src/errors.ts';
+import { JobQueueError, type JobQueueErrorCode } from '../src/errors.ts';
 import type { Delivery } from '../src/types.ts';
 import { envelopeFor } from './contract.ts';
 
@@ -45,7 +45,7 @@ describeWithServices(
     };
 
     /** A consumer whose handler always fails, and whose retry copies the broker refuses while `refusing`. */
-    const failingConsumer = (retryDelaysMs: number[]) => {
+    const failingConsumer = (retryDelaysMs: number[], refusal: JobQueueErrorCode = 'nacked') => {
       const logger = captureLogger();
       const deliveries: Delivery[] = [];
       const copies: Record<string, unknown>[] = [];
@@ -64,7 +64,7 @@ describeWithServices(
         retry: async (_message, _delayMs, headers) => {
           if (state.refusing) {
             state.refusals += 1;
-            throw new JobQueueError('nacked', 'the broker refused the message');
+            throw new JobQueueError(refusal, `the copy failed: ${refusal}`);
           }
           copies.push(headers);
         },
@@ -109,6 +109,18 @@ describeWithServices(
       expect(deliveries).toHaveLength(1);
       expect(state.refusals).toBe(1);
       expect(await ready()).toBe(1);
+    });
+
+    test('a copy unconfirmed in time, which the broker may yet take: not sent again, the delivery goes back to its queue', async () => {
+      const { consumer, logger, deliveries, state } = failingConsumer([50], 'timeout');
+      await consumer.attach(model);
+
+      await waitFor(() => deliveries.length >= 2, { what: 'the redelivery' });
+      await consumer.cancel(5_000);
+
+      expect(deliveries[1]).toMatchObject({ attempt: 1, redeliveries: 1 });
+      expect(state.refusals).toBeGreaterThanOrEqual(1);
+      expect(logger.lines.filter((line) => line.message.includes('holding the message'))).toEqual([]);
     });
   },
 );
