@@ -97,11 +97,15 @@ export async function connectJobQueue(options: AmqpJobQueueOptions): Promise<Job
         retryDelaysMs: settings.retryDelaysMs,
         deliveryLimit: settings.deliveryLimit,
         prepare: (next) => assertRetryQueues(next, prefix, queue, settings.retryDelaysMs),
-        retry: (message: ConsumeMessage, delayMs: number, headers: Record<string, unknown>) =>
-          publisher.republish(retryQueueName(prefix, queue, delayMs), message.content, {
+        retry: (message: ConsumeMessage, delayMs: number, headers: Record<string, unknown>) => {
+          // Refused at once while the broker blocks publishers: sent, the copy would wait unread.
+          const blocked = connection.blocked();
+          if (blocked !== undefined) return Promise.reject(blockedError(blocked));
+          return publisher.republish(retryQueueName(prefix, queue, delayMs), message.content, {
             ...message.properties,
             headers: { ...message.properties.headers, ...headers },
-          }),
+          });
+        },
         logger,
         onCancel: () => consumers.delete(consumer),
         onChannelLost: () => {

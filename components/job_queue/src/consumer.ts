@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Logger } from '@mousetrap/log';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { createAdmission } from './admission.ts';
@@ -71,14 +72,21 @@ const HOLDING = 'job_queue: could not publish a retry; holding the message to tr
 
 /**
  * The failures of a retry's copy the broker surely did not take, and may take later: a nack, a
- * copy never sent (no channel, the window of unconfirmed publishes full). A copy that timed out
- * waiting for its confirm may still be taken, and one refused for good (`unroutable`, `closed`)
- * will not be: those send the original back to its queue.
+ * copy not sent because its channel had closed, or because the broker blocks publishers (a memory
+ * or disk alarm). A copy that timed out waiting for its confirm may still be taken, and one
+ * refused for good (`unroutable`, `closed`) will not be: those send the original back to its queue.
  */
-const REFUSED_FOR_NOW: ReadonlySet<JobQueueErrorCode> = new Set(['nacked', 'unavailable', 'busy']);
+const REFUSED_FOR_NOW: ReadonlySet<JobQueueErrorCode> = new Set(['nacked', 'unavailable', 'blocked']);
 
 /** The least wait between two tries of a held retry's copy. */
 const MIN_HOLD_MS = 100;
+
+/** The controller aborted when a channel closes; each delivery it holds listens to it. */
+function lostSignal(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
+}
 
 /** Resolves true after `ms`, or false as soon as one of `signals` is aborted. */
 function pause(ms: number, signals: readonly AbortSignal[]): Promise<boolean> {
@@ -115,6 +123,8 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
   let attaching: Promise<void> | undefined;
   // Aborted when the consumer stops: ends the holds of deliveries whose retry's copy is refused.
   const stopping = new AbortController();
+  // Each held delivery listens to it (up to `prefetch` of them): not a leak.
+  setMaxListeners(0, stopping.signal);
 
   const unsettled = (error: unknown) =>
     logger.debug('job_queue: could not settle a message; the broker will redeliver it', {
@@ -280,7 +290,7 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
       channel,
       model,
       open: true,
-      lost: new AbortController(),
+      lost: lostSignal(),
       settler: createSettler(channel, unsettled),
       widened: !narrow,
     };

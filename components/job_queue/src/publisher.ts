@@ -85,26 +85,30 @@ export function createPublisher(options: PublisherOptions): Publisher {
   let closed = false;
   const waiting = new Set<Waiting>();
   const unconfirmed = createInFlight();
+  let lastNackAt = Number.NEGATIVE_INFINITY;
   let replacedAt = Number.NEGATIVE_INFINITY;
   let replaceIntervalMs = REPLACE_INTERVAL_MS;
   let replacing = false;
 
   // The nacked publish still fails (its caller tries again later); the next ones go on a new
-  // channel. The first replacement of a run is a warning, the ones after it debug lines.
+  // channel. Nacks less than a minute apart are one run: its first replacement is a warning, and
+  // each try after it (a channel opened or not) waits twice as long as the one before.
   const replaceAfterNack = (entry: PublishChannel) => {
+    const now = performance.now();
+    const firstOfRun = now - lastNackAt > MAX_REPLACE_INTERVAL_MS;
+    lastNackAt = now;
     const { replaceChannel } = options;
     if (!replaceChannel || entry !== current || replacing) return;
-    const firstOfRun = performance.now() - replacedAt > MAX_REPLACE_INTERVAL_MS;
-    if (!firstOfRun && performance.now() - replacedAt < replaceIntervalMs) return;
+    if (!firstOfRun && now - replacedAt < replaceIntervalMs) return;
     replacing = true;
+    replacedAt = now;
+    replaceIntervalMs = firstOfRun
+      ? REPLACE_INTERVAL_MS
+      : Math.min(replaceIntervalMs * 2, MAX_REPLACE_INTERVAL_MS);
     replaceChannel()
       .then(
         (opened) => {
           if (!opened) return;
-          replacedAt = performance.now();
-          replaceIntervalMs = firstOfRun
-            ? REPLACE_INTERVAL_MS
-            : Math.min(replaceIntervalMs * 2, MAX_REPLACE_INTERVAL_MS);
           const line = 'job_queue: the broker refused a publish; publishing on a new channel';
           if (firstOfRun) logger.warn(line);
           else logger.debug(line, { next_after_ms: replaceIntervalMs });
@@ -135,7 +139,9 @@ export function createPublisher(options: PublisherOptions): Publisher {
     const properties: Options.Publish = { ...base, mandatory: true };
     const id = String(properties.messageId);
     const confirmed = new Promise<void>((resolve, reject) => {
+      let done = false;
       const finish = (error?: Error) => {
+        done = true;
         clearTimeout(timer);
         waiting.delete(self);
         if (error) reject(error);
@@ -164,7 +170,8 @@ export function createPublisher(options: PublisherOptions): Publisher {
                 // Lost before the broker confirmed: sent again on the next channel (another node
                 // of a cluster, or the same broker back), within the publish's time. The broker
                 // may have taken the first copy; consumers take a message at least once anyway.
-                self.send();
+                // One that already timed out is not: its caller was told, and may send its own.
+                if (!done) self.send();
               });
             });
             // Counted once sent: a confirm is never called back before sendToQueue returns.

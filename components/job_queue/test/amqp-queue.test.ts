@@ -508,6 +508,45 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
     );
   });
 
+  test("while the connection is blocked: a retry's copy is held, not sent back to its queue, and goes once 'unblocked'", async () => {
+    const made: EventEmitter[] = [];
+    const connect = jest.spyOn(amqp, 'connect').mockImplementation(async (...args) => {
+      const connection = await connectThrough(...args);
+      made.push(connection);
+      return connection;
+    });
+    const logger = captureLogger();
+    let queue: JobQueue;
+    try {
+      queue = await open({ logger, retryDelaysMs: [50], deliveryLimit: 2 });
+    } finally {
+      connect.mockRestore();
+    }
+    const [connection] = made;
+    if (!connection) throw new Error('connectJobQueue did not connect through amqplib.connect');
+    const deliveries: Delivery[] = [];
+    await queue.consume('start_fetch', async (_message, delivery) => {
+      deliveries.push(delivery);
+      if (delivery.attempt === 1) {
+        connection.emit('blocked', 'low on memory');
+        throw new Error('the source is away');
+      }
+      return undefined;
+    });
+    await queue.publish('start_fetch', envelopeFor('start_fetch'));
+
+    // More refused copies than the delivery limit allows returns, and still one delivery.
+    const holds = () => logger.lines.filter((line) => line.message.includes('holding the message'));
+    await waitFor(() => holds().length >= 3, { what: 'three refused copies' });
+    expect(deliveries).toHaveLength(1);
+    expect(holds()[0]?.context).toMatchObject({ error: expect.stringContaining('low on memory') });
+    connection.emit('unblocked');
+
+    await waitFor(() => deliveries.length === 2, { what: 'the retry' });
+    expect(deliveries[1]).toMatchObject({ attempt: 2, redeliveries: 0 });
+    expect((await statsOf(queue, 'start_fetch')).deadLetters).toBe(0);
+  });
+
   test('messages a dead consumer held are each handled alone, before the fresh ones, which then run side by side', async () => {
     const queue = await open({ prefetch: 10 });
     const held: string[] = [];
@@ -736,9 +775,13 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
           code: 'nacked',
         });
         await waitFor(() => replacements().length === 2, { what: 'the second replacement' });
+        const twice = await channelsOf();
         await expect(queue.publish('data_processing', envelopeFor('data_processing'))).rejects.toMatchObject({
           code: 'nacked',
         });
+        // A replacement started by that nack would show by now: as a channel, and in the log.
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(await channelsOf()).toEqual(twice);
         expect(replacements()).toEqual([
           ['warn', undefined],
           ['debug', 2000],
