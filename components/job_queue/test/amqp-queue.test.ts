@@ -31,8 +31,8 @@ function canCloseConnections(rabbitmqUrl: string): boolean {
   }
 }
 
-/** Makes the broker close the one connection named `name`, as a broker restart would. */
-async function closeConnectionNamed(name: string): Promise<void> {
+/** The broker's pid of the one connection named `name`. */
+async function connectionNamed(name: string): Promise<string> {
   const { stdout } = await run('rabbitmqctl', [
     'list_connections',
     'pid',
@@ -43,7 +43,16 @@ async function closeConnectionNamed(name: string): Promise<void> {
   const line = stdout.split('\n').find((row) => row.includes(`{"connection_name","${name}"}`));
   const pid = line?.split('\t')[0];
   if (!pid) throw new Error(`no connection named ${name}`);
-  await run('rabbitmqctl', ['close_connection', pid, 'job_queue test: closing on purpose']);
+  return pid;
+}
+
+/** Makes the broker close the one connection named `name`, as a broker restart would. */
+async function closeConnectionNamed(name: string): Promise<void> {
+  await run('rabbitmqctl', [
+    'close_connection',
+    await connectionNamed(name),
+    'job_queue test: closing on purpose',
+  ]);
 }
 
 /** A local port nothing listens on. */
@@ -470,22 +479,27 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
 
   // No real way here: a broker alarm (set_vm_memory_high_watermark) would block every client of
   // the shared broker. The event is emitted on the connection amqplib made, as amqplib would.
-  test("while the connection is blocked: publish and check reject at once with blocked, until 'unblocked'", async () => {
+  /** Opens a job queue, and the amqplib connection it made, for the test to emit its events on. */
+  const openWatched = async (options: Partial<AmqpJobQueueOptions>) => {
     const made: EventEmitter[] = [];
     const connect = jest.spyOn(amqp, 'connect').mockImplementation(async (...args) => {
       const connection = await connectThrough(...args);
       made.push(connection);
       return connection;
     });
-    const logger = captureLogger();
-    let queue: JobQueue;
     try {
-      queue = await open({ logger });
+      const queue = await open(options);
+      const [connection] = made;
+      if (!connection) throw new Error('connectJobQueue did not connect through amqplib.connect');
+      return { queue, connection };
     } finally {
       connect.mockRestore();
     }
-    const [connection] = made;
-    if (!connection) throw new Error('connectJobQueue did not connect through amqplib.connect');
+  };
+
+  test("while the connection is blocked: publish and check reject at once with blocked, until 'unblocked'", async () => {
+    const logger = captureLogger();
+    const { queue, connection } = await openWatched({ logger });
 
     connection.emit('blocked', 'low on memory');
     // Refused at once: a publish that waited would end in a `timeout`, not `blocked`.
@@ -509,21 +523,8 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
   });
 
   test("while the connection is blocked: a retry's copy is held, not sent back to its queue, and goes once 'unblocked'", async () => {
-    const made: EventEmitter[] = [];
-    const connect = jest.spyOn(amqp, 'connect').mockImplementation(async (...args) => {
-      const connection = await connectThrough(...args);
-      made.push(connection);
-      return connection;
-    });
     const logger = captureLogger();
-    let queue: JobQueue;
-    try {
-      queue = await open({ logger, retryDelaysMs: [50], deliveryLimit: 2 });
-    } finally {
-      connect.mockRestore();
-    }
-    const [connection] = made;
-    if (!connection) throw new Error('connectJobQueue did not connect through amqplib.connect');
+    const { queue, connection } = await openWatched({ logger, retryDelaysMs: [50], deliveryLimit: 2 });
     const deliveries: Delivery[] = [];
     await queue.consume('start_fetch', async (_message, delivery) => {
       deliveries.push(delivery);
@@ -712,7 +713,9 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
         '{"max-length":0,"overflow":"reject-publish"}',
       ]);
       try {
+        // The channel numbers of the queue's connection.
         const channelsOf = async () => {
+          const pid = await connectionNamed(connectionName);
           const { stdout } = await run('rabbitmqctl', [
             'list_channels',
             'connection',
@@ -720,20 +723,9 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
             '--quiet',
             '--no-table-headers',
           ]);
-          const { stdout: connections } = await run('rabbitmqctl', [
-            'list_connections',
-            'pid',
-            'client_properties',
-            '--quiet',
-            '--no-table-headers',
-          ]);
-          const pid = connections
-            .split('\n')
-            .find((row) => row.includes(`{"connection_name","${connectionName}"}`))
-            ?.split('\t')[0];
           return stdout
             .split('\n')
-            .filter((row) => pid !== undefined && row.startsWith(`${pid}\t`))
+            .filter((row) => row.startsWith(`${pid}\t`))
             .map((row) => row.split('\t')[1]);
         };
         const before = await channelsOf();
