@@ -122,6 +122,8 @@ export async function aimAt(context: ScenarioContext, share: number, target: Tar
 }
 
 const OUTAGE_MS = 2000;
+/** How long the broker's memory alarm lasts: longer than a publish waits for its confirm. */
+const ALARM_MS = 20_000;
 const WRONG_PREFIX_MS = 20_000;
 
 /** SHUTDOWN_GRACE_MS of every service in the suite. */
@@ -284,6 +286,27 @@ export const scenarios: readonly Scenario[] = [
       await sleep(OUTAGE_MS);
       await context.rabbit.start();
       return { injectedAt, restoredAt: Date.now(), inFlight: reading };
+    },
+  },
+  {
+    id: 'broker-alarm',
+    title: `RabbitMQ raises a memory alarm for ${ALARM_MS / 1000} s mid-stream: the publishing connections blocked, then unblocked`,
+    hitsWork: true,
+    async inject(context) {
+      const problems: string[] = [];
+      const { injectedAt, reading } = await aimAt(context, 0.3, 'any', 'a memory alarm on the broker');
+      // A limit of one byte raises the alarm at the node's next memory check.
+      await context.rabbit.ctl('set_vm_memory_high_watermark', 'absolute', '1');
+      await sleep(ALARM_MS);
+      await context.rabbit.ctl('set_vm_memory_high_watermark', '0.4');
+      // RabbitMQ blocks the connections that publish: the processing worker's publishes only retries.
+      for (const service of ['api', 'fetch'] as const) {
+        const blocked = (await context.pipeline.logLines(service)).filter(
+          (line) => line.message === 'job_queue: the broker blocks publishing',
+        );
+        if (blocked.length === 0) problems.push(`the ${service} service was never blocked: no alarm?`);
+      }
+      return { injectedAt, restoredAt: Date.now(), inFlight: reading, problems };
     },
   },
   {
