@@ -81,8 +81,8 @@ const REFUSED_FOR_NOW: ReadonlySet<JobQueueErrorCode> = new Set(['nacked', 'unav
 /** The least wait between two tries of a held retry's copy. */
 const MIN_HOLD_MS = 100;
 
-/** The controller aborted when a channel closes; each delivery it holds listens to it. */
-function lostSignal(): AbortController {
+/** An AbortController whose signal each held delivery listens to, up to `prefetch` of them: not a leak. */
+function sharedController(): AbortController {
   const controller = new AbortController();
   setMaxListeners(0, controller.signal);
   return controller;
@@ -122,9 +122,7 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
   let cancelling: Promise<void> | undefined;
   let attaching: Promise<void> | undefined;
   // Aborted when the consumer stops: ends the holds of deliveries whose retry's copy is refused.
-  const stopping = new AbortController();
-  // Each held delivery listens to it (up to `prefetch` of them): not a leak.
-  setMaxListeners(0, stopping.signal);
+  const stopping = sharedController();
 
   const unsettled = (error: unknown) =>
     logger.debug('job_queue: could not settle a message; the broker will redeliver it', {
@@ -137,8 +135,8 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
    * confirmed before the original is acked, so a crash in between doubles the message (the
    * handlers are idempotent) and never loses it. While the broker refuses the copy for now (it
    * nacked it, or it was never sent: see {@link REFUSED_FOR_NOW}), the original is held and the
-   * copy sent again, after the copy's delay at first and twice as long each time after, up to the
-   * longest delay: sent back to its queue, the original would come straight back, and every
+   * copy sent again, after the copy's delay (at least {@link MIN_HOLD_MS}) at first and twice as
+   * long each time after, up to the longest delay: sent back to its queue, the original would come straight back, and every
    * return counts against the delivery limit, so a broker refusing publishes for seconds failed
    * jobs by the hundred. Resolves false, for the original to go back to its queue, on any other
    * failure (its retry queue gone: the delivery limit ends that loop; a copy unconfirmed in time,
@@ -290,7 +288,7 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
       channel,
       model,
       open: true,
-      lost: lostSignal(),
+      lost: sharedController(),
       settler: createSettler(channel, unsettled),
       widened: !narrow,
     };

@@ -14,8 +14,8 @@ export interface Publisher {
   readonly unconfirmed: number;
   /**
    * Publishes over `channel` from now on (after every (re)connect, or in place of a channel the
-   * broker nacked on) and sends what waited for one; a channel it replaces is closed, and its
-   * unconfirmed publishes are sent again over this one.
+   * broker nacked on) and sends what waited for one; a channel it replaces is closed once what was
+   * sent on it is settled, or those publishes have timed out.
    */
   use(channel: ConfirmChannel): void;
   /**
