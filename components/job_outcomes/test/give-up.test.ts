@@ -1,56 +1,48 @@
 import { createEnvelope, type Delivery } from '@mousetrap/job_queue';
-import { createStore, type Store } from '@mousetrap/store';
-import { captureLogger, describeWithServices, dropSchema, uniqueName } from '@mousetrap/test_kit';
+import { createStore } from '@mousetrap/store';
+import { captureLogger, describeWithServices } from '@mousetrap/test_kit';
 import { failPoison, giveUpOnDelivery } from '../src/give-up.ts';
 import { unknownJob } from '../src/unknown-job.ts';
+import { useStore } from './store-fixture.ts';
 
 const exhausted: Delivery = { attempt: 2, redeliveries: 4, exhausted: true, final: true };
 const messageFor = (jobId: string) =>
   createEnvelope({ type: 'data_processing', jobId, correlationId: 'outcomes', payload: {} });
 
 describeWithServices('job outcomes', ['postgres'], ({ databaseUrl }) => {
-  const schema = uniqueName('outcomes');
-  let store: Store;
-
-  beforeAll(async () => {
-    store = await createStore({ url: databaseUrl, schema, max: 2 });
-  });
-  afterAll(async () => {
-    await store.close();
-    await dropSchema(databaseUrl, schema);
-  });
+  const { store, schema } = useStore(databaseUrl, 'outcomes');
 
   test('giveUpOnDelivery: fails the job with "delivery limit reached", counting the deliveries, and asks for a dead letter', async () => {
-    const { job } = await store.createJob({ correlationId: 'outcomes' });
+    const { job } = await store().createJob({ correlationId: 'outcomes' });
     const reason = 'delivery limit reached: data_processing delivered 5 times without being settled';
 
-    const settled = await giveUpOnDelivery(store, messageFor(job.id), exhausted);
+    const settled = await giveUpOnDelivery(store(), messageFor(job.id), exhausted);
 
     expect(settled).toEqual({ deadLetter: expect.stringContaining(reason) });
-    expect(await store.getJob(job.id)).toMatchObject({
+    expect(await store().getJob(job.id)).toMatchObject({
       status: 'failed',
       error: expect.stringContaining(reason),
     });
   });
 
   test('giveUpOnDelivery: with the database away, asks to try again later and leaves the job open', async () => {
-    const { job } = await store.createJob({ correlationId: 'outcomes' });
+    const { job } = await store().createJob({ correlationId: 'outcomes' });
     const away = await createStore({ url: databaseUrl, schema, max: 1 });
     await away.close();
 
     expect(await giveUpOnDelivery(away, messageFor(job.id), exhausted)).toEqual({
       retryLater: expect.stringMatching(/^cannot mark the job failed/),
     });
-    expect((await store.getJob(job.id))?.status).toBe('queued');
+    expect((await store().getJob(job.id))?.status).toBe('queued');
   });
 
   test('failPoison: fails the job with "poison: " and the reason, and asks for a dead letter', async () => {
-    const { job } = await store.createJob({ correlationId: 'outcomes' });
+    const { job } = await store().createJob({ correlationId: 'outcomes' });
 
-    expect(await failPoison(store, messageFor(job.id), 'payload must be {}')).toEqual({
+    expect(await failPoison(store(), messageFor(job.id), 'payload must be {}')).toEqual({
       deadLetter: 'poison: payload must be {}',
     });
-    expect(await store.getJob(job.id)).toMatchObject({
+    expect(await store().getJob(job.id)).toMatchObject({
       status: 'failed',
       error: 'poison: payload must be {}',
     });

@@ -1,25 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createStore, type Store, StoreError } from '@mousetrap/store';
-import { describeWithServices, dropSchema, uniqueName } from '@mousetrap/test_kit';
+import { type Store, StoreError } from '@mousetrap/store';
+import { describeWithServices } from '@mousetrap/test_kit';
 import { runStage, type StageRunOptions } from '../src/run-stage.ts';
+import { useStore } from './store-fixture.ts';
 
 const FIRST = { attempt: 1, redeliveries: 0, exhausted: false, final: false };
 
 describeWithServices('runStage', ['postgres'], ({ databaseUrl }) => {
-  const schema = uniqueName('runstage');
-  let store: Store;
+  const { store } = useStore(databaseUrl, 'runstage');
 
-  beforeAll(async () => {
-    store = await createStore({ url: databaseUrl, schema, max: 2 });
-  });
-  afterAll(async () => {
-    await store.close();
-    await dropSchema(databaseUrl, schema);
-  });
-
-  const newJob = async () => (await store.createJob({ correlationId: 'run-stage' })).job.id;
+  const newJob = async () => (await store().createJob({ correlationId: 'run-stage' })).job.id;
   const options = (jobId: string, more: Partial<StageRunOptions> = {}): StageRunOptions => ({
-    store,
+    store: store(),
     jobId,
     stage: 'fetching',
     delivery: FIRST,
@@ -40,7 +32,7 @@ describeWithServices('runStage', ['postgres'], ({ databaseUrl }) => {
 
     expect(run).toEqual({ ran: true, value: 'fetched', startedAt: expect.any(Date), start: undefined });
     expect(run.ran && run.startedAt.getTime()).toBeGreaterThanOrEqual(before);
-    expect(await store.getJob(jobId)).toMatchObject({ status: 'queued', attempts: 0, fetching_at: null });
+    expect(await store().getJob(jobId)).toMatchObject({ status: 'queued', attempts: 0, fetching_at: null });
   });
 
   test('work that outlasts the wait has its start written, as of when it began', async () => {
@@ -49,7 +41,7 @@ describeWithServices('runStage', ['postgres'], ({ databaseUrl }) => {
     const run = await runStage(options(jobId), takes(250));
 
     expect(run).toMatchObject({ ran: true, value: 'fetched', start: 'started' });
-    const job = await store.getJob(jobId);
+    const job = await store().getJob(jobId);
     expect(job).toMatchObject({ status: 'fetching', attempts: 1 });
     expect(run.ran && Date.parse(job?.fetching_at ?? '')).toBe(run.ran && run.startedAt.getTime());
   });
@@ -63,7 +55,7 @@ describeWithServices('runStage', ['postgres'], ({ databaseUrl }) => {
     let status: string | undefined;
 
     const run = await runStage(options(jobId, more), async () => {
-      status = (await store.getJob(jobId))?.status;
+      status = (await store().getJob(jobId))?.status;
       return 'fetched';
     });
 
@@ -73,14 +65,14 @@ describeWithServices('runStage', ['postgres'], ({ databaseUrl }) => {
 
   test('a job found past the stage once the start is written is not worked on', async () => {
     const jobId = await newJob();
-    await store.startStage(jobId, 'processing');
+    await store().startStage(jobId, 'processing');
 
     expect(await runStage(options(jobId), takes(250))).toEqual({ ran: false, start: 'passed' });
     expect(await runStage(options(jobId, { eager: true }), takes(0))).toEqual({
       ran: false,
       start: 'passed',
     });
-    expect((await store.getJob(jobId))?.status).toBe('processing');
+    expect((await store().getJob(jobId))?.status).toBe('processing');
   });
 
   test('a job the database does not have is reported unknown once the start is written', async () => {
@@ -97,13 +89,13 @@ describeWithServices('runStage', ['postgres'], ({ databaseUrl }) => {
       }),
     ).rejects.toThrow('HTTP 502');
 
-    expect(await store.getJob(jobId)).toMatchObject({ status: 'fetching', attempts: 1 });
+    expect(await store().getJob(jobId)).toMatchObject({ status: 'fetching', attempts: 1 });
   });
 
   test('a start that cannot be written fails the run, though the work succeeded', async () => {
     const jobId = await newJob();
     const failing: Store = {
-      ...store,
+      ...store(),
       startStage: async () => {
         throw new StoreError('unavailable', 'connect ECONNREFUSED');
       },

@@ -1,30 +1,22 @@
 import { JobQueueError } from '@mousetrap/job_queue';
-import { createStore, type Store, StoreError } from '@mousetrap/store';
-import { describeWithServices, dropSchema, uniqueName } from '@mousetrap/test_kit';
+import { createStore, StoreError } from '@mousetrap/store';
+import { describeWithServices } from '@mousetrap/test_kit';
 import { settleFailedJob } from '../src/settle-failed-job.ts';
+import { useStore } from './store-fixture.ts';
 
 describeWithServices('settleFailedJob', ['postgres'], ({ databaseUrl }) => {
-  const schema = uniqueName('settle');
-  let store: Store;
-
-  beforeAll(async () => {
-    store = await createStore({ url: databaseUrl, schema, max: 2 });
-  });
-  afterAll(async () => {
-    await store.close();
-    await dropSchema(databaseUrl, schema);
-  });
+  const { store, schema } = useStore(databaseUrl, 'settle');
 
   test('a failure of the job itself: marks it failed with the reason and asks for a dead letter', async () => {
-    const { job } = await store.createJob({ correlationId: 'settle-1' });
+    const { job } = await store().createJob({ correlationId: 'settle-1' });
     const settled = await settleFailedJob(
-      store,
+      store(),
       job.id,
       'fetch failed after 4 attempts',
       new Error('HTTP 502'),
     );
     expect(settled).toEqual({ deadLetter: 'fetch failed after 4 attempts: HTTP 502' });
-    expect(await store.getJob(job.id)).toMatchObject({
+    expect(await store().getJob(job.id)).toMatchObject({
       status: 'failed',
       error: 'fetch failed after 4 attempts: HTTP 502',
     });
@@ -46,41 +38,41 @@ describeWithServices('settleFailedJob', ['postgres'], ({ databaseUrl }) => {
   ];
 
   test.each(outages)('%s: leaves the job open and asks to try again later', async (what, error, reason) => {
-    const { job } = await store.createJob({ correlationId: `settle-${what}` });
-    const settled = await settleFailedJob(store, job.id, 'fetch failed after 4 attempts', error);
+    const { job } = await store().createJob({ correlationId: `settle-${what}` });
+    const settled = await settleFailedJob(store(), job.id, 'fetch failed after 4 attempts', error);
     expect(settled).toEqual({ retryLater: reason });
-    expect((await store.getJob(job.id))?.status).toBe('queued');
+    expect((await store().getJob(job.id))?.status).toBe('queued');
   });
 
   test('a queue the broker does not have: fails the job, naming it', async () => {
-    const { job } = await store.createJob({ correlationId: 'settle-unroutable' });
+    const { job } = await store().createJob({ correlationId: 'settle-unroutable' });
     const error = new JobQueueError('unroutable', 'queue x.data_processing does not exist');
-    const settled = await settleFailedJob(store, job.id, 'fetch failed after 4 attempts', error);
+    const settled = await settleFailedJob(store(), job.id, 'fetch failed after 4 attempts', error);
     expect(settled).toEqual({
       deadLetter: 'fetch failed after 4 attempts: queue x.data_processing does not exist',
     });
-    expect((await store.getJob(job.id))?.status).toBe('failed');
+    expect((await store().getJob(job.id))?.status).toBe('failed');
   });
 
   test('when the job cannot be marked failed either, asks to try again later', async () => {
-    const { job } = await store.createJob({ correlationId: 'settle-closed' });
+    const { job } = await store().createJob({ correlationId: 'settle-closed' });
     const closed = await createStore({ url: databaseUrl, schema, max: 1 });
     await closed.close();
     const settled = await settleFailedJob(closed, job.id, 'fetch failed', new Error('HTTP 502'));
     expect(settled).toEqual({ retryLater: expect.stringMatching(/^cannot mark the job failed: /) });
-    expect((await store.getJob(job.id))?.status).toBe('queued');
+    expect((await store().getJob(job.id))?.status).toBe('queued');
   });
 
   test('a job already done stays done, and its message is dead-lettered', async () => {
-    const { job } = await store.createJob({ correlationId: 'settle-done' });
-    await store.completeJob(job.id, {
+    const { job } = await store().createJob({ correlationId: 'settle-done' });
+    await store().completeJob(job.id, {
       centroid: [1, 2],
       most_northerly: ['3', '4', 'X', 'XX', 'Etc/UTC'],
       places: [['3', '4', 'X', 'XX', 'Etc/UTC']],
     });
-    expect(await settleFailedJob(store, job.id, 'late', new Error('boom'))).toEqual({
+    expect(await settleFailedJob(store(), job.id, 'late', new Error('boom'))).toEqual({
       deadLetter: 'late: boom',
     });
-    expect((await store.getJob(job.id))?.status).toBe('done');
+    expect((await store().getJob(job.id))?.status).toBe('done');
   });
 });
