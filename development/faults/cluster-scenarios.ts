@@ -1,9 +1,10 @@
 import { connectJobQueue } from '@mousetrap/job_queue';
 import { waitFor } from '@mousetrap/test_kit';
 import { addReadings, aim, type InFlightReading } from './in-flight.ts';
+import { everyJobEnded } from './observer.ts';
 import type { PrivateRabbitMq } from './private-rabbitmq.ts';
 import type { PrivateRabbitMqCluster } from './private-rabbitmq-cluster.ts';
-import { everyJobEnded, jobDoneAgain, seconds } from './run-scenario.ts';
+import { jobDoneAgain, seconds } from './run-scenario.ts';
 import type { Injection, Scenario, ScenarioContext } from './scenarios.ts';
 
 // The other nodes elected a new leader 6.4-16.5 s after the freeze (net_ticktime 10 s and Raft's

@@ -1,7 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { connectBroker, QUEUE_NAMES, type QueueName, queueNames } from '@mousetrap/job_queue';
 import type amqp from 'amqplib';
 import postgres from 'postgres';
 import { installLedger, type LedgerRow, readLedger } from './ledger.ts';
+import type { Load } from './load.ts';
 
 /** Job counts by status. */
 export type StatusCounts = Record<'queued' | 'fetching' | 'processing' | 'done' | 'failed', number>;
@@ -158,4 +160,29 @@ function jobIdOf(body: Buffer): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The jobs not yet ended. */
+export const unfinished = (counts: StatusCounts) => counts.queued + counts.fetching + counts.processing;
+
+/**
+ * Resolves with the time every job is accepted (or given up) and none is unfinished; with
+ * undefined once `timeoutMs` has passed first.
+ */
+export async function everyJobEnded(
+  observer: Observer,
+  load: Pick<Load, 'finished'>,
+  timeoutMs: number,
+): Promise<number | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  let posted = false;
+  void load.finished.then(() => {
+    posted = true;
+  });
+  while (Date.now() < deadline) {
+    const counts = posted ? await observer.statuses().catch(() => undefined) : undefined;
+    if (counts && unfinished(counts) === 0) return Date.now();
+    await sleep(200);
+  }
+  return undefined;
 }

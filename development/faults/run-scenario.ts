@@ -4,7 +4,7 @@ import type { QueueName } from '@mousetrap/job_queue';
 import type { InFlightReading } from './in-flight.ts';
 import { countsOf, judgeLedger, type LedgerVerdict } from './ledger.ts';
 import { type Load, startLoad } from './load.ts';
-import { createObserver, type Observer, type StatusCounts } from './observer.ts';
+import { createObserver, type Observer, unfinished } from './observer.ts';
 import { createPipeline, type Exit, type Pipeline } from './pipeline.ts';
 import type { PrivatePostgres } from './private-postgres.ts';
 import type { PrivatePostgresPair, Replication } from './private-postgres-pair.ts';
@@ -264,30 +264,6 @@ export async function jobDoneAgain(
   }
   return undefined;
 }
-
-/**
- * Resolves with the time every job is accepted (or given up) and none is unfinished; with
- * undefined once `timeoutMs` has passed first.
- */
-export async function everyJobEnded(
-  observer: Observer,
-  load: Pick<Load, 'finished'>,
-  timeoutMs: number,
-): Promise<number | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  let posted = false;
-  void load.finished.then(() => {
-    posted = true;
-  });
-  while (Date.now() < deadline) {
-    const counts = posted ? await observer.statuses().catch(() => undefined) : undefined;
-    if (counts && unfinished(counts) === 0) return Date.now();
-    await sleep(200);
-  }
-  return undefined;
-}
-
-const unfinished = (counts: StatusCounts) => counts.queued + counts.fetching + counts.processing;
 
 /** Waits until no job is unfinished and no pipeline or retry queue holds a message, twice in a row. */
 async function settle(observer: Observer): Promise<boolean> {

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createEnvelope, type QueueName } from '@mousetrap/job_queue';
 import { addReadings, aim, type InFlightReading } from './in-flight.ts';
 import type { Load } from './load.ts';
-import type { Observer } from './observer.ts';
+import { everyJobEnded, type Observer } from './observer.ts';
 import { type Pipeline, SERVICES, type ServiceName } from './pipeline.ts';
 import type { PrivatePostgres } from './private-postgres.ts';
 import type { PrivatePostgresPair, Replication } from './private-postgres-pair.ts';
@@ -235,16 +235,6 @@ const count = (text: string, word: string) => (text.match(new RegExp(word, 'g'))
 /** The job of the crash-on-one-message scenario: the processing worker dies on its messages. */
 const CRASH_ME = 'faults-crash-me';
 
-/** Waits until no job is unfinished, or `timeoutMs` has passed (the scenario's settling then says so). */
-async function allEnded(context: ScenarioContext, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const counts = await context.observer.statuses().catch(() => undefined);
-    if (counts && counts.queued + counts.fetching + counts.processing === 0) return;
-    await sleep(200);
-  }
-}
-
 /**
  * The injection of a crash hook's scenario: the service kills itself on its own while the load
  * runs; once the load is done, its crash lines (written as it died) say how often and what it had
@@ -261,7 +251,7 @@ function crashesOf(
     const injectedAt = Date.now();
     await context.load.finished;
     // The crashes go on after the last job is accepted: read them once every job has ended.
-    await allEnded(context, 60_000);
+    await everyJobEnded(context.observer, context.load, 60_000);
     const lines = (await context.pipeline.logLines(service)).filter((line) => line.message === message);
     const readings: InFlightReading[] = lines.map((line) => {
       const total = held(line);
