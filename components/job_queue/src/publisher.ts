@@ -44,7 +44,8 @@ export interface PublisherOptions {
   /**
    * Opens a new confirm channel and hands it to {@link Publisher.use}, resolving true, or resolves
    * false when there is no connection to open it on (a reconnect's setup opens one anyway). Called
-   * when the broker nacks a publish: a RabbitMQ 3.10 channel that first publishes to a quorum
+   * when a publish finds its channel closed without a 'close' heard (one closed in the turn it
+   * was opened, before `use`), and when the broker nacks a publish: a RabbitMQ 3.10 channel that first publishes to a quorum
    * queue while the queue elects a new leader (its old one's node just died) is told the old
    * leader and nacks every publish to it until that node is back, a minute or more; a channel
    * opened after the election publishes at once. One second after a replacement another nack
@@ -121,6 +122,19 @@ export function createPublisher(options: PublisherOptions): Publisher {
       });
   };
 
+  // A channel whose 'close' came before use() attached its listener would otherwise stay current
+  // for good: ready, so no reconnect replaces it, and every publish on it refused.
+  const dropUnheardClose = (entry: PublishChannel) => {
+    entry.open = false;
+    if (current !== entry) return;
+    current = undefined;
+    options
+      .replaceChannel?.()
+      .catch((error: unknown) =>
+        logger.warn('job_queue: could not open a new publish channel', { error: String(error) }),
+      );
+  };
+
   const closeRetired = (entry: PublishChannel) => {
     if (!entry.open || entry.closing) return;
     entry.closing = true;
@@ -176,8 +190,11 @@ export function createPublisher(options: PublisherOptions): Publisher {
             });
             // Counted once sent: a confirm is never called back before sendToQueue returns.
             entry.pending += 1;
-          } catch (error) {
-            finish(new JobQueueError('unavailable', 'the publish channel is closed', { cause: error }));
+          } catch {
+            // Closed before use() could hear it (in the turn that opened it): dropped, a new one
+            // asked for, and this publish sent on it, within its time.
+            dropUnheardClose(entry);
+            if (!done) self.send();
           }
         },
       };
