@@ -50,8 +50,12 @@ export async function connectJobQueue(options: AmqpJobQueueOptions): Promise<Job
       });
     });
 
+  // The connection the publish channel was opened on: a reconnect replaces a channel of an earlier
+  // one even when the publisher still holds it (its close came before use() could hear it).
+  let publishModel: ChannelModel | undefined;
   const publishOn = async (model: ChannelModel) => {
     const channel = await model.createConfirmChannel();
+    publishModel = model;
     publisher.use(channel);
     // After the publisher's own listener: a channel it replaced leaves another one in use.
     channel.on('close', () => {
@@ -59,7 +63,7 @@ export async function connectJobQueue(options: AmqpJobQueueOptions): Promise<Job
     });
   };
   const openPublishChannel = async (model: ChannelModel) => {
-    if (!publisher.ready) await publishOn(model);
+    if (!publisher.ready || publishModel !== model) await publishOn(model);
   };
 
   const resumeConsumer = (consumer: AmqpConsumer) => async (model: ChannelModel) => {

@@ -72,9 +72,10 @@ const HOLDING = 'job_queue: could not publish a retry; holding the message to tr
 
 /**
  * The failures of a retry's copy the broker surely did not take, and may take later: a nack, a
- * copy not sent because its channel had closed, or because the broker blocks publishers (a memory
- * or disk alarm). A copy that timed out waiting for its confirm may still be taken, and one
- * refused for good (`unroutable`, `closed`) will not be: those send the original back to its queue.
+ * copy that lost its channel while the publisher closes, or one refused because the broker blocks
+ * publishers (a memory or disk alarm). A copy that timed out waiting for its confirm may still be
+ * taken, and one refused for good (`unroutable`, `closed`, `invalid`) will not be: those send the
+ * original back to its queue.
  */
 const REFUSED_FOR_NOW: ReadonlySet<JobQueueErrorCode> = new Set(['nacked', 'unavailable', 'blocked']);
 

@@ -10,7 +10,9 @@ export type JobQueueErrorCode =
   /** The broker blocks publishers (a memory or disk alarm): refused at once, not buffered. */
   | 'blocked'
   /** MAX_UNCONFIRMED publishes already await a confirm: refused at once, not buffered. */
-  | 'busy';
+  | 'busy'
+  /** The message cannot be sent as it is (a property or its headers too long for AMQP): sending it again cannot mend it. */
+  | 'invalid';
 
 /** A failed queue call; callers branch on `code`. */
 export class JobQueueError extends Error {

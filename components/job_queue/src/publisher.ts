@@ -1,5 +1,11 @@
 import type { Logger } from '@mousetrap/log';
-import type { ConfirmChannel, Message, MessageProperties, Options } from 'amqplib';
+import {
+  type ConfirmChannel,
+  IllegalOperationError,
+  type Message,
+  type MessageProperties,
+  type Options,
+} from 'amqplib';
 import { type Envelope, encodeMessage } from './envelope.ts';
 import { busyError, closedError, JobQueueError } from './errors.ts';
 import { createInFlight } from './in-flight.ts';
@@ -44,8 +50,8 @@ export interface PublisherOptions {
   /**
    * Opens a new confirm channel and hands it to {@link Publisher.use}, resolving true, or resolves
    * false when there is no connection to open it on (a reconnect's setup opens one anyway). Called
-   * when a publish finds its channel closed without a 'close' heard (one closed in the turn it
-   * was opened, before `use`), and when the broker nacks a publish: a RabbitMQ 3.10 channel that first publishes to a quorum
+   * when a publish finds its channel closed without a 'close' heard (one closed in the turn it was
+   * opened, before `use`), and when the broker nacks a publish: a RabbitMQ 3.10 channel that first publishes to a quorum
    * queue while the queue elects a new leader (its old one's node just died) is told the old
    * leader and nacks every publish to it until that node is back, a minute or more; a channel
    * opened after the election publishes at once. One second after a replacement another nack
@@ -190,7 +196,15 @@ export function createPublisher(options: PublisherOptions): Publisher {
             });
             // Counted once sent: a confirm is never called back before sendToQueue returns.
             entry.pending += 1;
-          } catch {
+          } catch (error) {
+            // amqplib refuses a property or a header table it cannot encode: the message's fault.
+            if (!(error instanceof IllegalOperationError)) {
+              return finish(
+                new JobQueueError('invalid', `the message cannot be sent: ${String(error)}`, {
+                  cause: error,
+                }),
+              );
+            }
             // Closed before use() could hear it (in the turn that opened it): dropped, a new one
             // asked for, and this publish sent on it, within its time.
             dropUnheardClose(entry);

@@ -3,7 +3,7 @@ import type { EventEmitter } from 'node:events';
 import { connect as connectSocket, createServer, type Socket } from 'node:net';
 import { promisify } from 'node:util';
 import { captureLogger, deleteQueues, describeWithServices, uniqueName, waitFor } from '@mousetrap/test_kit';
-import amqp from 'amqplib';
+import amqp, { type ChannelModel } from 'amqplib';
 import { connectJobQueue } from '../src/amqp-queue.ts';
 import { connectBroker } from '../src/connect-broker.ts';
 import { JobQueueError } from '../src/errors.ts';
@@ -44,6 +44,22 @@ async function connectionNamed(name: string): Promise<string> {
   const pid = line?.split('\t')[0];
   if (!pid) throw new Error(`no connection named ${name}`);
   return pid;
+}
+
+/** The channel numbers of the one connection named `name`. */
+async function channelsOf(name: string): Promise<string[]> {
+  const pid = await connectionNamed(name);
+  const { stdout } = await run('rabbitmqctl', [
+    'list_channels',
+    'connection',
+    'number',
+    '--quiet',
+    '--no-table-headers',
+  ]);
+  return stdout
+    .split('\n')
+    .filter((row) => row.startsWith(`${pid}\t`))
+    .map((row) => row.split('\t')[1] ?? '');
 }
 
 /** Makes the broker close the one connection named `name`, as a broker restart would. */
@@ -713,22 +729,7 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
         '{"max-length":0,"overflow":"reject-publish"}',
       ]);
       try {
-        // The channel numbers of the queue's connection.
-        const channelsOf = async () => {
-          const pid = await connectionNamed(connectionName);
-          const { stdout } = await run('rabbitmqctl', [
-            'list_channels',
-            'connection',
-            'number',
-            '--quiet',
-            '--no-table-headers',
-          ]);
-          return stdout
-            .split('\n')
-            .filter((row) => row.startsWith(`${pid}\t`))
-            .map((row) => row.split('\t')[1]);
-        };
-        const before = await channelsOf();
+        const before = await channelsOf(connectionName);
         // The first is taken (the queue was empty); it puts the queue over its limit.
         await waitFor(
           () =>
@@ -748,7 +749,7 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
         ]);
         // The old channel goes once the new one is in use, its publishes settled.
         const replacedOnce = async () => {
-          const now = await channelsOf();
+          const now = await channelsOf(connectionName);
           return (
             now.length === before.length && now.filter((number) => !before.includes(number)).length === 1
           );
@@ -767,13 +768,13 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
           code: 'nacked',
         });
         await waitFor(() => replacements().length === 2, { what: 'the second replacement' });
-        const twice = await channelsOf();
+        const twice = await channelsOf(connectionName);
         await expect(queue.publish('data_processing', envelopeFor('data_processing'))).rejects.toMatchObject({
           code: 'nacked',
         });
         // A replacement started by that nack would show by now: as a channel, and in the log.
         await new Promise((resolve) => setTimeout(resolve, 500));
-        expect(await channelsOf()).toEqual(twice);
+        expect(await channelsOf(connectionName)).toEqual(twice);
         expect(replacements()).toEqual([
           ['warn', undefined],
           ['debug', 2000],
@@ -781,6 +782,48 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
         expect(logger.lines.filter((line) => line.message.includes('reopened'))).toEqual([]);
       } finally {
         await run('rabbitmqctl', ['clear_policy', policy]);
+      }
+    },
+  );
+
+  (canClose ? test : test.skip)(
+    'a publish channel closed before the job queue could hear it, then the connection lost: the reconnect opens a new one',
+    async () => {
+      // The race, made to happen: the first confirm channel amqplib opens reaches the job queue
+      // closed, as one does whose close the broker sent in the same turn as its open.
+      const probe = await amqp.connect(rabbitmqUrl);
+      const models: { createConfirmChannel: ChannelModel['createConfirmChannel'] } =
+        Object.getPrototypeOf(probe);
+      await probe.close();
+      const original = models.createConfirmChannel;
+      let handedClosed = 0;
+      models.createConfirmChannel = async function (this: ChannelModel, ...args) {
+        const channel = await original.apply(this, args);
+        if (handedClosed === 0) {
+          handedClosed += 1;
+          await channel.close();
+        }
+        return channel;
+      };
+      try {
+        const logger = captureLogger();
+        const connectionName = `job_queue test ${prefix}`;
+        const queue = await open({ logger, connectionName });
+        expect(handedClosed).toBe(1);
+
+        await closeConnectionNamed(connectionName);
+        await waitFor(() => logger.lines.some((line) => line.message === 'job_queue: reconnected'), {
+          what: 'the reconnect',
+        });
+        // The publisher still held the closed channel of the lost connection: the reconnect
+        // replaced it all the same, before any publish asked for one.
+        await waitFor(async () => (await channelsOf(connectionName)).length === 1, {
+          what: 'a publish channel on the new connection',
+        });
+        await expect(queue.publish('start_fetch', envelopeFor('start_fetch'))).resolves.toBeUndefined();
+        expect(await queueDepth(`${prefix}start_fetch`)).toBe(1);
+      } finally {
+        models.createConfirmChannel = original;
       }
     },
   );

@@ -1,5 +1,5 @@
 import { captureLogger, deleteQueues, describeWithServices, uniqueName } from '@mousetrap/test_kit';
-import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
+import amqp, { type ChannelModel, type ConfirmChannel, type MessageProperties } from 'amqplib';
 import { createPublisher } from '../src/publisher.ts';
 import { envelopeFor } from './contract.ts';
 
@@ -56,5 +56,31 @@ describeWithServices('job_queue publisher', ['rabbitmq'], ({ rabbitmqUrl }) => {
     }
     await channel.close();
     expect(ids).toEqual([first.id, second.id]);
+  });
+
+  test('a message amqplib cannot encode (a property too long): rejected as invalid at once, and the channel kept', async () => {
+    let replaced = 0;
+    const publisher = createPublisher({
+      timeoutMs: 5_000,
+      maxUnconfirmed: 10,
+      logger: captureLogger(),
+      replaceChannel: async () => {
+        replaced += 1;
+        return false;
+      },
+    });
+    publisher.use(await model.createConfirmChannel());
+
+    // A retry's copy carries the consumed message's properties, whatever its sender put there.
+    const copy = publisher.republish(queueName, Buffer.from('{}'), {
+      correlationId: 'x'.repeat(300),
+      headers: {},
+    } as unknown as MessageProperties);
+    await expect(copy).rejects.toMatchObject({ code: 'invalid' });
+    await publisher.publish(queueName, envelopeFor('start_fetch'));
+    await publisher.close(1_000);
+
+    expect(replaced).toBe(0);
+    expect(publisher.ready).toBe(true);
   });
 });
