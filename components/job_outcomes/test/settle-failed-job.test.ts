@@ -44,13 +44,18 @@ describeWithServices('settleFailedJob', ['postgres'], ({ databaseUrl }) => {
     expect((await store().getJob(job.id))?.status).toBe('queued');
   });
 
-  test('a queue the broker does not have: fails the job, naming it', async () => {
-    const { job } = await store().createJob({ correlationId: 'settle-unroutable' });
-    const error = new JobQueueError('unroutable', 'queue x.data_processing does not exist');
+  const refusedForGood: [string, JobQueueError][] = [
+    [
+      'a queue the broker does not have',
+      new JobQueueError('unroutable', 'queue x.data_processing does not exist'),
+    ],
+    ['a message that cannot be sent', new JobQueueError('invalid', 'the message cannot be sent: too long')],
+  ];
+
+  test.each(refusedForGood)('%s: fails the job, naming why', async (_what, error) => {
+    const { job } = await store().createJob({ correlationId: `settle-${error.code}` });
     const settled = await settleFailedJob(store(), job.id, 'fetch failed after 4 attempts', error);
-    expect(settled).toEqual({
-      deadLetter: 'fetch failed after 4 attempts: queue x.data_processing does not exist',
-    });
+    expect(settled).toEqual({ deadLetter: `fetch failed after 4 attempts: ${error.message}` });
     expect((await store().getJob(job.id))?.status).toBe('failed');
   });
 

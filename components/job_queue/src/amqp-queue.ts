@@ -27,7 +27,14 @@ export async function connectJobQueue(options: AmqpJobQueueOptions): Promise<Job
     replaceChannel: async () => {
       const model = connection.current();
       if (!model) return false;
-      await publishOn(model);
+      try {
+        await publishOn(model);
+      } catch (error) {
+        // Left without a channel (its old one closed unheard), nothing else would ask for one
+        // until the connection drops.
+        if (!publisher.ready) connection.reopen(model, 'the publish channel', openPublishChannel);
+        throw error;
+      }
       return true;
     },
   });

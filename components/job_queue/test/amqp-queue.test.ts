@@ -62,6 +62,35 @@ async function channelsOf(name: string): Promise<string[]> {
     .map((row) => row.split('\t')[1] ?? '');
 }
 
+/**
+ * Makes amqplib hand out its next confirm channels as `plan` says, in order, then as they are:
+ * `closed` is opened and closed before its caller sees it (as one is whose close the broker sent
+ * in the same turn as its open), `failed` rejects. `restore` undoes it.
+ */
+async function planConfirmChannels(
+  rabbitmqUrl: string,
+  plan: readonly ('closed' | 'failed')[],
+): Promise<{ left(): number; restore(): void }> {
+  const probe = await amqp.connect(rabbitmqUrl);
+  const models: Pick<ChannelModel, 'createConfirmChannel'> = Object.getPrototypeOf(probe);
+  await probe.close();
+  const original = models.createConfirmChannel;
+  const steps = [...plan];
+  models.createConfirmChannel = async function (this: ChannelModel, ...args) {
+    const step = steps.shift();
+    if (step === 'failed') throw new Error('no channel for this test');
+    const channel = await original.apply(this, args);
+    if (step === 'closed') await channel.close();
+    return channel;
+  };
+  return {
+    left: () => steps.length,
+    restore: () => {
+      models.createConfirmChannel = original;
+    },
+  };
+}
+
 /** Makes the broker close the one connection named `name`, as a broker restart would. */
 async function closeConnectionNamed(name: string): Promise<void> {
   await run('rabbitmqctl', [
@@ -789,27 +818,12 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
   (canClose ? test : test.skip)(
     'a publish channel closed before the job queue could hear it, then the connection lost: the reconnect opens a new one',
     async () => {
-      // The race, made to happen: the first confirm channel amqplib opens reaches the job queue
-      // closed, as one does whose close the broker sent in the same turn as its open.
-      const probe = await amqp.connect(rabbitmqUrl);
-      const models: { createConfirmChannel: ChannelModel['createConfirmChannel'] } =
-        Object.getPrototypeOf(probe);
-      await probe.close();
-      const original = models.createConfirmChannel;
-      let handedClosed = 0;
-      models.createConfirmChannel = async function (this: ChannelModel, ...args) {
-        const channel = await original.apply(this, args);
-        if (handedClosed === 0) {
-          handedClosed += 1;
-          await channel.close();
-        }
-        return channel;
-      };
+      const planned = await planConfirmChannels(rabbitmqUrl, ['closed']);
       try {
         const logger = captureLogger();
         const connectionName = `job_queue test ${prefix}`;
         const queue = await open({ logger, connectionName });
-        expect(handedClosed).toBe(1);
+        expect(planned.left()).toBe(0);
 
         await closeConnectionNamed(connectionName);
         await waitFor(() => logger.lines.some((line) => line.message === 'job_queue: reconnected'), {
@@ -823,10 +837,27 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
         await expect(queue.publish('start_fetch', envelopeFor('start_fetch'))).resolves.toBeUndefined();
         expect(await queueDepth(`${prefix}start_fetch`)).toBe(1);
       } finally {
-        models.createConfirmChannel = original;
+        planned.restore();
       }
     },
   );
+
+  test('a publish channel closed unheard whose replacement fails to open: one is opened after a pause, and the publish goes on it', async () => {
+    const planned = await planConfirmChannels(rabbitmqUrl, ['closed', 'failed']);
+    try {
+      const logger = captureLogger();
+      const queue = await open({ logger });
+
+      await expect(queue.publish('start_fetch', envelopeFor('start_fetch'))).resolves.toBeUndefined();
+      expect(planned.left()).toBe(0);
+      expect(logger.lines.map((line) => line.message)).toContain(
+        'job_queue: could not open a new publish channel',
+      );
+      expect(await queueDepth(`${prefix}start_fetch`)).toBe(1);
+    } finally {
+      planned.restore();
+    }
+  });
 
   (canClose ? test : test.skip)(
     'publishes unconfirmed when the connection drops are sent again: each one resolves, and reaches its queue',

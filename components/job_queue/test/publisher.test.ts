@@ -71,7 +71,7 @@ describeWithServices('job_queue publisher', ['rabbitmq'], ({ rabbitmqUrl }) => {
     });
     publisher.use(await model.createConfirmChannel());
 
-    // A retry's copy carries the consumed message's properties, whatever its sender put there.
+    // A retry's copy carries the consumed message's properties, which amqplib may not encode again.
     const copy = publisher.republish(queueName, Buffer.from('{}'), {
       correlationId: 'x'.repeat(300),
       headers: {},
