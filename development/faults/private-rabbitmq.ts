@@ -32,6 +32,12 @@ export interface PrivateRabbitMq {
    * queue and its messages: it happens the instant `fire` is called.
    */
   armCancelConsumers(queue: string): Promise<Armed>;
+  /**
+   * Arms a memory alarm: the node's memory limit set to one byte (what `rabbitmqctl
+   * set_vm_memory_high_watermark absolute 1` does), which raises the alarm the instant `fire` is
+   * called. `ctl('set_vm_memory_high_watermark', '0.4')` ends it.
+   */
+  armMemoryAlarm(): Promise<Armed>;
   /** Stops the node as an operator does (`rabbitmqctl stop`); resolves once its VM has exited. */
   shutdown(): Promise<void>;
   /** Freezes the node's VM (SIGSTOP): a hung node, its sockets open and silent. */
@@ -157,6 +163,8 @@ export async function startPrivateRabbitMq(dir: string, options: NodeOptions = {
     armCloseAllConnections: () =>
       arm(dir, node, env, 'rabbit_networking:close_all_connections("fault suite")'),
     armCancelConsumers: (queue) => arm(dir, node, env, cancelConsumersOf(queue)),
+    armMemoryAlarm: () =>
+      arm(dir, node, env, 'vm_memory_monitor:set_vm_memory_high_watermark({absolute, 1})'),
     stop: kill,
   };
 }
