@@ -12,7 +12,11 @@ export const EnvelopeSchema = v.strictObject({
   type: v.picklist(QUEUE_NAMES),
   version: v.literal(1),
   job_id: v.pipe(v.string(), v.uuid()),
-  correlation_id: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
+  // Printable ASCII, as the API makes them: it travels on as an AMQP property of at most 255 bytes.
+  correlation_id: v.pipe(
+    v.string(),
+    v.regex(/^[ -~]{1,200}$/, 'a correlation id is 1 to 200 printable ASCII characters'),
+  ),
   occurred_at: v.pipe(v.string(), v.isoTimestamp()),
   payload: v.unknown(),
 });

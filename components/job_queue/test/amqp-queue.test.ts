@@ -227,11 +227,16 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
 
     await sendRaw('start_fetch', '{not json');
     await sendRaw('start_fetch', JSON.stringify({ hello: 'world' }));
+    // 400 bytes in UTF-8: too long for the AMQP property a follow-up message would carry it in.
+    await sendRaw(
+      'start_fetch',
+      JSON.stringify({ ...envelopeFor('start_fetch'), correlation_id: 'é'.repeat(200) }),
+    );
     await sendRaw('start_fetch', JSON.stringify(envelopeFor('data_processing')));
     await sendRaw('start_fetch', JSON.stringify(valid));
 
-    await waitFor(async () => (await statsOf(queue, 'start_fetch')).deadLetters === 3, {
-      what: 'three dead letters',
+    await waitFor(async () => (await statsOf(queue, 'start_fetch')).deadLetters === 4, {
+      what: 'four dead letters',
     });
     await waitFor(() => handled.length === 1, { what: 'the valid message' });
     expect(handled).toEqual([valid.id]);
@@ -241,6 +246,7 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
     expect(reasons).toEqual([
       expect.stringContaining('not JSON'),
       expect.stringContaining('not an envelope'),
+      expect.stringContaining('a correlation id is 1 to 200 printable ASCII characters'),
       expect.stringContaining("a 'data_processing' message on the 'start_fetch' queue"),
     ]);
   });
