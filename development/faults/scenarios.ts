@@ -284,8 +284,9 @@ export const scenarios: readonly Scenario[] = [
     hitsWork: true,
     async inject(context) {
       const problems: string[] = [];
-      // Armed ahead: started when aimed, rabbitmqctl took long enough on a busy machine for the
-      // last jobs to be posted before the alarm, and nothing was blocked.
+      // Armed ahead, so that the alarm comes the instant it is aimed: a rabbitmqctl started then
+      // can take long enough on a busy machine for the last jobs to be posted first, leaving
+      // nothing to block.
       const armed = await context.rabbit.armMemoryAlarm();
       const { injectedAt, reading } = await aimAt(context, 0.3, 'any', 'a memory alarm on the broker');
       await armed.fire();

@@ -11,7 +11,10 @@ export type JobQueueErrorCode =
   | 'blocked'
   /** MAX_UNCONFIRMED publishes already await a confirm: refused at once, not buffered. */
   | 'busy'
-  /** amqplib cannot encode the message (headers over its 64 KiB, a property over 255 bytes): sending it again cannot mend it. */
+  /**
+   * amqplib cannot encode the message (headers over its 64 KiB, a property over 255 bytes):
+   * sending it again cannot mend it.
+   */
   | 'invalid';
 
 /** A failed queue call; callers branch on `code`. */

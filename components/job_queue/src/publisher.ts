@@ -51,10 +51,10 @@ export interface PublisherOptions {
    * Opens a new confirm channel and hands it to {@link Publisher.use}, resolving true, or resolves
    * false when there is no connection to open it on (a reconnect's setup opens one anyway). Called
    * when a publish finds its channel closed without a 'close' heard (one closed in the turn it was
-   * opened, before `use`), and when the broker nacks a publish: a RabbitMQ 3.10 channel that first publishes to a quorum
-   * queue while the queue elects a new leader (its old one's node just died) is told the old
-   * leader and nacks every publish to it until that node is back, a minute or more; a channel
-   * opened after the election publishes at once. One second after a replacement another nack
+   * opened, before `use`), and when the broker nacks a publish: a RabbitMQ 3.10 channel that first
+   * publishes to a quorum queue while the queue elects a new leader (its old one's node just died)
+   * is told the old leader and nacks every publish to it until that node is back, a minute or
+   * more; a channel opened after the election publishes at once. One second after a replacement another nack
    * replaces the channel again, then after 2, 4 … up to 60 s while nacks go on (a queue over its
    * length limit nacks every publish for as long). @default none: nothing is replaced
    */
