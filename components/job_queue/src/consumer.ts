@@ -137,9 +137,9 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
    * handlers are idempotent) and never loses it. While the broker refuses the copy for now (it
    * nacked it, or it was never sent: see {@link REFUSED_FOR_NOW}), the original is held and the
    * copy sent again, after the copy's delay (at least {@link MIN_HOLD_MS}) at first and twice as
-   * long each time after, up to the longest delay: sent back to its queue, the original would come straight back, and every
-   * return counts against the delivery limit, so a broker refusing publishes for seconds failed
-   * jobs by the hundred. Resolves false, for the original to go back to its queue, on any other
+   * long each time after, up to the longest delay: sent back to its queue, the original would come
+   * straight back, and every return counts against the delivery limit, so a broker refusing
+   * publishes for seconds failed jobs by the hundred. Resolves false, for the original to go back to its queue, on any other
    * failure (its retry queue gone: the delivery limit ends that loop; a copy unconfirmed in time,
    * which the broker may yet take), or when the channel closes or the consumer stops meanwhile.
    */

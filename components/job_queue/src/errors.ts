@@ -42,7 +42,10 @@ const OUTAGES: ReadonlySet<JobQueueErrorCode> = new Set([
   'busy',
 ]);
 
-/** True for a failure the broker's state caused (away, refusing or overloaded for now): worth trying again later. */
+/**
+ * True for a failure the broker's state caused (away, refusing or overloaded for now): worth
+ * trying again later.
+ */
 export function isBrokerOutage(error: unknown): error is JobQueueError {
   return error instanceof JobQueueError && OUTAGES.has(error.code);
 }

@@ -54,9 +54,10 @@ export interface PublisherOptions {
    * opened, before `use`), and when the broker nacks a publish: a RabbitMQ 3.10 channel that first
    * publishes to a quorum queue while the queue elects a new leader (its old one's node just died)
    * is told the old leader and nacks every publish to it until that node is back, a minute or
-   * more; a channel opened after the election publishes at once. One second after a replacement another nack
-   * replaces the channel again, then after 2, 4 … up to 60 s while nacks go on (a queue over its
-   * length limit nacks every publish for as long). @default none: nothing is replaced
+   * more; a channel opened after the election publishes at once. One second after a replacement
+   * another nack replaces the channel again, then after 2, 4 … up to 60 s while nacks go on (a
+   * queue over its length limit nacks every publish for as long). @default none: nothing is
+   * replaced
    */
   replaceChannel?: () => Promise<boolean>;
 }
@@ -96,6 +97,8 @@ export function createPublisher(options: PublisherOptions): Publisher {
   let replacedAt = Number.NEGATIVE_INFINITY;
   let replaceIntervalMs = REPLACE_INTERVAL_MS;
   let replacing = false;
+  const replaceFailed = (error: unknown) =>
+    logger.warn('job_queue: could not open a new publish channel', { error: String(error) });
 
   // The nacked publish still fails (its caller tries again later); the next ones go on a new
   // channel. Nacks less than a minute apart are one run: its first replacement is a warning, and
@@ -113,16 +116,12 @@ export function createPublisher(options: PublisherOptions): Publisher {
       ? REPLACE_INTERVAL_MS
       : Math.min(replaceIntervalMs * 2, MAX_REPLACE_INTERVAL_MS);
     replaceChannel()
-      .then(
-        (opened) => {
-          if (!opened) return;
-          const line = 'job_queue: the broker refused a publish; publishing on a new channel';
-          if (firstOfRun) logger.warn(line);
-          else logger.debug(line, { next_after_ms: replaceIntervalMs });
-        },
-        (error: unknown) =>
-          logger.warn('job_queue: could not open a new publish channel', { error: String(error) }),
-      )
+      .then((opened) => {
+        if (!opened) return;
+        const line = 'job_queue: the broker refused a publish; publishing on a new channel';
+        if (firstOfRun) logger.warn(line);
+        else logger.debug(line, { next_after_ms: replaceIntervalMs });
+      }, replaceFailed)
       .finally(() => {
         replacing = false;
       });
@@ -134,11 +133,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
     entry.open = false;
     if (current !== entry) return;
     current = undefined;
-    options
-      .replaceChannel?.()
-      .catch((error: unknown) =>
-        logger.warn('job_queue: could not open a new publish channel', { error: String(error) }),
-      );
+    options.replaceChannel?.().catch(replaceFailed);
   };
 
   const closeRetired = (entry: PublishChannel) => {
