@@ -409,6 +409,10 @@ export const scenarios: readonly Scenario[] = [
     // Posted over 20 s: arming the second cancel starts a rabbitmqctl, seconds on a busy machine, and
     // a load posted at full speed had been drained by then (the second cancel met nothing, 3 runs in 11).
     loadSpreadMs: 20_000,
+    // Fetches of 50 ms, not 5: the messages in flight at a cancel must still be when the worker
+    // closes its channel, a few ms later, to go back to the queue; at 5 ms, once in some ten full
+    // runs, every one had been acked by then and nothing was delivered again.
+    env: { FETCH_DELAY_MS: '50' },
     async inject(context) {
       const queue = `${context.prefix}start_fetch`;
       let armed = await context.rabbit.armCancelConsumers(queue);
