@@ -25,12 +25,11 @@ export const SERVICE_NODE_ARGS: readonly string[] =
     : process.env.BENCH_NODE_ARGS.split(' ').filter(Boolean);
 
 /**
- * Where the builds are: `<dir>/<project>/main.js`, or the projects' own `dist/main.js` when
- * `BENCH_BUILDS` is unset (set it to a copy of older builds, under node_modules so that their
- * libraries resolve, to compare two versions of the code in interleaved runs).
+ * Where the builds are: `<dir>/<project>/main.js`, or the projects' own `dist/main.js` when no
+ * folder is given (a copy of older builds, under node_modules so that their libraries resolve, to
+ * compare two versions of the code in interleaved runs).
  */
-function buildOf(project: Project): string {
-  const dir = process.env.BENCH_BUILDS;
+function buildOf(project: Project, dir: string | undefined): string {
   return dir ? join(dir, project, 'main.js') : join(ROOT, 'projects', project, 'dist', 'main.js');
 }
 
@@ -49,6 +48,8 @@ export interface PipelineOptions {
   nodeArgs?: readonly string[];
   /** More environment for every service, e.g. the OTLP endpoint of a traced run. @default none */
   env?: Record<string, string>;
+  /** The folder of the builds to run (see buildOf). @default BENCH_BUILDS, or the projects' dist */
+  builds?: string | undefined;
 }
 
 /** The three builds running against their own queues and schema. */
@@ -98,6 +99,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     ...options.env,
   };
   const services = new Map<string, ServiceProcess>();
+  const builds = options.builds ?? process.env.BENCH_BUILDS;
   const stopService = async (project: Project) => {
     const named = [...services].filter(([name]) => name === project || name.startsWith(`${project} `));
     await Promise.all(named.map(([, service]) => service.stop()));
@@ -114,14 +116,15 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
   for (const [project, n] of started) {
     const name = n === 1 ? project : `${project} ${n}`;
     const nodeArgs = [...SERVICE_NODE_ARGS, ...(options.nodeArgs ?? [])];
-    const service = startServiceProcess(name, buildOf(project), env, nodeArgs);
+    const service = startServiceProcess(name, buildOf(project, builds), env, nodeArgs);
     services.set(name, service);
     // One at a time: the first migrates the schema, the others find it done.
     const line = await service.waitForLine(isStarted);
     if (project === 'api_app') api = `http://127.0.0.1:${String(line.port)}`;
   }
   const flags = SERVICE_NODE_ARGS.join(' ') || 'no node flags';
-  const builds = process.env.BENCH_BUILDS ?? 'projects/*/dist';
-  progress(`started ${[...services.keys()].join(', ')} (schema ${schema}; ${flags}; ${builds})`);
+  progress(
+    `started ${[...services.keys()].join(', ')} (schema ${schema}; ${flags}; ${builds ?? 'projects/*/dist'})`,
+  );
   return { api, schema, services, stopService, close };
 }

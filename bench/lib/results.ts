@@ -41,6 +41,14 @@ export async function readResult(name: string): Promise<BenchResult | undefined>
   }
 }
 
+/** The middle of some values (the mean of the two middle ones for an even count); NaN for none. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  if (sorted.length % 2 === 1) return sorted[middle] ?? Number.NaN;
+  return ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
+}
+
 /** A value for a table: whole numbers from 100 up, otherwise two significant decimals. */
 export function formatValue(value: number): string {
   if (!Number.isFinite(value)) return String(value);

@@ -11,18 +11,10 @@
 import { join } from 'node:path';
 import { uniqueName } from '@mousetrap/test_kit';
 import { runBenchmark } from '../lib/cleanup.ts';
-import {
-  cpuOfServer,
-  cpuMsPerJob as cpuPerJob,
-  cpuUsedBetween,
-  readCpu,
-  serversOf,
-} from '../lib/cpu-time.ts';
-import { readDatabaseWrites } from '../lib/database-writes.ts';
-import { readJobStats, waitForJobs } from '../lib/job-stats.ts';
+import { cpuOfServer, cpuUsedBetween, serversOf } from '../lib/cpu-time.ts';
 import { startOtlpSink } from '../lib/otlp-sink.ts';
-import { buildProjects, DATABASE_URL, RABBITMQ_URL, startPipeline } from '../lib/pipeline-services.ts';
-import { postJobs } from '../lib/post-jobs.ts';
+import { runPipeline } from '../lib/pipeline-run.ts';
+import { buildProjects, DATABASE_URL, RABBITMQ_URL } from '../lib/pipeline-services.ts';
 import { findRedisServer } from '../lib/private-redis.ts';
 import { type Figure, printFigures, progress, RESULTS_DIR, writeResult } from '../lib/results.ts';
 import { measureBareFlow } from './bare-flow.ts';
@@ -74,8 +66,6 @@ const jobs = jobsArg >= 0 ? Number(args[jobsArg + 1]) : quick ? 3000 : GOAL_JOBS
 const prefetch = 50;
 const clientConcurrency = 100;
 const MB = 1024 * 1024;
-/** How long the servers' CPU is read before posting, with the pipeline idle. */
-const IDLE_SECONDS = 5;
 
 await runBenchmark(async () => {
   if (!args.includes('--no-build')) await buildProjects();
@@ -99,69 +89,15 @@ await runBenchmark(async () => {
   };
   const before = await ceilingRun('before');
 
-  const profileDir = join(RESULTS_DIR, 'profiles');
-  const profiling = args.includes('--cpu-prof');
-  /** One run of the pipeline: `env` added to the services' environment. */
-  const runPipeline = async (what: string, env: Record<string, string> = {}) => {
-    const pipeline = await startPipeline({
-      prefetch,
-      env,
-      nodeArgs: profiling ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
-    });
-    const pids = new Map(
-      [...pipeline.services].map(([project, service]) => [project, service.child.pid ?? 0]),
-    );
-    if (profiling) {
-      // The profile files are named by pid: CPU.<date>.<time>.<pid>.….cpuprofile.
-      const named = [...pids].map(([project, pid]) => `${project} ${pid}`);
-      progress(`CPU profiles go to ${profileDir} when the services stop (pids: ${named.join(', ')})`);
-    }
-    // What the servers spend while the pipeline idles (their other clients, the services' own
-    // polling), read over a few seconds first: the noise under their per-job figures.
-    const idleBefore = await readCpu(new Map(), servers);
-    await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
-    const cpuBefore = await readCpu(pids, servers);
-    const writesBefore = await readDatabaseWrites();
-    const othersLoad = cpuPerJob(idleBefore, cpuBefore, IDLE_SECONDS);
-    progress(`${what}: posting ${jobs} jobs from ${clientConcurrency} connections`);
-    const posting = await postJobs(pipeline.api, jobs, clientConcurrency, (n) => progress(`${n} posted`));
-    progress(
-      `posted in ${posting.seconds.toFixed(1)} s (${Math.round(posting.rate)}/s); waiting for the workers`,
-    );
-    await waitForJobs(pipeline.schema, posting.accepted, Math.max(60_000, jobs * 10));
-    const cpuAfter = await readCpu(pids, servers);
-    const walAfter = (await readDatabaseWrites()).walBytes;
-    const stats = await readJobStats(pipeline.schema);
-    // Where the machine's CPU went, per job done: the services, the servers, this client.
-    const cpuMsPerJob = cpuPerJob(cpuBefore, cpuAfter, stats.done);
-    const peakRss: Record<string, number> = {};
-    const problems: Record<string, Record<string, number>> = {};
-    for (const [project, service] of pipeline.services) {
-      peakRss[project] = await service.peakRss();
-      problems[project] = Object.fromEntries(service.problems());
-    }
-    await pipeline.close();
-    // After the services' connections have ended, so that their backends have reported every commit.
-    const commitsAfter = (await readDatabaseWrites()).commits;
-    return {
-      posting,
-      stats,
-      cpuMsPerJob,
-      peakRss,
-      problems,
-      othersLoad,
-      writesBefore,
-      walAfter,
-      commitsAfter,
-    };
-  };
-  const { posting, stats, cpuMsPerJob, peakRss, problems, othersLoad, writesBefore, walAfter, commitsAfter } =
-    await runPipeline('tracing off');
+  const profileDir = args.includes('--cpu-prof') ? join(RESULTS_DIR, 'profiles') : undefined;
+  const run = { jobs, prefetch, clientConcurrency, servers, profileDir };
+  const { posting, stats, cpuMsPerJob, peakRss, problems, othersLoad, walBytesPerJob, commitsPerJob } =
+    await runPipeline('tracing off', run);
   // The services flush their spans as they stop, so the sink has them all once the run is closed.
   const sink = await startOtlpSink();
   const traced = await runPipeline('tracing on', {
-    OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
-    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+    ...run,
+    env: { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' },
   });
   const exported = { exports: sink.exports, bytes: sink.bytes };
   await sink.close();
@@ -272,18 +208,8 @@ await runBenchmark(async () => {
       unit: 'ms',
       goal: '',
     })),
-    {
-      figure: 'PostgreSQL WAL per job',
-      value: (walAfter - writesBefore.walBytes) / stats.done,
-      unit: 'bytes',
-      goal: '',
-    },
-    {
-      figure: 'PostgreSQL commits per job',
-      value: (commitsAfter - writesBefore.commits) / stats.done,
-      unit: '',
-      goal: '',
-    },
+    { figure: 'PostgreSQL WAL per job', value: walBytesPerJob, unit: 'bytes', goal: '' },
+    { figure: 'PostgreSQL commits per job', value: commitsPerJob, unit: '', goal: '' },
     ...Object.entries(othersLoad)
       .filter(([who]) => who.endsWith('(server)'))
       .map(([who, ms]) => ({

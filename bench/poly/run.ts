@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { ensureFreshBundle } from '@mousetrap/project_build';
-import { printTable, writeResult } from '../lib/results.ts';
+import { median, printTable, writeResult } from '../lib/results.ts';
 import { generateWorkspace } from './generate.ts';
 
 const run = promisify(execFile);
@@ -37,9 +37,6 @@ const commands = ['info', 'check', 'deps', 'diff'] as const;
  * at least 5 times faster, as a whole process.
  */
 const ANCHOR: Record<(typeof commands)[number], number> = { info: 1420, check: 1701, deps: 1103, diff: 1046 };
-
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 /** Runs a process to its exit; resolves to its wall time in ms and its exit code. */
 async function timed(args: string[], cwd: string): Promise<{ ms: number; exitCode: number }> {
