@@ -5,6 +5,11 @@ import { startPipeline } from './pipeline-services.ts';
 import { type Posting, postJobs } from './post-jobs.ts';
 import { progress } from './results.ts';
 
+/** The workers' prefetch in the pipeline benchmarks, the services' default. */
+export const PREFETCH = 50;
+/** The client's keep-alive connections in the pipeline benchmarks. */
+export const CLIENT_CONNECTIONS = 100;
+
 /** Options of {@link runPipeline}. */
 export interface PipelineRunOptions {
   jobs: number;

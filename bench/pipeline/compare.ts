@@ -9,24 +9,77 @@
  *       before, or a folder holding <project>/main.js
  * Each round runs both, the first one first in odd rounds and last in even ones; every run is the
  * pipeline alone, as in bench/pipeline/run.ts (delays 0, prefetch 50, 100 connections). It prints
- * each figure's median and range per build, and the second build's difference from the first
- * within each round. Writes bench/results/compare.json.
+ * each figure's median and range per build, the median and range of the second build's
+ * difference from the first in the same round, and in how many rounds it was better. Writes
+ * bench/results/compare.json after every round.
  */
 import { copyFile, mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { runBenchmark } from '../lib/cleanup.ts';
 import { serversOf } from '../lib/cpu-time.ts';
-import { type PipelineRun, runPipeline } from '../lib/pipeline-run.ts';
+import { CLIENT_CONNECTIONS, type PipelineRun, PREFETCH, runPipeline } from '../lib/pipeline-run.ts';
 import { buildProjects, DATABASE_URL, type Project, RABBITMQ_URL, ROOT } from '../lib/pipeline-services.ts';
 import { formatValue, median, printTable, progress, writeResult } from '../lib/results.ts';
 
 const PROJECTS: readonly Project[] = ['api_app', 'fetch_worker_app', 'processing_worker_app'];
 const CURRENT = 'current';
+// An even number, so that each build runs first as often as last.
+const DEFAULT_ROUNDS = 6;
+const DEFAULT_JOBS = 10_000;
 const USAGE = [
   'usage: npx tsx bench/pipeline/compare.ts --save NAME [--no-build]',
-  '       npx tsx bench/pipeline/compare.ts BUILD BUILD [--rounds N] [--jobs N] [--no-build]',
+  `       npx tsx bench/pipeline/compare.ts BUILD BUILD [--rounds N (${DEFAULT_ROUNDS})] [--jobs N (${DEFAULT_JOBS})] [--no-build]`,
   '  BUILD: current (projects/<p>/dist), a NAME saved before, or a folder of <project>/main.js',
 ].join('\n');
+const NAME = /^\w[\w.-]*$/;
+
+type Command =
+  | { kind: 'save'; name: string; build: boolean }
+  | { kind: 'compare'; builds: [string, string]; rounds: number; jobs: number; build: boolean };
+
+/** A whole number above 0, `fallback` when not given, undefined when not one. */
+function count(text: string | undefined, fallback: number): number | undefined {
+  if (text === undefined) return fallback;
+  return /^\d+$/.test(text) && Number(text) > 0 ? Number(text) : undefined;
+}
+
+/** The command the arguments ask for, or undefined when they make none. */
+function parse(args: string[]): Command | undefined {
+  let parsed: ReturnType<typeof parseOptions>;
+  try {
+    parsed = parseOptions(args);
+  } catch {
+    return undefined;
+  }
+  const { values, positionals } = parsed;
+  const build = values['no-build'] !== true;
+  if (values.save !== undefined) {
+    const alone = positionals.length === 0 && values.rounds === undefined && values.jobs === undefined;
+    return alone && NAME.test(values.save) && values.save !== CURRENT
+      ? { kind: 'save', name: values.save, build }
+      : undefined;
+  }
+  const [first, second] = positionals;
+  const rounds = count(values.rounds, DEFAULT_ROUNDS);
+  const jobs = count(values.jobs, DEFAULT_JOBS);
+  if (positionals.length !== 2 || first === undefined || second === undefined || first === second) return;
+  if (rounds === undefined || jobs === undefined) return;
+  return { kind: 'compare', builds: [first, second], rounds, jobs, build };
+}
+
+function parseOptions(args: string[]) {
+  return parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      save: { type: 'string' },
+      rounds: { type: 'string' },
+      jobs: { type: 'string' },
+      'no-build': { type: 'boolean' },
+    },
+  });
+}
 
 /** Where a saved build lives: under node_modules, so that the libraries its bundle leaves out resolve. */
 const savedFolder = (name: string) => join(ROOT, 'node_modules', `.bench-${name}`);
@@ -37,12 +90,18 @@ function folderOf(build: string): string | undefined {
   return build.includes('/') ? build : savedFolder(build);
 }
 
-/** A positive whole number given after `flag`, `fallback` when the flag is absent, else undefined. */
-function countOption(args: readonly string[], flag: string, fallback: number): number | undefined {
-  const at = args.indexOf(flag);
-  if (at < 0) return fallback;
-  const value = Number(args[at + 1]);
-  return Number.isInteger(value) && value > 0 ? value : undefined;
+/** Why the builds cannot run (a bundle missing), or undefined. */
+async function missingBuild(builds: readonly string[]): Promise<string | undefined> {
+  for (const build of builds) {
+    const folder = folderOf(build);
+    if (!folder) continue;
+    for (const project of PROJECTS) {
+      const bundle = join(folder, project, 'main.js');
+      if (!(await stat(bundle).catch(() => undefined)))
+        return `no build ${build}: ${bundle} is missing (keep one with --save ${build})`;
+    }
+  }
+  return undefined;
 }
 
 async function save(name: string, build: boolean): Promise<void> {
@@ -92,21 +151,41 @@ function signed(value: number): string {
   return `${value > 0 ? '+' : '−'}${shown}`;
 }
 
-/** `median (min to max)` of some values. */
+/** `median (min to max)` of the values that were measured; `n/a` when none was. */
 function spread(values: readonly number[], format: (value: number) => string = formatValue): string {
-  const [min, max] = [Math.min(...values), Math.max(...values)];
-  return `${format(median(values))} (${format(min)} to ${format(max)})`;
+  const measured = values.filter(Number.isFinite);
+  if (measured.length === 0) return 'n/a';
+  const [min, max] = [Math.min(...measured), Math.max(...measured)];
+  return `${format(median(measured))} (${format(min)} to ${format(max)})`;
 }
 
-async function compare(builds: readonly [string, string], rounds: number, jobs: number): Promise<void> {
-  for (const build of builds) {
-    const folder = folderOf(build);
-    if (folder) {
-      const found = await stat(join(folder, 'api_app', 'main.js')).catch(() => undefined);
-      if (!found)
-        throw new Error(`no build ${build}: ${folder}/api_app/main.js is missing (save one with --save)`);
-    }
+/** The table of every figure: each build's runs, and the second's differences from the first by round. */
+function printComparison(builds: readonly [string, string], runs: readonly [PipelineRun[], PipelineRun[]]) {
+  const processes = [...new Set(runs.flat().flatMap((run) => Object.keys(run.cpuMsPerJob)))];
+  const rows = figuresOf(processes).map(({ name, better, read }) => {
+    const [a, b] = [runs[0].map(read), runs[1].map(read)];
+    const differences = b.map((value, i) => value - (a[i] ?? Number.NaN)).filter(Number.isFinite);
+    const wins = differences.filter((d) => (better === 'higher' ? d > 0 : d < 0)).length;
+    return [name, spread(a), spread(b), spread(differences, signed), `${wins} of ${differences.length}`];
+  });
+  const [first, second] = builds;
+  console.log(`\ncompare: ${runs[1].length} interleaved rounds of each (median, and range)`);
+  printTable(['figure', first, second, `${second} − ${first}, same round`, `${second} better`], rows);
+  // A build that logs warnings (retries, a deadlock) may look faster for the wrong reason.
+  for (const [i, build] of builds.entries()) {
+    const logged = new Map<string, number>();
+    for (const run of runs[i as 0 | 1])
+      for (const [project, seen] of Object.entries(run.problems))
+        for (const [message, times] of Object.entries(seen)) {
+          const key = `${project} logged ${message}`;
+          logged.set(key, (logged.get(key) ?? 0) + times);
+        }
+    for (const [what, times] of logged) console.log(`  ${build}: ${what} (${times}× in all)`);
   }
+}
+
+async function compare(command: Extract<Command, { kind: 'compare' }>): Promise<void> {
+  const { builds, rounds, jobs } = command;
   const servers = await serversOf({ postgres: DATABASE_URL, rabbitmq: RABBITMQ_URL });
   const runs: [PipelineRun[], PipelineRun[]] = [[], []];
   for (let round = 1; round <= rounds; round += 1) {
@@ -115,58 +194,50 @@ async function compare(builds: readonly [string, string], rounds: number, jobs: 
       const build = builds[which];
       const run = await runPipeline(`${build}, round ${round} of ${rounds}`, {
         jobs,
-        prefetch: 50,
-        clientConcurrency: 100,
+        prefetch: PREFETCH,
+        clientConcurrency: CLIENT_CONNECTIONS,
         servers,
         builds: folderOf(build),
       });
       if (run.stats.done !== jobs) throw new Error(`${build}: ${run.stats.done} of ${jobs} jobs done`);
       runs[which].push(run);
     }
+    // Every finished round is kept, so that a failure later loses only the round it happened in.
+    await writeResult({
+      name: 'compare',
+      quick: false,
+      summary: [],
+      details: {
+        builds,
+        rounds,
+        roundsDone: round,
+        jobs,
+        runs: { [builds[0]]: runs[0], [builds[1]]: runs[1] },
+      },
+    });
   }
-  const [first, second] = builds;
-  const processes = Object.keys(runs[0][0]?.cpuMsPerJob ?? {});
-  const rows = figuresOf(processes).map(({ name, better, read }) => {
-    const a = runs[0].map(read);
-    const b = runs[1].map(read);
-    const differences = b.map((value, i) => value - (a[i] ?? Number.NaN));
-    const wins = differences.filter((d) => (better === 'higher' ? d > 0 : d < 0)).length;
-    return [name, spread(a), spread(b), spread(differences, signed), `${wins} of ${rounds}`];
-  });
-  console.log(`\ncompare: ${rounds} interleaved rounds of ${jobs} jobs (median, and range)`);
-  printTable(['figure', first, second, `${second} − ${first}, same round`, `${second} better`], rows);
-  await writeResult({
-    name: 'compare',
-    quick: false,
-    summary: [],
-    details: { builds, rounds, jobs, runs: { [first]: runs[0], [second]: runs[1] } },
-  });
+  printComparison(builds, runs);
 }
 
-const args = process.argv.slice(2);
-const VALUED = ['--rounds', '--jobs', '--save'];
-const positional = args.filter((arg, i) => !arg.startsWith('--') && !VALUED.includes(args[i - 1] ?? ''));
-const saveAs = args.includes('--save') ? args[args.indexOf('--save') + 1] : undefined;
-const [first, second] = positional;
-const rounds = countOption(args, '--rounds', 5);
-const jobs = countOption(args, '--jobs', 10_000);
-const usable =
-  args.every((arg) => !arg.startsWith('--') || [...VALUED, '--no-build'].includes(arg)) &&
-  rounds !== undefined &&
-  jobs !== undefined &&
-  (args.includes('--save')
-    ? saveAs !== undefined && /^[\w.-]+$/.test(saveAs) && positional.length === 0
-    : positional.length === 2 && first !== second);
-if (!usable) {
+const command = parse(process.argv.slice(2));
+if (!command) {
   console.error(USAGE);
   process.exit(2);
 }
-const build = !args.includes('--no-build');
+// BENCH_BUILDS would take the place of `current`, the projects' own builds.
+const refused = process.env.BENCH_BUILDS
+  ? `compare.ts runs the builds it is named: unset BENCH_BUILDS (${process.env.BENCH_BUILDS})`
+  : command.kind === 'compare'
+    ? await missingBuild(command.builds)
+    : undefined;
+if (refused) {
+  console.error(refused);
+  process.exit(2);
+}
 
 await runBenchmark(async () => {
-  if (saveAs) return save(saveAs, build);
-  const builds: [string, string] = [first ?? '', second ?? ''];
-  if (build && builds.includes(CURRENT)) await buildProjects();
-  progress(`comparing ${builds.join(' and ')}`);
-  await compare(builds, rounds ?? 5, jobs ?? 10_000);
+  if (command.kind === 'save') return save(command.name, command.build);
+  if (command.build && command.builds.includes(CURRENT)) await buildProjects();
+  progress(`comparing ${command.builds.join(' and ')}`);
+  await compare(command);
 });

@@ -13,7 +13,7 @@ import { uniqueName } from '@mousetrap/test_kit';
 import { runBenchmark } from '../lib/cleanup.ts';
 import { cpuOfServer, cpuUsedBetween, serversOf } from '../lib/cpu-time.ts';
 import { startOtlpSink } from '../lib/otlp-sink.ts';
-import { runPipeline } from '../lib/pipeline-run.ts';
+import { CLIENT_CONNECTIONS, PREFETCH, runPipeline } from '../lib/pipeline-run.ts';
 import { buildProjects, DATABASE_URL, RABBITMQ_URL } from '../lib/pipeline-services.ts';
 import { findRedisServer } from '../lib/private-redis.ts';
 import { type Figure, printFigures, progress, RESULTS_DIR, writeResult } from '../lib/results.ts';
@@ -63,8 +63,8 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const jobsArg = args.indexOf('--jobs');
 const jobs = jobsArg >= 0 ? Number(args[jobsArg + 1]) : quick ? 3000 : GOAL_JOBS;
-const prefetch = 50;
-const clientConcurrency = 100;
+const prefetch = PREFETCH;
+const clientConcurrency = CLIENT_CONNECTIONS;
 const MB = 1024 * 1024;
 
 await runBenchmark(async () => {
