@@ -22,6 +22,8 @@ export interface PipelineRunOptions {
   env?: Record<string, string>;
   /** Where the three builds are (see startPipeline). @default BENCH_BUILDS, or the projects' dist */
   builds?: string | undefined;
+  /** The services' node flags (see startPipeline). @default BENCH_NODE_ARGS, or the services' own */
+  nodeFlags?: readonly string[] | undefined;
   /** Writes the services' CPU profiles (`--cpu-prof`) to this folder when set. @default none */
   profileDir?: string | undefined;
 }
@@ -55,6 +57,7 @@ export async function runPipeline(what: string, options: PipelineRunOptions): Pr
     prefetch: options.prefetch,
     env: options.env ?? {},
     builds: options.builds,
+    nodeFlags: options.nodeFlags,
     nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
   });
   const pids = new Map([...pipeline.services].map(([project, service]) => [project, service.child.pid ?? 0]));

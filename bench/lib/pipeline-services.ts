@@ -44,7 +44,9 @@ export interface PipelineOptions {
   prefetch?: number;
   /** Processes of each worker (fetch_worker_app, processing_worker_app). @default 1 */
   workers?: number;
-  /** Node options per service besides {@link SERVICE_NODE_ARGS}, e.g. `--cpu-prof`. @default none */
+  /** The node flags the services run with, in place of {@link SERVICE_NODE_ARGS}. @default SERVICE_NODE_ARGS */
+  nodeFlags?: readonly string[] | undefined;
+  /** Node options per service besides its flags, e.g. `--cpu-prof`. @default none */
   nodeArgs?: readonly string[];
   /** More environment for every service, e.g. the OTLP endpoint of a traced run. @default none */
   env?: Record<string, string>;
@@ -113,16 +115,17 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
   const workers = options.workers ?? 1;
   const started: [Project, number][] = [['api_app', 1]];
   for (let n = 1; n <= workers; n += 1) started.push(['fetch_worker_app', n], ['processing_worker_app', n]);
+  const nodeFlags = options.nodeFlags ?? SERVICE_NODE_ARGS;
   for (const [project, n] of started) {
     const name = n === 1 ? project : `${project} ${n}`;
-    const nodeArgs = [...SERVICE_NODE_ARGS, ...(options.nodeArgs ?? [])];
+    const nodeArgs = [...nodeFlags, ...(options.nodeArgs ?? [])];
     const service = startServiceProcess(name, buildOf(project, builds), env, nodeArgs);
     services.set(name, service);
     // One at a time: the first migrates the schema, the others find it done.
     const line = await service.waitForLine(isStarted);
     if (project === 'api_app') api = `http://127.0.0.1:${String(line.port)}`;
   }
-  const flags = SERVICE_NODE_ARGS.join(' ') || 'no node flags';
+  const flags = nodeFlags.join(' ') || 'no node flags';
   progress(
     `started ${[...services.keys()].join(', ')} (schema ${schema}; ${flags}; ${builds ?? 'projects/*/dist'})`,
   );

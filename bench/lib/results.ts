@@ -4,6 +4,9 @@ import { join } from 'node:path';
 /** Where every benchmark writes its figures (git-ignored). */
 export const RESULTS_DIR = join(import.meta.dirname, '..', 'results');
 
+/** Bytes in the MB of the figures (peak RSS). */
+export const MB = 1024 * 1024;
+
 /** One line of the summary table: a figure, its goal, and whether the goal is met. */
 export interface Figure {
   /** What was measured, e.g. `jobs/s end to end`. */

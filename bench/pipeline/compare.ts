@@ -5,8 +5,11 @@
  *   npx tsx bench/pipeline/compare.ts --save NAME [--no-build]
  *       builds the projects and keeps a copy of their builds as NAME (node_modules/.bench-NAME)
  *   npx tsx bench/pipeline/compare.ts BUILD BUILD [--rounds N] [--jobs N] [--no-build]
+ *                                     [--flags=FLAGS --flags=FLAGS]
  *       BUILD is `current` (projects/<p>/dist, built first unless --no-build), a NAME saved
- *       before, or a folder holding <project>/main.js
+ *       before, or a folder holding <project>/main.js; the two --flags, when given, are the node
+ *       flags the services of the first and of the second run with, in place of their own (so one
+ *       build may be compared with itself under other flags)
  * Each round runs both, the first one first in odd rounds and last in even ones; every run is the
  * pipeline alone, as in bench/pipeline/run.ts (delays 0, prefetch 50, 100 connections). It prints
  * each figure's median and range per build, the median and range of the second build's
@@ -20,7 +23,7 @@ import { runBenchmark } from '../lib/cleanup.ts';
 import { serversOf } from '../lib/cpu-time.ts';
 import { CLIENT_CONNECTIONS, type PipelineRun, PREFETCH, runPipeline } from '../lib/pipeline-run.ts';
 import { buildProjects, DATABASE_URL, type Project, RABBITMQ_URL, ROOT } from '../lib/pipeline-services.ts';
-import { formatValue, median, printTable, progress, writeResult } from '../lib/results.ts';
+import { formatValue, MB, median, printTable, progress, writeResult } from '../lib/results.ts';
 
 const PROJECTS: readonly Project[] = ['api_app', 'fetch_worker_app', 'processing_worker_app'];
 const CURRENT = 'current';
@@ -30,13 +33,26 @@ const DEFAULT_JOBS = 10_000;
 const USAGE = [
   'usage: npx tsx bench/pipeline/compare.ts --save NAME [--no-build]',
   `       npx tsx bench/pipeline/compare.ts BUILD BUILD [--rounds N (${DEFAULT_ROUNDS})] [--jobs N (${DEFAULT_JOBS})] [--no-build]`,
+  '                                         [--flags=FLAGS --flags=FLAGS]',
   '  BUILD: current (projects/<p>/dist), a NAME saved before, or a folder of <project>/main.js',
+  "  FLAGS: the services' node flags for the first and the second BUILD, in place of their own",
+  '         (space-separated; --flags= for none), e.g. --flags="--max-semi-space-size=8"',
 ].join('\n');
 const NAME = /^\w[\w.-]*$/;
 
 type Command =
   | { kind: 'save'; name: string; build: boolean }
-  | { kind: 'compare'; builds: [string, string]; rounds: number; jobs: number; build: boolean };
+  | {
+      kind: 'compare';
+      builds: [string, string];
+      /** Each build's node flags in place of the services' own; undefined for their own. */
+      flags: [string[], string[]] | undefined;
+      /** What each build is called in the figures: its name, numbered when both are the same. */
+      labels: [string, string];
+      rounds: number;
+      jobs: number;
+      build: boolean;
+    };
 
 /** A whole number above 0, `fallback` when not given, undefined when not one. */
 function count(text: string | undefined, fallback: number): number | undefined {
@@ -63,9 +79,16 @@ function parse(args: string[]): Command | undefined {
   const [first, second] = positionals;
   const rounds = count(values.rounds, DEFAULT_ROUNDS);
   const jobs = count(values.jobs, DEFAULT_JOBS);
-  if (positionals.length !== 2 || first === undefined || second === undefined || first === second) return;
+  if (positionals.length !== 2 || first === undefined || second === undefined) return;
   if (rounds === undefined || jobs === undefined) return;
-  return { kind: 'compare', builds: [first, second], rounds, jobs, build };
+  const given = values.flags?.map((flags) => flags.trim().split(/\s+/).filter(Boolean));
+  if (given !== undefined && given.length !== 2) return;
+  const flags = given as [string[], string[]] | undefined;
+  // The same build twice compares only under two sets of flags.
+  const same = first === second;
+  if (same && (!flags || flags[0].join(' ') === flags[1].join(' '))) return;
+  const labels: [string, string] = same ? [`${first} (1)`, `${second} (2)`] : [first, second];
+  return { kind: 'compare', builds: [first, second], flags, labels, rounds, jobs, build };
 }
 
 function parseOptions(args: string[]) {
@@ -77,6 +100,7 @@ function parseOptions(args: string[]) {
       rounds: { type: 'string' },
       jobs: { type: 'string' },
       'no-build': { type: 'boolean' },
+      flags: { type: 'string', multiple: true },
     },
   });
 }
@@ -121,8 +145,11 @@ interface Compared {
   read: (run: PipelineRun) => number;
 }
 
-/** The figures compared: the CPU per job of each process the runs measured (`processes`) among them. */
-function figuresOf(processes: readonly string[]): Compared[] {
+/**
+ * The figures compared: among them the CPU per job of each process the runs measured
+ * (`processes`) and the peak RSS of each service (`services`).
+ */
+function figuresOf(processes: readonly string[], services: readonly string[]): Compared[] {
   return [
     { name: 'jobs/s end to end', better: 'higher', read: (run) => run.stats.jobsPerSecond },
     {
@@ -141,6 +168,13 @@ function figuresOf(processes: readonly string[]): Compared[] {
     { name: 'PostgreSQL commits per job', better: 'lower', read: (run) => run.commitsPerJob },
     { name: 'latency p50, ms', better: 'lower', read: (run) => run.stats.latencyMs.p50 },
     { name: 'latency p99, ms', better: 'lower', read: (run) => run.stats.latencyMs.p99 },
+    ...services.map(
+      (service): Compared => ({
+        name: `peak RSS, MB: ${service}`,
+        better: 'lower',
+        read: (run) => (run.peakRss[service] ?? Number.NaN) / MB,
+      }),
+    ),
   ];
 }
 
@@ -160,9 +194,18 @@ function spread(values: readonly number[], format: (value: number) => string = f
 }
 
 /** The table of every figure: each build's runs, and the second's differences from the first by round. */
-function printComparison(builds: readonly [string, string], runs: readonly [PipelineRun[], PipelineRun[]]) {
-  const processes = [...new Set(runs.flat().flatMap((run) => Object.keys(run.cpuMsPerJob)))];
-  const rows = figuresOf(processes).map(({ name, better, read }) => {
+function printComparison(
+  builds: readonly [string, string],
+  flags: readonly [string[], string[]] | undefined,
+  runs: readonly [PipelineRun[], PipelineRun[]],
+) {
+  const keysOf = (read: (run: PipelineRun) => object) => [
+    ...new Set(runs.flat().flatMap((run) => Object.keys(read(run)))),
+  ];
+  const rows = figuresOf(
+    keysOf((run) => run.cpuMsPerJob),
+    keysOf((run) => run.peakRss),
+  ).map(({ name, better, read }) => {
     const [a, b] = [runs[0].map(read), runs[1].map(read)];
     const differences = b.map((value, i) => value - (a[i] ?? Number.NaN)).filter(Number.isFinite);
     const wins = differences.filter((d) => (better === 'higher' ? d > 0 : d < 0)).length;
@@ -170,6 +213,8 @@ function printComparison(builds: readonly [string, string], runs: readonly [Pipe
   });
   const [first, second] = builds;
   console.log(`\ncompare: ${runs[1].length} interleaved rounds of each (median, and range)`);
+  for (const [i, build] of builds.entries())
+    if (flags) console.log(`  ${build}: node flags ${flags[i as 0 | 1].join(' ') || '(none)'}`);
   printTable(['figure', first, second, `${second} − ${first}, same round`, `${second} better`], rows);
   // A build that logs warnings (retries, a deadlock) may look faster for the wrong reason.
   for (const [i, build] of builds.entries()) {
@@ -185,21 +230,22 @@ function printComparison(builds: readonly [string, string], runs: readonly [Pipe
 }
 
 async function compare(command: Extract<Command, { kind: 'compare' }>): Promise<void> {
-  const { builds, rounds, jobs } = command;
+  const { builds, flags, labels, rounds, jobs } = command;
   const servers = await serversOf({ postgres: DATABASE_URL, rabbitmq: RABBITMQ_URL });
   const runs: [PipelineRun[], PipelineRun[]] = [[], []];
   for (let round = 1; round <= rounds; round += 1) {
     const order: readonly (0 | 1)[] = round % 2 === 1 ? [0, 1] : [1, 0];
     for (const which of order) {
-      const build = builds[which];
-      const run = await runPipeline(`${build}, round ${round} of ${rounds}`, {
+      const [build, label] = [builds[which], labels[which]];
+      const run = await runPipeline(`${label}, round ${round} of ${rounds}`, {
         jobs,
         prefetch: PREFETCH,
         clientConcurrency: CLIENT_CONNECTIONS,
         servers,
         builds: folderOf(build),
+        nodeFlags: flags?.[which],
       });
-      if (run.stats.done !== jobs) throw new Error(`${build}: ${run.stats.done} of ${jobs} jobs done`);
+      if (run.stats.done !== jobs) throw new Error(`${label}: ${run.stats.done} of ${jobs} jobs done`);
       runs[which].push(run);
     }
     // Every finished round is kept, so that a failure later loses only the round it happened in.
@@ -208,15 +254,16 @@ async function compare(command: Extract<Command, { kind: 'compare' }>): Promise<
       quick: false,
       summary: [],
       details: {
-        builds,
+        builds: labels,
+        flags,
         rounds,
         roundsDone: round,
         jobs,
-        runs: { [builds[0]]: runs[0], [builds[1]]: runs[1] },
+        runs: { [labels[0]]: runs[0], [labels[1]]: runs[1] },
       },
     });
   }
-  printComparison(builds, runs);
+  printComparison(labels, flags, runs);
 }
 
 const command = parse(process.argv.slice(2));
@@ -238,6 +285,6 @@ if (refused) {
 await runBenchmark(async () => {
   if (command.kind === 'save') return save(command.name, command.build);
   if (command.build && command.builds.includes(CURRENT)) await buildProjects();
-  progress(`comparing ${command.builds.join(' and ')}`);
+  progress(`comparing ${command.labels.join(' and ')}`);
   await compare(command);
 });

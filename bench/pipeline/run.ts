@@ -16,7 +16,7 @@ import { startOtlpSink } from '../lib/otlp-sink.ts';
 import { CLIENT_CONNECTIONS, PREFETCH, runPipeline } from '../lib/pipeline-run.ts';
 import { buildProjects, DATABASE_URL, RABBITMQ_URL } from '../lib/pipeline-services.ts';
 import { findRedisServer } from '../lib/private-redis.ts';
-import { type Figure, printFigures, progress, RESULTS_DIR, writeResult } from '../lib/results.ts';
+import { type Figure, MB, printFigures, progress, RESULTS_DIR, writeResult } from '../lib/results.ts';
 import { measureBareFlow } from './bare-flow.ts';
 import { measureBrokerCeiling } from './broker-ceiling.ts';
 import { measurePeerFlow, type PeerFlow } from './peer-flow.ts';
@@ -65,7 +65,6 @@ const jobsArg = args.indexOf('--jobs');
 const jobs = jobsArg >= 0 ? Number(args[jobsArg + 1]) : quick ? 3000 : GOAL_JOBS;
 const prefetch = PREFETCH;
 const clientConcurrency = CLIENT_CONNECTIONS;
-const MB = 1024 * 1024;
 
 await runBenchmark(async () => {
   if (!args.includes('--no-build')) await buildProjects();
