@@ -3,12 +3,12 @@ import { createInterface } from 'node:readline';
 
 /**
  * The node flags the images start the services with (projects/<p>/Dockerfile): a young generation
- * of 4 MB semi-spaces, and the old generation's growth factor fixed at 2 (it may grow to twice what
+ * of 8 MB semi-spaces, and the old generation's growth factor fixed at 2 (it may grow to twice what
  * a full collection kept before the next; V8 otherwise picks the factor itself, up to 4 for a busy
  * process). They go on node's command line: `NODE_OPTIONS` refuses `--heap-growing-percent`.
  */
 export const SERVICE_NODE_FLAGS: readonly string[] = [
-  '--max-semi-space-size=4',
+  '--max-semi-space-size=8',
   '--heap-growing-percent=100',
 ];
 

@@ -15,7 +15,7 @@ describe('startServiceProcess', () => {
       const service = startServiceProcess(script, { GREETING: 'hello' });
       const line = await service.waitForLine((candidate) => 'flags' in candidate);
       expect(line).toEqual({
-        flags: ['--max-semi-space-size=4', '--heap-growing-percent=100'],
+        flags: ['--max-semi-space-size=8', '--heap-growing-percent=100'],
         greeting: 'hello',
       });
       expect(await service.exited).toBe(0);
