@@ -20,9 +20,12 @@ export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127
  * what a flag does.
  */
 export const SERVICE_NODE_ARGS: readonly string[] =
-  process.env.BENCH_NODE_ARGS === undefined
-    ? SERVICE_NODE_FLAGS
-    : process.env.BENCH_NODE_ARGS.split(' ').filter(Boolean);
+  process.env.BENCH_NODE_ARGS === undefined ? SERVICE_NODE_FLAGS : nodeFlagsOf(process.env.BENCH_NODE_ARGS);
+
+/** Node flags written as one string, space-separated (`BENCH_NODE_ARGS`, compare.ts's `--flags`). */
+export function nodeFlagsOf(text: string): string[] {
+  return text.split(/\s+/).filter(Boolean);
+}
 
 /**
  * Where the builds are: `<dir>/<project>/main.js`, or the projects' own `dist/main.js` when no

@@ -22,7 +22,15 @@ import { parseArgs } from 'node:util';
 import { runBenchmark } from '../lib/cleanup.ts';
 import { serversOf } from '../lib/cpu-time.ts';
 import { CLIENT_CONNECTIONS, type PipelineRun, PREFETCH, runPipeline } from '../lib/pipeline-run.ts';
-import { buildProjects, DATABASE_URL, type Project, RABBITMQ_URL, ROOT } from '../lib/pipeline-services.ts';
+import {
+  buildProjects,
+  DATABASE_URL,
+  nodeFlagsOf,
+  type Project,
+  RABBITMQ_URL,
+  ROOT,
+  SERVICE_NODE_ARGS,
+} from '../lib/pipeline-services.ts';
 import { formatValue, MB, median, printTable, progress, writeResult } from '../lib/results.ts';
 
 const PROJECTS: readonly Project[] = ['api_app', 'fetch_worker_app', 'processing_worker_app'];
@@ -36,7 +44,8 @@ const USAGE = [
   '                                         [--flags=FLAGS --flags=FLAGS]',
   '  BUILD: current (projects/<p>/dist), a NAME saved before, or a folder of <project>/main.js',
   "  FLAGS: the services' node flags for the first and the second BUILD, in place of their own",
-  '         (space-separated; --flags= for none), e.g. --flags="--max-semi-space-size=8"',
+  '         (space-separated; --flags= for none), e.g. --flags="--max-semi-space-size=8 --heap-growing-percent=100";',
+  '         the same BUILD may be named twice with two different FLAGS',
 ].join('\n');
 const NAME = /^\w[\w.-]*$/;
 
@@ -45,8 +54,8 @@ type Command =
   | {
       kind: 'compare';
       builds: [string, string];
-      /** Each build's node flags in place of the services' own; undefined for their own. */
-      flags: [string[], string[]] | undefined;
+      /** The node flags each build's services run with: the services' own unless --flags. */
+      flags: [readonly string[], readonly string[]];
       /** What each build is called in the figures: its name, numbered when both are the same. */
       labels: [string, string];
       rounds: number;
@@ -71,7 +80,11 @@ function parse(args: string[]): Command | undefined {
   const { values, positionals } = parsed;
   const build = values['no-build'] !== true;
   if (values.save !== undefined) {
-    const alone = positionals.length === 0 && values.rounds === undefined && values.jobs === undefined;
+    const alone =
+      positionals.length === 0 &&
+      values.rounds === undefined &&
+      values.jobs === undefined &&
+      values.flags === undefined;
     return alone && NAME.test(values.save) && values.save !== CURRENT
       ? { kind: 'save', name: values.save, build }
       : undefined;
@@ -81,14 +94,22 @@ function parse(args: string[]): Command | undefined {
   const jobs = count(values.jobs, DEFAULT_JOBS);
   if (positionals.length !== 2 || first === undefined || second === undefined) return;
   if (rounds === undefined || jobs === undefined) return;
-  const given = values.flags?.map((flags) => flags.trim().split(/\s+/).filter(Boolean));
-  if (given !== undefined && given.length !== 2) return;
-  const flags = given as [string[], string[]] | undefined;
+  const flags = flagsOf(values.flags);
+  if (!flags) return;
   // The same build twice compares only under two sets of flags.
   const same = first === second;
-  if (same && (!flags || flags[0].join(' ') === flags[1].join(' '))) return;
+  if (same && flags[0].join(' ') === flags[1].join(' ')) return;
   const labels: [string, string] = same ? [`${first} (1)`, `${second} (2)`] : [first, second];
   return { kind: 'compare', builds: [first, second], flags, labels, rounds, jobs, build };
+}
+
+/** Both builds' node flags: the services' own when none are given, undefined unless two are. */
+function flagsOf(given: string[] | undefined): [readonly string[], readonly string[]] | undefined {
+  if (given === undefined) return [SERVICE_NODE_ARGS, SERVICE_NODE_ARGS];
+  const [first, second, ...more] = given.map(nodeFlagsOf);
+  if (first === undefined || second === undefined || more.length > 0) return undefined;
+  // A word that is not a flag would be taken by node for the script to run.
+  return [...first, ...second].every((flag) => flag.startsWith('-')) ? [first, second] : undefined;
 }
 
 function parseOptions(args: string[]) {
@@ -195,8 +216,8 @@ function spread(values: readonly number[], format: (value: number) => string = f
 
 /** The table of every figure: each build's runs, and the second's differences from the first by round. */
 function printComparison(
-  builds: readonly [string, string],
-  flags: readonly [string[], string[]] | undefined,
+  labels: readonly [string, string],
+  flags: readonly [readonly string[], readonly string[]],
   runs: readonly [PipelineRun[], PipelineRun[]],
 ) {
   const keysOf = (read: (run: PipelineRun) => object) => [
@@ -211,13 +232,13 @@ function printComparison(
     const wins = differences.filter((d) => (better === 'higher' ? d > 0 : d < 0)).length;
     return [name, spread(a), spread(b), spread(differences, signed), `${wins} of ${differences.length}`];
   });
-  const [first, second] = builds;
+  const [first, second] = labels;
   console.log(`\ncompare: ${runs[1].length} interleaved rounds of each (median, and range)`);
-  for (const [i, build] of builds.entries())
-    if (flags) console.log(`  ${build}: node flags ${flags[i as 0 | 1].join(' ') || '(none)'}`);
+  for (const [i, label] of labels.entries())
+    console.log(`  ${label}: node flags ${flags[i as 0 | 1].join(' ') || '(none)'}`);
   printTable(['figure', first, second, `${second} − ${first}, same round`, `${second} better`], rows);
   // A build that logs warnings (retries, a deadlock) may look faster for the wrong reason.
-  for (const [i, build] of builds.entries()) {
+  for (const [i, label] of labels.entries()) {
     const logged = new Map<string, number>();
     for (const run of runs[i as 0 | 1])
       for (const [project, seen] of Object.entries(run.problems))
@@ -225,7 +246,7 @@ function printComparison(
           const key = `${project} logged ${message}`;
           logged.set(key, (logged.get(key) ?? 0) + times);
         }
-    for (const [what, times] of logged) console.log(`  ${build}: ${what} (${times}× in all)`);
+    for (const [what, times] of logged) console.log(`  ${label}: ${what} (${times}× in all)`);
   }
 }
 
@@ -243,7 +264,7 @@ async function compare(command: Extract<Command, { kind: 'compare' }>): Promise<
         clientConcurrency: CLIENT_CONNECTIONS,
         servers,
         builds: folderOf(build),
-        nodeFlags: flags?.[which],
+        nodeFlags: flags[which],
       });
       if (run.stats.done !== jobs) throw new Error(`${label}: ${run.stats.done} of ${jobs} jobs done`);
       runs[which].push(run);

@@ -134,7 +134,7 @@ await runBenchmark(async () => {
       unit: 'ms',
       goal: '',
     },
-    // Its goal (50%) is retired: the bare flow alone reaches only about 60% of it (bench/README.md).
+    // Its goal (50%) is retired: the bare flow alone reaches only 44–63% of it (bench/README.md).
     { figure: 'pipeline ÷ (ceiling ÷ 2)', value: ratio * 100, unit: '%', goal: '' },
     {
       figure: 'bare flow: Express + 2 confirmed hops, no DB',
@@ -163,8 +163,9 @@ await runBenchmark(async () => {
       met: sum(cpuMsPerJob) <= 0.9,
     },
     { figure: 'CPU per job, every process: bare flow', value: sum(bare.cpuMsPerJob), unit: 'ms', goal: '' },
-    // The bare flow with the pipeline's writes through the store: what the record alone costs,
-    // and what is left to our services' own code (bench/README.md, "What is left").
+    // The bare flow with the pipeline's writes through the store: what the record alone costs, and
+    // what is left to our services' own code (bench/README.md, "What stands between it and the
+    // ratio goals").
     {
       figure: 'bare flow + store writes',
       value: bareWithStore.jobsPerSecond,
