@@ -47,7 +47,7 @@ export interface PipelineOptions {
   prefetch?: number;
   /** Processes of each worker (fetch_worker_app, processing_worker_app). @default 1 */
   workers?: number;
-  /** The node flags the services run with, in place of {@link SERVICE_NODE_ARGS}. @default SERVICE_NODE_ARGS */
+  /** The node flags the services run with, in place of {@link SERVICE_NODE_ARGS}. @default those */
   nodeFlags?: readonly string[] | undefined;
   /** Node options per service besides its flags, e.g. `--cpu-prof`. @default none */
   nodeArgs?: readonly string[];

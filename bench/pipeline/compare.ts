@@ -44,7 +44,8 @@ const USAGE = [
   '                                         [--flags=FLAGS --flags=FLAGS]',
   '  BUILD: current (projects/<p>/dist), a NAME saved before, or a folder of <project>/main.js',
   "  FLAGS: the services' node flags for the first and the second BUILD, in place of their own",
-  '         (space-separated; --flags= for none), e.g. --flags="--max-semi-space-size=8 --heap-growing-percent=100";',
+  '         (space-separated; --flags= for none),',
+  '         e.g. --flags="--max-semi-space-size=8 --heap-growing-percent=100";',
   '         the same BUILD may be named twice with two different FLAGS',
 ].join('\n');
 const NAME = /^\w[\w.-]*$/;
