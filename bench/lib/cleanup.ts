@@ -28,21 +28,26 @@ export function onCleanup(step: CleanupStep): () => Promise<void> {
 }
 
 /**
- * Runs `main` and then the cleanup; on SIGINT or SIGTERM cleans up first and exits 130, so that
- * an interrupted benchmark leaves no queues, schemas or processes behind.
+ * Runs `main` and then the cleanup; on SIGINT or SIGTERM cleans up first and exits 130, and when
+ * its output is closed (piped into `head`, say) cleans up and exits 141, so that an interrupted
+ * benchmark leaves no queues, schemas or processes behind.
  */
 export async function runBenchmark(main: () => Promise<void>): Promise<void> {
   let interrupted = false;
-  const interrupt = (signal: NodeJS.Signals) => {
+  const interrupt = (why: string, code: number) => {
     // The same Ctrl-C often arrives twice (from the terminal and relayed by npx or tsx); a
     // second one must not kill the cleanup half way.
     if (interrupted) return;
     interrupted = true;
-    process.stderr.write(`\n${signal}: cleaning up …\n`);
-    void cleanUp().finally(() => process.exit(130));
+    process.stderr.write(`\n${why}: cleaning up …\n`);
+    void cleanUp().finally(() => process.exit(code));
   };
-  process.on('SIGINT', interrupt);
-  process.on('SIGTERM', interrupt);
+  process.on('SIGINT', () => interrupt('SIGINT', 130));
+  process.on('SIGTERM', () => interrupt('SIGTERM', 130));
+  // Node ignores SIGPIPE: a write to a closed pipe fails with EPIPE instead, and unheard, that
+  // error ended the process without its cleanup, leaving the services it had started running.
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (error: NodeJS.ErrnoException) => interrupt(`output closed (${error.code})`, 141));
   try {
     await main();
   } catch (error) {
