@@ -94,8 +94,9 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
   }
 
   const opened = db;
+  const idle = watchIdle(opened);
   const checkpoints = setInterval(
-    () => void checkpoint(opened).catch(() => {}),
+    () => void checkpoint(opened, idle).catch(() => {}),
     options.checkpointEveryMs ?? 60_000,
   );
   checkpoints.unref();
@@ -126,12 +127,45 @@ const CHECKPOINT_MESSAGE = (() => {
 })();
 
 /**
- * Checkpoints between the socket's statements, never inside a client's transaction: the socket
- * server runs each of its messages under the same exclusive lock, and `exec` would wait for that
- * lock forever, so the statement goes in as a raw protocol message.
+ * Checkpoints only while the client's connection is idle: the socket server runs each of its
+ * messages under the same exclusive lock, and `exec` would wait for that lock forever, so the
+ * statement goes in as a raw protocol message, between two of the client's messages when `idle`
+ * says they left nothing open.
  */
-async function checkpoint(db: PGlite): Promise<void> {
+async function checkpoint(db: PGlite, idle: () => boolean): Promise<void> {
   await db.runExclusive(async () => {
-    if (!db.isInTransaction()) await db.execProtocolRaw(CHECKPOINT_MESSAGE);
+    if (idle()) await db.execProtocolRaw(CHECKPOINT_MESSAGE);
   });
+}
+
+// ReadyForQuery with the status "idle, in no transaction block": the last six bytes of an answer
+// after which the backend waits for the client's next query with nothing open.
+const READY_IDLE = Buffer.from([0x5a, 0, 0, 0, 5, 0x49]);
+
+/**
+ * Whether the last message the socket server ran left the backend idle. The server runs a client's
+ * pipeline one message at a time (Parse, Bind, Describe, Execute, Sync), and between two of them
+ * the backend is inside an extended-query sequence, a state `isInTransaction` does not show: a
+ * statement run there replaced the client's unnamed portal, and its Execute answered nothing. Only
+ * an answer that ends with ReadyForQuery, status idle (after a Sync or a simple query), leaves
+ * nothing open; inside a transaction block the status is not idle.
+ */
+function watchIdle(db: PGlite): () => boolean {
+  let idle = true;
+  let tail = Buffer.alloc(0);
+  const run = db.execProtocolRawStream.bind(db);
+  db.execProtocolRawStream = (message, options) => {
+    idle = false;
+    tail = Buffer.alloc(0);
+    return run(message, {
+      ...options,
+      onRawData: (data) => {
+        // The answer may come in pieces, ReadyForQuery split between two.
+        tail = Buffer.concat([tail, data.subarray(-READY_IDLE.length)]).subarray(-READY_IDLE.length);
+        idle = tail.equals(READY_IDLE);
+        options?.onRawData(data);
+      },
+    });
+  };
+  return () => idle;
 }

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStore, type ResultInput } from '@mousetrap/store';
@@ -167,9 +167,98 @@ describe('startEmbeddedDatabase', () => {
     expect((await sql<{ n: number }[]>`select count(*)::int as n from t`)[0]?.n).toBe(2001);
   });
 
+  test('startEmbeddedDatabase: no checkpoint runs inside a client’s extended-query sequence', async () => {
+    const database = track(
+      await startEmbeddedDatabase({ dataDir: join(root, 'mid-sequence'), checkpointEveryMs: 20 }),
+    );
+    const { port } = new URL(database.url);
+    const client = await connectRaw(Number(port));
+    track({ close: async () => void client.socket.destroy() });
+    await client.startUp();
+    // Parse, Bind and Describe of the unnamed statement and portal, then a pause in which several
+    // checkpoints fall due, then Execute and Sync: a statement run in the pause would replace the
+    // client's unnamed portal, and the Execute would not answer `select 41 + 1`.
+    client.send(
+      message('P', cstring(''), cstring('select 41 + 1'), int16(0)),
+      message('B', cstring(''), cstring(''), int16(0), int16(0), int16(0)),
+      message('D', Buffer.from('P'), cstring('')),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    client.send(message('E', cstring(''), int32(0)), message('S'));
+    const answers = await client.untilReady();
+    expect(answers.filter((answer) => answer.type === 'E')).toEqual([]);
+    const rows = answers.filter((answer) => answer.type === 'D');
+    expect(rows.map((row) => row.body.subarray(6).toString())).toEqual(['42']);
+  });
+
   test('close: a second call resolves too', async () => {
     const database = await startEmbeddedDatabase({ dataDir: join(root, 'close-twice') });
     await database.close();
     await expect(database.close()).resolves.toBeUndefined();
   });
 });
+
+/** A frontend message of the PostgreSQL wire protocol: its type, its length, its body. */
+function message(type: string, ...parts: Buffer[]): Buffer {
+  const body = Buffer.concat(parts);
+  return Buffer.concat([Buffer.from(type), int32(4 + body.length), body]);
+}
+
+const cstring = (text: string) => Buffer.from(`${text}\0`);
+const int16 = (n: number) => Buffer.from([(n >> 8) & 0xff, n & 0xff]);
+const int32 = (n: number) => {
+  const buffer = Buffer.alloc(4);
+  buffer.writeInt32BE(n);
+  return buffer;
+};
+
+interface Answer {
+  type: string;
+  body: Buffer;
+}
+
+/** A connection that speaks the wire protocol by hand, to control where a pipeline pauses. */
+async function connectRaw(port: number) {
+  const socket = await new Promise<Socket>((resolve, reject) => {
+    const opened = connect(port, '127.0.0.1', () => resolve(opened));
+    opened.once('error', reject);
+  });
+  let buffered = Buffer.alloc(0);
+  const answers: Answer[] = [];
+  let wake = () => {};
+  socket.on('data', (chunk: Buffer) => {
+    buffered = Buffer.concat([buffered, chunk]);
+    while (buffered.length >= 5 && buffered.length >= 1 + buffered.readInt32BE(1)) {
+      const length = 1 + buffered.readInt32BE(1);
+      answers.push({ type: String.fromCharCode(buffered[0] ?? 0), body: buffered.subarray(5, length) });
+      buffered = buffered.subarray(length);
+    }
+    wake();
+  });
+  /** Every answer up to and including the next ReadyForQuery. */
+  const untilReady = async (): Promise<Answer[]> => {
+    for (;;) {
+      const ready = answers.findIndex((answer) => answer.type === 'Z');
+      if (ready >= 0) return answers.splice(0, ready + 1);
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    }
+  };
+  return {
+    socket,
+    send: (...messages: Buffer[]) => socket.write(Buffer.concat(messages)),
+    untilReady,
+    async startUp() {
+      const parameters = Buffer.concat([
+        cstring('user'),
+        cstring('postgres'),
+        cstring('database'),
+        cstring('postgres'),
+        Buffer.from([0]),
+      ]);
+      socket.write(Buffer.concat([int32(8 + parameters.length), int32(196_608), parameters]));
+      await untilReady();
+    },
+  };
+}
