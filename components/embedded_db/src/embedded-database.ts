@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { PGlite } from '@electric-sql/pglite';
 import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { lockDataDir, repairDataDir } from './data-dir-lock.ts';
@@ -94,11 +95,8 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
   }
 
   const opened = db;
-  const idle = watchIdle(opened);
-  const checkpoints = setInterval(
-    () => void checkpoint(opened, idle).catch(() => {}),
-    options.checkpointEveryMs ?? 60_000,
-  );
+  const checkpointSoon = checkpointer(opened);
+  const checkpoints = setInterval(() => void checkpointSoon(), options.checkpointEveryMs ?? 60_000);
   checkpoints.unref();
   let closing: Promise<void> | undefined;
   const urlHost = host.includes(':') ? `[${host}]` : host;
@@ -107,6 +105,7 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     close() {
       closing ??= (async () => {
         clearInterval(checkpoints);
+        await checkpointSoon.stop();
         await server.stop();
         await opened.close();
         await unlock();
@@ -126,37 +125,40 @@ const CHECKPOINT_MESSAGE = (() => {
   return new Uint8Array(message);
 })();
 
-/**
- * Checkpoints only while the client's connection is idle: the socket server runs each of its
- * messages under the same exclusive lock, and `exec` would wait for that lock forever, so the
- * statement goes in as a raw protocol message, between two of the client's messages when `idle`
- * says they left nothing open.
- */
-async function checkpoint(db: PGlite, idle: () => boolean): Promise<void> {
-  await db.runExclusive(async () => {
-    if (idle()) await db.execProtocolRaw(CHECKPOINT_MESSAGE);
-  });
-}
-
 // ReadyForQuery with the status "idle, in no transaction block": the last six bytes of an answer
 // after which the backend waits for the client's next query with nothing open.
 const READY_IDLE = Buffer.from([0x5a, 0, 0, 0, 5, 0x49]);
 
+/** How long a checkpoint that finds the connection busy waits before it looks again, and how often. */
+const BUSY_RETRY_MS = 10;
+const BUSY_RETRIES = 100;
+
+/** A checkpoint run as soon as the client's connection is idle; `stop` waits for one under way. */
+interface Checkpointer {
+  (): Promise<void>;
+  stop(): Promise<void>;
+}
+
 /**
- * Whether the last message the socket server ran left the backend idle. The server runs a client's
- * pipeline one message at a time (Parse, Bind, Describe, Execute, Sync), and between two of them
- * the backend is inside an extended-query sequence, a state `isInTransaction` does not show: a
- * statement run there replaced the client's unnamed portal, and its Execute answered nothing. Only
- * an answer that ends with ReadyForQuery, status idle (after a Sync or a simple query), leaves
- * nothing open; inside a transaction block the status is not idle.
+ * Checkpoints between the client's statements, never inside them. The socket server runs each
+ * message of a client's pipeline (Parse, Bind, Describe, Execute, Sync) on its own under PGlite's
+ * exclusive lock, and between two of them the backend is inside an extended-query sequence, a
+ * state `isInTransaction` does not show: a statement run there would replace the client's unnamed
+ * portal. So every answer the socket server gets is watched, and the checkpoint runs only after one
+ * that ends with ReadyForQuery, status idle (after a Sync or a simple query, outside a transaction
+ * block); a message that gets no answer (Terminate, CopyData) changes nothing. The statement goes
+ * in as a raw protocol message under the same lock (`exec` would wait for that lock forever), with
+ * a sink of its own for its answer: PGlite hands a raw message's answer to the callback of the
+ * last streamed one, which writes to the client's socket. A checkpoint due while the connection
+ * is busy looks again every 10 ms for a second, then waits for the next.
  */
-function watchIdle(db: PGlite): () => boolean {
+function checkpointer(db: PGlite): Checkpointer {
   let idle = true;
-  let tail = Buffer.alloc(0);
+  let stopped = false;
+  let running: Promise<void> | undefined;
   const run = db.execProtocolRawStream.bind(db);
   db.execProtocolRawStream = (message, options) => {
-    idle = false;
-    tail = Buffer.alloc(0);
+    let tail = Buffer.alloc(0);
     return run(message, {
       ...options,
       onRawData: (data) => {
@@ -167,5 +169,29 @@ function watchIdle(db: PGlite): () => boolean {
       },
     });
   };
-  return () => idle;
+  const ifIdle = () =>
+    db.runExclusive(async () => {
+      if (!idle) return false;
+      await run(CHECKPOINT_MESSAGE, { onRawData: () => {} });
+      return true;
+    });
+  const soon = async () => {
+    for (let tries = 0; tries < BUSY_RETRIES && !stopped; tries += 1) {
+      if (await ifIdle()) return;
+      await sleep(BUSY_RETRY_MS);
+    }
+  };
+  const checkpointSoon = () => {
+    running ??= soon()
+      .catch(() => {})
+      .finally(() => {
+        running = undefined;
+      });
+    return running;
+  };
+  checkpointSoon.stop = async () => {
+    stopped = true;
+    await running;
+  };
+  return checkpointSoon;
 }

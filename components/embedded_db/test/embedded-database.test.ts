@@ -171,24 +171,39 @@ describe('startEmbeddedDatabase', () => {
     const database = track(
       await startEmbeddedDatabase({ dataDir: join(root, 'mid-sequence'), checkpointEveryMs: 20 }),
     );
-    const { port } = new URL(database.url);
-    const client = await connectRaw(Number(port));
-    track({ close: async () => void client.socket.destroy() });
-    await client.startUp();
+    const client = track(await connectRaw(database.url));
     // Parse, Bind and Describe of the unnamed statement and portal, then a pause in which several
     // checkpoints fall due, then Execute and Sync: a statement run in the pause would replace the
-    // client's unnamed portal, and the Execute would not answer `select 41 + 1`.
+    // client's unnamed portal, and the Execute would fail ("portal does not exist").
     client.send(
       message('P', cstring(''), cstring('select 41 + 1'), int16(0)),
       message('B', cstring(''), cstring(''), int16(0), int16(0), int16(0)),
       message('D', Buffer.from('P'), cstring('')),
     );
+    expect((await client.next(3)).map((answer) => answer.type)).toEqual(['1', '2', 'T']);
     await new Promise((resolve) => setTimeout(resolve, 200));
     client.send(message('E', cstring(''), int32(0)), message('S'));
-    const answers = await client.untilReady();
-    expect(answers.filter((answer) => answer.type === 'E')).toEqual([]);
-    const rows = answers.filter((answer) => answer.type === 'D');
-    expect(rows.map((row) => row.body.subarray(6).toString())).toEqual(['42']);
+    const answers = await client.next(3);
+    expect(answers.map((answer) => answer.type)).toEqual(['D', 'C', 'Z']);
+    expect(textOf(answers[0])).toBe('42');
+  });
+
+  test('startEmbeddedDatabase: a checkpoint’s answer never reaches the client', async () => {
+    const database = track(
+      await startEmbeddedDatabase({ dataDir: join(root, 'quiet'), checkpointEveryMs: 20 }),
+    );
+    const client = track(await connectRaw(database.url));
+    const lastCheckpoint = async () => {
+      client.send(message('Q', cstring('select checkpoint_lsn::text from pg_control_checkpoint()')));
+      const answers = await client.next(4);
+      expect(answers.map((answer) => answer.type)).toEqual(['T', 'D', 'C', 'Z']);
+      return textOf(answers[1]);
+    };
+    const before = await lastCheckpoint();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Checkpoints ran meanwhile, and the client heard nothing of them.
+    expect(client.unread()).toBe(0);
+    expect(await lastCheckpoint()).not.toBe(before);
   });
 
   test('close: a second call resolves too', async () => {
@@ -217,48 +232,66 @@ interface Answer {
   body: Buffer;
 }
 
+/** The one text column of a DataRow: a count of columns, the value's length, the value. */
+function textOf(row: Answer | undefined): string | undefined {
+  if (row?.type !== 'D' || row.body.readInt16BE(0) !== 1) return undefined;
+  return row.body.subarray(6, 6 + row.body.readInt32BE(2)).toString();
+}
+
 /** A connection that speaks the wire protocol by hand, to control where a pipeline pauses. */
-async function connectRaw(port: number) {
+async function connectRaw(url: string) {
+  const { hostname, port } = new URL(url);
   const socket = await new Promise<Socket>((resolve, reject) => {
-    const opened = connect(port, '127.0.0.1', () => resolve(opened));
+    const opened = connect(Number(port), hostname, () => resolve(opened));
     opened.once('error', reject);
   });
   let buffered = Buffer.alloc(0);
   const answers: Answer[] = [];
+  let ended: Error | undefined;
   let wake = () => {};
   socket.on('data', (chunk: Buffer) => {
     buffered = Buffer.concat([buffered, chunk]);
     while (buffered.length >= 5 && buffered.length >= 1 + buffered.readInt32BE(1)) {
       const length = 1 + buffered.readInt32BE(1);
-      answers.push({ type: String.fromCharCode(buffered[0] ?? 0), body: buffered.subarray(5, length) });
+      const type = String.fromCharCode(buffered[0] ?? 0);
+      // ParameterStatus, NoticeResponse and NotificationResponse may come at any time: not answers.
+      if (!'SNA'.includes(type)) answers.push({ type, body: buffered.subarray(5, length) });
       buffered = buffered.subarray(length);
     }
     wake();
   });
-  /** Every answer up to and including the next ReadyForQuery. */
-  const untilReady = async (): Promise<Answer[]> => {
-    for (;;) {
-      const ready = answers.findIndex((answer) => answer.type === 'Z');
-      if (ready >= 0) return answers.splice(0, ready + 1);
+  const end = (error: Error) => {
+    ended ??= error;
+    wake();
+  };
+  socket.on('error', end);
+  socket.on('close', () => end(new Error('the server closed the connection')));
+  /** The next `count` answers, as they come. */
+  const next = async (count: number): Promise<Answer[]> => {
+    while (answers.length < count) {
+      if (ended) throw ended;
       await new Promise<void>((resolve) => {
         wake = resolve;
       });
     }
+    return answers.splice(0, count);
   };
+  const send = (...messages: Buffer[]) => socket.write(Buffer.concat(messages));
+  // The startup message (no type byte), then what the server answers up to ReadyForQuery.
+  const parameters = Buffer.concat([
+    cstring('user'),
+    cstring('postgres'),
+    cstring('database'),
+    cstring('postgres'),
+    Buffer.from([0]),
+  ]);
+  socket.write(Buffer.concat([int32(8 + parameters.length), int32(196_608), parameters]));
+  while ((await next(1))[0]?.type !== 'Z');
   return {
-    socket,
-    send: (...messages: Buffer[]) => socket.write(Buffer.concat(messages)),
-    untilReady,
-    async startUp() {
-      const parameters = Buffer.concat([
-        cstring('user'),
-        cstring('postgres'),
-        cstring('database'),
-        cstring('postgres'),
-        Buffer.from([0]),
-      ]);
-      socket.write(Buffer.concat([int32(8 + parameters.length), int32(196_608), parameters]));
-      await untilReady();
-    },
+    send,
+    next,
+    /** Answers received and not read yet. */
+    unread: () => answers.length + buffered.length,
+    close: async () => void socket.destroy(),
   };
 }
