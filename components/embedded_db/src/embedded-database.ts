@@ -95,8 +95,8 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
   }
 
   const opened = db;
-  const checkpointSoon = checkpointer(opened);
-  const checkpoints = setInterval(() => void checkpointSoon(), options.checkpointEveryMs ?? 60_000);
+  const checkpointer = createCheckpointer(opened);
+  const checkpoints = setInterval(() => void checkpointer.soon(), options.checkpointEveryMs ?? 60_000);
   checkpoints.unref();
   let closing: Promise<void> | undefined;
   const urlHost = host.includes(':') ? `[${host}]` : host;
@@ -105,7 +105,7 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     close() {
       closing ??= (async () => {
         clearInterval(checkpoints);
-        await checkpointSoon.stop();
+        await checkpointer.stop();
         await server.stop();
         await opened.close();
         await unlock();
@@ -133,9 +133,11 @@ const READY_IDLE = Buffer.from([0x5a, 0, 0, 0, 5, 0x49]);
 const BUSY_RETRY_MS = 10;
 const BUSY_RETRIES = 100;
 
-/** A checkpoint run as soon as the client's connection is idle; `stop` waits for one under way. */
+/** Checkpoints run as soon as the client's connection is idle. */
 interface Checkpointer {
-  (): Promise<void>;
+  /** Checkpoints once the connection is idle; joins the attempt under way, if any. */
+  soon(): Promise<void>;
+  /** Ends the attempts, and waits for the one under way. */
   stop(): Promise<void>;
 }
 
@@ -152,7 +154,7 @@ interface Checkpointer {
  * last streamed one, which writes to the client's socket. A checkpoint due while the connection
  * is busy looks again every 10 ms for a second, then waits for the next.
  */
-function checkpointer(db: PGlite): Checkpointer {
+function createCheckpointer(db: PGlite): Checkpointer {
   let idle = true;
   let stopped = false;
   let running: Promise<void> | undefined;
@@ -175,23 +177,24 @@ function checkpointer(db: PGlite): Checkpointer {
       await run(CHECKPOINT_MESSAGE, { onRawData: () => {} });
       return true;
     });
-  const soon = async () => {
+  const attempt = async () => {
     for (let tries = 0; tries < BUSY_RETRIES && !stopped; tries += 1) {
       if (await ifIdle()) return;
       await sleep(BUSY_RETRY_MS);
     }
   };
-  const checkpointSoon = () => {
-    running ??= soon()
-      .catch(() => {})
-      .finally(() => {
-        running = undefined;
-      });
-    return running;
+  return {
+    soon() {
+      running ??= attempt()
+        .catch(() => {})
+        .finally(() => {
+          running = undefined;
+        });
+      return running;
+    },
+    async stop() {
+      stopped = true;
+      await running;
+    },
   };
-  checkpointSoon.stop = async () => {
-    stopped = true;
-    await running;
-  };
-  return checkpointSoon;
 }

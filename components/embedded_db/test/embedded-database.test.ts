@@ -220,7 +220,11 @@ function message(type: string, ...parts: Buffer[]): Buffer {
 }
 
 const cstring = (text: string) => Buffer.from(`${text}\0`);
-const int16 = (n: number) => Buffer.from([(n >> 8) & 0xff, n & 0xff]);
+const int16 = (n: number) => {
+  const buffer = Buffer.alloc(2);
+  buffer.writeInt16BE(n);
+  return buffer;
+};
 const int32 = (n: number) => {
   const buffer = Buffer.alloc(4);
   buffer.writeInt32BE(n);
