@@ -56,6 +56,11 @@ export interface Pipeline {
   metric(service: ServiceName, name: string, having?: string): Promise<number>;
   /** Every JSON line a service has logged so far, across its restarts. */
   logLines(service: ServiceName): Promise<Record<string, unknown>[]>;
+  /**
+   * Why a service last ended, as its log tells: the text after its last JSON line (a failed start's
+   * reason, node's report of an uncaught exception), else its last error line; undefined when neither.
+   */
+  lastWords(service: ServiceName): Promise<string | undefined>;
   /** Sends `signal` to a running service and resolves with how it exited. */
   kill(service: ServiceName, signal: NodeJS.Signals): Promise<number | string>;
   /** Resolves when every service answers GET /ready with 200, or rejects after `timeoutMs`. */
@@ -65,6 +70,9 @@ export interface Pipeline {
   /** Kills every service at once, for an interrupted suite. */
   abort(): void;
 }
+
+/** A log's words in a problem line: the first 400 characters. */
+const clip = (text: string) => (text.length > 400 ? `${text.slice(0, 400)}…` : text);
 
 /** Picks the ports and returns the pipeline, not started yet. */
 export async function createPipeline(options: PipelineOptions): Promise<Pipeline> {
@@ -107,6 +115,31 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
     running.set(service, { child, exited });
   };
 
+  const readLogLines = async (service: ServiceName) => {
+    const text = await readFile(logOf(service), 'utf8').catch(() => '');
+    return text.split('\n').flatMap((line) => {
+      if (!line.startsWith('{')) return [];
+      try {
+        return [JSON.parse(line) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    });
+  };
+
+  const lastWords = async (service: ServiceName) => {
+    const text = await readFile(logOf(service), 'utf8').catch(() => '');
+    const lines = text.split('\n').filter((line) => line.trim() !== '');
+    const lastJson = lines.findLastIndex((line) => line.startsWith('{'));
+    const after = lines.slice(lastJson + 1).map((line) => line.trim());
+    if (after.length > 0) return clip(after.join(' | '));
+    const errors = (await readLogLines(service)).filter((line) =>
+      ['error', 'fatal'].includes(String(line.level)),
+    );
+    const last = errors.at(-1);
+    return last && clip([last.message, last.error].filter((part) => part !== undefined).join(': '));
+  };
+
   const isReady = async (service: ServiceName) => {
     try {
       const response = await fetch(`http://127.0.0.1:${ports[service]}/ready`, {
@@ -139,17 +172,8 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
         .catch(() => '');
       return sumOf(text, name, having);
     },
-    async logLines(service) {
-      const text = await readFile(logOf(service), 'utf8').catch(() => '');
-      return text.split('\n').flatMap((line) => {
-        if (!line.startsWith('{')) return [];
-        try {
-          return [JSON.parse(line) as Record<string, unknown>];
-        } catch {
-          return [];
-        }
-      });
-    },
+    logLines: readLogLines,
+    lastWords,
     async kill(service, signal) {
       const entry = running.get(service);
       if (!entry) return 'not running';
@@ -159,12 +183,20 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
     },
     async waitReady(timeoutMs) {
       const deadline = Date.now() + timeoutMs;
+      // A service that has exited is not ready, whatever answers on its port.
+      const stillRunning = async (service: ServiceName) => {
+        if (running.has(service)) return;
+        const words = await lastWords(service);
+        throw new Error(`${service} exited before it was ready${words ? `; its log ends: ${words}` : ''}`);
+      };
       for (const service of SERVICES) {
         while (!(await isReady(service))) {
+          await stillRunning(service);
           if (Date.now() > deadline) throw new Error(`${service} not ready within ${timeoutMs} ms`);
           await sleep(100);
         }
       }
+      for (const service of SERVICES) await stillRunning(service);
     },
     async stop() {
       stopping = true;

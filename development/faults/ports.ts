@@ -15,11 +15,23 @@ function canListen(port: number): Promise<boolean> {
   });
 }
 
-/** A TCP port on 127.0.0.1 that nothing listens on right now, outside the ephemeral range. */
-export async function freePort(): Promise<number> {
+// Every port handed out, never handed out again by this process: a port is picked before the server
+// that will listen on it starts, so without this two services picked one after the other could be
+// given the same one (seen: an API failing with EADDRINUSE on the port of a worker's probe server,
+// which then answered the suite's readiness checks for it).
+const handedOut = new Set<number>();
+
+/**
+ * A TCP port on 127.0.0.1 that nothing listens on right now, outside the ephemeral range, and
+ * that this process has not handed out before. `random` picks the candidates (tests choose them).
+ */
+export async function freePort(random: () => number = Math.random): Promise<number> {
   for (let attempt = 0; attempt < 100; attempt++) {
-    const port = FIRST + Math.floor(Math.random() * (LAST - FIRST + 1));
-    if (await canListen(port)) return port;
+    const port = FIRST + Math.floor(random() * (LAST - FIRST + 1));
+    if (!handedOut.has(port) && (await canListen(port))) {
+      handedOut.add(port);
+      return port;
+    }
   }
   throw new Error(`no free port between ${FIRST} and ${LAST} after 100 tries`);
 }

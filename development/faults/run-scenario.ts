@@ -163,7 +163,10 @@ export async function runScenario(scenario: Scenario, suite: Suite): Promise<Out
     }
     for (const exit of exits) {
       if (!exit.expected && !scenario.restartOnCrash?.includes(exit.service)) {
-        problems.push(`${exit.service} exited ${exit.code} on its own`);
+        const words = await pipeline.lastWords(exit.service);
+        problems.push(
+          `${exit.service} exited ${exit.code} on its own${words ? `; its log ends: ${words}` : ''}`,
+        );
       }
     }
     const lossAllowed = scenario.lossAllowedBy !== undefined;
