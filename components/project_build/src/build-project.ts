@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
-import { basename, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import type { Plugin } from 'esbuild';
 import { BuildError, readProjectManifest } from './manifest.ts';
 import { lockedVersions, productionManifest } from './production-manifest.ts';
@@ -84,6 +85,18 @@ async function copyDocuments(root: string, project: string, dist: string): Promi
 }
 
 /**
+ * Writes `path` whole or not at all: into a file of its own beside it, then renamed over it. A
+ * process that starts from the build meanwhile (a service, a test's) reads the old file or the new
+ * one, never one half written; two builds at once each write a whole file, the last one staying.
+ */
+async function writeAtomically(path: string, data: string | Uint8Array): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temporary = `${path}.${randomUUID()}.tmp`;
+  await writeFile(temporary, data);
+  await rename(temporary, path);
+}
+
+/**
  * Bundles a project into `projects/<p>/dist/main.js`: its base's `src/main.ts` and every brick it
  * reaches in one ES module, with the project's libraries left external; beside it a pruned
  * `package.json` listing only the libraries the bundle imports, at the lockfile's versions, so
@@ -122,12 +135,18 @@ export async function buildProject(options: BuildOptions): Promise<BuildReport> 
     ...(manifest.bin.length > 0 ? { banner: { js: '#!/usr/bin/env node' } } : {}),
     logLevel: 'silent',
     metafile: true,
+    write: false,
     plugins: [manifestGuard(options.project, namespace, manifest.bricks, manifest.libraries)],
   }).catch((cause: unknown) => {
     const text = (cause as { errors?: { text: string }[] }).errors?.map((error) => error.text).join('; ');
     const code = text?.includes('not listed in projects/') ? 'unlisted_import' : 'bundle_failed';
     throw new BuildError(code, `build of ${options.project} failed: ${text ?? String(cause)}`, { cause });
   });
+  // The bundle last, so that a complete bundle never sits beside an older source map.
+  const files = [...result.outputFiles].sort(
+    (a, b) => Number(a.path === outfile) - Number(b.path === outfile),
+  );
+  for (const file of files) await writeAtomically(file.path, file.contents);
   const imported = new Set(
     Object.values(result.metafile.outputs)
       .flatMap((output) => output.imports)
@@ -136,7 +155,10 @@ export async function buildProject(options: BuildOptions): Promise<BuildReport> 
   );
   const dependencies = await lockedVersions(options.root, imported);
   const manifestFile = join(dist, 'package.json');
-  await writeFile(manifestFile, `${JSON.stringify(productionManifest(manifest, dependencies), null, 2)}\n`);
+  await writeAtomically(
+    manifestFile,
+    `${JSON.stringify(productionManifest(manifest, dependencies), null, 2)}\n`,
+  );
   const documents = manifest.published ? await copyDocuments(options.root, options.project, dist) : [];
   return {
     project: options.project,

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { buildProject } from '../src/build-project.ts';
 import { BuildError } from '../src/manifest.ts';
 import { fixture } from './fixture.ts';
@@ -124,5 +124,35 @@ describe('buildProject', () => {
     await expect(buildProject({ root, project: 'nope', namespace: 'fx' })).rejects.toMatchObject({
       code: 'unknown_project',
     });
+  });
+
+  test('a process reading the bundle while it is built again reads a whole one, never one half written', async () => {
+    root = await fixture({ '@fx/app': '*', '@fx/util': '*', tiny_lib: '^1.0.0' });
+    // A bundle of some megabytes, so that writing it takes many writes.
+    const big = `export const big = ${JSON.stringify('x'.repeat(4_000_000))};\n`;
+    await writeFile(join(root, 'bases/app/src/big.ts'), big);
+    await writeFile(
+      join(root, 'bases/app/src/main.ts'),
+      "import { greet } from '@fx/util';\nimport { big } from './big.ts';\nconsole.log(greet('you'), big.length);\n",
+    );
+    const options = { root, project: 'app_project', namespace: 'fx' };
+    const bundle = join(root, (await buildProject(options)).outfile);
+    const whole = (text: string) => text.trimEnd().endsWith('//# sourceMappingURL=main.js.map');
+    let building = true;
+    const builds = (async () => {
+      for (let round = 0; round < 5; round++) await buildProject(options);
+      building = false;
+    })();
+    const torn: number[] = [];
+    let reads = 0;
+    while (building) {
+      const text = await readFile(bundle, 'utf8');
+      reads += 1;
+      if (!whole(text)) torn.push(text.length);
+    }
+    await builds;
+    expect(reads).toBeGreaterThan(5);
+    expect(torn).toEqual([]);
+    expect((await readdir(dirname(bundle))).sort()).toEqual(['main.js', 'main.js.map', 'package.json']);
   });
 });
