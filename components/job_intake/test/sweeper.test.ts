@@ -125,7 +125,8 @@ describeWithServices('the sweeper of stalled jobs', ['postgres'], ({ databaseUrl
       // One message held by the consumer, one waiting behind it: a backlog being worked.
       for (const _ of [1, 2])
         await queue.publish(next, { ...backlogMessage, type: next, job_id: crypto.randomUUID() });
-      const { sweeper } = sweeperOn(queue, { stageTimeoutMs: 500 });
+      // A budget of 2 s: the second sweep must come within it of the first, a few queries later.
+      const { sweeper } = sweeperOn(queue, { stageTimeoutMs: 2000 });
 
       expect(await sweeper.sweep()).toEqual({ redriven: 1, failed: 0 });
       expect(await store.getJob(processingJob)).toMatchObject({ redrives: 1 });
@@ -136,7 +137,7 @@ describeWithServices('the sweeper of stalled jobs', ['postgres'], ({ databaseUrl
       release();
       // A consumer gone for a moment (a worker restarting) leaves the backlog alone...
       expect(await sweeper.sweep()).toEqual({ redriven: 0, failed: 0 });
-      await new Promise((resolve) => setTimeout(resolve, 600));
+      await new Promise((resolve) => setTimeout(resolve, 2100));
       // ...one gone for a whole budget does not (the processing job, re-driven just now, is kept out).
       await idle(processingJob, 0);
       expect(await sweeper.sweep()).toEqual({ redriven: 1, failed: 0 });

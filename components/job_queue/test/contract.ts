@@ -289,7 +289,9 @@ export function describeJobQueueContract(open: OpenJobQueue): void {
   });
 
   test('a message waiting for its retry does not hold up the next one, which is handled first', async () => {
-    const queue = await open({ retryDelaysMs: [400] });
+    // A delay of 2 s: the next message, published once the first attempt is seen, must be confirmed
+    // and delivered before the retry, which a busy broker can take some hundreds of ms for.
+    const queue = await open({ retryDelaysMs: [2000] });
     const failing = envelopeFor('start_fetch');
     const next = envelopeFor('start_fetch');
     const calls: string[] = [];

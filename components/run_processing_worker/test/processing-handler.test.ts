@@ -63,7 +63,8 @@ describeWithServices('createProcessingHandler against PostgreSQL', ['postgres'],
   test('processing that outlasts the stage start wait moves the job to processing as of its start, then done', async () => {
     const { job } = await store.createJob({ correlationId: 'corr-2' });
     const fetchingAt = new Date().toISOString();
-    const handler = createProcessingHandler({ store, logger, delayMs: 300, stageStartAfterMs: 150 });
+    // Work of 1 s, so that the status the test looks for lasts long after the start is written.
+    const handler = createProcessingHandler({ store, logger, delayMs: 1000, stageStartAfterMs: 150 });
     const before = Date.now();
 
     const handled = handler(message(job.id, { places, fetching_at: fetchingAt }), FIRST);
