@@ -28,10 +28,11 @@ const handedOut = new Set<number>();
 export async function freePort(random: () => number = Math.random): Promise<number> {
   for (let attempt = 0; attempt < 100; attempt++) {
     const port = FIRST + Math.floor(random() * (LAST - FIRST + 1));
-    if (!handedOut.has(port) && (await canListen(port))) {
-      handedOut.add(port);
-      return port;
-    }
+    if (handedOut.has(port)) continue;
+    // Taken before the check, so that calls running at once (a cluster's nodes) never share one.
+    handedOut.add(port);
+    if (await canListen(port)) return port;
+    handedOut.delete(port);
   }
   throw new Error(`no free port between ${FIRST} and ${LAST} after 100 tries`);
 }
