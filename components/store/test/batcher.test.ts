@@ -85,7 +85,7 @@ describe('createBatcher', () => {
 
   test('with lingerMs, calls made over several turns of the event loop share one batch', async () => {
     const { batches, run } = recorder();
-    const call = createBatcher(run, { maxSize: 100, concurrency: 1, isolate: never, lingerMs: 500 });
+    const call = createBatcher(run, { maxSize: 100, concurrency: 1, isolate: never, lingerMs: 2000 });
     const first = call(1);
     await new Promise((resolve) => setTimeout(resolve, 10));
     const second = call(2);

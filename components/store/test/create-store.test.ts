@@ -28,13 +28,14 @@ describe('createStore without a database', () => {
     const retries: { attempt: number; delayMs: number; code: string }[] = [];
     const outcome = createStore({
       url,
-      startTimeoutMs: 500,
+      // Long enough for two retries (the first waits 50-100 ms) on a busy machine.
+      startTimeoutMs: 2000,
       onRetry: (attempt, delayMs, error) => retries.push({ attempt, delayMs, code: error.code }),
     });
     await expect(outcome).rejects.toBeInstanceOf(StoreError);
     await expect(outcome).rejects.toMatchObject({
       code: 'unavailable',
-      message: expect.stringMatching(/^database not ready after \d+ attempts in 500 ms/),
+      message: expect.stringMatching(/^database not ready after \d+ attempts in 2000 ms/),
     });
     expect(retries.length).toBeGreaterThanOrEqual(2);
     expect(retries[0]).toMatchObject({ attempt: 1, code: 'unavailable' });
