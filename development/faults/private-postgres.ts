@@ -24,6 +24,13 @@ export interface PrivatePostgres {
    * the postmaster alone dying would leave its backends serving their sessions for a while.
    */
   kill(): Promise<void>;
+  /**
+   * SIGSTOP of the server and every process it started: a hung machine, its sockets open and
+   * silent (connections are still taken into the listen queue, and never answered).
+   */
+  freeze(): Promise<void>;
+  /** SIGCONT of every process {@link freeze} stopped. */
+  thaw(): void;
 }
 
 /** Runs one of PostgreSQL's programs (`initdb`, `pg_ctl`, …) with its arguments; resolves with what it printed. */
@@ -61,6 +68,20 @@ export function postgresServer(
   // fsync off: a killed server still finds its WAL in the page cache; only a machine crash would not.
   const all = { listen_addresses: '127.0.0.1', fsync: 'off', max_connections: '200', ...settings };
   const options = [`-p ${port} -k ${dir}`, ...Object.entries(all).map(([k, v]) => `-c ${k}=${v}`)];
+  let frozen: number[] = [];
+  // Stops the postmaster, then every process it started: frozen, it forks none between the
+  // listing of its children and their signal. Resolves with all their pids, none when it is down.
+  const stopAll = async () => {
+    const pid = Number((await readFile(join(data, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+    if (!signal(pid, 'SIGSTOP')) return [];
+    const { stdout } = await run('ps', ['-o', 'pid=', '--ppid', String(pid)]).catch(() => ({ stdout: '' }));
+    const children = stdout
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map(Number);
+    for (const child of children) signal(child, 'SIGSTOP');
+    return [pid, ...children];
+  };
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
@@ -80,19 +101,16 @@ export function postgresServer(
       await command('pg_ctl', ['-D', data, '-m', mode, '-w', 'stop']).catch(() => {});
     },
     async kill() {
-      const pid = Number((await readFile(join(data, 'postmaster.pid'), 'utf8')).split('\n')[0]);
-      if (!signal(pid, 'SIGSTOP')) return;
-      // Frozen, it forks no backend between the listing of its children and the kill.
-      const { stdout } = await run('ps', ['-o', 'pid=', '--ppid', String(pid)]).catch(() => ({ stdout: '' }));
-      const pids = [
-        pid,
-        ...stdout
-          .split('\n')
-          .filter((line) => line.trim() !== '')
-          .map(Number),
-      ];
+      const pids = await stopAll();
       for (const each of pids) signal(each, 'SIGKILL');
       while (pids.some((each) => signal(each, 0))) await sleep(20);
+    },
+    async freeze() {
+      frozen = await stopAll();
+    },
+    thaw() {
+      for (const each of frozen) signal(each, 'SIGCONT');
+      frozen = [];
     },
   };
 }

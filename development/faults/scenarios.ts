@@ -180,6 +180,9 @@ const RETRIES_OUTLASTING_AN_OUTAGE = { RETRY_DELAYS_MS: '500,2000,5000' };
 // Spent within a second, long before the database is back: the final attempts must wait for it.
 const RETRIES_SHORTER_THAN_THE_OUTAGE = { RETRY_DELAYS_MS: '100,200,400' };
 const LONG_OUTAGE_MS = 8000;
+// Longer than a store call waits for its answer (callTimeoutMs, 8 s): calls in flight give up, and
+// their statements, still in the frozen server's sockets, may run after it is thawed.
+const FREEZE_MS = 12_000;
 
 const POISON: readonly ((queue: QueueName) => string)[] = [
   () => '{"not json',
@@ -350,6 +353,29 @@ export const scenarios: readonly Scenario[] = [
     hitsWork: true,
     mustRedo: true,
     inject: restartDatabase('fast', LONG_OUTAGE_MS),
+  },
+  {
+    id: 'db-freeze',
+    title: `PostgreSQL frozen (SIGSTOP) ${FREEZE_MS / 1000} s mid-stream, longer than a store call waits for it`,
+    hitsWork: true,
+    mustRedo: true,
+    async inject(context) {
+      const { postgres } = context;
+      if (!postgres) throw new Error('a database freeze needs the suite to run on one database');
+      const { injectedAt, reading } = await aimAt(
+        context,
+        0.3,
+        'workers',
+        `SIGSTOP PostgreSQL and its processes for ${FREEZE_MS / 1000} s`,
+      );
+      await postgres.freeze();
+      try {
+        await sleep(FREEZE_MS);
+      } finally {
+        postgres.thaw();
+      }
+      return { injectedAt, restoredAt: Date.now(), inFlight: reading };
+    },
   },
   {
     id: 'db-sessions-killed',
