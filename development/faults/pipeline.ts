@@ -63,6 +63,8 @@ export interface Pipeline {
   lastWords(service: ServiceName): Promise<string | undefined>;
   /** Sends `signal` to a running service and resolves with how it exited. */
   kill(service: ServiceName, signal: NodeJS.Signals): Promise<number | string>;
+  /** Sends `signal` to a running service and returns at once (SIGSTOP, SIGCONT); false when it is not running. */
+  signal(service: ServiceName, signal: NodeJS.Signals): boolean;
   /** Resolves when every service answers GET /ready with 200, or rejects after `timeoutMs`. */
   waitReady(timeoutMs: number): Promise<void>;
   /** Stops every service with SIGTERM (SIGKILL after 30 s) and resolves with their exit codes. */
@@ -180,6 +182,9 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
       expecting.add(service);
       entry.child.kill(signal);
       return entry.exited;
+    },
+    signal(service, signal) {
+      return running.get(service)?.child.kill(signal) ?? false;
     },
     async waitReady(timeoutMs) {
       const deadline = Date.now() + timeoutMs;

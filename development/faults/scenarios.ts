@@ -138,6 +138,29 @@ function injectedTwice(
   return { injectedAt: first.injectedAt, restoredAt: Date.now(), inFlight: addReadings(readings), readings };
 }
 
+/**
+ * A worker frozen (SIGSTOP) with work in flight, for longer than the broker waits for its
+ * heartbeats, and thawed: the broker has closed its connection and put its messages back, and the
+ * worker, resumed, finishes what it was doing and is handed the same messages again.
+ */
+function freezeAndThaw(service: ServiceName): Scenario['inject'] {
+  return async (context) => {
+    const { injectedAt, reading } = await aimAt(
+      context,
+      0.3,
+      service,
+      `SIGSTOP the ${service} worker for ${WORKER_FREEZE_MS / 1000} s`,
+    );
+    context.pipeline.signal(service, 'SIGSTOP');
+    try {
+      await sleep(WORKER_FREEZE_MS);
+    } finally {
+      context.pipeline.signal(service, 'SIGCONT');
+    }
+    return { injectedAt, restoredAt: Date.now(), inFlight: reading };
+  };
+}
+
 /** Killing a service and starting it again after a pause, twice: the second time busy with the backlog. */
 function killAndRestart(service: ServiceName): Scenario['inject'] {
   return async (context) => {
@@ -183,6 +206,9 @@ const LONG_OUTAGE_MS = 8000;
 // Longer than a store call waits for its answer (callTimeoutMs, 8 s): calls in flight give up, and
 // their statements, still in the frozen server's sockets, may run after it is thawed.
 const FREEZE_MS = 12_000;
+// Longer than the broker waits for a client's heartbeats (the services ask for one every 5 s, and
+// RabbitMQ closes a connection after two missed) and than a stage's budget (STAGE_TIMEOUT_MS, 10 s).
+const WORKER_FREEZE_MS = 15_000;
 
 const POISON: readonly ((queue: QueueName) => string)[] = [
   () => '{"not json',
@@ -402,6 +428,20 @@ export const scenarios: readonly Scenario[] = [
     hitsWork: true,
     mustRedo: true,
     inject: killAndRestart('fetch'),
+  },
+  {
+    id: 'processing-freeze',
+    title: `processing worker frozen (SIGSTOP) ${WORKER_FREEZE_MS / 1000} s mid-batch, past its heartbeats, then thawed`,
+    hitsWork: true,
+    mustRedo: true,
+    inject: freezeAndThaw('processing'),
+  },
+  {
+    id: 'fetch-freeze',
+    title: `fetch worker frozen (SIGSTOP) ${WORKER_FREEZE_MS / 1000} s mid-batch, past its heartbeats, then thawed`,
+    hitsWork: true,
+    mustRedo: true,
+    inject: freezeAndThaw('fetch'),
   },
   {
     id: 'crash-on-one-message',
