@@ -311,6 +311,27 @@ export const scenarios: readonly Scenario[] = [
     },
   },
   {
+    id: 'broker-freeze',
+    title: `RabbitMQ frozen (SIGSTOP) ${WORKER_FREEZE_MS / 1000} s mid-stream, past every client's heartbeats, then thawed`,
+    hitsWork: true,
+    mustRedo: true,
+    async inject(context) {
+      const { injectedAt, reading } = await aimAt(
+        context,
+        0.3,
+        'any',
+        `SIGSTOP the broker for ${WORKER_FREEZE_MS / 1000} s`,
+      );
+      context.rabbit.freeze();
+      try {
+        await sleep(WORKER_FREEZE_MS);
+      } finally {
+        context.rabbit.thaw();
+      }
+      return { injectedAt, restoredAt: Date.now(), inFlight: reading };
+    },
+  },
+  {
     id: 'broker-alarm',
     title: `RabbitMQ raises a memory alarm for ${ALARM_MS / 1000} s mid-stream: the publishing connections blocked, then unblocked`,
     hitsWork: true,
