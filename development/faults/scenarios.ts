@@ -139,27 +139,38 @@ function injectedTwice(
 }
 
 /**
- * A worker frozen (SIGSTOP) with work in flight, for longer than the broker waits for its
- * heartbeats, and thawed: the broker has closed its connection and put its messages back, and the
- * worker, resumed, finishes what it was doing and is handed the same messages again.
+ * Aims at `target`, then freezes something (SIGSTOP) for `ms` and thaws it, whatever happens
+ * meanwhile: a hung process, its sockets open and silent.
  */
-function freezeAndThaw(service: ServiceName): Scenario['inject'] {
-  return async (context) => {
-    const { injectedAt, reading } = await aimAt(
-      context,
-      0.3,
-      service,
-      `SIGSTOP the ${service} worker for ${WORKER_FREEZE_MS / 1000} s`,
-    );
-    context.pipeline.signal(service, 'SIGSTOP');
-    try {
-      await sleep(WORKER_FREEZE_MS);
-    } finally {
-      context.pipeline.signal(service, 'SIGCONT');
-    }
-    return { injectedAt, restoredAt: Date.now(), inFlight: reading };
-  };
+async function freezeFor(
+  context: ScenarioContext,
+  target: Target,
+  what: string,
+  ms: number,
+  frozen: { freeze(): unknown; thaw(): void },
+): Promise<Injection> {
+  const { injectedAt, reading } = await aimAt(context, 0.3, target, `SIGSTOP ${what} for ${ms / 1000} s`);
+  await frozen.freeze();
+  try {
+    await sleep(ms);
+  } finally {
+    frozen.thaw();
+  }
+  return { injectedAt, restoredAt: Date.now(), inFlight: reading };
 }
+
+/**
+ * A worker frozen with work in flight, past its heartbeats, and thawed: the broker has closed its
+ * connection and put its messages back, and the worker, resumed, finishes what it was doing and
+ * is handed the same messages again.
+ */
+const freezeWorker =
+  (service: ServiceName): Scenario['inject'] =>
+  (context) =>
+    freezeFor(context, service, `the ${service} worker`, PAST_HEARTBEATS_MS, {
+      freeze: () => context.pipeline.signal(service, 'SIGSTOP'),
+      thaw: () => context.pipeline.signal(service, 'SIGCONT'),
+    });
 
 /** Killing a service and starting it again after a pause, twice: the second time busy with the backlog. */
 function killAndRestart(service: ServiceName): Scenario['inject'] {
@@ -208,7 +219,7 @@ const LONG_OUTAGE_MS = 8000;
 const FREEZE_MS = 12_000;
 // Longer than the broker waits for a client's heartbeats (the services ask for one every 5 s, and
 // RabbitMQ closes a connection after two missed) and than a stage's budget (STAGE_TIMEOUT_MS, 10 s).
-const WORKER_FREEZE_MS = 15_000;
+const PAST_HEARTBEATS_MS = 15_000;
 
 const POISON: readonly ((queue: QueueName) => string)[] = [
   () => '{"not json',
@@ -312,24 +323,10 @@ export const scenarios: readonly Scenario[] = [
   },
   {
     id: 'broker-freeze',
-    title: `RabbitMQ frozen (SIGSTOP) ${WORKER_FREEZE_MS / 1000} s mid-stream, past every client's heartbeats, then thawed`,
+    title: `RabbitMQ frozen (SIGSTOP) ${PAST_HEARTBEATS_MS / 1000} s mid-stream, past every client's heartbeats, then thawed`,
     hitsWork: true,
     mustRedo: true,
-    async inject(context) {
-      const { injectedAt, reading } = await aimAt(
-        context,
-        0.3,
-        'any',
-        `SIGSTOP the broker for ${WORKER_FREEZE_MS / 1000} s`,
-      );
-      context.rabbit.freeze();
-      try {
-        await sleep(WORKER_FREEZE_MS);
-      } finally {
-        context.rabbit.thaw();
-      }
-      return { injectedAt, restoredAt: Date.now(), inFlight: reading };
-    },
+    inject: (context) => freezeFor(context, 'any', 'the broker', PAST_HEARTBEATS_MS, context.rabbit),
   },
   {
     id: 'broker-alarm',
@@ -409,19 +406,7 @@ export const scenarios: readonly Scenario[] = [
     async inject(context) {
       const { postgres } = context;
       if (!postgres) throw new Error('a database freeze needs the suite to run on one database');
-      const { injectedAt, reading } = await aimAt(
-        context,
-        0.3,
-        'workers',
-        `SIGSTOP PostgreSQL and its processes for ${FREEZE_MS / 1000} s`,
-      );
-      await postgres.freeze();
-      try {
-        await sleep(FREEZE_MS);
-      } finally {
-        postgres.thaw();
-      }
-      return { injectedAt, restoredAt: Date.now(), inFlight: reading };
+      return freezeFor(context, 'workers', 'PostgreSQL and its processes', FREEZE_MS, postgres);
     },
   },
   {
@@ -452,17 +437,17 @@ export const scenarios: readonly Scenario[] = [
   },
   {
     id: 'processing-freeze',
-    title: `processing worker frozen (SIGSTOP) ${WORKER_FREEZE_MS / 1000} s mid-batch, past its heartbeats, then thawed`,
+    title: `processing worker frozen (SIGSTOP) ${PAST_HEARTBEATS_MS / 1000} s mid-batch, past its heartbeats, then thawed`,
     hitsWork: true,
     mustRedo: true,
-    inject: freezeAndThaw('processing'),
+    inject: freezeWorker('processing'),
   },
   {
     id: 'fetch-freeze',
-    title: `fetch worker frozen (SIGSTOP) ${WORKER_FREEZE_MS / 1000} s mid-batch, past its heartbeats, then thawed`,
+    title: `fetch worker frozen (SIGSTOP) ${PAST_HEARTBEATS_MS / 1000} s mid-batch, past its heartbeats, then thawed`,
     hitsWork: true,
     mustRedo: true,
-    inject: freezeAndThaw('fetch'),
+    inject: freezeWorker('fetch'),
   },
   {
     id: 'crash-on-one-message',
