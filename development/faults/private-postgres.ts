@@ -82,6 +82,10 @@ export function postgresServer(
     for (const child of children) signal(child, 'SIGSTOP');
     return [pid, ...children];
   };
+  const thaw = () => {
+    for (const each of frozen) signal(each, 'SIGCONT');
+    frozen = [];
+  };
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
@@ -98,6 +102,8 @@ export function postgresServer(
       ]);
     },
     async stop(mode) {
+      // A frozen server would take pg_ctl's signal only once thawed (an interrupted suite).
+      thaw();
       await command('pg_ctl', ['-D', data, '-m', mode, '-w', 'stop']).catch(() => {});
     },
     async kill() {
@@ -108,10 +114,7 @@ export function postgresServer(
     async freeze() {
       frozen = await stopAll();
     },
-    thaw() {
-      for (const each of frozen) signal(each, 'SIGCONT');
-      frozen = [];
-    },
+    thaw,
   };
 }
 
