@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -25,6 +25,11 @@ export interface Exit {
   code: number | string;
   /** Whether the suite caused it (a kill or a stop); an exit nobody asked for is a crash. */
   expected: boolean;
+  /**
+   * Why it ended, as this life of the service wrote it after its last JSON line (a failed start's
+   * reason, node's report of an uncaught exception), else its last error line; undefined when neither.
+   */
+  words: string | undefined;
 }
 
 /** Options of {@link startPipeline}. */
@@ -56,11 +61,6 @@ export interface Pipeline {
   metric(service: ServiceName, name: string, having?: string): Promise<number>;
   /** Every JSON line a service has logged so far, across its restarts. */
   logLines(service: ServiceName): Promise<Record<string, unknown>[]>;
-  /**
-   * Why a service last ended, as its log tells: the text after its last JSON line (a failed start's
-   * reason, node's report of an uncaught exception), else its last error line; undefined when neither.
-   */
-  lastWords(service: ServiceName): Promise<string | undefined>;
   /** Sends `signal` to a running service and resolves with how it exited. */
   kill(service: ServiceName, signal: NodeJS.Signals): Promise<number | string>;
   /** Sends `signal` to a running service and returns at once (SIGSTOP, SIGCONT); false when it is not running. */
@@ -73,8 +73,33 @@ export interface Pipeline {
   abort(): void;
 }
 
-/** A log's words in a problem line: the first 400 characters. */
-const clip = (text: string) => (text.length > 400 ? `${text.slice(0, 400)}…` : text);
+/**
+ * What a service's log, from one start on, says of its end: the text after its last JSON line,
+ * from its first line naming an error (node puts the source line first), else the last line logged
+ * at level error; at most 400 characters, for a problem line.
+ */
+export function lastWordsIn(text: string): string | undefined {
+  const clip = (words: string) => (words.length > 400 ? `${words.slice(0, 400)}…` : words);
+  const lines = text.split('\n').filter((line) => line.trim() !== '');
+  const after = lines
+    .slice(lines.findLastIndex((line) => line.startsWith('{')) + 1)
+    .map((line) => line.trim());
+  if (after.length > 0) {
+    const first = after.findIndex((line) => /^\w*Error\b|failed to start/.test(line));
+    return clip(after.slice(Math.max(first, 0)).join(' | '));
+  }
+  for (const line of lines.reverse()) {
+    try {
+      const parsed = JSON.parse(line) as Record<string, unknown>;
+      if (parsed.level === 'error' || parsed.level === 'fatal') {
+        return clip([parsed.message, parsed.error].filter((part) => part !== undefined).join(': '));
+      }
+    } catch {
+      // Not a log line.
+    }
+  }
+  return undefined;
+}
 
 /** Picks the ports and returns the pipeline, not started yet. */
 export async function createPipeline(options: PipelineOptions): Promise<Pipeline> {
@@ -89,6 +114,8 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
 
   const spawnService = (service: ServiceName) => {
     const log = openSync(logOf(service), 'a');
+    // Where this life's lines begin: its words at exit are read from here.
+    const offset = fstatSync(log).size;
     const env: Record<string, string | undefined> = {
       ...process.env,
       ...options.env,
@@ -108,7 +135,8 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
       child.once('exit', (code, signal) => {
         const result = code ?? signal ?? 'unknown';
         const expected = expecting.delete(service) || stopping;
-        exits.push({ service, code: result, expected });
+        const words = lastWordsIn(readFileSync(logOf(service)).subarray(offset).toString('utf8'));
+        exits.push({ service, code: result, expected, words });
         running.delete(service);
         resolve(result);
         if (!expected && !stopping && options.restartOnCrash?.includes(service)) spawnService(service);
@@ -127,19 +155,6 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
         return [];
       }
     });
-  };
-
-  const lastWords = async (service: ServiceName) => {
-    const text = await readFile(logOf(service), 'utf8').catch(() => '');
-    const lines = text.split('\n').filter((line) => line.trim() !== '');
-    const lastJson = lines.findLastIndex((line) => line.startsWith('{'));
-    const after = lines.slice(lastJson + 1).map((line) => line.trim());
-    if (after.length > 0) return clip(after.join(' | '));
-    const errors = (await readLogLines(service)).filter((line) =>
-      ['error', 'fatal'].includes(String(line.level)),
-    );
-    const last = errors.at(-1);
-    return last && clip([last.message, last.error].filter((part) => part !== undefined).join(': '));
   };
 
   const isReady = async (service: ServiceName) => {
@@ -175,7 +190,6 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
       return sumOf(text, name, having);
     },
     logLines: readLogLines,
-    lastWords,
     async kill(service, signal) {
       const entry = running.get(service);
       if (!entry) return 'not running';
@@ -188,20 +202,20 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
     },
     async waitReady(timeoutMs) {
       const deadline = Date.now() + timeoutMs;
-      // A service that has exited is not ready, whatever answers on its port.
-      const stillRunning = async (service: ServiceName) => {
+      // A service that has exited is not ready, even if something else answers on its port.
+      const stillRunning = (service: ServiceName) => {
         if (running.has(service)) return;
-        const words = await lastWords(service);
+        const words = exits.findLast((exit) => exit.service === service)?.words;
         throw new Error(`${service} exited before it was ready${words ? `; its log ends: ${words}` : ''}`);
       };
       for (const service of SERVICES) {
         while (!(await isReady(service))) {
-          await stillRunning(service);
+          stillRunning(service);
           if (Date.now() > deadline) throw new Error(`${service} not ready within ${timeoutMs} ms`);
           await sleep(100);
         }
       }
-      for (const service of SERVICES) await stillRunning(service);
+      for (const service of SERVICES) stillRunning(service);
     },
     async stop() {
       stopping = true;

@@ -163,10 +163,8 @@ export async function runScenario(scenario: Scenario, suite: Suite): Promise<Out
     }
     for (const exit of exits) {
       if (!exit.expected && !scenario.restartOnCrash?.includes(exit.service)) {
-        const words = await pipeline.lastWords(exit.service);
-        problems.push(
-          `${exit.service} exited ${exit.code} on its own${words ? `; its log ends: ${words}` : ''}`,
-        );
+        const words = exit.words ? `; its log ends: ${exit.words}` : '';
+        problems.push(`${exit.service} exited ${exit.code} on its own${words}`);
       }
     }
     const lossAllowed = scenario.lossAllowedBy !== undefined;
