@@ -68,19 +68,20 @@ export function postgresServer(
   // fsync off: a killed server still finds its WAL in the page cache; only a machine crash would not.
   const all = { listen_addresses: '127.0.0.1', fsync: 'off', max_connections: '200', ...settings };
   const options = [`-p ${port} -k ${dir}`, ...Object.entries(all).map(([k, v]) => `-c ${k}=${v}`)];
+  // The processes stopped by a freeze (or a kill under way), for the thaw.
   let frozen: number[] = [];
-  // Stops the postmaster, then every process it started: frozen, it forks none between the
-  // listing of its children and their signal. Resolves with all their pids, none when it is down.
-  const stopAll = async () => {
+  // SIGSTOP of the postmaster, then of every process it started: stopped, it forks none between
+  // the listing of its children and their signal. Each is noted in `frozen` as it is stopped, so
+  // that a thaw meanwhile (an interrupted suite) reaches it. Resolves with all their pids.
+  const sigstopAll = async () => {
     const pid = Number((await readFile(join(data, 'postmaster.pid'), 'utf8')).split('\n')[0]);
     if (!signal(pid, 'SIGSTOP')) return [];
+    frozen.push(pid);
     const { stdout } = await run('ps', ['-o', 'pid=', '--ppid', String(pid)]).catch(() => ({ stdout: '' }));
-    const children = stdout
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .map(Number);
-    for (const child of children) signal(child, 'SIGSTOP');
-    return [pid, ...children];
+    for (const child of stdout.split('\n').filter((line) => line.trim() !== '')) {
+      if (signal(Number(child), 'SIGSTOP')) frozen.push(Number(child));
+    }
+    return [...frozen];
   };
   const thaw = () => {
     for (const each of frozen) signal(each, 'SIGCONT');
@@ -107,12 +108,13 @@ export function postgresServer(
       await command('pg_ctl', ['-D', data, '-m', mode, '-w', 'stop']).catch(() => {});
     },
     async kill() {
-      const pids = await stopAll();
+      const pids = await sigstopAll();
+      frozen = [];
       for (const each of pids) signal(each, 'SIGKILL');
       while (pids.some((each) => signal(each, 0))) await sleep(20);
     },
     async freeze() {
-      frozen = await stopAll();
+      await sigstopAll();
     },
     thaw,
   };

@@ -11,7 +11,7 @@
  *   FAULTS_KEEP=1             keep the private brokers' and databases' folders (their own logs)
  */
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { constants as osConstants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildProject } from '@mousetrap/project_build';
 import { embeddedJobs, runEmbeddedScenario } from './embedded.ts';
@@ -50,12 +50,14 @@ const stopAll = async () => {
   for (const pipeline of live) pipeline.abort();
   for (const stop of stops.splice(0).reverse()) await stop().catch(() => {});
 };
-process.once('SIGINT', () => {
-  note('interrupted; stopping the private services');
+// Ctrl-C, or a CI job's timeout (SIGTERM, SIGHUP): the private services go too, frozen ones included.
+const interrupted = (signal: NodeJS.Signals) => {
+  note(`${signal}; stopping the private services`);
   void stopAll()
     .then(() => rm(temp, { recursive: true, force: true }))
-    .finally(() => process.exit(130));
-});
+    .finally(() => process.exit(128 + osConstants.signals[signal]));
+};
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, interrupted);
 
 const outcomes: Outcome[] = [];
 try {

@@ -139,8 +139,9 @@ function injectedTwice(
 }
 
 /**
- * Aims at `target`, then freezes something (SIGSTOP) for `ms` and thaws it, whatever happens
- * meanwhile: a hung process, its sockets open and silent.
+ * Aims at `target`, then freezes something (SIGSTOP) for `ms` and thaws it: a hung process, its
+ * sockets open and silent. (An interrupted suite kills the services and the broker, and thaws the
+ * database before it stops it.)
  */
 async function freezeFor(
   context: ScenarioContext,
@@ -151,11 +152,8 @@ async function freezeFor(
 ): Promise<Injection> {
   const { injectedAt, reading } = await aimAt(context, 0.3, target, `SIGSTOP ${what} for ${ms / 1000} s`);
   await frozen.freeze();
-  try {
-    await sleep(ms);
-  } finally {
-    frozen.thaw();
-  }
+  await sleep(ms);
+  frozen.thaw();
   return { injectedAt, restoredAt: Date.now(), inFlight: reading };
 }
 
@@ -168,7 +166,10 @@ const freezeWorker =
   (service: ServiceName): Scenario['inject'] =>
   (context) =>
     freezeFor(context, service, `the ${service} worker`, PAST_HEARTBEATS_MS, {
-      freeze: () => context.pipeline.signal(service, 'SIGSTOP'),
+      freeze: () => {
+        if (!context.pipeline.signal(service, 'SIGSTOP'))
+          throw new Error(`the ${service} worker is not running`);
+      },
       thaw: () => context.pipeline.signal(service, 'SIGCONT'),
     });
 
@@ -216,7 +217,7 @@ const RETRIES_SHORTER_THAN_THE_OUTAGE = { RETRY_DELAYS_MS: '100,200,400' };
 const LONG_OUTAGE_MS = 8000;
 // Longer than a store call waits for its answer (callTimeoutMs, 8 s): calls in flight give up, and
 // their statements, still in the frozen server's sockets, may run after it is thawed.
-const FREEZE_MS = 12_000;
+const DB_FREEZE_MS = 12_000;
 // Longer than the broker waits for a client's heartbeats (the services ask for one every 5 s, and
 // RabbitMQ closes a connection after two missed) and than a stage's budget (STAGE_TIMEOUT_MS, 10 s).
 const PAST_HEARTBEATS_MS = 15_000;
@@ -361,8 +362,8 @@ export const scenarios: readonly Scenario[] = [
     hitsWork: true,
     mustRedo: true,
     async inject(context) {
-      // Both armed before the load gets going: arming starts a rabbitmqctl, seconds on a busy
-      // machine, in which a load posted at full speed can be drained (as consumer-cancel's was).
+      // Both armed before the first aim: arming starts a rabbitmqctl, seconds on a busy machine, in
+      // which a load posted at full speed can be drained before the second close.
       const [once, again] = await Promise.all([
         context.rabbit.armCloseAllConnections(),
         context.rabbit.armCloseAllConnections(),
@@ -400,13 +401,13 @@ export const scenarios: readonly Scenario[] = [
   },
   {
     id: 'db-freeze',
-    title: `PostgreSQL frozen (SIGSTOP) ${FREEZE_MS / 1000} s mid-stream, longer than a store call waits for it`,
+    title: `PostgreSQL frozen (SIGSTOP) ${DB_FREEZE_MS / 1000} s mid-stream, longer than a store call waits for it`,
     hitsWork: true,
     mustRedo: true,
     async inject(context) {
       const { postgres } = context;
       if (!postgres) throw new Error('a database freeze needs the suite to run on one database');
-      return freezeFor(context, 'workers', 'PostgreSQL and its processes', FREEZE_MS, postgres);
+      return freezeFor(context, 'workers', 'PostgreSQL and its processes', DB_FREEZE_MS, postgres);
     },
   },
   {
@@ -485,8 +486,9 @@ export const scenarios: readonly Scenario[] = [
     id: 'consumer-cancel',
     title: 'the broker cancels the fetch worker’s consumer mid-stream (twice)',
     hitsWork: true,
-    // Posted over 20 s: arming the second cancel starts a rabbitmqctl, seconds on a busy machine, and
-    // a load posted at full speed had been drained by then (the second cancel met nothing, 3 runs in 11).
+    // Posted over 20 s: when the second cancel was armed between the two (a rabbitmqctl, seconds on a
+    // busy machine), a load posted at full speed had been drained by then (the second cancel met
+    // nothing, 3 runs in 11). Both are armed first now; the spread stays, as a margin.
     loadSpreadMs: 20_000,
     // Fetches of 50 ms, not 5: the messages in flight at a cancel must still be when the worker
     // closes its channel, a few ms later, to go back to the queue; at 5 ms, once in some ten full
@@ -494,12 +496,15 @@ export const scenarios: readonly Scenario[] = [
     env: { FETCH_DELAY_MS: '50' },
     async inject(context) {
       const queue = `${context.prefix}start_fetch`;
-      let armed = await context.rabbit.armCancelConsumers(queue);
+      // Each cancel finds the queue's consumers when it fires.
+      const [once, again] = await Promise.all([
+        context.rabbit.armCancelConsumers(queue),
+        context.rabbit.armCancelConsumers(queue),
+      ]);
       const first = await aimAt(context, 0.3, 'fetch', 'the broker cancels the start_fetch consumer');
-      const cancelled = count(await armed.fire(), 'cancelled');
-      armed = await context.rabbit.armCancelConsumers(queue);
+      const cancelled = count(await once.fire(), 'cancelled');
       const second = await aimAt(context, 0.6, 'fetch', `(${cancelled} cancelled) and again`);
-      await armed.fire();
+      await again.fire();
       // The messages in flight went back to the queue: once the consumer is back, some come again.
       // Their jobs have mostly moved on meanwhile (a duplicate is skipped), so `redone` cannot show it.
       const redelivered = await waitForCounter(context, 'fetch', 'messages_redelivered_total', 5000);
