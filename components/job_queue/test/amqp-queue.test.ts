@@ -747,8 +747,9 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
     const logger = captureLogger();
     // Two addresses of the one broker stand for two nodes.
     const proxies = [await brokerProxy(rabbitmqUrl), await brokerProxy(rabbitmqUrl)];
+    let queue: JobQueue | undefined;
     try {
-      const queue = await open({ logger, url: proxies.map((proxy) => proxy.url).join(',') });
+      queue = await open({ logger, url: proxies.map((proxy) => proxy.url).join(',') });
       const handled = await recordHandled(queue);
       const brokerOf = (message: string) =>
         String(logger.lines.find((line) => line.message === message)?.context?.broker);
@@ -767,6 +768,8 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
       await waitFor(() => handled.includes(after.id), { what: 'the message published after the reconnect' });
       expect(brokerOf('job_queue: reconnected')).toContain(new URL(String(other?.url)).host);
     } finally {
+      // The queue first: closed through a proxy that is gone, it would wait out its close timeout.
+      await queue?.close();
       for (const proxy of proxies) await proxy.close();
     }
   });
@@ -949,9 +952,11 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
     // Through a proxy that refuses connections until told otherwise: the broker stays away for as
     // long as the test needs, where a connection closed by rabbitmqctl is back within a second.
     const proxy = await brokerProxy(rabbitmqUrl);
+    let connected: JobQueue | undefined;
     try {
       const logger = captureLogger();
       const queue = await open({ logger, url: proxy.url, publishTimeoutMs: 100 });
+      connected = queue;
 
       proxy.refuse();
       await waitFor(() => logger.lines.some((line) => line.message.includes('lost the broker connection')), {
@@ -972,6 +977,8 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
         { what: 'the reconnect' },
       );
     } finally {
+      // The queue first: closed through a proxy that is gone, it would wait out its close timeout.
+      await connected?.close();
       await proxy.close();
     }
   });
