@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Plugin } from 'esbuild';
 import { BuildError, readProjectManifest } from './manifest.ts';
 import { lockedVersions, productionManifest } from './production-manifest.ts';
@@ -92,8 +92,13 @@ async function copyDocuments(root: string, project: string, dist: string): Promi
 async function writeAtomically(path: string, data: string | Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temporary = `${path}.${randomUUID()}.tmp`;
-  await writeFile(temporary, data);
-  await rename(temporary, path);
+  try {
+    await writeFile(temporary, data);
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
 }
 
 /**
@@ -142,10 +147,10 @@ export async function buildProject(options: BuildOptions): Promise<BuildReport> 
     const code = text?.includes('not listed in projects/') ? 'unlisted_import' : 'bundle_failed';
     throw new BuildError(code, `build of ${options.project} failed: ${text ?? String(cause)}`, { cause });
   });
-  // The bundle last, so that a complete bundle never sits beside an older source map.
-  const files = [...result.outputFiles].sort(
-    (a, b) => Number(a.path === outfile) - Number(b.path === outfile),
-  );
+  // The source map first, the bundle last: once the new bundle is in place, so is its map (a
+  // process started between the two renames gets the old bundle with the new map).
+  const bundle = resolve(outfile);
+  const files = [...result.outputFiles].sort((a, b) => Number(a.path === bundle) - Number(b.path === bundle));
   for (const file of files) await writeAtomically(file.path, file.contents);
   const imported = new Set(
     Object.values(result.metafile.outputs)
@@ -167,7 +172,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildReport> 
     manifest: relative(options.root, manifestFile),
     documents: documents.map((file) => relative(options.root, file)),
     dependencies,
-    bytes: (await stat(outfile)).size,
+    bytes: files.find((file) => file.path === bundle)?.contents.byteLength ?? 0,
     milliseconds: Math.round(performance.now() - started),
   };
 }
