@@ -27,7 +27,7 @@ function withPair(
       await chmod(dir, 0o755);
       pair = await startPrivatePostgresPair(dir, replication);
       store = await createStore({ url: pair.url, schema: 'failover', max: 4, callTimeoutMs: 2000 });
-      // initdb, two servers and a base backup: well over jest's 30 s on a busy machine.
+      // initdb, two servers and a base backup: can take longer than the 30 s of jest.config.cjs on a busy machine.
     }, 120_000);
 
     afterAll(async () => {
