@@ -69,6 +69,15 @@ function fromStatus(error: StatusError): HttpError {
  */
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
+  // A call the database did not answer in time may still run once it answers: the client is told so.
+  if (error instanceof StoreError && error.code === 'timeout') {
+    return new HttpError(
+      'unavailable',
+      'the database did not answer in time, and the request may still take effect; retry shortly (a POST /refresh retried with the same Idempotency-Key gets the job it started)',
+      RETRY_SOON,
+      { cause: error },
+    );
+  }
   // A failed query is a bug, not an outage: it is a 500 (and logged), never a "retry shortly".
   if (error instanceof StoreError && error.code !== 'query') {
     return new HttpError('unavailable', 'the database is unavailable; retry shortly', RETRY_SOON, {

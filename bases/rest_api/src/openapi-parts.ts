@@ -84,8 +84,10 @@ export const unavailable = failure('The database (or broker) cannot be reached; 
 
 /** The 503 answer of an operation that records and publishes a job. */
 export const unavailableOrOverloaded = failure(
-  'unavailable: the database cannot be reached; overloaded: the broker refuses more work (it blocks ' +
-    'publishers, or too many publishes await its confirm) and nothing was recorded. Try again shortly.',
+  'unavailable: the database cannot be reached, or did not answer in time (then the job may still be ' +
+    'recorded once it does: a retry with the same Idempotency-Key gets it); overloaded: the broker ' +
+    'refuses more work (it blocks publishers, or too many publishes await its confirm) and nothing was ' +
+    'recorded. Try again shortly.',
   { 'Retry-After': retryAfter },
 );
 

@@ -1,6 +1,8 @@
 import { Agent, request } from 'node:http';
 import { createMemoryJobQueue } from '@mousetrap/job_queue';
-import { describeWithServices, uniqueName } from '@mousetrap/test_kit';
+import { createStore } from '@mousetrap/store';
+import { describeWithServices, dropSchema, uniqueName, waitFor } from '@mousetrap/test_kit';
+import postgres from 'postgres';
 import { expectErrorBody, type ServedApi, useApiSuite } from './harness.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -207,6 +209,53 @@ describeWithServices('rest_api POST /refresh', ['postgres'], ({ databaseUrl }) =
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('1');
     expectErrorBody(await response.json(), response, 'unavailable');
+  });
+
+  test('when the database does not answer in time, answers 503 saying the job may still be recorded; a retry with the same Idempotency-Key gets it', async () => {
+    const schema = uniqueName('api_slow');
+    const slow = await createStore({
+      url: databaseUrl,
+      schema,
+      callTimeoutMs: 300,
+      statementTimeoutMs: 30_000,
+    });
+    const sql = postgres(databaseUrl, { max: 2, onnotice: () => {} });
+    const holder = await sql.reserve();
+    try {
+      api = await suite.serve({ store: slow });
+      // Another session holds the jobs table: the job's insert waits past the store's 300 ms.
+      await holder`begin`;
+      await holder`lock table ${sql(schema)}.jobs in access exclusive mode`;
+      const key = uniqueName('key');
+      const refused = await post({ 'Idempotency-Key': key });
+      expect(refused.status).toBe(503);
+      const body = (await refused.json()) as { message: string };
+      expect(body).toMatchObject({
+        error: 'unavailable',
+        message: expect.stringContaining('may still take effect'),
+      });
+
+      // The table free again, the insert the API gave up on goes through.
+      await holder`rollback`;
+      const recorded = await waitFor(
+        async () => {
+          const rows = await sql<
+            { id: string }[]
+          >`select id from ${sql(schema)}.jobs where idempotency_key = ${key}`;
+          return rows.length === 1 && rows[0]?.id;
+        },
+        { what: 'the job recorded after the 503' },
+      );
+      const retried = await post({ 'Idempotency-Key': key });
+      expect(retried.status).toBe(202);
+      expect(await retried.json()).toMatchObject({ job_id: recorded });
+      expect(await sql`select 1 from ${sql(schema)}.jobs where idempotency_key = ${key}`).toHaveLength(1);
+    } finally {
+      holder.release();
+      await sql.end();
+      await slow.close();
+      await dropSchema(databaseUrl, schema);
+    }
   });
 
   test('when the broker is closed, still answers 202: the job is recorded, unpublished, for the relay', async () => {
