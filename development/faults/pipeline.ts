@@ -73,6 +73,16 @@ export interface Pipeline {
   abort(): void;
 }
 
+/** A JSON line of a service's log as an object; undefined for anything else (node's own output). */
+function parseLogLine(line: string): Record<string, unknown> | undefined {
+  if (!line.startsWith('{')) return undefined;
+  try {
+    return JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * What a service's log, from one start on, says of its end: the text after its last JSON line,
  * from its first line naming an error (node puts the source line first), else the last line logged
@@ -82,23 +92,16 @@ export function lastWordsIn(text: string): string | undefined {
   const clip = (words: string) => (words.length > 400 ? `${words.slice(0, 400)}…` : words);
   const lines = text.split('\n').filter((line) => line.trim() !== '');
   const after = lines
-    .slice(lines.findLastIndex((line) => line.startsWith('{')) + 1)
+    .slice(lines.findLastIndex((line) => parseLogLine(line) !== undefined) + 1)
     .map((line) => line.trim());
   if (after.length > 0) {
     const first = after.findIndex((line) => /^\w*Error\b|failed to start/.test(line));
     return clip(after.slice(Math.max(first, 0)).join(' | '));
   }
-  for (const line of lines.reverse()) {
-    try {
-      const parsed = JSON.parse(line) as Record<string, unknown>;
-      if (parsed.level === 'error' || parsed.level === 'fatal') {
-        return clip([parsed.message, parsed.error].filter((part) => part !== undefined).join(': '));
-      }
-    } catch {
-      // Not a log line.
-    }
-  }
-  return undefined;
+  const last = lines
+    .map(parseLogLine)
+    .findLast((parsed) => parsed?.level === 'error' || parsed?.level === 'fatal');
+  return last && clip([last.message, last.error].filter((part) => part !== undefined).join(': '));
 }
 
 /** Picks the ports and returns the pipeline, not started yet. */
@@ -145,18 +148,6 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
     running.set(service, { child, exited });
   };
 
-  const readLogLines = async (service: ServiceName) => {
-    const text = await readFile(logOf(service), 'utf8').catch(() => '');
-    return text.split('\n').flatMap((line) => {
-      if (!line.startsWith('{')) return [];
-      try {
-        return [JSON.parse(line) as Record<string, unknown>];
-      } catch {
-        return [];
-      }
-    });
-  };
-
   const isReady = async (service: ServiceName) => {
     try {
       const response = await fetch(`http://127.0.0.1:${ports[service]}/ready`, {
@@ -189,7 +180,13 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
         .catch(() => '');
       return sumOf(text, name, having);
     },
-    logLines: readLogLines,
+    async logLines(service) {
+      const text = await readFile(logOf(service), 'utf8').catch(() => '');
+      return text.split('\n').flatMap((line) => {
+        const parsed = parseLogLine(line);
+        return parsed ? [parsed] : [];
+      });
+    },
     async kill(service, signal) {
       const entry = running.get(service);
       if (!entry) return 'not running';
