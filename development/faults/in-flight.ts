@@ -6,6 +6,8 @@ export interface InFlightReading {
   deliveries: Record<string, number>;
   /** Publishes awaiting the broker's confirm, by process. */
   publishes: Record<string, number>;
+  /** Statements the services' database sessions were running, for a fault of those sessions. */
+  statements?: number;
   /** Everything above, added up. */
   total: number;
 }
@@ -73,6 +75,7 @@ export function addReadings(readings: readonly InFlightReading[]): InFlightReadi
       sum.deliveries[name] = (sum.deliveries[name] ?? 0) + n;
     for (const [name, n] of Object.entries(reading.publishes))
       sum.publishes[name] = (sum.publishes[name] ?? 0) + n;
+    if (reading.statements !== undefined) sum.statements = (sum.statements ?? 0) + reading.statements;
     sum.total += reading.total;
   }
   return sum;

@@ -5,8 +5,10 @@ import type postgres from 'postgres';
  * services migrated it and before the load. Each committed effect on a job is a row: a result
  * stored (`result`), the job ending (`done` or `failed`, each time its status or its end time is
  * written). A rolled-back transaction leaves no row, so the ledger counts what was applied, and a
- * job applied twice shows as two endings or two results: a count the schema does not make
- * impossible (a job can be marked done twice, or failed and then done).
+ * job applied twice shows as two endings: a count the schema does not make impossible (a job can
+ * be marked done twice, or failed and then done), where two results cannot be (the results table
+ * is keyed by job, so a second insert is skipped, not counted). Results are counted to find a done
+ * job without one, or a failed job with one.
  */
 export async function installLedger(sql: postgres.Sql, schema: string): Promise<void> {
   const s = `"${schema}"`;
@@ -71,7 +73,7 @@ export interface LedgerVerdict {
   lost: number;
   /** Their ids. */
   lostIds: string[];
-  /** Jobs applied more than once: two endings, or two results. */
+  /** Jobs applied more than once: two endings. */
   twice: number;
   /** Jobs with a stage done more than once (a redelivery, a retry, a re-drive). */
   redone: number;
@@ -100,13 +102,13 @@ export function judgeLedger(
   const lost = lostIds.length;
   const done = rows.filter((row) => row.status === 'done');
   const failed = rows.filter((row) => row.status === 'failed');
-  const twice = rows.filter((row) => row.endings > 1 || row.results > 1).length;
+  const twice = rows.filter((row) => row.endings > 1).length;
   const unledgered = [...done, ...failed].filter((row) => row.endings === 0).length;
   const doneWithoutResult = done.filter((row) => row.results !== 1).length;
   const failedWithResult = failed.filter((row) => row.results !== 0).length;
   const unaccepted = rows.filter((row) => !accepted.has(row.id)).length;
   if (lost > 0 && !lossAllowed) problems.push(`${lost} accepted jobs lost`);
-  if (twice > 0) problems.push(`${twice} jobs applied more than once (two endings or two results)`);
+  if (twice > 0) problems.push(`${twice} jobs applied more than once (two endings)`);
   if (unledgered > 0) problems.push(`${unledgered} finished jobs whose ending the ledger never saw`);
   if (doneWithoutResult > 0) problems.push(`${doneWithoutResult} done jobs without exactly one result`);
   if (failedWithResult > 0) problems.push(`${failedWithResult} failed jobs with a result`);

@@ -24,8 +24,15 @@ export interface Observer {
   ledger(): Promise<LedgerRow[]>;
   /** Up to `limit` finished jobs with the places their result was made of. */
   finishedPlaces(limit: number): Promise<{ jobId: string; places: unknown }[]>;
-  /** Terminates every session of the services (`application_name` mousetrap); resolves with how many. */
-  terminateSessions(): Promise<number>;
+  /**
+   * Terminates every session of the services (`application_name` mousetrap) at an instant when at
+   * least one is running a statement or is inside a transaction, trying for up to `timeoutMs`;
+   * resolves with how many it terminated and how many of those were busy so (0 and 0 when no
+   * session was busy in time).
+   */
+  terminateBusySessions(timeoutMs?: number): Promise<{ terminated: number; busy: number }>;
+  /** When each job was noted as handed off (`published_at`), by id; null when not noted, absent when not recorded. */
+  publishedAt(jobIds: readonly string[]): Promise<Map<string, Date | null>>;
   /** A confirm channel on the broker, for publishing poison and duplicates; closed by `close`. */
   channel(): Promise<amqp.ConfirmChannel>;
   close(): Promise<void>;
@@ -129,11 +136,29 @@ export function createObserver(options: ObserverOptions): Observer {
         select job_id as "jobId", places from ${results} order by created_at limit ${limit}
       `;
     },
-    async terminateSessions() {
-      const rows = await sql`
-        select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'mousetrap'
+    async terminateBusySessions(timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        // One statement reads the sessions and terminates them, so each busy state counted is the
+        // one it had when it was terminated (pg_stat_activity is read once per transaction).
+        const rows = await sql<{ busy: boolean }[]>`
+          with sessions as (
+            select pid, state from pg_stat_activity where application_name = 'mousetrap'
+          )
+          select state <> 'idle' as busy, pg_terminate_backend(pid) from sessions
+          where exists (select from sessions where state <> 'idle')
+        `;
+        if (rows.length > 0 || Date.now() > deadline) {
+          return { terminated: rows.length, busy: rows.filter((row) => row.busy).length };
+        }
+        await sleep(2);
+      }
+    },
+    async publishedAt(jobIds) {
+      const rows = await sql<{ id: string; published_at: Date | null }[]>`
+        select id, published_at from ${jobs} where id = any(${sql.array([...jobIds])}::uuid[])
       `;
-      return rows.length;
+      return new Map(rows.map((row) => [row.id, row.published_at]));
     },
     async channel() {
       if (!raw) {

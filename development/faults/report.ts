@@ -39,9 +39,11 @@ export function renderTable(outcomes: readonly Outcome[]): string {
       .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
       .join('  ');
   const lines = [line(COLUMNS), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)];
-  lines.push('twice: jobs the effects ledger saw end twice or store two results; redone: jobs with a stage');
-  lines.push('done again (redelivered, retried, re-driven); in flight: deliveries unsettled and publishes');
-  lines.push('unconfirmed at the instant of the fault; dead: start_fetch.dead + data_processing.dead;');
+  lines.push('twice: jobs the effects ledger saw end twice; redone: jobs with a stage done again');
+  lines.push('(redelivered, retried, re-driven); in flight: deliveries unsettled, publishes unconfirmed');
+  lines.push(
+    'and statements running at the instant of the fault; dead: start_fetch.dead + data_processing.dead;',
+  );
   lines.push('recover: from the fault until every service is ready and jobs finish again; settle: from the');
   lines.push('last 202 until every job finished and every queue drained');
   for (const o of outcomes) {

@@ -50,7 +50,7 @@ export interface Outcome {
   lossAllowedBy?: string;
   /** Figures the scenario measured besides the ledger's, by name. */
   measured?: Record<string, number>;
-  /** Jobs applied more than once, by the effects ledger: two endings (done or failed) or two results. */
+  /** Jobs applied more than once, by the effects ledger: two endings (done or failed). */
   twice: number;
   /** Jobs with a stage done more than once (a redelivery, a retry, a re-drive). */
   redone: number;

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createEnvelope, type QueueName } from '@mousetrap/job_queue';
+import { createEnvelope, QUEUE_NAMES, type QueueName } from '@mousetrap/job_queue';
 import { addReadings, aim, type InFlightReading } from './in-flight.ts';
 import type { Load } from './load.ts';
 import { everyJobEnded, type Observer } from './observer.ts';
@@ -125,6 +125,9 @@ const OUTAGE_MS = 2000;
 /** How long the broker's memory alarm lasts: longer than a publish waits for its confirm. */
 const ALARM_MS = 20_000;
 const WRONG_PREFIX_MS = 20_000;
+
+/** The workers' count of the messages they handled, by queue and outcome. */
+const HANDLED = 'messages_handled_total';
 
 /** SHUTDOWN_GRACE_MS of every service in the suite. */
 export const STOP_GRACE_MS = 5000;
@@ -284,7 +287,7 @@ const CRASH_ME = 'faults-crash-me';
 function crashesOf(
   service: ServiceName,
   message: string,
-  held: (line: Record<string, unknown>) => number,
+  held: (lines: Record<string, unknown>[], context: ScenarioContext) => Promise<number[]> | number[],
   what: string,
   judge: (lines: Record<string, unknown>[]) => string[] = () => [],
 ): Scenario['inject'] {
@@ -294,10 +297,11 @@ function crashesOf(
     // The crashes go on after the last job is accepted: read them once every job has ended.
     await everyJobEnded(context.observer, context.load, 60_000);
     const lines = (await context.pipeline.logLines(service)).filter((line) => line.message === message);
-    const readings: InFlightReading[] = lines.map((line) => {
-      const total = held(line);
-      return { deliveries: { [service]: total }, publishes: {}, total };
-    });
+    const readings: InFlightReading[] = (await held(lines, context)).map((total) => ({
+      deliveries: { [service]: total },
+      publishes: {},
+      total,
+    }));
     context.note(`${what}: ${lines.length} times`);
     const problems = lines.length === 0 ? [`${what}: never, is the hook wired?`] : judge(lines);
     return { injectedAt, restoredAt: Date.now(), inFlight: addReadings(readings), readings, problems };
@@ -415,11 +419,20 @@ export const scenarios: readonly Scenario[] = [
     title: 'all application sessions killed (pg_terminate_backend, twice)',
     hitsWork: true,
     async inject(context) {
-      const first = await aimAt(context, 0.3, 'workers', 'pg_terminate_backend every session');
-      const killed = await context.observer.terminateSessions();
-      const second = await aimAt(context, 0.6, 'workers', `(${killed} killed) pg_terminate_backend again`);
-      await context.observer.terminateSessions();
-      return injectedTwice(first, second.reading);
+      // Each kill is aimed at workers holding messages, then lands when a session is running a
+      // statement: what it met is those statements.
+      const killBusy = async (share: number, what: string) => {
+        const { injectedAt, reading } = await aimAt(context, share, 'workers', what);
+        const { terminated, busy } = await context.observer.terminateBusySessions();
+        context.note(`${terminated} sessions terminated, ${busy} of them running a statement`);
+        return { injectedAt, reading: { ...reading, statements: busy, total: reading.total + busy }, busy };
+      };
+      const first = await killBusy(0.3, 'pg_terminate_backend every session');
+      const second = await killBusy(0.6, 'pg_terminate_backend again');
+      const problems = [first, second].some((kill) => kill.busy === 0)
+        ? ['pg_terminate_backend met no session running a statement']
+        : [];
+      return { ...injectedTwice(first, second.reading), problems };
     },
   },
   {
@@ -467,7 +480,7 @@ export const scenarios: readonly Scenario[] = [
     inject: crashesOf(
       'processing',
       'TEST_CRASH_ON_CORRELATION_ID: crashing on the message',
-      (line) => Number(line.deliveries_in_flight ?? 0),
+      (lines) => lines.map((line) => Number(line.deliveries_in_flight ?? 0)),
       'the processing worker died on the job’s message',
       // Once for each delivery the limit allows before the last (DELIVERY_LIMIT, 5), and, after the
       // first, on a redelivery handled alone: the dead worker's other messages were not beside it.
@@ -609,7 +622,7 @@ export const scenarios: readonly Scenario[] = [
   },
   {
     id: 'duplicates',
-    title: 'the same message id delivered twice (copies of start_fetch and data_processing)',
+    title: 'a job’s messages delivered twice (copies of start_fetch and data_processing)',
     async inject(context) {
       const injectedAt = await at(context, 0.3, 'copy start_fetch of each job accepted from now to 50%');
       const inFlight = await context.pipeline.inFlight();
@@ -640,7 +653,39 @@ export const scenarios: readonly Scenario[] = [
         'data_processing',
         done.map(({ jobId, places }) => copyOf('data_processing', jobId, { places })),
       );
-      return { injectedAt, restoredAt: Date.now(), inFlight };
+      const restoredAt = Date.now();
+      // What the copies met: each handled by a worker, besides every job's own message.
+      await context.load.finished;
+      const accepted = context.load.acceptedCount;
+      const wanted = {
+        start_fetch: accepted + copied + done.length,
+        data_processing: accepted + done.length,
+      };
+      const handled = { start_fetch: 0, data_processing: 0 };
+      const deadline = Date.now() + 60_000;
+      do {
+        await sleep(500);
+        handled.start_fetch = await context.pipeline.metric('fetch', HANDLED, 'queue="start_fetch"');
+        handled.data_processing = await context.pipeline.metric(
+          'processing',
+          HANDLED,
+          'queue="data_processing"',
+        );
+      } while (QUEUE_NAMES.some((queue) => handled[queue] < wanted[queue]) && Date.now() < deadline);
+      const problems = [
+        ...(copied === 0 ? ['no start_fetch copy was sent while jobs were accepted'] : []),
+        ...QUEUE_NAMES.filter((queue) => handled[queue] < wanted[queue]).map(
+          (queue) =>
+            `${queue}: ${handled[queue]} messages handled, fewer than the ${wanted[queue]} jobs and copies sent`,
+        ),
+      ];
+      return {
+        injectedAt,
+        restoredAt,
+        inFlight,
+        measured: { start_fetch_copies: copied, finished_copied: done.length, ...handled },
+        problems,
+      };
     },
   },
   {
@@ -674,11 +719,21 @@ export const scenarios: readonly Scenario[] = [
     restartOnCrash: ['api'],
     continuous: true,
     hitsWork: true,
-    // Each crash holds its own job, recorded and not yet handed off, besides the publishes awaiting a confirm.
+    // Each crash holds its own job, besides the publishes awaiting a confirm. It counts only when
+    // the database shows that job recorded and noted as handed off after the crash (by the relay):
+    // committed and not yet published when the API died.
     inject: crashesOf(
       'api',
       'TEST_CRASH_AFTER_COMMIT: crashing after recording a job, before publishing it',
-      (line) => 1 + Number(line.publishes_unconfirmed ?? 0),
+      async (lines, context) => {
+        const publishedAt = await context.observer.publishedAt(lines.map((line) => String(line.job_id)));
+        return lines.map((line) => {
+          const published = publishedAt.get(String(line.job_id));
+          const heldUnpublished =
+            published != null && published.getTime() >= Date.parse(String(line.timestamp));
+          return heldUnpublished ? 1 + Number(line.publishes_unconfirmed ?? 0) : 0;
+        });
+      },
       'the API crashed after a commit',
     ),
   },
