@@ -249,7 +249,6 @@ describeWithServices('rest_api POST /refresh', ['postgres'], ({ databaseUrl }) =
       const retried = await post({ 'Idempotency-Key': key });
       expect(retried.status).toBe(202);
       expect(await retried.json()).toMatchObject({ job_id: recorded });
-      expect(await sql`select 1 from ${sql(schema)}.jobs where idempotency_key = ${key}`).toHaveLength(1);
     } finally {
       holder.release();
       await sql.end();

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Store, StoreError } from '@mousetrap/store';
+import { createStore } from '@mousetrap/store';
 import { describeWithServices } from '@mousetrap/test_kit';
 import { runStage, type StageRunOptions } from '../src/run-stage.ts';
 import { useStore } from './store-fixture.ts';
@@ -7,7 +7,7 @@ import { useStore } from './store-fixture.ts';
 const FIRST = { attempt: 1, redeliveries: 0, exhausted: false, final: false };
 
 describeWithServices('runStage', ['postgres'], ({ databaseUrl }) => {
-  const { store } = useStore(databaseUrl, 'runstage');
+  const { store, schema } = useStore(databaseUrl, 'runstage');
 
   const newJob = async () => (await store().createJob({ correlationId: 'run-stage' })).job.id;
   const options = (jobId: string, more: Partial<StageRunOptions> = {}): StageRunOptions => ({
@@ -94,12 +94,9 @@ describeWithServices('runStage', ['postgres'], ({ databaseUrl }) => {
 
   test('a start that cannot be written fails the run, though the work succeeded', async () => {
     const jobId = await newJob();
-    const failing: Store = {
-      ...store(),
-      startStage: async () => {
-        throw new StoreError('unavailable', 'connect ECONNREFUSED');
-      },
-    };
+    // A store whose pool is closed: every call fails as with the database away.
+    const failing = await createStore({ url: databaseUrl, schema, max: 1 });
+    await failing.close();
 
     await expect(runStage(options(jobId, { store: failing }), takes(250))).rejects.toMatchObject({
       code: 'unavailable',

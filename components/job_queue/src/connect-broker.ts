@@ -7,15 +7,15 @@ import { refusalError } from './refusal.ts';
 
 /**
  * A plain connection to the broker at `url` (or to one of a cluster's nodes it lists, tried in a
- * random order), for tools that read the queues themselves (the dead-letter tool): nothing
- * declared, no recovery. Fails with JobQueueError `refused` when the broker refuses the login or
- * the virtual host, `unavailable` when no node can be reached.
+ * random order, which `random` picks), for tools that read the queues themselves (the dead-letter
+ * tool): nothing declared, no recovery. Fails with JobQueueError `refused` when the broker refuses
+ * the login or the virtual host, `unavailable` when no node can be reached.
  */
-export async function connectBroker(url: string): Promise<ChannelModel> {
+export async function connectBroker(url: string, random: () => number = Math.random): Promise<ChannelModel> {
   const { nodes, broker, connectionName } = amqpJobQueueSettings({ url });
   const reasons: string[] = [];
   let last: unknown;
-  for (const node of shuffled(nodes)) {
+  for (const node of shuffled(nodes, random)) {
     try {
       return await connect(node.target, { clientProperties: { connection_name: connectionName } });
     } catch (error) {

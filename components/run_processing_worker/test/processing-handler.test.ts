@@ -4,6 +4,7 @@ import { createLogger } from '@mousetrap/log';
 import { type Place, processData } from '@mousetrap/process_data';
 import { createStore, type Store } from '@mousetrap/store';
 import { deleteQueues, describeWithServices, dropSchema, uniqueName, waitFor } from '@mousetrap/test_kit';
+import postgres from 'postgres';
 import { createProcessingHandler } from '../src/processing-handler.ts';
 
 const logger = createLogger({ service: 'test', silent: true });
@@ -30,13 +31,28 @@ describeWithServices('createProcessingHandler against PostgreSQL', ['postgres'],
     createEnvelope({ type: 'data_processing', jobId, correlationId: 'corr-2', payload });
   const handle = (jobId: string, payload: unknown) =>
     createProcessingHandler({ store, logger, delayMs: 0 })(message(jobId, payload), FIRST);
-  /** The real store, except that storing a result fails, as when the database goes away mid-job. */
-  const storeFailingToComplete = (): Store => ({
-    ...store,
-    completeJob: async () => {
-      throw new Error('connection terminated');
-    },
-  });
+  /**
+   * Makes PostgreSQL refuse the result of one job (a trigger raising on its insert), as a database
+   * that takes the connection but not the write does; resolves with the undoing of it.
+   */
+  const refuseResultOf = async (jobId: string): Promise<() => Promise<void>> => {
+    const sql = postgres(urls.databaseUrl, { max: 1, onnotice: () => {} });
+    const results = sql(`${schema}.results`);
+    const refuse = sql(`${schema}.refuse_result`);
+    await sql`
+      create function ${refuse}() returns trigger language plpgsql as $$
+      begin
+        if new.job_id = ${sql.unsafe(`'${jobId}'`)} then raise exception 'result refused'; end if;
+        return new;
+      end $$
+    `;
+    await sql`create trigger refuse_result before insert on ${results} for each row execute function ${refuse}()`;
+    return async () => {
+      await sql`drop trigger refuse_result on ${results}`;
+      await sql`drop function ${refuse}()`;
+      await sql.end();
+    };
+  };
 
   test('stores the summary and the places and marks the job done', async () => {
     const { job } = await store.createJob({ correlationId: 'corr-2' });
@@ -124,27 +140,48 @@ describeWithServices('createProcessingHandler against PostgreSQL', ['postgres'],
     expect((await store.getJobWithResult(job.id))?.result).toBeUndefined();
   });
 
-  test('when storing fails before the final attempt, throws and leaves the job for the retry', async () => {
+  test('when PostgreSQL refuses the result before the final attempt, throws and leaves the job for the retry', async () => {
     const { job } = await store.createJob({ correlationId: 'corr-2' });
-    const handler = createProcessingHandler({ store: storeFailingToComplete(), logger, delayMs: 0 });
-    await expect(
-      handler(message(job.id, { places }), { attempt: 2, redeliveries: 0, exhausted: false, final: false }),
-    ).rejects.toThrow('connection terminated');
-    expect((await store.getJob(job.id))?.status).toBe('processing');
+    const undo = await refuseResultOf(job.id);
+    try {
+      await expect(
+        createProcessingHandler({ store, logger, delayMs: 0 })(message(job.id, { places }), {
+          attempt: 2,
+          redeliveries: 0,
+          exhausted: false,
+          final: false,
+        }),
+      ).rejects.toThrow('result refused');
+    } finally {
+      await undo();
+    }
+    expect(await store.getJobWithResult(job.id)).toMatchObject({
+      job: { status: 'processing' },
+      result: undefined,
+    });
   });
 
-  test('when storing fails on the final attempt, marks the job failed with the reason and dead-letters the message', async () => {
+  test('when PostgreSQL refuses the result on the final attempt, marks the job failed with the reason and dead-letters the message', async () => {
     const { job } = await store.createJob({ correlationId: 'corr-2' });
-    const handler = createProcessingHandler({ store: storeFailingToComplete(), logger, delayMs: 0 });
-    const reason = /^processing failed after 4 attempts: .*connection terminated/;
-    await expect(
-      handler(message(job.id, { places }), { attempt: 4, redeliveries: 0, exhausted: false, final: true }),
-    ).resolves.toEqual({
-      deadLetter: expect.stringMatching(reason),
-    });
-    expect(await store.getJob(job.id)).toMatchObject({
-      status: 'failed',
-      error: expect.stringMatching(reason),
+    const reason = /^processing failed after 4 attempts: .*result refused/;
+    const undo = await refuseResultOf(job.id);
+    try {
+      await expect(
+        createProcessingHandler({ store, logger, delayMs: 0 })(message(job.id, { places }), {
+          attempt: 4,
+          redeliveries: 0,
+          exhausted: false,
+          final: true,
+        }),
+      ).resolves.toEqual({
+        deadLetter: expect.stringMatching(reason),
+      });
+    } finally {
+      await undo();
+    }
+    expect(await store.getJobWithResult(job.id)).toMatchObject({
+      job: { status: 'failed', error: expect.stringMatching(reason) },
+      result: undefined,
     });
   });
 
