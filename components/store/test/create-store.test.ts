@@ -294,7 +294,6 @@ describeWithServices('createStore refused by the server', ['postgres'], ({ datab
     'createStore: for %s, throws StoreError refused at once, without retrying',
     async (_, url, sqlState, what) => {
       const retries: number[] = [];
-      const started = Date.now();
 
       const error = await createStore({
         url: url(),
@@ -309,7 +308,6 @@ describeWithServices('createStore refused by the server', ['postgres'], ({ datab
           new RegExp(`^PostgreSQL refused the connection: .*${what}.* \\(${sqlState}\\)$`),
         ),
       });
-      expect(Date.now() - started).toBeLessThan(3000);
       expect(retries).toEqual([]);
     },
   );

@@ -64,10 +64,9 @@ describeWithServices('connectionOptions', ['postgres'], ({ databaseUrl }) => {
   });
 
   test('connectionOptions: a statement running past statementTimeoutMs fails with StoreError timeout', async () => {
-    const started = Date.now();
+    // The client's own limit (5 s) is longer than the sleep (2 s): only the server's can fail it.
     await expect(runCall('sleep', 5000, () => sql`select pg_sleep(2)`)).rejects.toMatchObject({
       code: 'timeout',
     });
-    expect(Date.now() - started).toBeLessThan(1500);
   });
 });
