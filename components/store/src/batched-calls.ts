@@ -8,7 +8,7 @@ import {
 } from './batch-queries.ts';
 import { createBatcher } from './batcher.ts';
 import { withTimeout } from './call.ts';
-import { toStoreError } from './errors.ts';
+import { StoreError, toStoreError } from './errors.ts';
 import { isJobId } from './jobs.ts';
 import type { ResultQueries } from './results.ts';
 import type { Tables } from './tables.ts';
@@ -43,8 +43,8 @@ const isolate = (error: unknown) => toStoreError(error, 'batch').code === 'query
  * Serves each call through a batcher over {@link BatchQueries}: concurrent calls (a worker's
  * prefetch window, the API's requests in flight) become one statement, one commit, one round
  * trip. Each caller still resolves only once its own effect is committed. Each statement has
- * `timeoutMs` to answer (a caller may first wait for the batches ahead of it), so that a call
- * costs no timer of its own.
+ * `timeoutMs` to answer, and a call waits at most `timeoutMs` for the batches ahead of it, so that
+ * a call costs no timer of its own.
  */
 export function createBatchedCalls(
   sql: postgres.Sql,
@@ -54,13 +54,22 @@ export function createBatchedCalls(
 ): BatchedCalls {
   const batch: BatchQueries = createBatchQueries(sql, tables);
   const byJob = <I extends { jobId: string }>(item: I) => item.jobId;
-  // Each kind of call's batches, with their time limit: the callers give up on a statement that
-  // has not answered within timeoutMs, while the statement keeps its place until it ends.
+  // Each kind of call's batches, with their time limits: the callers give up on a statement that
+  // has not answered within timeoutMs, while the statement keeps its place until it ends; a call
+  // that waited timeoutMs for a place gives up too, without having run.
   const options = (what: string) => ({
     maxSize: MAX_BATCH,
     concurrency: CONCURRENCY,
     isolate,
     bound: <T>(work: Promise<T>) => withTimeout(work, timeoutMs, what),
+    waitLimit: {
+      ms: timeoutMs,
+      error: () =>
+        new StoreError(
+          'timeout',
+          `${what}: not run: the statements ahead of it had no answer within ${timeoutMs} ms`,
+        ),
+    },
   });
 
   const createJob = createBatcher<NewJob, Job>((jobs) => batch.createJobs(jobs), options('createJob'));

@@ -31,6 +31,13 @@ export interface BatcherOptions<I> {
    * @default undefined: callers wait for the work
    */
   bound?: <T>(work: Promise<T>) => Promise<T>;
+  /**
+   * How long a call may wait for a batch to take it, and the error it then rejects with: calls
+   * queued behind batches that get no answer (a database that hangs) give up instead of waiting as
+   * long as those batches hold their places. One timer serves every waiting call.
+   * @default undefined: calls wait for their turn
+   */
+  waitLimit?: { ms: number; error: () => unknown } | undefined;
 }
 
 /** A batched call; `drain` runs what waits now and resolves once every batch under way has settled. */
@@ -41,6 +48,8 @@ export interface Batched<I, O> {
 
 interface Pending<I, O> {
   item: I;
+  /** When the call was made (Date.now()), for the wait limit. */
+  since: number;
   resolve(output: O): void;
   reject(error: unknown): void;
 }
@@ -61,6 +70,9 @@ export function createBatcher<I, O>(
   // Cancels the flush scheduled for the waiting calls; undefined when none is.
   let cancelScheduled: (() => void) | undefined;
   const lingerMs = options.lingerMs ?? 0;
+  const { waitLimit } = options;
+  // The timer that rejects calls waiting past the wait limit; undefined when none is armed.
+  let expiry: NodeJS.Timeout | undefined;
 
   const settle = async (batch: Pending<I, O>[]): Promise<void> => {
     const work = run(batch.map((entry) => entry.item));
@@ -124,10 +136,35 @@ export function createBatcher<I, O>(
     }
   };
 
+  // Armed for the oldest waiting call's deadline; when it fires, every call past its deadline is
+  // rejected and it is armed again for the next, while any call waits.
+  const armExpiry = () => {
+    const oldest = waiting[0];
+    if (!waitLimit || expiry || !oldest) return;
+    expiry = setTimeout(
+      () => {
+        expiry = undefined;
+        const deadline = Date.now() - waitLimit.ms;
+        for (let i = 0; i < waiting.length; ) {
+          const entry = waiting[i] as Pending<I, O>;
+          if (entry.since > deadline) i += 1;
+          else {
+            waiting.splice(i, 1);
+            entry.reject(waitLimit.error());
+          }
+        }
+        armExpiry();
+      },
+      Math.max(0, oldest.since + waitLimit.ms - Date.now()),
+    );
+    expiry.unref();
+  };
+
   const call = (item: I) =>
     new Promise<O>((resolve, reject) => {
-      waiting.push({ item, resolve, reject });
+      waiting.push({ item, since: waitLimit ? Date.now() : 0, resolve, reject });
       schedule();
+      armExpiry();
     });
   const drain = async (): Promise<void> => {
     flush();

@@ -137,6 +137,48 @@ describe('createBatcher', () => {
     expect(started).toEqual([[1], [2]]);
   });
 
+  test('with waitLimit, a call waiting behind a batch that never ends gives up without running', async () => {
+    const started: number[][] = [];
+    let finishFirst = () => {};
+    const call = createBatcher(
+      async (items: number[]) => {
+        started.push([...items]);
+        if (items.includes(1)) {
+          await new Promise<void>((resolve) => {
+            finishFirst = resolve;
+          });
+        }
+        return items;
+      },
+      {
+        maxSize: 100,
+        concurrency: 1,
+        isolate: never,
+        bound: (work) => withTimeout(work, 20, 'test'),
+        waitLimit: { ms: 50, error: () => new Error('waited too long') },
+      },
+    );
+    await expect(call(1)).rejects.toMatchObject({ code: 'timeout' });
+    await expect(call(2)).rejects.toThrow('waited too long');
+    expect(started).toEqual([[1]]);
+    // The place it held is freed when the work ends: a later call runs.
+    finishFirst();
+    expect(await call(3)).toBe(3);
+    expect(started).toEqual([[1], [3]]);
+  });
+
+  test('with waitLimit, calls that get their turn in time are not given up', async () => {
+    const { batches, run } = recorder();
+    const call = createBatcher(run, {
+      maxSize: 1,
+      concurrency: 1,
+      isolate: never,
+      waitLimit: { ms: 60_000, error: () => new Error('waited too long') },
+    });
+    expect(await Promise.all([1, 2, 3].map(call))).toEqual([2, 4, 6]);
+    expect(batches).toEqual([[1], [2], [3]]);
+  });
+
   test('never runs more than concurrency batches at once', async () => {
     let running = 0;
     let most = 0;

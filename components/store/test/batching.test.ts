@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describeWithServices, dropSchema, uniqueName } from '@mousetrap/test_kit';
+import postgres from 'postgres';
 import { createStore } from '../src/create-store.ts';
 import { StoreError } from '../src/errors.ts';
 import type { ResultInput, Store } from '../src/types.ts';
@@ -110,5 +111,43 @@ describeWithServices('store calls made at the same time', ['postgres'], ({ datab
     const after = await Promise.all(Array.from({ length: 20 }, () => store.latestResult()));
     await Promise.all(reading);
     for (const latest of after) expect(latest).toMatchObject({ job_id: job.id, centroid: [1.5, 2.5] });
+  });
+
+  test('createJob: while the database holds every statement, a call queued behind the batches gives up in its time, and never runs', async () => {
+    // Statements wait for the lock far longer than a call waits for them (300 ms).
+    const held = await createStore({
+      url: databaseUrl,
+      schema,
+      callTimeoutMs: 300,
+      statementTimeoutMs: 60_000,
+    });
+    const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+    const holder = await sql.reserve();
+    const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+    try {
+      await holder`begin`;
+      await holder`lock table ${sql(schema)}.jobs in access exclusive mode`;
+      // Two batches, each of one call made in a turn of its own, take both places; the third waits.
+      const running = [held.createJob({ correlationId: 'held-1' })];
+      await nextTurn();
+      running.push(held.createJob({ correlationId: 'held-2' }));
+      await nextTurn();
+      const queued = held.createJob({ correlationId: 'held-3' });
+      for (const call of running) await expect(call).rejects.toMatchObject({ code: 'timeout' });
+      await expect(queued).rejects.toMatchObject({
+        code: 'timeout',
+        message: expect.stringContaining('not run'),
+      });
+    } finally {
+      await holder`rollback`;
+      holder.release();
+    }
+    // The two statements given up on still commit once the lock is gone; the third never ran.
+    await held.close();
+    const rows = await sql`
+      select correlation_id from ${sql(schema)}.jobs where correlation_id like 'held-%' order by 1
+    `;
+    await sql.end();
+    expect(rows.map((row) => row.correlation_id)).toEqual(['held-1', 'held-2']);
   });
 });
