@@ -62,6 +62,8 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
   const claimMs = options.claimMs ?? 10_000;
   let running: Promise<SweepResult> | undefined;
   let stopped = false;
+  // Whether the last sweep could not read the queues (the broker away, a queue unreadable).
+  let unreadable = false;
 
   // When each pipeline queue last had a consumer, as the sweeps saw it: a queue counts as nobody's
   // only after a whole stage budget without one, not for the moment a worker restarts.
@@ -137,8 +139,23 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
   const sweepAll = async (stalledFor: () => number, counted: boolean): Promise<SweepResult> => {
     const total = { redriven: 0, failed: 0 };
     // Swept only while the broker takes messages: a re-drive claimed while it is away would be
-    // counted without reaching a worker.
-    const stages = await stagesToSweep(deps.queue, lastConsumed, stageTimeoutMs).catch(() => []);
+    // counted without reaching a worker. Said when sweeping stops and when it resumes.
+    const stages = await stagesToSweep(deps.queue, lastConsumed, stageTimeoutMs).then(
+      (stages) => {
+        if (unreadable) deps.logger.info('the sweeper reads the queues again; sweeping resumes');
+        unreadable = false;
+        return stages;
+      },
+      (error: unknown) => {
+        if (!unreadable) {
+          deps.logger.warn('the sweeper cannot read the queues; no stalled job is swept until it can', {
+            error: String(error),
+          });
+        }
+        unreadable = true;
+        return [];
+      },
+    );
     for (let more = stages.length > 0; more && !stopped; ) {
       const batch = await sweepBatch(stalledFor(), counted, stages);
       total.redriven += batch.redriven;
@@ -181,14 +198,16 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
 }
 
 /**
- * The stages whose jobs may be stalled rather than waiting their turn. A job handed off and still
- * queued may be waiting in a start_fetch backlog that consumers are working through, or, fetched
- * before its fetch start was due to be written, in a data_processing backlog; one still fetching in
- * a data_processing backlog: their clocks run while they wait, so those stages are left alone
- * while a queue they may wait in holds messages and has had a consumer within the last stage budget
- * (`lastConsumed`, updated here). A queue nobody has consumed for that long is no backlog: its jobs
- * are re-driven, and in the end failed. A job whose message was lost behind a backlog that is
- * always being worked waits for the backlog to drain. Rejects while the broker is away.
+ * The stages whose jobs may be stalled rather than waiting their turn. A job at any stage may be
+ * waiting in either queue, its clock running while it waits: a queued job in start_fetch, or in
+ * data_processing when it was fetched before its fetch start was due to be written; a fetching job
+ * in data_processing, or in start_fetch when a failed try's retry or a redelivery went back to its
+ * tail; a processing job in data_processing when its retry went back there, or in start_fetch once
+ * re-driven. So no stage is swept while a queue holds messages and has had a consumer within the
+ * last stage budget (`lastConsumed`, updated here). A queue nobody has consumed for that long is no
+ * backlog: its jobs are re-driven, and in the end failed. A job whose message was lost behind a
+ * backlog that is always being worked waits for the backlog to drain. Rejects while the broker is
+ * away.
  */
 async function stagesToSweep(
   queue: JobQueue,
@@ -202,9 +221,5 @@ async function stagesToSweep(
   const worked = (name: QueueName) =>
     stats.some((entry) => entry.queue === name && entry.messages > 0) &&
     now - (lastConsumed.get(name) ?? 0) < stageTimeoutMs;
-  return [
-    ...(worked('start_fetch') || worked('data_processing') ? [] : (['queued'] as const)),
-    ...(worked('data_processing') ? [] : (['fetching'] as const)),
-    'processing',
-  ];
+  return QUEUE_NAMES.some(worked) ? [] : ['queued', 'fetching', 'processing'];
 }

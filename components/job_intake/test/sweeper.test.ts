@@ -1,6 +1,20 @@
-import { createMemoryJobQueue, type Envelope, type JobQueue } from '@mousetrap/job_queue';
+import {
+  connectBroker,
+  connectJobQueue,
+  createMemoryJobQueue,
+  type Envelope,
+  type JobQueue,
+  queueNames,
+} from '@mousetrap/job_queue';
 import { createStore, type Store } from '@mousetrap/store';
-import { captureLogger, describeWithServices, dropSchema, uniqueName, waitFor } from '@mousetrap/test_kit';
+import {
+  captureLogger,
+  deleteQueues,
+  describeWithServices,
+  dropSchema,
+  uniqueName,
+  waitFor,
+} from '@mousetrap/test_kit';
 import postgres from 'postgres';
 import { type Sweeper, type SweeperOptions, startSweeper } from '../src/sweeper.ts';
 
@@ -99,22 +113,18 @@ describeWithServices('the sweeper of stalled jobs', ['postgres'], ({ databaseUrl
     expect(stalled).toEqual(['redriven', 'redriven', 'failed']);
   });
 
-  test.each([
-    ['queued', 'start_fetch'],
-    // Fetched before its fetch start was due to be written, a job waits for processing still queued.
-    ['queued', 'data_processing'],
-    ['fetching', 'data_processing'],
-  ] as const)(
-    '%s jobs wait while %s has a backlog being consumed, and are re-driven once nobody has consumed it for a budget',
-    async (stage, next) => {
-      const waitingJob = await stuckJob(stage);
-      const processingJob = await stuckJob('processing');
+  test.each(['start_fetch', 'data_processing'] as const)(
+    'jobs at every stage wait while %s has a backlog being consumed, and are re-driven once nobody has consumed it for a budget',
+    async (backlog) => {
+      // A job at any stage may be waiting in either queue: a retry goes back to the tail of its
+      // queue, a re-drive starts at start_fetch, a fast fetch leaves its job queued in data_processing.
+      const waiting = [await stuckJob('queued'), await stuckJob('fetching'), await stuckJob('processing')];
       const queue = createMemoryJobQueue({ prefetch: 1 });
       let release = () => {};
       const held = new Promise<void>((resolve) => {
         release = resolve;
       });
-      const consumer = await queue.consume(next, async () => {
+      const consumer = await queue.consume(backlog, async () => {
         await held;
         return undefined;
       });
@@ -124,13 +134,11 @@ describeWithServices('the sweeper of stalled jobs', ['postgres'], ({ databaseUrl
       });
       // One message held by the consumer, one waiting behind it: a backlog being worked.
       for (const _ of [1, 2])
-        await queue.publish(next, { ...backlogMessage, type: next, job_id: crypto.randomUUID() });
+        await queue.publish(backlog, { ...backlogMessage, type: backlog, job_id: crypto.randomUUID() });
       // A budget of 2 s: the second sweep must come within it of the first, a few queries later.
       const { sweeper } = sweeperOn(queue, { stageTimeoutMs: 2000 });
 
-      expect(await sweeper.sweep()).toEqual({ redriven: 1, failed: 0 });
-      expect(await store.getJob(processingJob)).toMatchObject({ redrives: 1 });
-      expect(await store.getJob(waitingJob)).toMatchObject({ redrives: 0 });
+      expect(await sweeper.sweep()).toEqual({ redriven: 0, failed: 0 });
 
       // The consumer goes, its message back in the queue: the backlog stays, with nobody reading it.
       await consumer.cancel(20);
@@ -138,10 +146,9 @@ describeWithServices('the sweeper of stalled jobs', ['postgres'], ({ databaseUrl
       // A consumer gone for a moment (a worker restarting) leaves the backlog alone...
       expect(await sweeper.sweep()).toEqual({ redriven: 0, failed: 0 });
       await new Promise((resolve) => setTimeout(resolve, 2100));
-      // ...one gone for a whole budget does not (the processing job, re-driven just now, is kept out).
-      await idle(processingJob, 0);
-      expect(await sweeper.sweep()).toEqual({ redriven: 1, failed: 0 });
-      expect(await store.getJob(waitingJob)).toMatchObject({ redrives: 1 });
+      // ...one gone for a whole budget does not.
+      expect(await sweeper.sweep()).toEqual({ redriven: 3, failed: 0 });
+      for (const id of waiting) expect(await store.getJob(id)).toMatchObject({ redrives: 1 });
     },
   );
 
@@ -155,6 +162,20 @@ describeWithServices('the sweeper of stalled jobs', ['postgres'], ({ databaseUrl
 
     expect(await store.getJob(jobId)).toMatchObject({ status: 'fetching', redrives: 0 });
     expect(await store.claimStalledJobs(30_000, 10, 1000, ['fetching'])).toHaveLength(1);
+  });
+
+  test('a sweep that cannot read the queues says so once, however many sweeps it lasts', async () => {
+    const jobId = await stuckJob('fetching');
+    const { queue } = await collectingQueue();
+    await queue.close();
+    const { sweeper, logger } = sweeperOn(queue);
+
+    for (const _ of [1, 2, 3]) expect(await sweeper.sweep()).toEqual({ redriven: 0, failed: 0 });
+
+    expect(logger.lines.filter((line) => line.level === 'warn').map((line) => line.message)).toEqual([
+      'the sweeper cannot read the queues; no stalled job is swept until it can',
+    ]);
+    expect(await store.getJob(jobId)).toMatchObject({ redrives: 0 });
   });
 
   test('redriveUnfinished: re-drives every handed-off unfinished job once, without counting it, over several batches', async () => {
@@ -195,3 +216,53 @@ const backlogMessage: Envelope = {
   occurred_at: new Date(0).toISOString(),
   payload: {},
 };
+
+describeWithServices('the sweeper on RabbitMQ', ['rabbitmq', 'postgres'], ({ rabbitmqUrl, databaseUrl }) => {
+  const schema = uniqueName('sweeprmq');
+  const prefix = `${schema}.`;
+  let store: Store;
+  let queue: JobQueue;
+
+  beforeAll(async () => {
+    store = await createStore({ url: databaseUrl, schema, max: 2 });
+    queue = await connectJobQueue({ url: rabbitmqUrl, prefix, logger: captureLogger() });
+  });
+  afterAll(async () => {
+    await queue.close();
+    await store.close();
+    await dropSchema(databaseUrl, schema);
+    await deleteQueues(rabbitmqUrl, queueNames(prefix));
+  });
+
+  test('a dead-letter queue deleted under the API is declared again, and the stalled jobs are swept', async () => {
+    const { job } = await store.createJob({ correlationId: 'stuck-dead-queue' });
+    await store.markPublished(job.id);
+    await store.startStage(job.id, 'fetching');
+    const broker = await connectBroker(rabbitmqUrl);
+    try {
+      const channel = await broker.createChannel();
+      await channel.deleteQueue(`${prefix}start_fetch.dead`);
+      await channel.close();
+      const sweeper = startSweeper(
+        { store, queue, logger: captureLogger() },
+        { stageTimeoutMs: 1, maxRedrives: 0, intervalMs: 60_000 },
+      );
+      try {
+        expect(await sweeper.sweep()).toEqual({ redriven: 0, failed: 1 });
+      } finally {
+        await sweeper.stop();
+      }
+      const check = await broker.createChannel();
+      await expect(check.checkQueue(`${prefix}start_fetch.dead`)).resolves.toMatchObject({
+        queue: `${prefix}start_fetch.dead`,
+      });
+      await check.close();
+    } finally {
+      await broker.close();
+    }
+    expect(await store.getJob(job.id)).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/^no progress in fetching/),
+    });
+  });
+});

@@ -164,18 +164,35 @@ export async function connectJobQueue(options: AmqpJobQueueOptions): Promise<Job
       if (closing) throw closedError();
       const current = connection.current();
       if (!current) throw new JobQueueError('unavailable', `not connected to ${broker}`);
-      // A throwaway channel, because a passive check of a missing queue closes its channel.
-      const channel = await current.createChannel().catch((error: unknown) => {
-        throw new JobQueueError('unavailable', `cannot open a channel: ${describe(error)}`, { cause: error });
-      });
-      channel.on('error', () => {});
+      const read = async () => {
+        // A throwaway channel, because a passive check of a missing queue closes its channel.
+        const channel = await current.createChannel().catch((error: unknown) => {
+          throw new JobQueueError('unavailable', `cannot open a channel: ${describe(error)}`, { cause: error });
+        });
+        channel.on('error', () => {});
+        try {
+          return await readQueueStats(channel, prefix);
+        } finally {
+          await channel.close().catch(() => {});
+        }
+      };
       try {
-        return await readQueueStats(channel, prefix);
+        try {
+          return await read();
+        } catch (error) {
+          // A pipeline queue deleted under a running service (a dead-letter queue nobody consumes
+          // is declared again by nothing else): declared again, as on a reconnect, then read.
+          if ((error as { code?: unknown }).code !== 404) throw error;
+          logger.warn('job_queue: a pipeline queue is missing; declaring the queues again', {
+            error: describe(error),
+          });
+          await declare(current);
+          return await read();
+        }
       } catch (error) {
+        if (error instanceof JobQueueError) throw error;
         const message = `cannot read the queues: ${describe(error)}`;
         throw new JobQueueError('unavailable', message, { cause: error });
-      } finally {
-        await channel.close().catch(() => {});
       }
     },
 
