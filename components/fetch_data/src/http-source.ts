@@ -8,6 +8,12 @@ export interface HttpOptions {
   timeoutMs: number;
 }
 
+/**
+ * The largest body read: three times the most a batch of places may take (1,000 places of the
+ * longest fields, about 350 kB), so that a source answering without end costs a worker no more.
+ */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
 /** GETs the places from `url`, within `timeoutMs` and the caller's signal, and checks the body. */
 export async function fetchPlacesOverHttp(options: HttpOptions, signal?: AbortSignal): Promise<Place[]> {
   const timeout = AbortSignal.timeout(options.timeoutMs);
@@ -38,14 +44,20 @@ export async function fetchPlacesOverHttp(options: HttpOptions, signal?: AbortSi
     });
   }
 
+  let text: string | undefined;
+  try {
+    text = await readUpTo(response, MAX_BODY_BYTES);
+  } catch (error) {
+    throw fail(error, new FetchError('network', `GET ${target} failed: ${reason(error)}`, { cause: error }));
+  }
+  if (text === undefined) {
+    throw new FetchError('invalid_response', `GET ${target} answered more than ${MAX_BODY_BYTES} bytes`);
+  }
   let body: unknown;
   try {
-    body = await response.json();
+    body = JSON.parse(text);
   } catch (error) {
-    throw fail(
-      error,
-      new FetchError('invalid_response', `GET ${target} did not answer JSON`, { cause: error }),
-    );
+    throw new FetchError('invalid_response', `GET ${target} did not answer JSON`, { cause: error });
   }
   const result = v.safeParse(PlacesSchema, body);
   if (!result.success) {
@@ -55,6 +67,23 @@ export async function fetchPlacesOverHttp(options: HttpOptions, signal?: AbortSi
     });
   }
   return result.output;
+}
+
+/** The body as text, or undefined (the rest left unread) once it passes `limit` bytes. */
+async function readUpTo(response: Response, limit: number): Promise<string | undefined> {
+  if (Number(response.headers.get('content-length') ?? 0) > limit) {
+    await response.body?.cancel().catch(() => undefined);
+    return undefined;
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body ?? []) {
+    size += chunk.byteLength;
+    // Leaving the loop cancels the rest of the body.
+    if (size > limit) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** fetch says only "fetch failed"; the useful part (ECONNREFUSED, ENOTFOUND) is in its cause. */

@@ -2,6 +2,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPlaceSource } from '../src/create-place-source.ts';
 import { FetchError, type FetchErrorCode } from '../src/errors.ts';
+import { MAX_BODY_BYTES } from '../src/http-source.ts';
 
 const places = [
   ['55.75583', '37.61778', 'Moscow', 'RU', 'Europe/Moscow'],
@@ -75,6 +76,39 @@ describe('createPlaceSource (HTTP)', () => {
     const url = await serve(json(200, JSON.stringify(body)));
     await expect(codeOf(createPlaceSource({ url })())).resolves.toBe('invalid_response');
   });
+
+  test.each([
+    ['with its length declared', true],
+    ['sent in chunks without a length', false],
+  ])(
+    'when the body is over MAX_BODY_BYTES, %s, rejects with invalid_response without reading it all',
+    async (_what, declared) => {
+      let written = 0;
+      let finished = false;
+      const url = await serve((_request, response) => {
+        // Places without end: a JSON array of 32 MiB, more than the sockets can buffer.
+        const chunk = `${JSON.stringify(places[0])},`.repeat(1000);
+        const total = 32 * MAX_BODY_BYTES;
+        response.writeHead(200, {
+          'content-type': 'application/json',
+          ...(declared ? { 'content-length': String(total) } : {}),
+        });
+        const more = () => {
+          while (written < total) {
+            written += chunk.length;
+            if (!response.write(chunk)) return void response.once('drain', more);
+          }
+          finished = true;
+          response.end();
+        };
+        more();
+      });
+      const pending = createPlaceSource({ url })();
+      await expect(codeOf(pending)).resolves.toBe('invalid_response');
+      await expect(pending).rejects.toThrow(`answered more than ${MAX_BODY_BYTES} bytes`);
+      expect(finished).toBe(false);
+    },
+  );
 
   test('when no answer comes within timeoutMs, rejects with timeout', async () => {
     const url = await serve(() => {

@@ -15,6 +15,18 @@ describe('PlaceSchema', () => {
   ])('rejects %s', (_what, candidate) => {
     expect(v.is(PlaceSchema, candidate)).toBe(false);
   });
+
+  test.each([
+    ['latitude', 0, 32, 'latitude is longer than 32 characters'],
+    ['place name', 2, 200, 'place name is longer than 200 characters'],
+    ['time zone', 4, 64, 'time zone is longer than 64 characters'],
+  ])('takes a %s of its longest length and refuses one character more', (_what, field, longest, message) => {
+    const withField = (text: string) => place.map((value, i) => (i === field ? text : value));
+    // A number padded with zeros stays the number it was.
+    const filler = field === 0 ? (n: number) => `54.${'8'.repeat(n - 3)}` : (n: number) => 'x'.repeat(n);
+    expect(v.is(PlaceSchema, withField(filler(longest)))).toBe(true);
+    expect(v.safeParse(PlaceSchema, withField(filler(longest + 1))).issues?.[0]?.message).toBe(message);
+  });
 });
 
 describe('PlacesSchema', () => {
