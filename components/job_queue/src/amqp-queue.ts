@@ -167,7 +167,9 @@ export async function connectJobQueue(options: AmqpJobQueueOptions): Promise<Job
       const read = async () => {
         // A throwaway channel, because a passive check of a missing queue closes its channel.
         const channel = await current.createChannel().catch((error: unknown) => {
-          throw new JobQueueError('unavailable', `cannot open a channel: ${describe(error)}`, { cause: error });
+          throw new JobQueueError('unavailable', `cannot open a channel: ${describe(error)}`, {
+            cause: error,
+          });
         });
         channel.on('error', () => {});
         try {
