@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createStore } from '@mousetrap/store';
 import { describeWithServices } from '@mousetrap/test_kit';
+import postgres from 'postgres';
 import { runStage, type StageRunOptions } from '../src/run-stage.ts';
 import { useStore } from './store-fixture.ts';
 
@@ -50,6 +51,8 @@ describeWithServices('runStage', ['postgres'], ({ databaseUrl }) => {
     ['a redelivery', { delivery: { ...FIRST, redeliveries: 1 } }],
     ['a retry', { delivery: { ...FIRST, attempt: 2 } }],
     ['an eager call (a re-drive)', { eager: true }],
+    // An exhausted delivery's copy, put off, is attempt 1 with its delivery count started again.
+    ['a put-off try', { delivery: { ...FIRST, putOff: true } }],
   ])('%s writes the start before the work', async (_, more) => {
     const jobId = await newJob();
     let status: string | undefined;
@@ -61,6 +64,24 @@ describeWithServices('runStage', ['postgres'], ({ databaseUrl }) => {
 
     expect(status).toBe('fetching');
     expect(run).toMatchObject({ ran: true, start: 'started' });
+  });
+
+  test('a put-off try that finds the job at its stage runs the work, and leaves the job stalled', async () => {
+    const jobId = await newJob();
+    await store().markPublished(jobId);
+    await store().startStage(jobId, 'fetching');
+    const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+    try {
+      await sql`update ${sql(schema)}.jobs set progress_at = now() - interval '1 minute' where id = ${jobId}`;
+    } finally {
+      await sql.end();
+    }
+    const putOff = { delivery: { ...FIRST, attempt: 3, final: true, putOff: true } };
+
+    expect(await runStage(options(jobId, putOff), takes(0))).toMatchObject({ ran: true, start: 'repeat' });
+
+    const stalled = await store().claimStalledJobs(30_000, 10, 1000, ['fetching']);
+    expect(stalled.map((job) => job.id)).toEqual([jobId]);
   });
 
   test('a job found past the stage once the start is written is not worked on', async () => {

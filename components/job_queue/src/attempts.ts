@@ -12,6 +12,17 @@ export const DELIVERY_COUNT_HEADER = 'x-delivery-count';
  */
 export const EXHAUSTED_HEADER = 'x-exhausted';
 
+/**
+ * The header on the copy of an attempt its handler asked to try again later (`retryLater`): the
+ * same try, made again, which a handler should not take for progress of its job.
+ */
+export const PUT_OFF_HEADER = 'x-put-off';
+
+/** Whether a message's headers mark it as the copy of a put-off attempt. */
+export function putOffOf(headers: Record<string, unknown> | undefined): boolean {
+  return headers?.[PUT_OFF_HEADER] === true || headers?.[PUT_OFF_HEADER] === 1;
+}
+
 /** Whether a message's headers mark it as the copy of an exhausted delivery. */
 export function exhaustedOf(headers: Record<string, unknown> | undefined): boolean {
   return headers?.[EXHAUSTED_HEADER] === true || headers?.[EXHAUSTED_HEADER] === 1;
@@ -41,9 +52,16 @@ export function deliveryOf(
   redeliveries: number,
   limits: { retryDelaysMs: readonly number[]; deliveryLimit: number },
   exhaustedBefore = false,
+  putOff = false,
 ): Delivery {
   const exhausted = exhaustedBefore || redeliveries >= limits.deliveryLimit;
-  return { attempt, redeliveries, exhausted, final: exhausted || attempt > limits.retryDelaysMs.length };
+  return {
+    attempt,
+    redeliveries,
+    exhausted,
+    final: exhausted || attempt > limits.retryDelaysMs.length,
+    putOff,
+  };
 }
 
 /** The longest of the retry delays, where a retry-later waits; undefined when there are none. */

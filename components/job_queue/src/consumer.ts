@@ -9,6 +9,8 @@ import {
   EXHAUSTED_HEADER,
   exhaustedOf,
   longestDelayOf,
+  PUT_OFF_HEADER,
+  putOffOf,
   redeliveriesOf,
 } from './attempts.ts';
 import type { QueueName } from './envelope.ts';
@@ -191,7 +193,8 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
     if (!entry.widened && redeliveries === 0) widen(entry);
     const context = { delivery_count: redeliveries };
     const retryDelayMs = options.retryDelaysMs[attempt - 1];
-    const delivery = deliveryOf(attempt, redeliveries, options, exhaustedOf(message.properties.headers));
+    const marks = message.properties.headers;
+    const delivery = deliveryOf(attempt, redeliveries, options, exhaustedOf(marks), putOffOf(marks));
     const handle = () =>
       handleMessage({
         body: message.content.toString('utf8'),
@@ -219,6 +222,8 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
               [ATTEMPT_HEADER]: outcome === 'retry' ? attempt + 1 : attempt,
               // A copy of an exhausted delivery stays exhausted: its new delivery count starts at 0.
               ...(delivery.exhausted ? { [EXHAUSTED_HEADER]: 1 } : {}),
+              // A retry is a new try; a retry-later copy is this one again.
+              [PUT_OFF_HEADER]: outcome === 'retry-later' ? 1 : 0,
               ...retryHeaders(trace.traceparent),
             };
             const sent = await sendRetry(entry, message, delayMs, headers, { queue, attempt, ...context });

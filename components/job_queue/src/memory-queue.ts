@@ -21,6 +21,8 @@ interface Stored {
   attempt: number;
   /** Set on the copy of an exhausted delivery that waits to be settled later: it stays exhausted. */
   exhausted?: boolean;
+  /** Set on the copy of an attempt its handler asked to try again later. */
+  putOff?: boolean;
   /** Its headers, as a broker carries them: its trace context. */
   headers: Record<string, unknown> | undefined;
 }
@@ -91,6 +93,7 @@ export function createMemoryJobQueue(options: JobQueueOptions = {}): MemoryJobQu
           deliveries: 0,
           attempt: later ? stored.attempt : stored.attempt + 1,
           exhausted: later && exhausted,
+          putOff: later,
           headers: { ...stored.headers, ...retryHeaders(trace.traceparent) },
         });
         schedulePump(queue);
@@ -105,7 +108,7 @@ export function createMemoryJobQueue(options: JobQueueOptions = {}): MemoryJobQu
     stored.deliveries += 1;
     const delivery: Delivery = { stored, settled: false };
     consumer.unsettled.add(delivery);
-    const told = deliveryOf(stored.attempt, redeliveries, settings, stored.exhausted);
+    const told = deliveryOf(stored.attempt, redeliveries, settings, stored.exhausted, stored.putOff);
     const handled = handleMessage({
       body: stored.body,
       queue,

@@ -25,6 +25,12 @@ export interface Delivery {
   exhausted: boolean;
   /** True when a failure now will not be retried: the message goes to the dead-letter queue. */
   final: boolean;
+  /**
+   * True on the copy of an attempt its handler asked to try again later (`retryLater`): the same
+   * try made again, not progress of its job, so that a try put off again and again (a failure
+   * taken for an outage that is not one) leaves its job for the sweeper. @default false
+   */
+  putOff?: boolean;
 }
 
 /** Handles one message; the message is acknowledged only after this resolves. */

@@ -424,7 +424,7 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
     });
 
     await waitFor(() => calls.length === 1, { what: 'the message from the old retry queue' });
-    expect(calls).toEqual([{ attempt: 2, redeliveries: 0, exhausted: false, final: true }]);
+    expect(calls).toEqual([{ attempt: 2, redeliveries: 0, exhausted: false, final: true, putOff: false }]);
     expect(await queueDepth(`${prefix}start_fetch.retry.1`)).toBe(0);
     await deleteQueues(rabbitmqUrl, [`${prefix}start_fetch.retry.1`]);
   });
@@ -449,7 +449,7 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
     });
 
     await waitFor(() => calls.length === 1, { what: 'the message back from the old retry queue' });
-    expect(calls).toEqual([{ attempt: 2, redeliveries: 0, exhausted: false, final: false }]);
+    expect(calls).toEqual([{ attempt: 2, redeliveries: 0, exhausted: false, final: false, putOff: false }]);
     expect(await statsOf(after, 'data_processing')).toMatchObject({ messages: 0, deadLetters: 0 });
   });
 

@@ -87,7 +87,9 @@ describeWithServices(
       await waitFor(() => copies.length === 1, { what: 'the copy taken' });
       await consumer.cancel(5_000);
 
-      expect(deliveries).toEqual([{ attempt: 1, redeliveries: 0, exhausted: false, final: false }]);
+      expect(deliveries).toEqual([
+        { attempt: 1, redeliveries: 0, exhausted: false, final: false, putOff: false },
+      ]);
       expect(copies[0]).toMatchObject({ 'x-attempt': 2 });
       // The original was acked once its copy was confirmed: nothing is left in the queue.
       expect(await ready()).toBe(0);

@@ -178,8 +178,14 @@ export function describeJobQueueContract(open: OpenJobQueue): void {
     await waitFor(() => calls.length === 2, { what: 'a retry' });
     await sleep(200);
     expect(calls).toEqual([
-      { id: sent.id, delivery: { attempt: 1, redeliveries: 0, exhausted: false, final: false } },
-      { id: sent.id, delivery: { attempt: 2, redeliveries: 0, exhausted: false, final: false } },
+      {
+        id: sent.id,
+        delivery: { attempt: 1, redeliveries: 0, exhausted: false, final: false, putOff: false },
+      },
+      {
+        id: sent.id,
+        delivery: { attempt: 2, redeliveries: 0, exhausted: false, final: false, putOff: false },
+      },
     ]);
     expect(await statsOf(queue, 'start_fetch')).toMatchObject({ messages: 0, deadLetters: 0 });
   });
@@ -201,9 +207,9 @@ export function describeJobQueueContract(open: OpenJobQueue): void {
     await waitFor(() => calls.length === 3, { what: 'the third attempt', timeoutMs: 15_000 });
     await sleep(200);
     expect(calls).toEqual([
-      { attempt: 1, redeliveries: 0, exhausted: false, final: false },
-      { attempt: 2, redeliveries: 0, exhausted: false, final: false },
-      { attempt: 3, redeliveries: 0, exhausted: false, final: true },
+      { attempt: 1, redeliveries: 0, exhausted: false, final: false, putOff: false },
+      { attempt: 2, redeliveries: 0, exhausted: false, final: false, putOff: false },
+      { attempt: 3, redeliveries: 0, exhausted: false, final: true, putOff: false },
     ]);
     expect(bodies).toEqual([sent, sent, sent]);
     expect(await statsOf(queue, 'data_processing')).toMatchObject({ messages: 0, deadLetters: 0 });
@@ -248,12 +254,13 @@ export function describeJobQueueContract(open: OpenJobQueue): void {
 
     await waitFor(() => calls.length === 5, { what: 'the fifth call', timeoutMs: 15_000 });
     await sleep(300);
+    // The copies are the final attempt again, marked as put off.
     expect(calls).toEqual([
-      { attempt: 1, redeliveries: 0, exhausted: false, final: false },
-      { attempt: 2, redeliveries: 0, exhausted: false, final: false },
-      { attempt: 3, redeliveries: 0, exhausted: false, final: true },
-      { attempt: 3, redeliveries: 0, exhausted: false, final: true },
-      { attempt: 3, redeliveries: 0, exhausted: false, final: true },
+      { attempt: 1, redeliveries: 0, exhausted: false, final: false, putOff: false },
+      { attempt: 2, redeliveries: 0, exhausted: false, final: false, putOff: false },
+      { attempt: 3, redeliveries: 0, exhausted: false, final: true, putOff: false },
+      { attempt: 3, redeliveries: 0, exhausted: false, final: true, putOff: true },
+      { attempt: 3, redeliveries: 0, exhausted: false, final: true, putOff: true },
     ]);
     expect(await statsOf(queue, 'data_processing')).toMatchObject({ messages: 0, deadLetters: 0 });
     const later = logger.lines.filter((line) => line.message.includes('tried again later'));
@@ -285,7 +292,7 @@ export function describeJobQueueContract(open: OpenJobQueue): void {
     await waitFor(async () => (await statsOf(queue, 'start_fetch')).deadLetters === 1, {
       what: 'a dead letter',
     });
-    expect(calls).toEqual([{ attempt: 1, redeliveries: 0, exhausted: false, final: true }]);
+    expect(calls).toEqual([{ attempt: 1, redeliveries: 0, exhausted: false, final: true, putOff: false }]);
   });
 
   test('a message waiting for its retry does not hold up the next one, which is handled first', async () => {
@@ -448,9 +455,9 @@ export function describeJobQueueContract(open: OpenJobQueue): void {
     await sleep(200);
     expect(calls).toBe(1);
     expect(seen).toEqual([
-      { attempt: 1, redeliveries: 0, exhausted: false, final: false },
-      { attempt: 1, redeliveries: 1, exhausted: false, final: false },
-      { attempt: 1, redeliveries: 2, exhausted: true, final: true },
+      { attempt: 1, redeliveries: 0, exhausted: false, final: false, putOff: false },
+      { attempt: 1, redeliveries: 1, exhausted: false, final: false, putOff: false },
+      { attempt: 1, redeliveries: 2, exhausted: true, final: true, putOff: false },
     ]);
     expect(await statsOf(queue, 'start_fetch')).toMatchObject({ messages: 0, deadLetters: 1 });
   });
@@ -475,8 +482,8 @@ export function describeJobQueueContract(open: OpenJobQueue): void {
 
     await waitFor(() => seen.length === 2, { what: 'the copy' });
     expect(seen).toEqual([
-      { attempt: 1, redeliveries: 1, exhausted: true, final: true },
-      { attempt: 1, redeliveries: 0, exhausted: true, final: true },
+      { attempt: 1, redeliveries: 1, exhausted: true, final: true, putOff: false },
+      { attempt: 1, redeliveries: 0, exhausted: true, final: true, putOff: true },
     ]);
   });
 

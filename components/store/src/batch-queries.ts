@@ -10,10 +10,12 @@ export interface NewJob {
   traceParent?: string | undefined;
 }
 
-/** A job to move into a stage, and when the stage's work began if not now. */
+/** A job to move into a stage, when the stage's work began if not now, and whether the try was put off. */
 export interface StageStart {
   jobId: string;
   startedAt?: Date | undefined;
+  /** A try made again after it was put off: found at the stage again, the job made no progress. */
+  putOff?: boolean | undefined;
 }
 
 /** A job to mark done: its result, and when its stages began if their starts were not written. */
@@ -102,7 +104,11 @@ export function createBatchQueries(sql: postgres.Sql, tables: Tables): BatchQuer
     async startStages(starts, stage) {
       const column = sql(STAGE_COLUMN[stage]);
       const jobIds = starts.map((start) => start.jobId);
-      const times = starts.map(({ jobId, startedAt }) => ({ id: jobId, started_at: startedAt ?? null }));
+      const times = starts.map(({ jobId, startedAt, putOff }) => ({
+        id: jobId,
+        started_at: startedAt ?? null,
+        put_off: putOff ?? false,
+      }));
       // `prior` holds the status each row had before this update. A job a worker starts was
       // handed off, whatever became of the API's markPublished (not committed yet, or lost with a
       // primary whose standby had not received it): marked so here, a job whose later progress is
@@ -110,13 +116,15 @@ export function createBatchQueries(sql: postgres.Sql, tables: Tables): BatchQuer
       const moved = await sql<{ id: string; previous: JobStatus }[]>`
         with prior as (${lockInOrder(jobIds)}),
         input as (
-          select * from jsonb_to_recordset(${sql.json(times)}::jsonb) as t(id uuid, started_at timestamptz)
+          select * from jsonb_to_recordset(${sql.json(times)}::jsonb)
+            as t(id uuid, started_at timestamptz, put_off boolean)
         ),
         moved as (
           update ${tables.jobs} as job
           set status = ${stage},
               attempts = job.attempts + 1,
-              progress_at = now(),
+              -- A put-off try found at its stage again is no progress: the sweeper's budget runs on.
+              progress_at = case when input.put_off and job.status = ${stage} then job.progress_at else now() end,
               published_at = coalesce(job.published_at, now()),
               ${column} = coalesce(job.${column}, input.started_at, now())
           from input

@@ -18,7 +18,12 @@ import type { Job, JobResult, ResultInput, Stage, StageOutcome, StageStarts } fr
 export interface BatchedCalls {
   createJob(input: NewJob): Promise<Job>;
   markPublished(jobId: string): Promise<void>;
-  startStage(jobId: string, stage: Stage, startedAt?: Date): Promise<StageOutcome>;
+  startStage(
+    jobId: string,
+    stage: Stage,
+    startedAt: Date | undefined,
+    putOff: boolean,
+  ): Promise<StageOutcome>;
   completeJob(jobId: string, result: ResultInput, started?: StageStarts): Promise<boolean>;
   latestResult(): Promise<JobResult | undefined>;
   /** Runs the calls that wait (the lingering published marks) and waits for every batch under way. */
@@ -112,8 +117,8 @@ export function createBatchedCalls(
     markPublished: async (jobId) => {
       if (isJobId(jobId)) await markPublished({ jobId });
     },
-    startStage: async (jobId, stage, startedAt) =>
-      isJobId(jobId) ? startStage[stage]({ jobId, startedAt }) : 'unknown',
+    startStage: async (jobId, stage, startedAt, putOff) =>
+      isJobId(jobId) ? startStage[stage]({ jobId, startedAt, putOff }) : 'unknown',
     completeJob: async (jobId, result, started) =>
       isJobId(jobId) ? completeJob({ jobId, result, started }) : false,
     latestResult: () => latestResult(null),

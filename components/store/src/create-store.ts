@@ -90,8 +90,10 @@ export async function createStore(options: StoreOptions): Promise<Store> {
           }))
         : call('createJob', ({ jobs }) => jobs.createKeyedJob({ ...input, idempotencyKey })),
     markPublished: (jobId) => batchedCall('markPublished', (batched) => batched.markPublished(jobId)),
-    startStage: (jobId, stage, startedAt) =>
-      batchedCall('startStage', (batched) => batched.startStage(jobId, stage, startedAt)),
+    startStage: (jobId, stage, startedAt, options) =>
+      batchedCall('startStage', (batched) =>
+        batched.startStage(jobId, stage, startedAt, options?.putOff ?? false),
+      ),
     completeJob: (jobId, result, started) =>
       batchedCall('completeJob', (batched) => batched.completeJob(jobId, result, started)),
     failJob: (jobId, error) => call('failJob', ({ jobs }) => jobs.failJob(jobId, error)),

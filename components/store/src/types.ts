@@ -100,8 +100,15 @@ export interface Store {
    * Moves a job forward to `fetching` or `processing`, or finds it there already, and counts an
    * attempt. Never moves a job back: changes nothing when it is `passed` or `unknown`. The stage's
    * time is `startedAt` (when its work began, if before now), unless the stage has one already.
+   * Moving a job, or finding it at the stage again, is progress (the sweeper leaves it alone for a
+   * stage budget), except for a try that was `putOff`: found at the stage again, it is not.
    */
-  startStage(jobId: string, stage: Stage, startedAt?: Date): Promise<StageOutcome>;
+  startStage(
+    jobId: string,
+    stage: Stage,
+    startedAt?: Date,
+    options?: { putOff?: boolean },
+  ): Promise<StageOutcome>;
   /**
    * In one transaction, stores the job's result and marks it done. `started` gives the stages'
    * start times for those not written yet, each counted as an attempt. Returns false and changes

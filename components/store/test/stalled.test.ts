@@ -147,6 +147,18 @@ describeWithServices('store stalled jobs', ['postgres'], ({ databaseUrl }) => {
     expect(await store.claimStalledJobs(30_000, 100, 10_000, ALL)).toEqual([]);
   });
 
+  test('startStage: a put-off try that finds the job at its stage is no progress; one that moves it forward is', async () => {
+    const stillFetching = await stuckJob('fetching', 60_000);
+    const movedOn = await stuckJob('fetching', 60_000);
+
+    expect(await store.startStage(stillFetching, 'fetching', undefined, { putOff: true })).toBe('repeat');
+    expect(await store.startStage(movedOn, 'processing', undefined, { putOff: true })).toBe('started');
+
+    expect(ids(await store.claimStalledJobs(30_000, 100, 10_000, ALL))).toEqual([stillFetching]);
+    // The try is still counted: two starts of fetching.
+    expect(await store.getJob(stillFetching)).toMatchObject({ status: 'fetching', attempts: 2 });
+  });
+
   test('unfinishedSummary: counts unfinished jobs, the oldest one, and those stalled past the budget', async () => {
     expect(await store.unfinishedSummary(30_000)).toEqual({
       unfinished: 0,
