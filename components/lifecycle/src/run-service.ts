@@ -31,22 +31,29 @@ export interface RunServiceOptions {
    * abandoned with exit code 1. Above any grace period a deployment sets. @default 120000
    */
   stopTimeoutMs?: number;
+  /**
+   * A signal this soon after the first is taken for the same one delivered twice, not for a second:
+   * Ctrl-C in a terminal reaches the whole process group, and a wrapper in it (tsx, npm) passes it
+   * on to its child as well. @default 1000
+   */
+  repeatWindowMs?: number;
   /** The process to attach to; tests pass a stand-in. @default process */
   process?: Pick<NodeJS.Process, 'on' | 'exit' | 'stderr'>;
 }
 
 /**
  * The body of every `main.ts`: starts the service, and on SIGTERM or SIGINT stops it and exits 0
- * (1 when the stop fails or overruns; a second signal exits 1 at once). A start that fails writes
- * one line to stderr and exits 1, so a bad configuration is one clear message, not a stack trace.
- * A signal during start-up (waiting for a broker, say) aborts the start's signal: a start that gives
- * up exits 0, as a stop would; one that finishes anyway is stopped at once. A second signal exits
- * 1 at once.
+ * (1 when the stop fails or overruns). A start that fails writes one line to stderr and exits 1,
+ * so a bad configuration is one clear message, not a stack trace. A signal during start-up
+ * (waiting for a broker, say) aborts the start's signal: a start that gives up exits 0, as a stop
+ * would; one that finishes anyway is stopped at once. A second signal, `repeatWindowMs` or more
+ * after the first, exits 1 at once.
  */
 export async function runService(options: RunServiceOptions): Promise<void> {
   const proc = options.process ?? process;
   let service: Service | undefined;
   let signalled: NodeJS.Signals | undefined;
+  let signalledAt = 0;
   const starting = new AbortController();
   const write = (line: string) => proc.stderr.write(`${options.name}: ${line}\n`);
 
@@ -71,11 +78,13 @@ export async function runService(options: RunServiceOptions): Promise<void> {
   };
   const onSignal = (signal: NodeJS.Signals) => {
     if (signalled) {
+      if (Date.now() - signalledAt < (options.repeatWindowMs ?? 1000)) return;
       write(`second ${signal}: exiting without waiting`);
       proc.exit(1);
       return;
     }
     signalled = signal;
+    signalledAt = Date.now();
     if (service) stop(service, signal);
     else {
       write(`${signal} while starting: giving up the start (again to exit now)`);

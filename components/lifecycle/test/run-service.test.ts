@@ -57,11 +57,30 @@ describe('runService', () => {
   test('a second signal during a slow stop exits 1 at once', async () => {
     const fake = fakeProcess();
     const service: Service = { logger, stop: () => new Promise(() => {}) };
-    await runService({ name: 'api', start: async () => service, process: fake.proc });
+    await runService({ name: 'api', start: async () => service, process: fake.proc, repeatWindowMs: 20 });
     fake.signal('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 40));
     fake.signal('SIGINT');
     expect(await fake.exited).toBe(1);
     expect(fake.exits).toEqual([1]);
+  });
+
+  test("the same Ctrl-C delivered twice at once (the terminal's, and a wrapper's) stops the service once, cleanly", async () => {
+    const fake = fakeProcess();
+    let stops = 0;
+    const service: Service = {
+      logger,
+      stop: async () => {
+        stops += 1;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      },
+    };
+    await runService({ name: 'mousetrap', start: async () => service, process: fake.proc });
+    fake.signal('SIGINT');
+    fake.signal('SIGINT');
+    expect(await fake.exited).toBe(0);
+    expect(fake.exits).toEqual([0]);
+    expect(stops).toBe(1);
   });
 
   test('a stop that overruns its bound exits 1', async () => {
@@ -138,8 +157,14 @@ describe('runService when a signal comes during start-up', () => {
 
   test('a second signal while starting exits 1 at once', async () => {
     const fake = fakeProcess();
-    void runService({ name: 'worker', start: () => new Promise<Service>(() => {}), process: fake.proc });
+    void runService({
+      name: 'worker',
+      start: () => new Promise<Service>(() => {}),
+      process: fake.proc,
+      repeatWindowMs: 20,
+    });
     fake.signal('SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 40));
     fake.signal('SIGINT');
     expect(await fake.exited).toBe(1);
   });
