@@ -29,7 +29,12 @@ export const JobSchema = v.object({
   ),
   error: v.pipe(v.nullable(v.string()), v.description('Why the job failed.')),
   created_at: instant,
-  published_at: reached('was handed to the fetch worker'),
+  published_at: v.pipe(
+    v.nullable(instant),
+    v.description(
+      'When the hand-off of the job to the fetch worker was recorded: noted in the background after the broker confirmed its start message, or by the worker that started it, so it may come after `fetching_at`; null until then.',
+    ),
+  ),
   fetching_at: reached('started fetching'),
   processing_at: reached('started processing'),
   done_at: reached('finished'),
