@@ -91,7 +91,15 @@ export async function startHost(options: HostOptions): Promise<HostedService> {
         url: settings.tracing.url,
         protocol: settings.tracing.protocol,
       }),
-      (t) => t.close(),
+      async (t) => {
+        const { unsent } = await t.close();
+        if (unsent !== undefined) {
+          logger.warn('the spans held at the stop were not sent: the collector did not take them', {
+            url: t.url,
+            error: unsent,
+          });
+        }
+      },
     );
     if (tracing.url !== undefined) {
       logger.info('exporting traces', { url: tracing.url, protocol: settings.tracing.protocol });

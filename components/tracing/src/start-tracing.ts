@@ -7,11 +7,15 @@ import { setRecording } from './spans.ts';
 export interface Tracing {
   /** Where spans go, when they are exported at all. */
   readonly url: string | undefined;
-  /** Sends the spans still buffered (bounded by the exporter's timeout) and stops tracing. */
-  close(): Promise<void>;
+  /**
+   * Sends the spans still buffered (bounded by the exporter's timeout, `OTEL_EXPORTER_OTLP_TIMEOUT`)
+   * and stops tracing. A collector that does not take them is no failure of the process: the close
+   * resolves with why they were not sent (`unsent`), and the spans are lost.
+   */
+  close(): Promise<{ unsent?: string }>;
 }
 
-const off: Tracing = { url: undefined, close: async () => {} };
+const off: Tracing = { url: undefined, close: async () => ({}) };
 
 /**
  * Starts the OpenTelemetry SDK when `url` is set: a tracer provider whose batch span processor
@@ -51,17 +55,23 @@ export async function startTracing(options: TracingOptions): Promise<Tracing> {
   context.setGlobalContextManager(contextManager);
   propagation.setGlobalPropagator(new core.W3CTraceContextPropagator());
   setRecording(true);
-  let closing: Promise<void> | undefined;
+  let closing: Promise<{ unsent?: string }> | undefined;
   return {
     url,
     close() {
       // Recording stops once the last batch is sent: spans ended after the shutdown began are dropped.
-      closing ??= provider.shutdown().finally(() => {
-        setRecording(false);
-        trace.disable();
-        propagation.disable();
-        context.disable();
-      });
+      closing ??= provider
+        .shutdown()
+        .then(
+          () => ({}),
+          (error: unknown) => ({ unsent: error instanceof Error ? error.message : String(error) }),
+        )
+        .finally(() => {
+          setRecording(false);
+          trace.disable();
+          propagation.disable();
+          context.disable();
+        });
       return closing;
     },
   };

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { startOtlpReceiver, waitFor } from '@mousetrap/test_kit';
 import {
   activeTraceFields,
@@ -9,6 +10,15 @@ import {
   TracingError,
   traceIdOf,
 } from '../src/index.ts';
+
+/** A local port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 describe('startTracing', () => {
   test('without a url: starts nothing, and spans are no-ops without a traceparent', async () => {
@@ -72,6 +82,27 @@ describe('startTracing', () => {
       }
     },
   );
+
+  test('a collector that is not there: the close resolves, saying why the spans were not sent', async () => {
+    const port = await closedPort();
+    // The exporter's own timeout, read when it is made: 1 s, not its default 10.
+    process.env.OTEL_EXPORTER_OTLP_TIMEOUT = '1000';
+    const tracing = await startTracing({
+      serviceName: 'traced',
+      url: `http://127.0.0.1:${port}/v1/traces`,
+      protocol: 'http/protobuf',
+      flushIntervalMs: 60_000,
+    }).finally(() => {
+      delete process.env.OTEL_EXPORTER_OTLP_TIMEOUT;
+    });
+    openSpan('lost', { parent: null }).end();
+
+    const closed = await tracing.close();
+
+    expect(closed.unsent).toMatch(/ECONNREFUSED|connect/i);
+    // Closed for good: spans are no-ops again, and a tracing can start anew.
+    expect(openSpan('after', { parent: null }).traceparent).toBeUndefined();
+  });
 
   test('a second tracing in the same process is refused with already_started', async () => {
     const receiver = await startOtlpReceiver();
