@@ -4,6 +4,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStore, type ResultInput } from '@mousetrap/store';
+import { waitFor } from '@mousetrap/test_kit';
 import postgres from 'postgres';
 import { startEmbeddedDatabase } from '../src/embedded-database.ts';
 import { EmbeddedDbError } from '../src/errors.ts';
@@ -162,8 +163,7 @@ describe('startEmbeddedDatabase', () => {
     });
     const before = await lastCheckpoint();
     await sql`insert into t select generate_series(1, 1000)`;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(await lastCheckpoint()).not.toBe(before);
+    await waitFor(async () => (await lastCheckpoint()) !== before, { what: 'a checkpoint after the insert' });
     expect((await sql<{ n: number }[]>`select count(*)::int as n from t`)[0]?.n).toBe(2001);
   });
 
@@ -200,10 +200,15 @@ describe('startEmbeddedDatabase', () => {
       return textOf(answers[1]);
     };
     const before = await lastCheckpoint();
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    // Checkpoints ran meanwhile, and the client heard nothing of them.
+    // Once a checkpoint has run since, the client must have heard nothing of it.
+    await waitFor(
+      async () => {
+        expect(client.unread()).toBe(0);
+        return (await lastCheckpoint()) !== before;
+      },
+      { what: 'a checkpoint after the first read' },
+    );
     expect(client.unread()).toBe(0);
-    expect(await lastCheckpoint()).not.toBe(before);
   });
 
   test('close: a second call resolves too', async () => {

@@ -110,13 +110,15 @@ describeWithServices('startHost', ['rabbitmq', 'postgres'], ({ rabbitmqUrl, data
       broker: { inMemory: { prefetch: 3 } },
       parts: [part('only', events, (host) => (given = host))],
     });
-    expect(service.healthPort).toBeUndefined();
-    expect(await given?.queue.stats()).toEqual([
-      { queue: 'start_fetch', messages: 0, consumers: 0, deadLetters: 0 },
-      { queue: 'data_processing', messages: 0, consumers: 0, deadLetters: 0 },
-    ]);
-
-    await service.stop();
+    try {
+      expect(service.healthPort).toBeUndefined();
+      expect(await given?.queue.stats()).toEqual([
+        { queue: 'start_fetch', messages: 0, consumers: 0, deadLetters: 0 },
+        { queue: 'data_processing', messages: 0, consumers: 0, deadLetters: 0 },
+      ]);
+    } finally {
+      await service.stop();
+    }
 
     expect(events).toEqual(['open database', 'start only', 'stop only', 'close database']);
   });
