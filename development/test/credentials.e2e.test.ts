@@ -1,8 +1,8 @@
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { queueNames } from '@mousetrap/job_queue';
 import { buildProject } from '@mousetrap/project_build';
 import {
+  closedPort,
   deleteQueues,
   describeWithServices,
   dropSchema,
@@ -15,15 +15,6 @@ const root = join(__dirname, '..', '..');
 const apiBuild = join(root, 'projects', 'api_app', 'dist', 'main.js');
 const DB_SECRET = 'pg-Secret-7f3a9c';
 const BROKER_SECRET = 'mq-Secret-41d2e8';
-
-/** A port nothing listens on: taken from the system, then let go. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** The URL with a password put in (PostgreSQL's trust auth here ignores it, as a real one would check it). */
 function withPassword(url: string, password: string): string {

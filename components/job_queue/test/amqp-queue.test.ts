@@ -2,7 +2,14 @@ import { execFile, execFileSync } from 'node:child_process';
 import type { EventEmitter } from 'node:events';
 import { connect as connectSocket, createServer, type Socket } from 'node:net';
 import { promisify } from 'node:util';
-import { captureLogger, deleteQueues, describeWithServices, uniqueName, waitFor } from '@mousetrap/test_kit';
+import {
+  captureLogger,
+  closedPort,
+  deleteQueues,
+  describeWithServices,
+  uniqueName,
+  waitFor,
+} from '@mousetrap/test_kit';
 import amqp, { type ChannelModel } from 'amqplib';
 import { connectJobQueue } from '../src/amqp-queue.ts';
 import { connectBroker } from '../src/connect-broker.ts';
@@ -98,16 +105,6 @@ async function closeConnectionNamed(name: string): Promise<void> {
     await connectionNamed(name),
     'job_queue test: closing on purpose',
   ]);
-}
-
-/** A local port nothing listens on. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 /** A TCP proxy in front of the broker; see {@link brokerProxy}. */
@@ -459,7 +456,7 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
 
   test('no broker listening: retries with logged warnings, without the password, then fails with code unavailable', async () => {
     const logger = captureLogger();
-    const url = `amqp://guest:s3cret-pw@127.0.0.1:${await freePort()}`;
+    const url = `amqp://guest:s3cret-pw@127.0.0.1:${await closedPort()}`;
 
     const error = await connectJobQueue({ url, logger, startTimeoutMs: 1500 }).catch(
       (caught: unknown) => caught,
@@ -476,7 +473,7 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
 
   test('a cluster whose first node in the list is down: connects to another node and works', async () => {
     const logger = captureLogger();
-    const down = `amqp://guest:s3cret-pw@127.0.0.1:${await freePort()}`;
+    const down = `amqp://guest:s3cret-pw@127.0.0.1:${await closedPort()}`;
     const queue = await open({ logger, url: `${down},${rabbitmqUrl}` });
     const handled = await recordHandled(queue);
     const sent = envelopeFor('start_fetch');
@@ -494,7 +491,7 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
   });
 
   test('a cluster with no node up: fails with unavailable naming every node, without a password', async () => {
-    const urls = [await freePort(), await freePort()].map(
+    const urls = [await closedPort(), await closedPort()].map(
       (port) => `amqp://guest:s3cret-pw@127.0.0.1:${port}`,
     );
 
@@ -509,7 +506,7 @@ describeWithServices('job_queue over RabbitMQ', ['rabbitmq'], ({ rabbitmqUrl }) 
 
   test("no broker listening and the start aborted: gives up at once with the signal's reason and retries no more", async () => {
     const logger = captureLogger();
-    const url = `amqp://guest:guest@127.0.0.1:${await freePort()}`;
+    const url = `amqp://guest:guest@127.0.0.1:${await closedPort()}`;
     const stop = new AbortController();
     const reason = new Error('SIGTERM while starting');
     let closes = 0;

@@ -1,19 +1,9 @@
-import { createServer } from 'node:net';
-import { captureLogger, describeWithServices, uniqueName } from '@mousetrap/test_kit';
+import { captureLogger, closedPort, describeWithServices, uniqueName } from '@mousetrap/test_kit';
 import { connectJobQueue } from '../src/amqp-queue.ts';
 import { connectBroker } from '../src/connect-broker.ts';
 import { JobQueueError } from '../src/errors.ts';
 
 const WRONG_PASSWORD = 'not-the-Password-5c1e';
-
-/** A local port nothing listens on. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describeWithServices('job_queue when the broker refuses the client', ['rabbitmq'], ({ rabbitmqUrl }) => {
   const withPassword = (password: string) => Object.assign(new URL(rabbitmqUrl), { password }).toString();
@@ -73,7 +63,7 @@ describeWithServices('job_queue when the broker refuses the client', ['rabbitmq'
   });
 
   test('connectBroker: when no broker listens, fails with code unavailable, not refused', async () => {
-    const url = Object.assign(new URL(rabbitmqUrl), { port: String(await freePort()) }).toString();
+    const url = Object.assign(new URL(rabbitmqUrl), { port: String(await closedPort()) }).toString();
     const error = await connectBroker(url).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(JobQueueError);
     expect(error).toMatchObject({ code: 'unavailable', message: expect.stringContaining('ECONNREFUSED') });
@@ -95,7 +85,7 @@ describeWithServices('job_queue when the broker refuses the client', ['rabbitmq'
   ])(
     'connectBroker: a cluster with one node down connects to the live one when it tries %s first',
     async (_, pick) => {
-      const down = Object.assign(new URL(rabbitmqUrl), { port: String(await freePort()) }).toString();
+      const down = Object.assign(new URL(rabbitmqUrl), { port: String(await closedPort()) }).toString();
       // Of the two nodes listed, a pick near 1 keeps their order (the one down first), 0 swaps them.
       const connection = await connectBroker(`${down},${rabbitmqUrl}`, () => pick);
       try {

@@ -1,7 +1,6 @@
-import { createServer } from 'node:net';
 import { queueNames } from '@mousetrap/job_queue';
 import type { DatabaseSettings } from '@mousetrap/settings';
-import { deleteQueues, describeWithServices, dropSchema, uniqueName } from '@mousetrap/test_kit';
+import { closedPort, deleteQueues, describeWithServices, dropSchema, uniqueName } from '@mousetrap/test_kit';
 import { type HostContext, type HostedPart, type PartStarter, startHost } from '../src/host.ts';
 
 const settings = {
@@ -21,15 +20,6 @@ function part(name: string, events: string[], seen?: (host: HostContext) => void
       },
     };
   };
-}
-
-/** A local port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describeWithServices('startHost', ['rabbitmq', 'postgres'], ({ rabbitmqUrl, databaseUrl }) => {

@@ -1,20 +1,10 @@
 import { createServer, type Socket } from 'node:net';
-import { describeWithServices, dropSchema, uniqueName, waitFor } from '@mousetrap/test_kit';
+import { closedPort, describeWithServices, dropSchema, uniqueName, waitFor } from '@mousetrap/test_kit';
 import postgres from 'postgres';
 import { createStore } from '../src/create-store.ts';
 import { StoreError } from '../src/errors.ts';
 import { migrations } from '../src/migrations.ts';
 import type { Store } from '../src/types.ts';
-
-/** A local port nothing listens on: bound once by the OS, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 describe('migrations', () => {
   test('migrations: versions start at 1 and rise by one, so the order of the list is the order applied', () => {

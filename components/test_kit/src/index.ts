@@ -4,6 +4,7 @@ export { deleteQueues, dropSchema } from './cleanup.ts';
 export { uniqueName } from './names.ts';
 export type { OtlpReceiver, ReceivedSpan } from './otlp-receiver.ts';
 export { startOtlpReceiver } from './otlp-receiver.ts';
+export { closedPort } from './ports.ts';
 export type { ServiceProcess } from './processes.ts';
 export { SERVICE_NODE_FLAGS, startServiceProcess } from './processes.ts';
 export { seeded } from './seeded.ts';

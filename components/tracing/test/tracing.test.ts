@@ -1,5 +1,4 @@
-import { createServer } from 'node:net';
-import { startOtlpReceiver, waitFor } from '@mousetrap/test_kit';
+import { closedPort, startOtlpReceiver, waitFor } from '@mousetrap/test_kit';
 import {
   activeTraceFields,
   currentTraceparent,
@@ -10,15 +9,6 @@ import {
   TracingError,
   traceIdOf,
 } from '../src/index.ts';
-
-/** A local port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('startTracing', () => {
   test('without a url: starts nothing, and spans are no-ops without a traceparent', async () => {
