@@ -163,7 +163,10 @@ describe('startEmbeddedDatabase', () => {
     });
     const before = await lastCheckpoint();
     await sql`insert into t select generate_series(1, 1000)`;
-    await waitFor(async () => (await lastCheckpoint()) !== before, { what: 'a checkpoint after the insert' });
+    await waitFor(async () => (await lastCheckpoint()) !== before, {
+      what: 'a checkpoint after the insert',
+      timeoutMs: 2000,
+    });
     expect((await sql<{ n: number }[]>`select count(*)::int as n from t`)[0]?.n).toBe(2001);
   });
 
@@ -206,7 +209,7 @@ describe('startEmbeddedDatabase', () => {
         expect(client.unread()).toBe(0);
         return (await lastCheckpoint()) !== before;
       },
-      { what: 'a checkpoint after the first read' },
+      { what: 'a checkpoint after the first read', timeoutMs: 2000 },
     );
     expect(client.unread()).toBe(0);
   });

@@ -56,6 +56,11 @@ describe('createPlaceSource (HTTP)', () => {
     expect(requested).toEqual({ method: 'GET', url: '/places' });
   });
 
+  test('a body that starts with a byte order mark is read as the JSON after it', async () => {
+    const url = await serve(json(200, `\uFEFF${JSON.stringify(places)}`));
+    await expect(createPlaceSource({ url })()).resolves.toEqual(places);
+  });
+
   test('when the server answers 500, rejects with http_status naming the status', async () => {
     const url = await serve(json(500, '{"error":"boom"}'));
     const pending = createPlaceSource({ url })();

@@ -10,8 +10,9 @@ export const DEFAULT_STAGE_TIMEOUT_MS = 300_000;
 export interface SweeperOptions {
   /**
    * A stage's time budget: a handed-off job that made no progress (published, a stage started or
-   * started again, re-driven) for this long is stalled. Longer than the longest retry delay plus a
-   * stage's work, or jobs that are only waiting for a retry are re-driven. @default 300000
+   * started again, unless by a try that was put off, re-driven) for this long is stalled; three
+   * times as long while a queue holds a backlog being worked. Longer than the longest retry delay
+   * plus a stage's work, or jobs that are only waiting for a retry are re-driven. @default 300000
    */
   stageTimeoutMs?: number;
   /** Re-drives of a stalled job before it is failed. @default 3 */
@@ -46,6 +47,16 @@ export interface Sweeper {
 }
 
 const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
+
+/** Every unfinished stage: the sweeper looks at jobs at each. */
+const UNFINISHED: readonly UnfinishedStatus[] = ['queued', 'fetching', 'processing'];
+
+/**
+ * How many stage budgets a job must have made no progress for to be swept while a queue holds a
+ * backlog being worked: long enough for a job waiting its turn, short enough that a lost message
+ * is still recovered under a load that never lets the backlog drain.
+ */
+const BACKLOG_BUDGETS = 3;
 
 /**
  * The backstop behind every way a handed-off job can hang: a message dead-lettered by the broker,
@@ -108,9 +119,9 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
     return true;
   };
 
-  /** Claims and settles one batch at `stages`; `full` when it may have left more behind. */
-  const sweepBatch = async (stalledForMs: number, counted: boolean, stages: readonly UnfinishedStatus[]) => {
-    const jobs = await deps.store.claimStalledJobs(stalledForMs, batchSize, claimMs, stages);
+  /** Claims and settles one batch; `full` when it may have left more behind. */
+  const sweepBatch = async (stalledForMs: number, counted: boolean) => {
+    const jobs = await deps.store.claimStalledJobs(stalledForMs, batchSize, claimMs, UNFINISHED);
     let redriven = 0;
     let failed = 0;
     if (jobs.length === 0) return { redriven, failed, full: false };
@@ -140,11 +151,11 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
     const total = { redriven: 0, failed: 0 };
     // Swept only while the broker takes messages: a re-drive claimed while it is away would be
     // counted without reaching a worker. Said when sweeping stops and when it resumes.
-    const stages = await stagesToSweep(deps.queue, lastConsumed, stageTimeoutMs).then(
-      (stages) => {
+    const backlog = await backlogWorked(deps.queue, lastConsumed, stageTimeoutMs).then(
+      (worked) => {
         if (unreadable) deps.logger.info('the sweeper reads the queues again; sweeping resumes');
         unreadable = false;
-        return stages;
+        return worked;
       },
       (error: unknown) => {
         if (!unreadable) {
@@ -153,11 +164,15 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
           });
         }
         unreadable = true;
-        return [];
+        return undefined;
       },
     );
-    for (let more = stages.length > 0; more && !stopped; ) {
-      const batch = await sweepBatch(stalledFor(), counted, stages);
+    if (backlog === undefined) return total;
+    // Behind a backlog being worked, a job at any stage may be waiting its turn: only one stalled
+    // for BACKLOG_BUDGETS budgets is taken for lost then.
+    const budget = () => (backlog ? Math.max(stalledFor(), BACKLOG_BUDGETS * stageTimeoutMs) : stalledFor());
+    for (let more = true; more && !stopped; ) {
+      const batch = await sweepBatch(budget(), counted);
       total.redriven += batch.redriven;
       total.failed += batch.failed;
       more = batch.full;
@@ -198,28 +213,27 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
 }
 
 /**
- * The stages whose jobs may be stalled rather than waiting their turn. A job at any stage may be
- * waiting in either queue, its clock running while it waits: a queued job in start_fetch, or in
- * data_processing when it was fetched before its fetch start was due to be written; a fetching job
- * in data_processing, or in start_fetch when a failed try's retry or a redelivery went back to its
- * tail; a processing job in data_processing when its retry went back there, or in start_fetch once
- * re-driven. So no stage is swept while a queue holds messages and has had a consumer within the
- * last stage budget (`lastConsumed`, updated here). A queue nobody has consumed for that long is no
- * backlog: its jobs are re-driven, and in the end failed. A job whose message was lost behind a
- * backlog that is always being worked waits for the backlog to drain. Rejects while the broker is
- * away.
+ * Whether a queue holds a backlog that consumers are working through: a job at any stage may be
+ * waiting its turn in either queue, its clock running while it waits (a queued job in start_fetch,
+ * or in data_processing when it was fetched before its fetch start was due to be written; a
+ * fetching job in data_processing, or in start_fetch when a failed try's retry or a redelivery went
+ * back to its tail; a processing job in data_processing when its retry went back there, or in
+ * start_fetch once re-driven). A queue counts while it holds messages and has had a consumer
+ * within the last stage budget (`lastConsumed`, updated here); one nobody has consumed for that
+ * long is no backlog. Rejects while the broker is away.
  */
-async function stagesToSweep(
+async function backlogWorked(
   queue: JobQueue,
   lastConsumed: Map<QueueName, number>,
   stageTimeoutMs: number,
-): Promise<UnfinishedStatus[]> {
+): Promise<boolean> {
   await queue.check();
   const now = Date.now();
   const stats = await queue.stats();
   for (const entry of stats) if (entry.consumers > 0) lastConsumed.set(entry.queue, now);
-  const worked = (name: QueueName) =>
-    stats.some((entry) => entry.queue === name && entry.messages > 0) &&
-    now - (lastConsumed.get(name) ?? 0) < stageTimeoutMs;
-  return QUEUE_NAMES.some(worked) ? [] : ['queued', 'fetching', 'processing'];
+  return QUEUE_NAMES.some(
+    (name) =>
+      stats.some((entry) => entry.queue === name && entry.messages > 0) &&
+      now - (lastConsumed.get(name) ?? 0) < stageTimeoutMs,
+  );
 }

@@ -114,11 +114,16 @@ describeWithServices('the sweeper of stalled jobs', ['postgres'], ({ databaseUrl
   });
 
   test.each(['start_fetch', 'data_processing'] as const)(
-    'jobs at every stage wait while %s has a backlog being consumed, and are re-driven once nobody has consumed it for a budget',
+    'jobs at every stage wait while %s has a backlog being consumed, for three budgets, and for one once nobody has consumed it for a budget',
     async (backlog) => {
       // A job at any stage may be waiting in either queue: a retry goes back to the tail of its
       // queue, a re-drive starts at start_fetch, a fast fetch leaves its job queued in data_processing.
-      const waiting = [await stuckJob('queued'), await stuckJob('fetching'), await stuckJob('processing')];
+      const stages = ['queued', 'fetching', 'processing'] as const;
+      const waiting = await Promise.all(stages.map((stage) => stuckJob(stage)));
+      // A budget of 2 s: idle 3 s, these wait behind the backlog; idle 7 s, that one is taken for lost.
+      for (const id of waiting) await idle(id, 3000);
+      const lost = await stuckJob('fetching');
+      await idle(lost, 7000);
       const queue = createMemoryJobQueue({ prefetch: 1 });
       let release = () => {};
       const held = new Promise<void>((resolve) => {
@@ -135,10 +140,11 @@ describeWithServices('the sweeper of stalled jobs', ['postgres'], ({ databaseUrl
       // One message held by the consumer, one waiting behind it: a backlog being worked.
       for (const _ of [1, 2])
         await queue.publish(backlog, { ...backlogMessage, type: backlog, job_id: crypto.randomUUID() });
-      // A budget of 2 s: the second sweep must come within it of the first, a few queries later.
+      // The second sweep must come within the budget of the first, a few queries later.
       const { sweeper } = sweeperOn(queue, { stageTimeoutMs: 2000 });
 
-      expect(await sweeper.sweep()).toEqual({ redriven: 0, failed: 0 });
+      expect(await sweeper.sweep()).toEqual({ redriven: 1, failed: 0 });
+      expect(await store.getJob(lost)).toMatchObject({ redrives: 1 });
 
       // The consumer goes, its message back in the queue: the backlog stays, with nobody reading it.
       await consumer.cancel(20);
@@ -146,7 +152,7 @@ describeWithServices('the sweeper of stalled jobs', ['postgres'], ({ databaseUrl
       // A consumer gone for a moment (a worker restarting) leaves the backlog alone...
       expect(await sweeper.sweep()).toEqual({ redriven: 0, failed: 0 });
       await new Promise((resolve) => setTimeout(resolve, 2100));
-      // ...one gone for a whole budget does not.
+      // ...one gone for a whole budget does not (the job re-driven just now is kept out).
       expect(await sweeper.sweep()).toEqual({ redriven: 3, failed: 0 });
       for (const id of waiting) expect(await store.getJob(id)).toMatchObject({ redrives: 1 });
     },

@@ -39,10 +39,10 @@ const isStopping = (outcome: StageOutcome): outcome is 'passed' | 'unknown' =>
   outcome === 'passed' || outcome === 'unknown';
 
 /**
- * Runs a job's stage and records its start. On a retry, a redelivery, a put-off try or when
- * `eager`, the start is written first and the work runs only when the job is at or before this
- * stage; a put-off try that finds the job at the stage already is not progress of it, so that a try
- * put off without end leaves its job to the sweeper. On a first
+ * Runs a job's stage and records its start. On a retry (a final try put off and made again is
+ * one), a redelivery or when `eager`, the start is written first and the work runs only when the
+ * job is at or before this stage; a put-off try that finds the job at the stage already is not
+ * progress of it, so that a try put off without end leaves its job to the sweeper. On a first
  * delivery the work starts at once, and its start is written only if it outlasts `startAfterMs`:
  * a first delivery that is done sooner costs no write of its own, and the stage's time is written
  * by what ends the job; a try that fails sooner writes it before rejecting, so that every failed
@@ -52,7 +52,7 @@ const isStopping = (outcome: StageOutcome): outcome is 'passed' | 'unknown' =>
 export async function runStage<T>(options: StageRunOptions, work: () => Promise<T>): Promise<StageRun<T>> {
   const { store, jobId, stage, delivery } = options;
   const startedAt = new Date();
-  if (options.eager || delivery.attempt > 1 || delivery.redeliveries > 0 || delivery.putOff) {
+  if (options.eager || delivery.attempt > 1 || delivery.redeliveries > 0) {
     const start = await store.startStage(jobId, stage, undefined, { putOff: delivery.putOff ?? false });
     if (isStopping(start)) return { ran: false, start };
     return { ran: true, value: await work(), startedAt, start };

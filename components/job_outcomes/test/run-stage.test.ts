@@ -51,8 +51,6 @@ describeWithServices('runStage', ['postgres'], ({ databaseUrl }) => {
     ['a redelivery', { delivery: { ...FIRST, redeliveries: 1 } }],
     ['a retry', { delivery: { ...FIRST, attempt: 2 } }],
     ['an eager call (a re-drive)', { eager: true }],
-    // An exhausted delivery's copy, put off, is attempt 1 with its delivery count started again.
-    ['a put-off try', { delivery: { ...FIRST, putOff: true } }],
   ])('%s writes the start before the work', async (_, more) => {
     const jobId = await newJob();
     let status: string | undefined;

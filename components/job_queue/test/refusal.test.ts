@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer } from 'node:net';
 import { captureLogger, closedPort, describeWithServices, uniqueName } from '@mousetrap/test_kit';
 import { connectJobQueue } from '../src/amqp-queue.ts';
 import { connectBroker } from '../src/connect-broker.ts';
@@ -80,19 +81,32 @@ describeWithServices('job_queue when the broker refuses the client', ['rabbitmq'
   });
 
   test.each([
-    ['the node that is down', 0.99],
-    ['the live node', 0],
+    ['the node that is down', 0.99, 1],
+    ['the live node', 0, 0],
   ])(
     'connectBroker: a cluster with one node down connects to the live one when it tries %s first',
-    async (_, pick) => {
-      const down = Object.assign(new URL(rabbitmqUrl), { port: String(await closedPort()) }).toString();
-      // Of the two nodes listed, a pick near 1 keeps their order (the one down first), 0 swaps them.
-      const connection = await connectBroker(`${down},${rabbitmqUrl}`, () => pick);
+    async (_, pick, triedDown) => {
+      // The node that is down: it takes each connection and drops it at once, counting them.
+      let dropped = 0;
+      const downNode = createServer((socket) => {
+        dropped += 1;
+        socket.destroy();
+      });
+      await new Promise<void>((resolve) => downNode.listen(0, '127.0.0.1', resolve));
       try {
-        const channel = await connection.createChannel();
-        await channel.close();
+        const { port } = downNode.address() as AddressInfo;
+        const down = Object.assign(new URL(rabbitmqUrl), { port: String(port) }).toString();
+        // Of the two nodes listed, a pick near 1 keeps their order (the one down first), 0 swaps them.
+        const connection = await connectBroker(`${down},${rabbitmqUrl}`, () => pick);
+        try {
+          const channel = await connection.createChannel();
+          await channel.close();
+        } finally {
+          await connection.close();
+        }
+        expect(dropped).toBe(triedDown);
       } finally {
-        await connection.close();
+        await new Promise((resolve) => downNode.close(resolve));
       }
     },
   );

@@ -32,7 +32,7 @@ export interface RunServiceOptions {
    */
   stopTimeoutMs?: number;
   /**
-   * A signal this soon after the first is taken for the same one delivered twice, not for a second:
+   * The same signal this soon after the first is taken for one delivered twice, not for a second:
    * Ctrl-C in a terminal reaches the whole process group, and a wrapper in it (tsx, npm) passes it
    * on to its child as well. @default 1000
    */
@@ -46,8 +46,8 @@ export interface RunServiceOptions {
  * (1 when the stop fails or overruns). A start that fails writes one line to stderr and exits 1,
  * so a bad configuration is one clear message, not a stack trace. A signal during start-up
  * (waiting for a broker, say) aborts the start's signal: a start that gives up exits 0, as a stop
- * would; one that finishes anyway is stopped at once. A second signal, `repeatWindowMs` or more
- * after the first, exits 1 at once.
+ * would; one that finishes anyway is stopped at once. A second signal exits 1 at once, unless it
+ * is the first one again within `repeatWindowMs`.
  */
 export async function runService(options: RunServiceOptions): Promise<void> {
   const proc = options.process ?? process;
@@ -78,7 +78,7 @@ export async function runService(options: RunServiceOptions): Promise<void> {
   };
   const onSignal = (signal: NodeJS.Signals) => {
     if (signalled) {
-      if (Date.now() - signalledAt < (options.repeatWindowMs ?? 1000)) return;
+      if (signal === signalled && Date.now() - signalledAt < (options.repeatWindowMs ?? 1000)) return;
       write(`second ${signal}: exiting without waiting`);
       proc.exit(1);
       return;

@@ -65,6 +65,15 @@ describe('runService', () => {
     expect(fake.exits).toEqual([1]);
   });
 
+  test('another signal right after the first is a second one: SIGTERM, then SIGINT at once, exits 1', async () => {
+    const fake = fakeProcess();
+    const service: Service = { logger, stop: () => new Promise(() => {}) };
+    await runService({ name: 'api', start: async () => service, process: fake.proc });
+    fake.signal('SIGTERM');
+    fake.signal('SIGINT');
+    expect(await fake.exited).toBe(1);
+  });
+
   test("the same Ctrl-C delivered twice at once (the terminal's, and a wrapper's) stops the service once, cleanly", async () => {
     const fake = fakeProcess();
     let stops = 0;

@@ -70,10 +70,7 @@ export function createBatchedCalls(
     waitLimit: {
       ms: timeoutMs,
       error: () =>
-        new StoreError(
-          'timeout',
-          `${what}: not run: the statements ahead of it had no answer within ${timeoutMs} ms`,
-        ),
+        new StoreError('timeout', `${what}: not run: waited ${timeoutMs} ms for the statements ahead of it`),
     },
   });
 

@@ -48,7 +48,7 @@ export interface Batched<I, O> {
 
 interface Pending<I, O> {
   item: I;
-  /** When the call was made (Date.now()), for the wait limit. */
+  /** When the call was made (performance.now(), a clock that never steps), for the wait limit. */
   since: number;
   resolve(output: O): void;
   reject(error: unknown): void;
@@ -144,7 +144,7 @@ export function createBatcher<I, O>(
     expiry = setTimeout(
       () => {
         expiry = undefined;
-        const deadline = Date.now() - waitLimit.ms;
+        const deadline = performance.now() - waitLimit.ms;
         for (let i = 0; i < waiting.length; ) {
           const entry = waiting[i] as Pending<I, O>;
           if (entry.since > deadline) i += 1;
@@ -155,14 +155,14 @@ export function createBatcher<I, O>(
         }
         armExpiry();
       },
-      Math.max(0, oldest.since + waitLimit.ms - Date.now()),
+      Math.max(0, oldest.since + waitLimit.ms - performance.now()),
     );
     expiry.unref();
   };
 
   const call = (item: I) =>
     new Promise<O>((resolve, reject) => {
-      waiting.push({ item, since: waitLimit ? Date.now() : 0, resolve, reject });
+      waiting.push({ item, since: waitLimit ? performance.now() : 0, resolve, reject });
       schedule();
       armExpiry();
     });
