@@ -12,6 +12,22 @@ function recorder() {
   return { batches, run };
 }
 
+/** A run that records each batch, answers its items, and holds the batch with item 1 until `finishFirst`. */
+function holdingFirst() {
+  const started: number[][] = [];
+  let finish = () => {};
+  const run = async (items: number[]) => {
+    started.push([...items]);
+    if (items.includes(1)) {
+      await new Promise<void>((resolve) => {
+        finish = resolve;
+      });
+    }
+    return items;
+  };
+  return { started, run, finishFirst: () => finish() };
+}
+
 const never = () => false;
 
 describe('createBatcher', () => {
@@ -114,20 +130,13 @@ describe('createBatcher', () => {
   });
 
   test('a batch whose callers gave up on it (bound) keeps its place until its work ends', async () => {
-    const started: number[][] = [];
-    let finishFirst = () => {};
-    const call = createBatcher(
-      async (items: number[]) => {
-        started.push([...items]);
-        if (items.includes(1)) {
-          await new Promise<void>((resolve) => {
-            finishFirst = resolve;
-          });
-        }
-        return items;
-      },
-      { maxSize: 100, concurrency: 1, isolate: never, bound: (work) => withTimeout(work, 20, 'test') },
-    );
+    const { started, run, finishFirst } = holdingFirst();
+    const call = createBatcher(run, {
+      maxSize: 100,
+      concurrency: 1,
+      isolate: never,
+      bound: (work) => withTimeout(work, 20, 'test'),
+    });
     await expect(call(1)).rejects.toMatchObject({ code: 'timeout' });
     const second = call(2);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -138,26 +147,14 @@ describe('createBatcher', () => {
   });
 
   test('with waitLimit, a call waiting behind a batch that never ends gives up without running', async () => {
-    const started: number[][] = [];
-    let finishFirst = () => {};
-    const call = createBatcher(
-      async (items: number[]) => {
-        started.push([...items]);
-        if (items.includes(1)) {
-          await new Promise<void>((resolve) => {
-            finishFirst = resolve;
-          });
-        }
-        return items;
-      },
-      {
-        maxSize: 100,
-        concurrency: 1,
-        isolate: never,
-        bound: (work) => withTimeout(work, 20, 'test'),
-        waitLimit: { ms: 50, error: () => new Error('waited too long') },
-      },
-    );
+    const { started, run, finishFirst } = holdingFirst();
+    const call = createBatcher(run, {
+      maxSize: 100,
+      concurrency: 1,
+      isolate: never,
+      bound: (work) => withTimeout(work, 20, 'test'),
+      waitLimit: { ms: 50, error: () => new Error('waited too long') },
+    });
     await expect(call(1)).rejects.toMatchObject({ code: 'timeout' });
     await expect(call(2)).rejects.toThrow('waited too long');
     expect(started).toEqual([[1]]);
