@@ -1,7 +1,14 @@
 import { Agent, request } from 'node:http';
 import { createMemoryJobQueue } from '@mousetrap/job_queue';
 import { createStore } from '@mousetrap/store';
-import { describeWithServices, dropSchema, uniqueName, waitFor } from '@mousetrap/test_kit';
+import {
+  describeWithServices,
+  dropSchema,
+  type HeldTable,
+  lockTable,
+  uniqueName,
+  waitFor,
+} from '@mousetrap/test_kit';
 import postgres from 'postgres';
 import { expectErrorBody, type ServedApi, useApiSuite } from './harness.ts';
 
@@ -219,13 +226,12 @@ describeWithServices('rest_api POST /refresh', ['postgres'], ({ databaseUrl }) =
       callTimeoutMs: 300,
       statementTimeoutMs: 30_000,
     });
-    const sql = postgres(databaseUrl, { max: 2, onnotice: () => {} });
-    const holder = await sql.reserve();
+    const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+    let held: HeldTable | undefined;
     try {
       api = await suite.serve({ store: slow });
       // Another session holds the jobs table: the job's insert waits past the store's 300 ms.
-      await holder`begin`;
-      await holder`lock table ${sql(schema)}.jobs in access exclusive mode`;
+      held = await lockTable(databaseUrl, schema, 'jobs');
       const key = uniqueName('key');
       const refused = await post({ 'Idempotency-Key': key });
       expect(refused.status).toBe(503);
@@ -236,7 +242,8 @@ describeWithServices('rest_api POST /refresh', ['postgres'], ({ databaseUrl }) =
       });
 
       // The table free again, the insert the API gave up on goes through.
-      await holder`rollback`;
+      await held.release();
+      held = undefined;
       const recorded = await waitFor(
         async () => {
           const rows = await sql<
@@ -250,7 +257,7 @@ describeWithServices('rest_api POST /refresh', ['postgres'], ({ databaseUrl }) =
       expect(retried.status).toBe(202);
       expect(await retried.json()).toMatchObject({ job_id: recorded });
     } finally {
-      holder.release();
+      await held?.release();
       await sql.end();
       await slow.close();
       await dropSchema(databaseUrl, schema);

@@ -1,5 +1,5 @@
 import { createPlaceSource } from '@mousetrap/fetch_data';
-import { connectJobQueue, createEnvelope, queueNames } from '@mousetrap/job_queue';
+import { connectJobQueue, createEnvelope, type Delivery, queueNames } from '@mousetrap/job_queue';
 import { createLogger } from '@mousetrap/log';
 import { type Place, processData } from '@mousetrap/process_data';
 import { createStore, type Store } from '@mousetrap/store';
@@ -29,8 +29,8 @@ describeWithServices('createProcessingHandler against PostgreSQL', ['postgres'],
   const FIRST = { attempt: 1, redeliveries: 0, exhausted: false, final: false };
   const message = (jobId: string, payload: unknown) =>
     createEnvelope({ type: 'data_processing', jobId, correlationId: 'corr-2', payload });
-  const handle = (jobId: string, payload: unknown) =>
-    createProcessingHandler({ store, logger, delayMs: 0 })(message(jobId, payload), FIRST);
+  const handle = (jobId: string, payload: unknown, delivery: Delivery = FIRST) =>
+    createProcessingHandler({ store, logger, delayMs: 0 })(message(jobId, payload), delivery);
   /**
    * Makes PostgreSQL refuse the result of one job (a trigger raising on its insert), as a database
    * that takes the connection but not the write does; resolves with the undoing of it.
@@ -145,12 +145,7 @@ describeWithServices('createProcessingHandler against PostgreSQL', ['postgres'],
     const undo = await refuseResultOf(job.id);
     try {
       await expect(
-        createProcessingHandler({ store, logger, delayMs: 0 })(message(job.id, { places }), {
-          attempt: 2,
-          redeliveries: 0,
-          exhausted: false,
-          final: false,
-        }),
+        handle(job.id, { places }, { attempt: 2, redeliveries: 0, exhausted: false, final: false }),
       ).rejects.toThrow('result refused');
     } finally {
       await undo();
@@ -167,12 +162,7 @@ describeWithServices('createProcessingHandler against PostgreSQL', ['postgres'],
     const undo = await refuseResultOf(job.id);
     try {
       await expect(
-        createProcessingHandler({ store, logger, delayMs: 0 })(message(job.id, { places }), {
-          attempt: 4,
-          redeliveries: 0,
-          exhausted: false,
-          final: true,
-        }),
+        handle(job.id, { places }, { attempt: 4, redeliveries: 0, exhausted: false, final: true }),
       ).resolves.toEqual({
         deadLetter: expect.stringMatching(reason),
       });

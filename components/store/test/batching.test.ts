@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { describeWithServices, dropSchema, uniqueName } from '@mousetrap/test_kit';
+import { describeWithServices, dropSchema, lockTable, uniqueName } from '@mousetrap/test_kit';
 import postgres from 'postgres';
 import { createStore } from '../src/create-store.ts';
 import { StoreError } from '../src/errors.ts';
@@ -115,35 +115,32 @@ describeWithServices('store calls made at the same time', ['postgres'], ({ datab
 
   test('createJob: while the database holds every statement, a call queued behind the batches gives up in its time, and never runs', async () => {
     // Statements wait for the lock far longer than a call waits for them (300 ms).
-    const held = await createStore({
+    const slow = await createStore({
       url: databaseUrl,
       schema,
       callTimeoutMs: 300,
       statementTimeoutMs: 60_000,
     });
-    const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
-    const holder = await sql.reserve();
     const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+    const held = await lockTable(databaseUrl, schema, 'jobs');
     try {
-      await holder`begin`;
-      await holder`lock table ${sql(schema)}.jobs in access exclusive mode`;
       // Two batches, each of one call made in a turn of its own, take both places; the third waits.
-      const running = [held.createJob({ correlationId: 'held-1' })];
+      const running = [slow.createJob({ correlationId: 'held-1' })];
       await nextTurn();
-      running.push(held.createJob({ correlationId: 'held-2' }));
+      running.push(slow.createJob({ correlationId: 'held-2' }));
       await nextTurn();
-      const queued = held.createJob({ correlationId: 'held-3' });
+      const queued = slow.createJob({ correlationId: 'held-3' });
       for (const call of running) await expect(call).rejects.toMatchObject({ code: 'timeout' });
       await expect(queued).rejects.toMatchObject({
         code: 'timeout',
         message: expect.stringContaining('not run'),
       });
     } finally {
-      await holder`rollback`;
-      holder.release();
+      await held.release();
     }
     // The two statements given up on still commit once the lock is gone; the third never ran.
-    await held.close();
+    await slow.close();
+    const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
     const rows = await sql`
       select correlation_id from ${sql(schema)}.jobs where correlation_id like 'held-%' order by 1
     `;

@@ -1,6 +1,8 @@
 export type { CapturedLogger, LogLine } from './capture-logger.ts';
 export { captureLogger } from './capture-logger.ts';
 export { deleteQueues, dropSchema } from './cleanup.ts';
+export type { HeldTable } from './locks.ts';
+export { lockTable } from './locks.ts';
 export { uniqueName } from './names.ts';
 export type { OtlpReceiver, ReceivedSpan } from './otlp-receiver.ts';
 export { startOtlpReceiver } from './otlp-receiver.ts';
