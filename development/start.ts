@@ -43,6 +43,7 @@ async function start(signal: AbortSignal) {
         logger: host.logger('processing_worker'),
         delayMs: settings.processDelayMs,
         graceMs,
+        crashOnCorrelationId: settings.crashOnCorrelationId,
       }),
     ...(inMemory ? [drainOnStop('data_processing', graceMs)] : []),
     (host) =>

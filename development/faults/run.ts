@@ -5,7 +5,7 @@
  * several broker nodes or database instances. Each scenario waits for the pipeline to settle and
  * checks the ledger of every job. Prints the table, writes test-results/<suite>.json and exits 1
  * on any loss, double, unexplained failure or dead-letter count that differs from what was injected.
- *   FAULTS_JOBS=2000          jobs per scenario (the embedded ones post at most 500)
+ *   FAULTS_JOBS=2000          jobs per scenario (the embedded ones post at most 500, the crash loop 200)
  *   FAULTS_ONLY=poison,…      run only these scenarios (ids from the table)
  *   FAULTS_LOG_LEVEL=warn     LOG_LEVEL of the services, whose logs go to test-results/<suite>-logs/
  *   FAULTS_KEEP=1             keep the private brokers' and databases' folders (their own logs)
@@ -89,7 +89,9 @@ try {
     const suite = { root, ...services, count, concurrency: 32, logDir, logLevel, note, live };
     for (const scenario of scenarios) await attempt(scenario, count, () => runScenario(scenario, suite));
     for (const scenario of embedded) {
-      await attempt(scenario, embeddedJobs(count), () => runEmbeddedScenario(scenario, { ...suite, temp }));
+      await attempt(scenario, embeddedJobs(scenario, count), () =>
+        runEmbeddedScenario(scenario, { ...suite, temp }),
+      );
     }
     await stopAll();
   }

@@ -38,13 +38,18 @@ export interface Sweeper {
   /** Runs one sweep now. */
   sweep(): Promise<SweepResult>;
   /**
-   * Re-drives every handed-off unfinished job at once, without counting it against the job's
-   * re-drives: for a transport that starts empty (the in-memory one), whose messages a restart lost.
+   * Re-drives every handed-off unfinished job at once: for a transport that starts empty (the
+   * in-memory one), whose messages a restart lost. Each counts against the job's re-drives, as a
+   * broker counts a message's deliveries, so that a job whose work stops the whole process is
+   * failed after `maxRedrives` starts instead of stopping it at every start.
    */
-  redriveUnfinished(): Promise<number>;
+  redriveUnfinished(): Promise<SweepResult>;
   /** Stops sweeping and waits for a sweep in progress. */
   stop(): Promise<void>;
 }
+
+/** Why a job is swept: no progress within its budget, or unfinished when the process last stopped. */
+type Why = 'stalled' | 'restarted';
 
 const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
 
@@ -80,8 +85,8 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
   // only after a whole stage budget without one, not for the moment a worker restarts.
   const lastConsumed = new Map<QueueName, number>(QUEUE_NAMES.map((queue) => [queue, Date.now()]));
 
-  /** Publishes the job's start again and starts its clock; false (logged) if the publish failed. */
-  const redrive = async (job: Job, counted: boolean, stalledForMs: number): Promise<boolean> => {
+  /** Publishes the job's start again, counts it and starts its clock; false (logged) if the publish failed. */
+  const redrive = async (job: Job, why: Why, stalledForMs: number): Promise<boolean> => {
     const log = deps.logger.child({ job_id: job.id, correlation_id: job.correlation_id });
     try {
       // A span of the job's own trace, linked to the sweep that found the job stalled.
@@ -93,17 +98,17 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
           attributes: {
             'mousetrap.job_id': job.id,
             'mousetrap.stage': job.status,
-            'mousetrap.counted': counted,
+            'mousetrap.redrive_reason': why,
           },
         },
         () => deps.queue.publish('start_fetch', startMessage(job, true)),
       );
-      await deps.store.noteRedrive(job.id, counted, stalledForMs);
+      await deps.store.noteRedrive(job.id, stalledForMs);
     } catch (error) {
       log.warn('could not re-drive a stalled job; the next sweep tries again', { error: String(error) });
       return false;
     }
-    if (counted) {
+    if (why === 'stalled') {
       log.warn('stalled job re-driven', { stage: job.status, redrive: job.redrives + 1, of: maxRedrives });
       options.onStalled?.('redriven');
     }
@@ -111,17 +116,31 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
   };
 
   /** Fails the job, unless it moved meanwhile; answers whether it did. */
-  const giveUp = async (job: Job): Promise<boolean> => {
-    const reason = `no progress in ${job.status} for ${seconds(stageTimeoutMs)} after ${job.redrives} re-drives`;
-    if (!(await deps.store.failStalledJob(job.id, reason, stageTimeoutMs))) return false;
-    deps.logger.error('stalled job failed', { job_id: job.id, correlation_id: job.correlation_id, reason });
+  const giveUp = async (job: Job, why: Why, stalledForMs: number): Promise<boolean> => {
+    const reason =
+      why === 'stalled'
+        ? `no progress in ${job.status} for ${seconds(stageTimeoutMs)} after ${job.redrives} re-drives`
+        : `unfinished in ${job.status} when the process stopped, again after ${job.redrives} re-drives: its work may be what stops the process`;
+    if (!(await deps.store.failStalledJob(job.id, reason, stalledForMs))) return false;
+    deps.logger.error(why === 'stalled' ? 'stalled job failed' : 'job unfinished at too many starts failed', {
+      job_id: job.id,
+      correlation_id: job.correlation_id,
+      reason,
+    });
     options.onStalled?.('failed');
     return true;
   };
 
   /** Claims and settles one batch; `full` when it may have left more behind. */
-  const sweepBatch = async (stalledForMs: number, counted: boolean) => {
-    const jobs = await deps.store.claimStalledJobs(stalledForMs, batchSize, claimMs, UNFINISHED);
+  const sweepBatch = async (stalledForMs: number, why: Why) => {
+    // At a start, the claims of the run before are void: that process is gone.
+    const jobs = await deps.store.claimStalledJobs(
+      stalledForMs,
+      batchSize,
+      claimMs,
+      UNFINISHED,
+      why === 'restarted',
+    );
     let redriven = 0;
     let failed = 0;
     if (jobs.length === 0) return { redriven, failed, full: false };
@@ -130,9 +149,9 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
     try {
       for (const job of jobs) {
         if (stopped) break;
-        if (counted && job.redrives >= maxRedrives) {
-          if (await giveUp(job)) failed += 1;
-        } else if (await span.run(() => redrive(job, counted, stalledForMs))) redriven += 1;
+        if (job.redrives >= maxRedrives) {
+          if (await giveUp(job, why, stalledForMs)) failed += 1;
+        } else if (await span.run(() => redrive(job, why, stalledForMs))) redriven += 1;
         // The first failed publish means the broker is away: the rest wait for the next sweep.
         else return { redriven, failed, full: false };
       }
@@ -147,7 +166,7 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
    * pass over every unfinished job uses the time since it began, so that it never takes again a
    * job it re-drove itself.
    */
-  const sweepAll = async (stalledFor: () => number, counted: boolean): Promise<SweepResult> => {
+  const sweepAll = async (stalledFor: () => number, why: Why): Promise<SweepResult> => {
     const total = { redriven: 0, failed: 0 };
     // Swept only while the broker takes messages: a re-drive claimed while it is away would be
     // counted without reaching a worker. Said when sweeping stops and when it resumes.
@@ -172,7 +191,7 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
     // for BACKLOG_BUDGETS budgets is taken for lost then.
     const budget = () => (backlog ? Math.max(stalledFor(), BACKLOG_BUDGETS * stageTimeoutMs) : stalledFor());
     for (let more = true; more && !stopped; ) {
-      const batch = await sweepBatch(budget(), counted);
+      const batch = await sweepBatch(budget(), why);
       total.redriven += batch.redriven;
       total.failed += batch.failed;
       more = batch.full;
@@ -181,7 +200,7 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
   };
 
   const sweep = () => {
-    running ??= sweepAll(() => stageTimeoutMs, true).finally(() => {
+    running ??= sweepAll(() => stageTimeoutMs, 'stalled').finally(() => {
       running = undefined;
     });
     return running;
@@ -199,10 +218,11 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
     sweep,
     async redriveUnfinished() {
       const began = Date.now();
-      const { redriven } = await sweepAll(() => Date.now() - began, false);
-      if (redriven > 0)
-        deps.logger.info('re-drove the unfinished jobs of an earlier run', { count: redriven });
-      return redriven;
+      const result = await sweepAll(() => Date.now() - began, 'restarted');
+      if (result.redriven > 0 || result.failed > 0) {
+        deps.logger.info('re-drove the unfinished jobs of an earlier run', { ...result });
+      }
+      return result;
     },
     async stop() {
       stopped = true;

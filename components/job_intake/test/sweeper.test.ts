@@ -152,9 +152,10 @@ describeWithServices('the sweeper of stalled jobs', ['postgres'], ({ databaseUrl
       // A consumer gone for a moment (a worker restarting) leaves the backlog alone...
       expect(await sweeper.sweep()).toEqual({ redriven: 0, failed: 0 });
       await new Promise((resolve) => setTimeout(resolve, 2100));
-      // ...one gone for a whole budget does not (the job re-driven just now is kept out).
-      expect(await sweeper.sweep()).toEqual({ redriven: 3, failed: 0 });
+      // ...one gone for a whole budget does not (and the job re-driven a budget ago is due again).
+      expect(await sweeper.sweep()).toEqual({ redriven: 4, failed: 0 });
       for (const id of waiting) expect(await store.getJob(id)).toMatchObject({ redrives: 1 });
+      expect(await store.getJob(lost)).toMatchObject({ redrives: 2 });
     },
   );
 
@@ -184,32 +185,75 @@ describeWithServices('the sweeper of stalled jobs', ['postgres'], ({ databaseUrl
     expect(await store.getJob(jobId)).toMatchObject({ redrives: 0 });
   });
 
-  test('redriveUnfinished: re-drives every handed-off unfinished job once, without counting it, over several batches', async () => {
+  test('redriveUnfinished: re-drives every handed-off unfinished job once, over several batches', async () => {
     const many = await Promise.all(Array.from({ length: 7 }, () => stuckJob('fetching')));
     const { queue, received } = await collectingQueue();
     const { sweeper } = sweeperOn(queue, { batchSize: 3 });
 
-    expect(await sweeper.redriveUnfinished()).toBe(7);
+    expect(await sweeper.redriveUnfinished()).toEqual({ redriven: 7, failed: 0 });
 
     await waitFor(() => received.length === 7, { what: 'seven messages' });
     expect(received.map((message) => message.job_id).sort()).toEqual([...many].sort());
   });
 
-  test('redriveUnfinished: re-drives every handed-off unfinished job at once, without counting it', async () => {
+  test('redriveUnfinished: re-drives every unfinished job at once, handed off or not, and counts the re-drive', async () => {
     const { job: fresh } = await store.createJob({ correlationId: 'fresh' });
     await store.markPublished(fresh.id);
     await store.startStage(fresh.id, 'processing');
     const old = await stuckJob('queued');
-    const { job: unpublished } = await store.createJob({ correlationId: 'the relay’s' });
+    const { job: unpublished } = await store.createJob({ correlationId: 'unpublished' });
     const { queue, received } = await collectingQueue();
     const { sweeper } = sweeperOn(queue);
 
-    expect(await sweeper.redriveUnfinished()).toBe(2);
+    expect(await sweeper.redriveUnfinished()).toEqual({ redriven: 3, failed: 0 });
 
-    await waitFor(() => received.length === 2, { what: 'two messages' });
-    expect(received.map((message) => message.job_id).sort()).toEqual([fresh.id, old].sort());
-    expect(await store.getJob(fresh.id)).toMatchObject({ redrives: 0 });
-    expect(await store.getJob(unpublished.id)).toMatchObject({ status: 'queued', published_at: null });
+    await waitFor(() => received.length === 3, { what: 'three messages' });
+    expect(received.map((message) => message.job_id).sort()).toEqual([fresh.id, old, unpublished.id].sort());
+    expect(await store.getJob(fresh.id)).toMatchObject({ status: 'processing', redrives: 1 });
+    const redriven = await store.getJob(unpublished.id);
+    expect(redriven).toMatchObject({ status: 'queued', redrives: 1 });
+    expect(redriven?.published_at).not.toBeNull();
+  });
+
+  test('redriveUnfinished: re-drives a job an earlier run claimed and died before it re-drove', async () => {
+    const jobId = await stuckJob('processing');
+    await store.claimStalledJobs(30_000, 100, 60_000, ['processing']);
+    const { queue, received } = await collectingQueue();
+    const { sweeper } = sweeperOn(queue);
+    expect(await sweeper.sweep()).toEqual({ redriven: 0, failed: 0 });
+
+    expect(await sweeper.redriveUnfinished()).toEqual({ redriven: 1, failed: 0 });
+
+    await waitFor(() => received.length === 1, { what: 'the re-drive' });
+    expect(received[0]?.job_id).toBe(jobId);
+  });
+
+  test('redriveUnfinished: a job unfinished at a start once more than maxRedrives allow is failed, with why', async () => {
+    // A job whose work stops the whole process: each start re-drives it, and its work stops the
+    // process again, until its re-drives run out (maxRedrives 2 here).
+    const jobId = await stuckJob('fetching');
+    const { queue, received } = await collectingQueue();
+    const { sweeper, logger } = sweeperOn(queue);
+    for (const redrives of [1, 2]) {
+      expect(await sweeper.redriveUnfinished()).toEqual({ redriven: 1, failed: 0 });
+      expect(await store.getJob(jobId)).toMatchObject({ status: 'fetching', redrives });
+      await idle(jobId, 1000);
+    }
+
+    expect(await sweeper.redriveUnfinished()).toEqual({ redriven: 0, failed: 1 });
+
+    expect(received).toHaveLength(2);
+    const failed = await store.getJob(jobId);
+    expect(failed).toMatchObject({ status: 'failed', redrives: 2 });
+    expect(failed?.error).toBe(
+      'unfinished in fetching when the process stopped, again after 2 re-drives: its work may be what stops the process',
+    );
+    expect(logger.lines.filter((line) => line.level === 'error')).toEqual([
+      expect.objectContaining({
+        message: 'job unfinished at too many starts failed',
+        context: expect.objectContaining({ job_id: jobId }),
+      }),
+    ]);
   });
 });
 

@@ -167,6 +167,8 @@ export interface DevelopmentSettings extends ServiceSettings {
   sweeper: SweeperSettings;
   fetch: FetchSettings;
   processDelayMs: number;
+  /** The processing worker's test hook (TEST_CRASH_ON_CORRELATION_ID): here it kills the whole process. */
+  crashOnCorrelationId: string | undefined;
 }
 
 const common = (p: Parsed<typeof commonFields>): ServiceSettings => ({
@@ -306,5 +308,6 @@ export function loadDevelopmentSettings(env: Env): DevelopmentSettings {
     sweeper: sweeper(p),
     fetch: fetchSource(p),
     processDelayMs: p.PROCESS_DELAY_MS,
+    crashOnCorrelationId: p.TEST_CRASH_ON_CORRELATION_ID,
   };
 }

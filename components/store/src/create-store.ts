@@ -103,12 +103,12 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     getJobWithResult: (jobId) => call('getJobWithResult', ({ jobs }) => jobs.getJobWithResult(jobId)),
     claimUnpublishedJobs: (olderThanMs, limit, claimMs) =>
       call('claimUnpublishedJobs', ({ jobs }) => jobs.claimUnpublishedJobs(olderThanMs, limit, claimMs)),
-    claimStalledJobs: (stalledForMs, limit, claimMs, stages) =>
+    claimStalledJobs: (stalledForMs, limit, claimMs, stages, atStart) =>
       call('claimStalledJobs', ({ stalled }) =>
-        stalled.claimStalledJobs(stalledForMs, limit, claimMs, stages),
+        stalled.claimStalledJobs(stalledForMs, limit, claimMs, stages, atStart),
       ),
-    noteRedrive: (jobId, counted, stalledForMs) =>
-      call('noteRedrive', ({ stalled }) => stalled.noteRedrive(jobId, counted, stalledForMs)),
+    noteRedrive: (jobId, stalledForMs) =>
+      call('noteRedrive', ({ stalled }) => stalled.noteRedrive(jobId, stalledForMs)),
     failStalledJob: (jobId, error, stalledForMs) =>
       call('failStalledJob', ({ stalled }) => stalled.failStalledJob(jobId, error, stalledForMs)),
     unfinishedSummary: (stalledForMs) =>

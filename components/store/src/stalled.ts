@@ -20,19 +20,21 @@ export function createStalledQueries(sql: postgres.Sql, tables: Tables): Stalled
   const before = (ms: number) => sql`now() - ${ms}::double precision * interval '1 millisecond'`;
 
   return {
-    async claimStalledJobs(stalledForMs, limit, claimMs, stages) {
+    async claimStalledJobs(stalledForMs, limit, claimMs, stages, atStart = false) {
       if (stages.length === 0) return [];
       // Handed off (published) and unfinished, with no progress since stalledForMs ago. Unpublished
-      // jobs are the relay's. The claim, shared with the relay's column, keeps other sweepers off
-      // the job until it is re-driven or failed; rows claimed right now are skipped, not waited for.
+      // jobs are the relay's, but at a start every message is gone, and what was unpublished is
+      // re-driven and counted as the rest is. The claim, shared with the relay's column, keeps other
+      // sweepers off the job until it is re-driven or failed; rows claimed right now are skipped,
+      // not waited for.
       const rows = await sql<JobRow[]>`
         update ${tables.jobs}
         set claimed_until = now() + ${claimMs}::double precision * interval '1 millisecond'
         where id = any(array(
           select id from ${tables.jobs}
-          where ${sql.unsafe(UNFINISHED)} and status in ${sql(stages)} and published_at is not null
+          where ${sql.unsafe(UNFINISHED)} and status in ${sql(stages)} and (${atStart} or published_at is not null)
             and progress_at < ${before(stalledForMs)}
-            and (claimed_until is null or claimed_until < now())
+            and (${atStart} or claimed_until is null or claimed_until < now())
           order by progress_at
           limit ${limit}
           for update skip locked
@@ -42,14 +44,16 @@ export function createStalledQueries(sql: postgres.Sql, tables: Tables): Stalled
       return rows.map(toJob);
     },
 
-    async noteRedrive(jobId, counted, stalledForMs) {
+    async noteRedrive(jobId, stalledForMs) {
       if (!isJobId(jobId)) return false;
       // Only a job still as stalled as when it was claimed: one that moved meanwhile (the
       // re-drive reached a worker already, or another sweeper took it once this claim lapsed)
-      // keeps its own clock and count. The claim is left to lapse.
+      // keeps its own clock and count. Its clock guards it from sweeps now; the claim ends, so
+      // that a restart within the claim's time re-drives it again (npm start in a crash loop).
       const changed = await sql`
         update ${tables.jobs}
-        set progress_at = now(), redrives = redrives + ${counted ? 1 : 0}
+        set progress_at = now(), redrives = redrives + 1, claimed_until = null,
+            published_at = coalesce(published_at, now())
         where id = ${jobId} and ${sql.unsafe(UNFINISHED)} and progress_at < ${before(stalledForMs)}
       `;
       return changed.count > 0;

@@ -139,20 +139,23 @@ export interface Store {
    * Claims up to `limit` unfinished jobs that were handed off and made no progress (published, a
    * stage started, a re-drive) for `stalledForMs`, least recent progress first, for `claimMs`, as
    * `claimUnpublishedJobs` claims: for the sweeper, to re-drive or fail each. Only jobs at one of
-   * `stages` are taken.
+   * `stages` are taken, and jobs claimed by another are skipped. `atStart` is for a process that
+   * starts alone on its database with a transport that starts empty: every unfinished job's
+   * message is gone, so unpublished jobs are taken too, and the earlier run's claims died with it.
    */
   claimStalledJobs(
     stalledForMs: number,
     limit: number,
     claimMs: number,
     stages: readonly UnfinishedStatus[],
+    atStart?: boolean,
   ): Promise<Job[]>;
   /**
-   * Notes that a stalled job was re-driven: its stage's clock starts again (its claim lapses in
-   * its own time); `counted` adds one to its re-drives. Returns false, changing nothing, unless
-   * the job is unfinished and still without progress for `stalledForMs`.
+   * Notes that a stalled job was re-driven: its stage's clock starts again, its claim ends, one is
+   * added to its re-drives, and it counts as published. Returns false, changing nothing, unless the
+   * job is unfinished and still without progress for `stalledForMs`.
    */
-  noteRedrive(jobId: string, counted: boolean, stalledForMs: number): Promise<boolean>;
+  noteRedrive(jobId: string, stalledForMs: number): Promise<boolean>;
   /**
    * Fails a stalled job with a reason, unless it made progress within `stalledForMs` meanwhile or
    * ended; returns whether it did.

@@ -170,7 +170,7 @@ describeWithServices('store jobs', ['postgres'], ({ databaseUrl }) => {
     const { job } = await store.createJob({ correlationId: 'corr-reopen' });
     await store.markPublished(job.id);
     await store.startStage(job.id, 'fetching');
-    await store.noteRedrive(job.id, true, 0);
+    await store.noteRedrive(job.id, 0);
     await store.failJob(job.id, 'source down');
     expect(await store.reopenJob(job.id)).toBe(true);
     expect(await store.getJob(job.id)).toMatchObject({

@@ -83,18 +83,32 @@ describeWithServices('store stalled jobs', ['postgres'], ({ databaseUrl }) => {
     expect(ids(await store.claimStalledJobs(30_000, 100, 10_000, ALL))).toEqual([stuck[0]]);
   });
 
-  test('noteRedrive: starts the clock again and counts a re-drive; an uncounted one only starts the clock', async () => {
+  test('claimStalledJobs: at a start, claimed and unpublished jobs are taken too', async () => {
+    const claimed = await stuckJob('fetching', 60_000);
+    await store.claimStalledJobs(30_000, 100, 10_000, ALL);
+    const { job: unpublished } = await store.createJob({ correlationId: 'never published' });
+    await idle(unpublished.id, 60_000);
+    expect(await store.claimStalledJobs(30_000, 100, 10_000, ALL)).toEqual([]);
+
+    expect(ids(await store.claimStalledJobs(30_000, 100, 10_000, ALL, true))).toEqual(
+      [claimed, unpublished.id].sort(),
+    );
+    expect(await store.noteRedrive(unpublished.id, 30_000)).toBe(true);
+    expect((await store.getJob(unpublished.id))?.published_at).not.toBeNull();
+  });
+
+  test('noteRedrive: starts the clock again, counts a re-drive and ends the claim', async () => {
     const jobId = await stuckJob('processing', 60_000);
     await store.claimStalledJobs(30_000, 100, 10_000, ALL);
 
-    expect(await store.noteRedrive(jobId, true, 30_000)).toBe(true);
+    expect(await store.noteRedrive(jobId, 30_000)).toBe(true);
     expect(await store.getJob(jobId)).toMatchObject({ status: 'processing', redrives: 1 });
-    await expireClaim(jobId);
     expect(await store.claimStalledJobs(30_000, 100, 10_000, ALL)).toEqual([]);
+    // Idle again within what was its claim's time: claimed at once.
     await idle(jobId, 60_000);
     expect(ids(await store.claimStalledJobs(30_000, 100, 10_000, ALL))).toEqual([jobId]);
-    expect(await store.noteRedrive(jobId, false, 30_000)).toBe(true);
-    expect(await store.getJob(jobId)).toMatchObject({ redrives: 1 });
+    expect(await store.noteRedrive(jobId, 30_000)).toBe(true);
+    expect(await store.getJob(jobId)).toMatchObject({ redrives: 2 });
   });
 
   test('noteRedrive: changes nothing for a finished, unknown or malformed job', async () => {
@@ -102,10 +116,10 @@ describeWithServices('store stalled jobs', ['postgres'], ({ databaseUrl }) => {
     await store.completeJob(jobId, sampleResult);
     const done = await store.getJob(jobId);
 
-    expect(await store.noteRedrive(jobId, true, 30_000)).toBe(false);
+    expect(await store.noteRedrive(jobId, 30_000)).toBe(false);
     expect(await store.getJob(jobId)).toEqual(done);
-    expect(await store.noteRedrive('0b7e9b7a-2f6e-4a8e-9c1d-1f2e3d4c5b6a', true, 0)).toBe(false);
-    expect(await store.noteRedrive('not-a-uuid', true, 0)).toBe(false);
+    expect(await store.noteRedrive('0b7e9b7a-2f6e-4a8e-9c1d-1f2e3d4c5b6a', 0)).toBe(false);
+    expect(await store.noteRedrive('not-a-uuid', 0)).toBe(false);
   });
 
   test('a job that moved after it was claimed is neither counted as re-driven nor failed', async () => {
@@ -118,7 +132,7 @@ describeWithServices('store stalled jobs', ['postgres'], ({ databaseUrl }) => {
     await store.startStage(redriveJob, 'fetching');
     await store.startStage(failJob, 'fetching');
 
-    expect(await store.noteRedrive(redriveJob, true, 30_000)).toBe(false);
+    expect(await store.noteRedrive(redriveJob, 30_000)).toBe(false);
     expect(await store.failStalledJob(failJob, 'no progress', 30_000)).toBe(false);
     expect(await store.getJob(redriveJob)).toMatchObject({ status: 'fetching', redrives: 0 });
     expect(await store.getJob(failJob)).toMatchObject({ status: 'fetching', redrives: 2 });
