@@ -15,10 +15,10 @@ export function giveUpOnDelivery(
   const error = new Error(
     `${message.type} delivered ${delivery.redeliveries + 1} times without being settled (its worker died or stopped on it, or its retry could not be published)`,
   );
-  return settleFailedJob(store, message.job_id, 'delivery limit reached', error);
+  return settleFailedJob(store, message, 'delivery limit reached', error);
 }
 
 /** Settles the job of a message that is malformed for its stage ("poison: …"): it will never work. */
 export function failPoison(store: Store, message: Envelope, why: string): Promise<FailedJobSettlement> {
-  return settleFailedJob(store, message.job_id, 'poison', new Error(why));
+  return settleFailedJob(store, message, 'poison', new Error(why));
 }

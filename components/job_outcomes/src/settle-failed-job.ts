@@ -1,4 +1,4 @@
-import { type HandlerResult, isBrokerOutage } from '@mousetrap/job_queue';
+import { type Envelope, type HandlerResult, isBrokerOutage } from '@mousetrap/job_queue';
 import { type Store, StoreError } from '@mousetrap/store';
 
 /**
@@ -22,15 +22,15 @@ function outageOf(error: unknown): 'database' | 'broker' | undefined {
 }
 
 /**
- * Settles a final attempt that failed with `error`: when the database or the broker is away (the
- * error is a StoreError `unavailable` or `timeout`, a JobQueueError of a broker away or refusing
- * for now, or marking the job failed fails too), the message is to be tried again later;
- * otherwise the job is marked failed with `${what}: <error>` (unless done or failed already) and
- * the message dead-lettered.
+ * Settles a final attempt of `message` that failed with `error`: when the database or the broker
+ * is away (the error is a StoreError `unavailable` or `timeout`, a JobQueueError of a broker away
+ * or refusing for now, or marking the job failed fails too), the message is to be tried again
+ * later; otherwise the job is marked failed with `${what}: <error>` (unless done or failed
+ * already, or retried since the message was sent) and the message dead-lettered.
  */
 export async function settleFailedJob(
   store: Store,
-  jobId: string,
+  message: Pick<Envelope, 'job_id' | 'occurred_at'>,
   what: string,
   error: unknown,
 ): Promise<FailedJobSettlement> {
@@ -38,7 +38,7 @@ export async function settleFailedJob(
   if (outage) return { retryLater: `the ${outage} is unavailable: ${describe(error)}` };
   const reason = `${what}: ${describe(error)}`;
   try {
-    await store.failJob(jobId, reason);
+    await store.failJob(message.job_id, reason, message.occurred_at);
     return { deadLetter: reason };
   } catch (storeError) {
     return { retryLater: `cannot mark the job failed: ${describe(storeError)}` };

@@ -6,12 +6,14 @@ import { useStore } from './store-fixture.ts';
 
 describeWithServices('settleFailedJob', ['postgres'], ({ databaseUrl }) => {
   const { store, schema } = useStore(databaseUrl, 'settle');
+  /** A message of the job, sent now. */
+  const sentNow = (jobId: string) => ({ job_id: jobId, occurred_at: new Date().toISOString() });
 
   test('a failure of the job itself: marks it failed with the reason and asks for a dead letter', async () => {
     const { job } = await store().createJob({ correlationId: 'settle-1' });
     const settled = await settleFailedJob(
       store(),
-      job.id,
+      sentNow(job.id),
       'fetch failed after 4 attempts',
       new Error('HTTP 502'),
     );
@@ -39,7 +41,7 @@ describeWithServices('settleFailedJob', ['postgres'], ({ databaseUrl }) => {
 
   test.each(outages)('%s: leaves the job open and asks to try again later', async (what, error, reason) => {
     const { job } = await store().createJob({ correlationId: `settle-${what}` });
-    const settled = await settleFailedJob(store(), job.id, 'fetch failed after 4 attempts', error);
+    const settled = await settleFailedJob(store(), sentNow(job.id), 'fetch failed after 4 attempts', error);
     expect(settled).toEqual({ retryLater: reason });
     expect((await store().getJob(job.id))?.status).toBe('queued');
   });
@@ -54,7 +56,7 @@ describeWithServices('settleFailedJob', ['postgres'], ({ databaseUrl }) => {
 
   test.each(refusedForGood)('%s: fails the job, naming why', async (_what, error) => {
     const { job } = await store().createJob({ correlationId: `settle-${error.code}` });
-    const settled = await settleFailedJob(store(), job.id, 'fetch failed after 4 attempts', error);
+    const settled = await settleFailedJob(store(), sentNow(job.id), 'fetch failed after 4 attempts', error);
     expect(settled).toEqual({ deadLetter: `fetch failed after 4 attempts: ${error.message}` });
     expect((await store().getJob(job.id))?.status).toBe('failed');
   });
@@ -63,7 +65,7 @@ describeWithServices('settleFailedJob', ['postgres'], ({ databaseUrl }) => {
     const { job } = await store().createJob({ correlationId: 'settle-closed' });
     const closed = await createStore({ url: databaseUrl, schema, max: 1 });
     await closed.close();
-    const settled = await settleFailedJob(closed, job.id, 'fetch failed', new Error('HTTP 502'));
+    const settled = await settleFailedJob(closed, sentNow(job.id), 'fetch failed', new Error('HTTP 502'));
     expect(settled).toEqual({ retryLater: expect.stringMatching(/^cannot mark the job failed: /) });
     expect((await store().getJob(job.id))?.status).toBe('queued');
   });
@@ -75,9 +77,32 @@ describeWithServices('settleFailedJob', ['postgres'], ({ databaseUrl }) => {
       most_northerly: ['3', '4', 'X', 'XX', 'Etc/UTC'],
       places: [['3', '4', 'X', 'XX', 'Etc/UTC']],
     });
-    expect(await settleFailedJob(store(), job.id, 'late', new Error('boom'))).toEqual({
+    expect(await settleFailedJob(store(), sentNow(job.id), 'late', new Error('boom'))).toEqual({
       deadLetter: 'late: boom',
     });
     expect((await store().getJob(job.id))?.status).toBe('done');
+  });
+
+  test('a message sent before the job was retried does not fail it again; one sent after does', async () => {
+    const { job } = await store().createJob({ correlationId: 'settle-retried' });
+    const earlier = sentNow(job.id);
+    await store().failJob(job.id, 'no progress in fetching');
+    expect(await store().reopenJob(job.id)).toBe(true);
+
+    const settled = await settleFailedJob(
+      store(),
+      earlier,
+      'fetch failed after 4 attempts',
+      new Error('HTTP 502'),
+    );
+
+    // The message is done with; the job's new run goes on.
+    expect(settled).toEqual({ deadLetter: 'fetch failed after 4 attempts: HTTP 502' });
+    expect(await store().getJob(job.id)).toMatchObject({ status: 'queued', error: null });
+    await settleFailedJob(store(), sentNow(job.id), 'fetch failed after 4 attempts', new Error('HTTP 502'));
+    expect(await store().getJob(job.id)).toMatchObject({
+      status: 'failed',
+      error: 'fetch failed after 4 attempts: HTTP 502',
+    });
   });
 });

@@ -58,12 +58,7 @@ export function createFetchHandler(deps: FetchWorkerDependencies): Handler {
     } catch (error) {
       // A fetch abandoned because the worker stops is redelivered, not a failure of the job.
       if (!delivery.final || deps.signal?.aborted) throw error;
-      return settleFailedJob(
-        deps.store,
-        message.job_id,
-        `fetch failed after ${delivery.attempt} attempts`,
-        error,
-      );
+      return settleFailedJob(deps.store, message, `fetch failed after ${delivery.attempt} attempts`, error);
     }
   };
 }

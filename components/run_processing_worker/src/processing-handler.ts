@@ -57,14 +57,14 @@ export function createProcessingHandler(deps: ProcessingWorkerDependencies): Han
     const payload = v.safeParse(BatchSchema, message.payload);
     if (!payload.success) {
       const error = new Error(`not a batch: ${v.summarize(payload.issues)}`);
-      return settleFailedJob(deps.store, message.job_id, 'invalid batch', error);
+      return settleFailedJob(deps.store, message, 'invalid batch', error);
     }
     let batch: Batch;
     try {
       batch = parseBatch(payload.output);
     } catch (error) {
       if (!(error instanceof ProcessDataError)) throw error;
-      return settleFailedJob(deps.store, message.job_id, 'invalid batch', error);
+      return settleFailedJob(deps.store, message, 'invalid batch', error);
     }
     try {
       return await processAndStore(deps, message, delivery, batch, log);
@@ -72,7 +72,7 @@ export function createProcessingHandler(deps: ProcessingWorkerDependencies): Han
       // Work abandoned because the worker stops is redelivered, not a failure of the job.
       if (!delivery.final || deps.signal?.aborted) throw error;
       const what = `processing failed after ${delivery.attempt} attempts`;
-      return settleFailedJob(deps.store, message.job_id, what, error);
+      return settleFailedJob(deps.store, message, what, error);
     }
   };
 }

@@ -96,7 +96,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
       ),
     completeJob: (jobId, result, started) =>
       batchedCall('completeJob', (batched) => batched.completeJob(jobId, result, started)),
-    failJob: (jobId, error) => call('failJob', ({ jobs }) => jobs.failJob(jobId, error)),
+    failJob: (jobId, error, sentAt) => call('failJob', ({ jobs }) => jobs.failJob(jobId, error, sentAt)),
     reopenJob: (jobId) => call('reopenJob', ({ jobs }) => jobs.reopenJob(jobId)),
     getJob: (jobId) => call('getJob', ({ jobs }) => jobs.getJob(jobId)),
     latestResult: () => batchedCall('latestResult', (batched) => batched.latestResult()),

@@ -12,7 +12,7 @@ export interface JobQueries {
     idempotencyKey: string;
     traceParent?: string | undefined;
   }): Promise<{ job: Job; created: boolean }>;
-  failJob(jobId: string, error: string): Promise<boolean>;
+  failJob(jobId: string, error: string, sentAt?: string): Promise<boolean>;
   reopenJob(jobId: string): Promise<boolean>;
   getJob(jobId: string): Promise<Job | undefined>;
   getJobWithResult(jobId: string): Promise<{ job: Job; result: JobResult | undefined } | undefined>;
@@ -50,12 +50,13 @@ export function createJobQueries(sql: postgres.Sql, tables: Tables): JobQueries 
       return { job: toJob(existing), created: false };
     },
 
-    async failJob(jobId, error) {
+    async failJob(jobId, error, sentAt) {
       if (!isJobId(jobId)) return false;
       const changed = await sql`
         update ${tables.jobs}
         set status = 'failed', failed_at = now(), error = ${error}, claimed_until = null
         where id = ${jobId} and status not in ('done', 'failed')
+          and (${sentAt ?? null}::timestamptz is null or reopened_at is null or reopened_at <= ${sentAt ?? null}::timestamptz)
       `;
       return changed.count > 0;
     },
@@ -66,7 +67,7 @@ export function createJobQueries(sql: postgres.Sql, tables: Tables): JobQueries 
       const changed = await sql`
         update ${tables.jobs}
         set status = 'queued', error = null, failed_at = null, fetching_at = null, processing_at = null,
-            published_at = null, claimed_until = null, redrives = 0, progress_at = now()
+            published_at = null, claimed_until = null, redrives = 0, progress_at = now(), reopened_at = now()
         where id = ${jobId} and status = 'failed'
       `;
       return changed.count > 0;

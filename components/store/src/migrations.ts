@@ -95,6 +95,15 @@ export const migrations: readonly Migration[] = [
       alter table jobs add column trace_parent text;
     `,
   },
+  {
+    version: 7,
+    name: 'reopened jobs',
+    sql: `
+      -- When the job was last given another go (POST /jobs/{id}/retry): a message sent before
+      -- then, of the run that had failed, can no longer fail it.
+      alter table jobs add column reopened_at timestamptz;
+    `,
+  },
 ];
 
 // What migrate interpolates into its script; createStore's options allow no other schema names.

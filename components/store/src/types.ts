@@ -115,11 +115,15 @@ export interface Store {
    * nothing when the job already has a result (a duplicate delivery), is failed, or is unknown.
    */
   completeJob(jobId: string, result: ResultInput, started?: StageStarts): Promise<boolean>;
-  /** Marks a job failed with a reason, unless it is already done or failed; returns whether it did. */
-  failJob(jobId: string, error: string): Promise<boolean>;
   /**
-   * Gives a failed job another go: back to `queued`, its error and stage times cleared and its
-   * hand-off unconfirmed, so the outbox relay publishes it again. Returns false (changing nothing)
+   * Marks a job failed with a reason, unless it is already done or failed, or `sentAt` (when the
+   * message that fails it was sent) is before the job was last reopened: a message of the run that
+   * failed cannot fail the run after it. Returns whether it did.
+   */
+  failJob(jobId: string, error: string, sentAt?: string): Promise<boolean>;
+  /**
+   * Gives a failed job another go: back to `queued`, its error and stage times cleared, its
+   * hand-off unconfirmed, so the outbox relay publishes it again, and the time noted (see `failJob`). Returns false (changing nothing)
    * unless the job exists and is `failed`.
    */
   reopenJob(jobId: string): Promise<boolean>;

@@ -25,6 +25,7 @@ function scannedTables(node: PlanNode): string[] {
 
 /** A parameter's value as an SQL literal, the way postgres.js would send it. */
 function literal(value: unknown, type: number): string {
+  if (value === null) return 'null';
   const text =
     type === UUID_ARRAY && Array.isArray(value)
       ? `{${value.join(',')}}`
@@ -97,6 +98,7 @@ async function plansThatScan(databaseUrl: string, history: number): Promise<Reco
     await jobs.createKeyedJob({ correlationId: 'plans-keyed-again', idempotencyKey: 'plans-key' });
     await jobs.failJob(ids[0] ?? '', 'a failure');
     await jobs.reopenJob(ids[0] ?? '');
+    await jobs.failJob(ids[0] ?? '', 'a failure of a message', new Date().toISOString());
     await jobs.getJob(ids[1] ?? '');
     await jobs.getJobWithResult(ids[1] ?? '');
     await jobs.claimUnpublishedJobs(0, 100, 10_000);
