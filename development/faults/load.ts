@@ -38,6 +38,8 @@ export interface Load {
   finished: Promise<LoadResult>;
   /** Resolves once `count` jobs are accepted (or the run has finished). */
   whenAccepted(count: number): Promise<void>;
+  /** Posts the jobs left at once, no longer spread over `spreadOverMs`. */
+  hurry(): void;
 }
 
 /**
@@ -53,6 +55,7 @@ export function startLoad(options: LoadOptions): Load {
   const startedAt = Date.now();
   const deadline = startedAt + (options.spreadOverMs ?? 0) + options.deadlineMs;
   const waiters = new Set<() => void>();
+  const hurried = new AbortController();
   let next = 0;
   let finishedAll = false;
 
@@ -78,7 +81,9 @@ export function startLoad(options: LoadOptions): Load {
       const correlationId = options.correlationIdOf?.(next);
       const notBefore = startedAt + ((options.spreadOverMs ?? 0) * next) / options.count;
       next += 1;
-      if (notBefore > Date.now()) await sleep(notBefore - Date.now());
+      if (notBefore > Date.now() && !hurried.signal.aborted) {
+        await sleep(notBefore - Date.now(), undefined, { signal: hurried.signal }).catch(() => {});
+      }
       for (let attempt = 1; ; attempt += 1) {
         const jobId = await post(key, correlationId);
         if (jobId) {
@@ -106,6 +111,7 @@ export function startLoad(options: LoadOptions): Load {
       return accepted.size;
     },
     acceptedIds: () => [...accepted.values()],
+    hurry: () => hurried.abort(),
     finished,
     whenAccepted(count) {
       return new Promise((resolve) => {
