@@ -370,7 +370,8 @@ export const scenarios: readonly Scenario[] = [
     hitsWork: true,
     mustRedo: true,
     // Posted over 20 s: arming the two closes took 13 s in a CI run on a busy machine, in which a
-    // load posted at full speed was all accepted and done, and both closes met nothing.
+    // load posted at full speed was all accepted and done, and both closes met nothing. The rest
+    // is posted at once after the second close.
     loadSpreadMs: 20_000,
     async inject(context) {
       // Both armed before the first aim: arming starts a rabbitmqctl, seconds on a busy machine, in
@@ -383,6 +384,7 @@ export const scenarios: readonly Scenario[] = [
       await once.fire();
       const second = await aimAt(context, 0.6, 'any', 'the broker closes every connection again');
       await again.fire();
+      context.load.hurry();
       return injectedTwice(first, second.reading);
     },
   },
@@ -508,7 +510,8 @@ export const scenarios: readonly Scenario[] = [
     hitsWork: true,
     // Posted over 20 s: when the second cancel was armed between the two (a rabbitmqctl, seconds on a
     // busy machine), a load posted at full speed had been drained by then (the second cancel met
-    // nothing, 3 runs in 11). Both are armed first now; the spread stays, as a margin.
+    // nothing, 3 runs in 11). Both are armed first now; the spread stays, as a margin, until the
+    // second cancel.
     loadSpreadMs: 20_000,
     // Fetches of 50 ms, not 5: the messages in flight at a cancel must still be when the worker
     // closes its channel, a few ms later, to go back to the queue; at 5 ms, once in some ten full
@@ -525,6 +528,7 @@ export const scenarios: readonly Scenario[] = [
       const cancelled = count(await once.fire(), 'cancelled');
       const second = await aimAt(context, 0.6, 'fetch', `(${cancelled} cancelled) and again`);
       await again.fire();
+      context.load.hurry();
       // The messages in flight went back to the queue: once the consumer is back, some come again.
       // Their jobs have mostly moved on meanwhile (a duplicate is skipped), so `redone` cannot show it.
       const redelivered = await waitForCounter(context, 'fetch', 'messages_redelivered_total', 5000);
