@@ -287,6 +287,7 @@ async function crashLoop(
 ): Promise<Stopped> {
   const expected = CRASH_LOOP_REDRIVES + 1;
   let running = first;
+  let readyAt = Date.now();
   let injectedAt: number | undefined;
   let crashes = 0;
   for (;;) {
@@ -299,11 +300,11 @@ async function crashLoop(
     if (exit === undefined) break;
     crashes += 1;
     injectedAt ??= Date.now();
-    note(`npm start exited ${exit} (${crashes} times); starting it again`);
+    note(`npm start exited ${exit} (death ${crashes}); starting it again`);
     if (crashes > expected) break;
     running = await startNpmStart();
+    readyAt = Date.now();
   }
-  const restartedAt = Date.now();
   const lines = (await readFile(log, 'utf8'))
     .split('\n')
     .filter((line) => line.includes(CRASH_LINE))
@@ -317,8 +318,8 @@ async function crashLoop(
   if (lines.length !== crashes)
     problems.push(`${crashes} deaths, but ${lines.length} crash lines in its log`);
   return {
-    injectedAt: injectedAt ?? restartedAt,
-    restartedAt,
+    injectedAt: injectedAt ?? readyAt,
+    restartedAt: readyAt,
     last: running,
     readings,
     measured: { deaths: crashes },

@@ -56,7 +56,8 @@ export function createJobQueries(sql: postgres.Sql, tables: Tables): JobQueries 
         update ${tables.jobs}
         set status = 'failed', failed_at = now(), error = ${error}, claimed_until = null
         where id = ${jobId} and status not in ('done', 'failed')
-          and (${sentAt ?? null}::timestamptz is null or reopened_at is null or reopened_at <= ${sentAt ?? null}::timestamptz)
+          and (${sentAt ?? null}::timestamptz is null or last_failed_at is null
+            or last_failed_at < ${sentAt ?? null}::timestamptz)
       `;
       return changed.count > 0;
     },
@@ -66,8 +67,9 @@ export function createJobQueries(sql: postgres.Sql, tables: Tables): JobQueries 
       // Back to queued and unpublished: the outbox relay hands it to start_fetch again.
       const changed = await sql`
         update ${tables.jobs}
-        set status = 'queued', error = null, failed_at = null, fetching_at = null, processing_at = null,
-            published_at = null, claimed_until = null, redrives = 0, progress_at = now(), reopened_at = now()
+        set status = 'queued', error = null, failed_at = null, last_failed_at = failed_at,
+            fetching_at = null, processing_at = null, published_at = null, claimed_until = null,
+            redrives = 0, progress_at = now()
         where id = ${jobId} and status = 'failed'
       `;
       return changed.count > 0;

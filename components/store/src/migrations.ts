@@ -97,11 +97,11 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 7,
-    name: 'reopened jobs',
+    name: 'retried jobs',
     sql: `
-      -- When the job was last given another go (POST /jobs/{id}/retry): a message sent before
-      -- then, of the run that had failed, can no longer fail it.
-      alter table jobs add column reopened_at timestamptz;
+      -- When the job failed before it was last given another go (POST /jobs/{id}/retry): a
+      -- message sent before then, of the run that failed, can no longer fail it.
+      alter table jobs add column last_failed_at timestamptz;
     `,
   },
 ];

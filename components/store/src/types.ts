@@ -117,14 +117,14 @@ export interface Store {
   completeJob(jobId: string, result: ResultInput, started?: StageStarts): Promise<boolean>;
   /**
    * Marks a job failed with a reason, unless it is already done or failed, or `sentAt` (when the
-   * message that fails it was sent) is before the job was last reopened: a message of the run that
-   * failed cannot fail the run after it. Returns whether it did.
+   * message that fails it was sent) is before the failure its last retry undid: a message of the
+   * run that failed cannot fail the run after it. Returns whether it did.
    */
   failJob(jobId: string, error: string, sentAt?: string): Promise<boolean>;
   /**
-   * Gives a failed job another go: back to `queued`, its error and stage times cleared, its
-   * hand-off unconfirmed, so the outbox relay publishes it again, and the time noted (see `failJob`). Returns false (changing nothing)
-   * unless the job exists and is `failed`.
+   * Gives a failed job another go: back to `queued`, its error and stage times cleared (the time it
+   * failed kept aside, see `failJob`), its hand-off unconfirmed, so the outbox relay publishes it
+   * again. Returns false (changing nothing) unless the job exists and is `failed`.
    */
   reopenJob(jobId: string): Promise<boolean>;
   /** The job, or undefined when there is none with that id. */
