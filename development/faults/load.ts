@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Options of {@link startLoad}. */
@@ -56,6 +57,8 @@ export function startLoad(options: LoadOptions): Load {
   const deadline = startedAt + (options.spreadOverMs ?? 0) + options.deadlineMs;
   const waiters = new Set<() => void>();
   const hurried = new AbortController();
+  // Every loop's pause until its next job waits on it.
+  setMaxListeners(0, hurried.signal);
   let next = 0;
   let finishedAll = false;
 

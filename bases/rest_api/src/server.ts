@@ -41,8 +41,10 @@ export interface ApiOptions {
   /** How often the sweeper and the pipeline watch look, in ms. @default 5000 */
   sweepIntervalMs?: number;
   /**
-   * Re-drives every handed-off unfinished job once at start: for a transport that starts empty (the
-   * in-memory one), whose messages the last run took with it. @default false
+   * Re-drives every unfinished job once at start, counting those a worker held when the last run
+   * stopped (see the sweeper's `redriveUnfinished`): for a process alone on its database with a
+   * transport that starts empty (the in-memory one), whose messages the last run took with it.
+   * @default false
    */
   redriveOnStart?: boolean;
 }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type JobQueue, QUEUE_NAMES, type QueueName } from '@mousetrap/job_queue';
 import type { Job, UnfinishedStatus } from '@mousetrap/store';
 import { currentTraceparent, inSpan, openSpan } from '@mousetrap/tracing';
@@ -38,18 +39,19 @@ export interface Sweeper {
   /** Runs one sweep now. */
   sweep(): Promise<SweepResult>;
   /**
-   * Re-drives every handed-off unfinished job at once: for a transport that starts empty (the
-   * in-memory one), whose messages a restart lost. Each counts against the job's re-drives, as a
-   * broker counts a message's deliveries, so that a job whose work stops the whole process is
-   * failed after `maxRedrives` starts instead of stopping it at every start.
+   * Re-drives every unfinished job at once, handed off or not: for a process alone on its
+   * database with a transport that starts empty (npm start's in-memory one), whose messages the
+   * stop lost. A job a worker held when the process stopped has the re-drive counted, as a broker
+   * counts a delivery that went back unsettled, and is failed instead once held at more than
+   * `maxRedrives` stops: a job whose work kills the whole process ends, and the process runs on.
+   * Jobs held at two stops or more are re-driven one at a time after the pass, each alone until it
+   * ends, so that the jobs beside such a job are not held with it stop after stop. No sweep runs
+   * during the pass.
    */
   redriveUnfinished(): Promise<SweepResult>;
   /** Stops sweeping and waits for a sweep in progress. */
   stop(): Promise<void>;
 }
-
-/** Why a job is swept: no progress within its budget, or unfinished when the process last stopped. */
-type Why = 'stalled' | 'restarted';
 
 const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
 
@@ -62,6 +64,16 @@ const UNFINISHED: readonly UnfinishedStatus[] = ['queued', 'fetching', 'processi
  * is still recovered under a load that never lets the backlog drain.
  */
 const BACKLOG_BUDGETS = 3;
+
+/**
+ * From how many re-drives a job re-driven at a start is a suspect: one a worker held at two stops
+ * or more. Suspects are re-driven one at a time, each alone until it ends, so that the one whose
+ * work stops the process is not held with the others when it does, and only its count runs out.
+ */
+const SUSPECT_FROM = 2;
+
+/** How often a suspect re-driven alone is looked at to see whether it has ended. */
+const SUSPECT_POLL_MS = 100;
 
 /**
  * The backstop behind every way a handed-off job can hang: a message dead-lettered by the broker,
@@ -77,7 +89,9 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
   const batchSize = options.batchSize ?? 100;
   const claimMs = options.claimMs ?? 10_000;
   let running: Promise<SweepResult> | undefined;
+  let isolating: Promise<void> | undefined;
   let stopped = false;
+  const stopping = new AbortController();
   // Whether the last sweep could not read the queues (the broker away, a queue unreadable).
   let unreadable = false;
 
@@ -85,8 +99,13 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
   // only after a whole stage budget without one, not for the moment a worker restarts.
   const lastConsumed = new Map<QueueName, number>(QUEUE_NAMES.map((queue) => [queue, Date.now()]));
 
-  /** Publishes the job's start again, counts it and starts its clock; false (logged) if the publish failed. */
-  const redrive = async (job: Job, why: Why, stalledForMs: number): Promise<boolean> => {
+  /**
+   * Publishes the job's start again; for a stalled job (`stalledForMs` given), starts its clock and
+   * counts the re-drive (a re-drive at a start was noted as its job was claimed). False (logged)
+   * if the publish failed.
+   */
+  const redrive = async (job: Job, stalledForMs?: number): Promise<boolean> => {
+    const counted = stalledForMs !== undefined;
     const log = deps.logger.child({ job_id: job.id, correlation_id: job.correlation_id });
     try {
       // A span of the job's own trace, linked to the sweep that found the job stalled.
@@ -98,17 +117,17 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
           attributes: {
             'mousetrap.job_id': job.id,
             'mousetrap.stage': job.status,
-            'mousetrap.redrive_reason': why,
+            'mousetrap.counted': counted,
           },
         },
         () => deps.queue.publish('start_fetch', startMessage(job, true)),
       );
-      await deps.store.noteRedrive(job.id, stalledForMs);
+      if (counted) await deps.store.noteRedrive(job.id, stalledForMs);
     } catch (error) {
       log.warn('could not re-drive a stalled job; the next sweep tries again', { error: String(error) });
       return false;
     }
-    if (why === 'stalled') {
+    if (counted) {
       log.warn('stalled job re-driven', { stage: job.status, redrive: job.redrives + 1, of: maxRedrives });
       options.onStalled?.('redriven');
     }
@@ -116,31 +135,46 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
   };
 
   /** Fails the job, unless it moved meanwhile; answers whether it did. */
-  const giveUp = async (job: Job, why: Why, stalledForMs: number): Promise<boolean> => {
-    const reason =
-      why === 'stalled'
-        ? `no progress in ${job.status} for ${seconds(stageTimeoutMs)} after ${job.redrives} re-drives`
-        : `unfinished in ${job.status} when the process stopped, again after ${job.redrives} re-drives: its work may be what stops the process`;
-    if (!(await deps.store.failStalledJob(job.id, reason, stalledForMs))) return false;
-    deps.logger.error(why === 'stalled' ? 'stalled job failed' : 'job unfinished at too many starts failed', {
-      job_id: job.id,
-      correlation_id: job.correlation_id,
-      reason,
-    });
+  const giveUp = async (job: Job): Promise<boolean> => {
+    const reason = `no progress in ${job.status} for ${seconds(stageTimeoutMs)} after ${job.redrives} re-drives`;
+    if (!(await deps.store.failStalledJob(job.id, reason, stageTimeoutMs))) return false;
+    deps.logger.error('stalled job failed', { job_id: job.id, correlation_id: job.correlation_id, reason });
     options.onStalled?.('failed');
     return true;
   };
 
+  /** Fails a job a worker held at more stops than `maxRedrives` allow; answers whether it did. */
+  const giveUpAtStart = async (job: Job): Promise<boolean> => {
+    const reason = `unfinished in ${job.status}, in a worker, when the process stopped ${job.redrives} times: its work may be what stops the process`;
+    if (!(await deps.store.failJob(job.id, reason))) return false;
+    deps.logger.error('job held at too many stops failed', {
+      job_id: job.id,
+      correlation_id: job.correlation_id,
+      reason,
+    });
+    return true;
+  };
+
+  /**
+   * Re-drives the suspects of a start one after the other, each once the one before has ended
+   * (done or failed) or had a stage budget; ends when the sweeper stops.
+   */
+  const redriveOneAtATime = async (suspects: readonly Job[]): Promise<void> => {
+    for (const job of suspects) {
+      if (stopped) return;
+      if (!(await redrive(job))) continue;
+      const deadline = Date.now() + stageTimeoutMs;
+      while (!stopped && Date.now() < deadline) {
+        const now = await deps.store.getJob(job.id).catch(() => undefined);
+        if (now?.status === 'done' || now?.status === 'failed') break;
+        await sleep(SUSPECT_POLL_MS, undefined, { signal: stopping.signal }).catch(() => {});
+      }
+    }
+  };
+
   /** Claims and settles one batch; `full` when it may have left more behind. */
-  const sweepBatch = async (stalledForMs: number, why: Why) => {
-    // At a start, the claims of the run before are void: that process is gone.
-    const jobs = await deps.store.claimStalledJobs(
-      stalledForMs,
-      batchSize,
-      claimMs,
-      UNFINISHED,
-      why === 'restarted',
-    );
+  const sweepBatch = async (stalledForMs: number) => {
+    const jobs = await deps.store.claimStalledJobs(stalledForMs, batchSize, claimMs, UNFINISHED);
     let redriven = 0;
     let failed = 0;
     if (jobs.length === 0) return { redriven, failed, full: false };
@@ -150,8 +184,8 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
       for (const job of jobs) {
         if (stopped) break;
         if (job.redrives >= maxRedrives) {
-          if (await giveUp(job, why, stalledForMs)) failed += 1;
-        } else if (await span.run(() => redrive(job, why, stalledForMs))) redriven += 1;
+          if (await giveUp(job)) failed += 1;
+        } else if (await span.run(() => redrive(job, stalledForMs))) redriven += 1;
         // The first failed publish means the broker is away: the rest wait for the next sweep.
         else return { redriven, failed, full: false };
       }
@@ -161,12 +195,8 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
     return { redriven, failed, full: jobs.length === batchSize };
   };
 
-  /**
-   * Sweeps batch after batch while they come full. `stalledFor` is the budget, read per batch: a
-   * pass over every unfinished job uses the time since it began, so that it never takes again a
-   * job it re-drove itself.
-   */
-  const sweepAll = async (stalledFor: () => number, why: Why): Promise<SweepResult> => {
+  /** Sweeps batch after batch while they come full. */
+  const sweepAll = async (): Promise<SweepResult> => {
     const total = { redriven: 0, failed: 0 };
     // Swept only while the broker takes messages: a re-drive claimed while it is away would be
     // counted without reaching a worker. Said when sweeping stops and when it resumes.
@@ -189,9 +219,9 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
     if (backlog === undefined) return total;
     // Behind a backlog being worked, a job at any stage may be waiting its turn: only one stalled
     // for BACKLOG_BUDGETS budgets is taken for lost then.
-    const budget = () => (backlog ? Math.max(stalledFor(), BACKLOG_BUDGETS * stageTimeoutMs) : stalledFor());
+    const budget = backlog ? BACKLOG_BUDGETS * stageTimeoutMs : stageTimeoutMs;
     for (let more = true; more && !stopped; ) {
-      const batch = await sweepBatch(budget(), why);
+      const batch = await sweepBatch(budget);
       total.redriven += batch.redriven;
       total.failed += batch.failed;
       more = batch.full;
@@ -200,7 +230,7 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
   };
 
   const sweep = () => {
-    running ??= sweepAll(() => stageTimeoutMs, 'stalled').finally(() => {
+    running ??= sweepAll().finally(() => {
       running = undefined;
     });
     return running;
@@ -216,18 +246,55 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
 
   return {
     sweep,
-    async redriveUnfinished() {
-      const began = Date.now();
-      const result = await sweepAll(() => Date.now() - began, 'restarted');
-      if (result.redriven > 0 || result.failed > 0) {
-        deps.logger.info('re-drove the unfinished jobs of an earlier run', { ...result });
-      }
-      return result;
+    redriveUnfinished() {
+      const pass = (async () => {
+        const total = { redriven: 0, failed: 0 };
+        const suspects: Job[] = [];
+        // Batch after batch, each taking jobs with no progress since the pass began: never one it
+        // re-drove itself.
+        let cutoff: string | undefined;
+        for (let more = true; more && !stopped; ) {
+          const batch = await deps.store.claimAtStart(cutoff, batchSize);
+          cutoff = batch.cutoff;
+          const { jobs } = batch;
+          more = jobs.length === batchSize;
+          if (jobs.length === 0) break;
+          const span = openSpan('sweep stalled jobs', { parent: null });
+          try {
+            for (const job of jobs) {
+              if (stopped) break;
+              if (job.redrives > maxRedrives) {
+                if (await giveUpAtStart(job)) total.failed += 1;
+              } else if (job.redrives >= SUSPECT_FROM) suspects.push(job);
+              else if (await span.run(() => redrive(job))) total.redriven += 1;
+              // Their clocks started as they were claimed: the sweeps re-drive them after a budget.
+              else more = false;
+            }
+          } finally {
+            span.end();
+          }
+        }
+        if (total.redriven > 0 || total.failed > 0 || suspects.length > 0) {
+          deps.logger.info('re-drove the unfinished jobs of an earlier run', {
+            ...total,
+            one_at_a_time: suspects.length,
+          });
+        }
+        if (suspects.length > 0) isolating = redriveOneAtATime(suspects);
+        return { redriven: total.redriven + suspects.length, failed: total.failed };
+      })();
+      // The timer's sweeps wait for it.
+      running = pass.finally(() => {
+        running = undefined;
+      });
+      return running;
     },
     async stop() {
       stopped = true;
+      stopping.abort();
       clearInterval(timer);
       await running?.catch(() => {});
+      await isolating;
     },
   };
 }

@@ -22,15 +22,26 @@ function outageOf(error: unknown): 'database' | 'broker' | undefined {
 }
 
 /**
+ * When the run a message belongs to sent its start: a data_processing message carries the time its
+ * start_fetch was sent (`start_sent_at`: a fetch still running when its job failed, or begun after,
+ * sends its batch later), any other message is its own start.
+ */
+function startSentAt(message: Pick<Envelope, 'occurred_at' | 'payload'>): string {
+  const payload = message.payload as { start_sent_at?: unknown } | null | undefined;
+  const sent = typeof payload === 'object' && payload !== null ? payload.start_sent_at : undefined;
+  return typeof sent === 'string' ? sent : message.occurred_at;
+}
+
+/**
  * Settles a final attempt of `message` that failed with `error`: when the database or the broker
  * is away (the error is a StoreError `unavailable` or `timeout`, a JobQueueError of a broker away
  * or refusing for now, or marking the job failed fails too), the message is to be tried again
  * later; otherwise the job is marked failed with `${what}: <error>` (unless done or failed
- * already, or retried since the message was sent) and the message dead-lettered.
+ * already, or retried after the run the message belongs to failed) and the message dead-lettered.
  */
 export async function settleFailedJob(
   store: Store,
-  message: Pick<Envelope, 'job_id' | 'occurred_at'>,
+  message: Pick<Envelope, 'job_id' | 'occurred_at' | 'payload'>,
   what: string,
   error: unknown,
 ): Promise<FailedJobSettlement> {
@@ -38,7 +49,7 @@ export async function settleFailedJob(
   if (outage) return { retryLater: `the ${outage} is unavailable: ${describe(error)}` };
   const reason = `${what}: ${describe(error)}`;
   try {
-    await store.failJob(message.job_id, reason, message.occurred_at);
+    await store.failJob(message.job_id, reason, startSentAt(message));
     return { deadLetter: reason };
   } catch (storeError) {
     return { retryLater: `cannot mark the job failed: ${describe(storeError)}` };

@@ -104,7 +104,8 @@ async function fetchStage(
       type: 'data_processing',
       jobId: message.job_id,
       correlationId: message.correlation_id,
-      payload: { places, ...fetchingAt },
+      // When its start was sent: a failure of this batch is one of that start's run (see settleFailedJob).
+      payload: { places, ...fetchingAt, start_sent_at: message.occurred_at },
     }),
   );
   const repeated = run.start !== 'started' && run.start !== undefined;

@@ -21,10 +21,14 @@ export interface ProcessingWorkerDependencies {
   stageStartAfterMs?: number;
 }
 
-/** A data_processing payload: the places (checked by process_data), and when fetching began if not recorded. */
+/**
+ * A data_processing payload: the places (checked by process_data), when fetching began if not
+ * recorded, and when the start it was fetched for was sent (read by settleFailedJob).
+ */
 const BatchSchema = v.object({
   places: v.unknown(),
   fetching_at: v.optional(v.pipe(v.string(), v.isoTimestamp())),
+  start_sent_at: v.optional(v.pipe(v.string(), v.isoTimestamp())),
 });
 
 /** A batch's places and the stage starts it carries. */

@@ -103,14 +103,16 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     getJobWithResult: (jobId) => call('getJobWithResult', ({ jobs }) => jobs.getJobWithResult(jobId)),
     claimUnpublishedJobs: (olderThanMs, limit, claimMs) =>
       call('claimUnpublishedJobs', ({ jobs }) => jobs.claimUnpublishedJobs(olderThanMs, limit, claimMs)),
-    claimStalledJobs: (stalledForMs, limit, claimMs, stages, atStart) =>
+    claimStalledJobs: (stalledForMs, limit, claimMs, stages) =>
       call('claimStalledJobs', ({ stalled }) =>
-        stalled.claimStalledJobs(stalledForMs, limit, claimMs, stages, atStart),
+        stalled.claimStalledJobs(stalledForMs, limit, claimMs, stages),
       ),
     noteRedrive: (jobId, stalledForMs) =>
       call('noteRedrive', ({ stalled }) => stalled.noteRedrive(jobId, stalledForMs)),
     failStalledJob: (jobId, error, stalledForMs) =>
       call('failStalledJob', ({ stalled }) => stalled.failStalledJob(jobId, error, stalledForMs)),
+    claimAtStart: (cutoff, limit) =>
+      call('claimAtStart', ({ stalled }) => stalled.claimAtStart(cutoff, limit)),
     unfinishedSummary: (stalledForMs) =>
       call('unfinishedSummary', ({ stalled }) => stalled.unfinishedSummary(stalledForMs)),
     recentJobs: (limit) => call('recentJobs', ({ activity }) => activity.recentJobs(limit)),

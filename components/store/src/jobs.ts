@@ -52,12 +52,13 @@ export function createJobQueries(sql: postgres.Sql, tables: Tables): JobQueries 
 
     async failJob(jobId, error, sentAt) {
       if (!isJobId(jobId)) return false;
+      // A time PostgreSQL cannot hold (an envelope may say year 0) tells nothing: as if not given.
+      const sent = sentAt !== undefined && storableInstant(sentAt) ? sentAt : null;
       const changed = await sql`
         update ${tables.jobs}
         set status = 'failed', failed_at = now(), error = ${error}, claimed_until = null
         where id = ${jobId} and status not in ('done', 'failed')
-          and (${sentAt ?? null}::timestamptz is null or last_failed_at is null
-            or last_failed_at < ${sentAt ?? null}::timestamptz)
+          and (${sent}::timestamptz is null or last_failed_at is null or last_failed_at < ${sent}::timestamptz)
       `;
       return changed.count > 0;
     },
@@ -116,4 +117,10 @@ export function createJobQueries(sql: postgres.Sql, tables: Tables): JobQueries 
       return rows.map(toJob);
     },
   };
+}
+
+/** Whether `text` is an instant PostgreSQL's timestamptz holds: parsable, from year 1 on. */
+function storableInstant(text: string): boolean {
+  const ms = Date.parse(text);
+  return Number.isFinite(ms) && new Date(ms).getUTCFullYear() >= 1;
 }

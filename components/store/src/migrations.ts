@@ -97,11 +97,14 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 7,
-    name: 'retried jobs',
+    name: 'retried jobs and restarts',
     sql: `
       -- When the job failed before it was last given another go (POST /jobs/{id}/retry): a
       -- message sent before then, of the run that failed, can no longer fail it.
       alter table jobs add column last_failed_at timestamptz;
+      -- When npm start last re-drove the job at a start: a worker held it when the process
+      -- stopped if its stage started after then.
+      alter table jobs add column redriven_at timestamptz;
     `,
   },
 ];

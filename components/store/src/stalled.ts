@@ -7,7 +7,7 @@ import type { Store } from './types.ts';
 /** The queries behind the sweeper: jobs that made no progress, their re-drives, and a summary. */
 export type StalledQueries = Pick<
   Store,
-  'claimStalledJobs' | 'noteRedrive' | 'failStalledJob' | 'unfinishedSummary'
+  'claimStalledJobs' | 'noteRedrive' | 'failStalledJob' | 'claimAtStart' | 'unfinishedSummary'
 >;
 
 // Written out, not a parameter: only a literal lets the planner use the partial index on unfinished
@@ -20,21 +20,19 @@ export function createStalledQueries(sql: postgres.Sql, tables: Tables): Stalled
   const before = (ms: number) => sql`now() - ${ms}::double precision * interval '1 millisecond'`;
 
   return {
-    async claimStalledJobs(stalledForMs, limit, claimMs, stages, atStart = false) {
+    async claimStalledJobs(stalledForMs, limit, claimMs, stages) {
       if (stages.length === 0) return [];
       // Handed off (published) and unfinished, with no progress since stalledForMs ago. Unpublished
-      // jobs are the relay's, but at a start every message is gone, and what was unpublished is
-      // re-driven and counted as the rest is. The claim, shared with the relay's column, keeps other
-      // sweepers off the job until it is re-driven or failed; rows claimed right now are skipped,
-      // not waited for.
+      // jobs are the relay's. The claim, shared with the relay's column, keeps other sweepers off
+      // the job until it is re-driven or failed; rows claimed right now are skipped, not waited for.
       const rows = await sql<JobRow[]>`
         update ${tables.jobs}
         set claimed_until = now() + ${claimMs}::double precision * interval '1 millisecond'
         where id = any(array(
           select id from ${tables.jobs}
-          where ${sql.unsafe(UNFINISHED)} and status in ${sql(stages)} and (${atStart} or published_at is not null)
+          where ${sql.unsafe(UNFINISHED)} and status in ${sql(stages)} and published_at is not null
             and progress_at < ${before(stalledForMs)}
-            and (${atStart} or claimed_until is null or claimed_until < now())
+            and (claimed_until is null or claimed_until < now())
           order by progress_at
           limit ${limit}
           for update skip locked
@@ -48,12 +46,10 @@ export function createStalledQueries(sql: postgres.Sql, tables: Tables): Stalled
       if (!isJobId(jobId)) return false;
       // Only a job still as stalled as when it was claimed: one that moved meanwhile (the
       // re-drive reached a worker already, or another sweeper took it once this claim lapsed)
-      // keeps its own clock and count. Its clock guards it from sweeps now; the claim ends, so
-      // that a restart within the claim's time re-drives it again (npm start in a crash loop).
+      // keeps its own clock and count. The claim is left to lapse.
       const changed = await sql`
         update ${tables.jobs}
-        set progress_at = now(), redrives = redrives + 1, claimed_until = null,
-            published_at = coalesce(published_at, now())
+        set progress_at = now(), redrives = redrives + 1
         where id = ${jobId} and ${sql.unsafe(UNFINISHED)} and progress_at < ${before(stalledForMs)}
       `;
       return changed.count > 0;
@@ -67,6 +63,34 @@ export function createStalledQueries(sql: postgres.Sql, tables: Tables): Stalled
         where id = ${jobId} and ${sql.unsafe(UNFINISHED)} and progress_at < ${before(stalledForMs)}
       `;
       return changed.count > 0;
+    },
+
+    async claimAtStart(cutoff, limit) {
+      // Every unfinished job, handed off or not and whatever its claim: the run before, which
+      // claimed and published, is gone with its messages. A worker held the job when it stopped if
+      // a worker started its stage after its last re-drive (a re-drive's fetch writes its start
+      // before the work; a first delivery only once it outlasts 250 ms, so a fast one is not seen).
+      // Noting the re-drive here, before the publish, keeps a worker that starts the job at once
+      // from making it look unmoved.
+      // The count is read from the row as it was before this update. The first call's cutoff is
+      // its own start, on the database's clock: the later ones pass it back.
+      const until = sql`coalesce(${cutoff ?? null}::timestamptz, now())`;
+      const rows = await sql<(JobRow & { cutoff: Date })[]>`
+        update ${tables.jobs}
+        set redrives = redrives
+              + (status in ('fetching', 'processing') and (redriven_at is null or progress_at > redriven_at))::int,
+            redriven_at = now(), progress_at = now(), published_at = coalesce(published_at, now()),
+            claimed_until = null
+        where id = any(array(
+          select id from ${tables.jobs}
+          where ${sql.unsafe(UNFINISHED)} and progress_at < ${until}
+          order by progress_at
+          limit ${limit}
+          for update skip locked
+        ))
+        returning ${columns}, ${until} as cutoff
+      `;
+      return { jobs: rows.map(toJob), cutoff: rows[0]?.cutoff.toISOString() ?? cutoff };
     },
 
     async unfinishedSummary(stalledForMs) {

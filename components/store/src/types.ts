@@ -143,23 +143,34 @@ export interface Store {
    * Claims up to `limit` unfinished jobs that were handed off and made no progress (published, a
    * stage started, a re-drive) for `stalledForMs`, least recent progress first, for `claimMs`, as
    * `claimUnpublishedJobs` claims: for the sweeper, to re-drive or fail each. Only jobs at one of
-   * `stages` are taken, and jobs claimed by another are skipped. `atStart` is for a process that
-   * starts alone on its database with a transport that starts empty: every unfinished job's
-   * message is gone, so unpublished jobs are taken too, and the earlier run's claims died with it.
+   * `stages` are taken.
    */
   claimStalledJobs(
     stalledForMs: number,
     limit: number,
     claimMs: number,
     stages: readonly UnfinishedStatus[],
-    atStart?: boolean,
   ): Promise<Job[]>;
   /**
-   * Notes that a stalled job was re-driven: its stage's clock starts again, its claim ends, one is
-   * added to its re-drives, and it counts as published. Returns false, changing nothing, unless the
+   * Notes that a stalled job was re-driven: its stage's clock starts again (its claim lapses in
+   * its own time) and one is added to its re-drives. Returns false, changing nothing, unless the
    * job is unfinished and still without progress for `stalledForMs`.
    */
   noteRedrive(jobId: string, stalledForMs: number): Promise<boolean>;
+  /**
+   * For a process that starts alone on its database with a transport that starts empty (npm
+   * start's in-memory one): takes up to `limit` unfinished jobs with no progress since `cutoff`
+   * (when undefined, the start of this call, on the database's clock: answered as `cutoff`, for
+   * the pass's next calls, so that it never takes a job twice), handed off or not and whatever
+   * their claim, and notes each re-driven now (its clock started, its hand-off recorded, no claim). One re-drive is counted against each job a worker held when the run
+   * before stopped, as a broker counts a delivery that went back unsettled: one whose stage a
+   * worker started after its last re-drive (a fast first delivery writes no start, and is not
+   * seen). Returns the jobs with their counts.
+   */
+  claimAtStart(
+    cutoff: string | undefined,
+    limit: number,
+  ): Promise<{ jobs: Job[]; cutoff: string | undefined }>;
   /**
    * Fails a stalled job with a reason, unless it made progress within `stalledForMs` meanwhile or
    * ended; returns whether it did.

@@ -83,28 +83,14 @@ describeWithServices('store stalled jobs', ['postgres'], ({ databaseUrl }) => {
     expect(ids(await store.claimStalledJobs(30_000, 100, 10_000, ALL))).toEqual([stuck[0]]);
   });
 
-  test('claimStalledJobs: at a start, claimed and unpublished jobs are taken too', async () => {
-    const claimed = await stuckJob('fetching', 60_000);
-    await store.claimStalledJobs(30_000, 100, 10_000, ALL);
-    const { job: unpublished } = await store.createJob({ correlationId: 'never published' });
-    await idle(unpublished.id, 60_000);
-    expect(await store.claimStalledJobs(30_000, 100, 10_000, ALL)).toEqual([]);
-
-    expect(ids(await store.claimStalledJobs(30_000, 100, 10_000, ALL, true))).toEqual(
-      [claimed, unpublished.id].sort(),
-    );
-    expect(await store.noteRedrive(unpublished.id, 30_000)).toBe(true);
-    expect((await store.getJob(unpublished.id))?.published_at).not.toBeNull();
-  });
-
-  test('noteRedrive: starts the clock again, counts a re-drive and ends the claim', async () => {
+  test('noteRedrive: starts the clock again and counts a re-drive', async () => {
     const jobId = await stuckJob('processing', 60_000);
     await store.claimStalledJobs(30_000, 100, 10_000, ALL);
 
     expect(await store.noteRedrive(jobId, 30_000)).toBe(true);
     expect(await store.getJob(jobId)).toMatchObject({ status: 'processing', redrives: 1 });
+    await expireClaim(jobId);
     expect(await store.claimStalledJobs(30_000, 100, 10_000, ALL)).toEqual([]);
-    // Idle again within what was its claim's time: claimed at once.
     await idle(jobId, 60_000);
     expect(ids(await store.claimStalledJobs(30_000, 100, 10_000, ALL))).toEqual([jobId]);
     expect(await store.noteRedrive(jobId, 30_000)).toBe(true);
@@ -171,6 +157,43 @@ describeWithServices('store stalled jobs', ['postgres'], ({ databaseUrl }) => {
     expect(ids(await store.claimStalledJobs(30_000, 100, 10_000, ALL))).toEqual([stillFetching]);
     // The try is still counted: two starts of fetching.
     expect(await store.getJob(stillFetching)).toMatchObject({ status: 'fetching', attempts: 2 });
+  });
+
+  test('claimAtStart: takes every unfinished job, handed off, claimed or not, never a finished one, once a pass', async () => {
+    const queued = await stuckJob('queued', 60_000);
+    const claimed = await stuckJob('fetching', 60_000);
+    await store.claimStalledJobs(30_000, 100, 60_000, ALL);
+    const { job: unpublished } = await store.createJob({ correlationId: 'unpublished' });
+    const done = await stuckJob('processing', 60_000);
+    await store.completeJob(done, sampleResult);
+
+    const { jobs, cutoff } = await store.claimAtStart(undefined, 100);
+
+    expect(ids(jobs)).toEqual([queued, claimed, unpublished.id].sort());
+    expect((await store.getJob(unpublished.id))?.published_at).not.toBeNull();
+    // The pass's next calls take nothing it took, nor a job that moved after it began.
+    const { job: later } = await store.createJob({ correlationId: 'later' });
+    expect(await store.claimAtStart(cutoff, 100)).toEqual({ jobs: [], cutoff });
+    expect(ids((await store.claimAtStart(undefined, 100)).jobs)).toEqual(
+      [queued, claimed, unpublished.id, later.id].sort(),
+    );
+  });
+
+  test('claimAtStart: counts a job a worker started after its last re-drive, once per start', async () => {
+    const started = await stuckJob('processing', 60_000);
+    const waiting = await stuckJob('queued', 60_000);
+    const counts = async () =>
+      Object.fromEntries(
+        (await store.claimAtStart(undefined, 100)).jobs.map((job) => [job.id, job.redrives]),
+      );
+
+    expect(await counts()).toEqual({ [started]: 1, [waiting]: 0 });
+    // Both waited in a queue through the next stop: neither counts.
+    expect(await counts()).toEqual({ [started]: 1, [waiting]: 0 });
+    // A worker started both again (a re-drive writes its start at once), then the process stopped.
+    await store.startStage(started, 'processing');
+    await store.startStage(waiting, 'fetching');
+    expect(await counts()).toEqual({ [started]: 2, [waiting]: 1 });
   });
 
   test('unfinishedSummary: counts unfinished jobs, the oldest one, and those stalled past the budget', async () => {
