@@ -103,4 +103,21 @@ describeWithServices('rest_api runs the sweeper and the pipeline watch', ['postg
     await waitFor(() => received.some((message) => message.job_id === job.id), { what: 'the re-drive' });
     expect(await store.getJob(job.id)).toMatchObject({ redrives: 0 });
   });
+
+  test('redriveOnStart: a job a worker held counts after a run that died, not after a clean stop', async () => {
+    const jobId = await stalledJob();
+    // The run before stopped cleanly: nothing counts.
+    api = await start({ redriveOnStart: true });
+    expect(await store.getJob(jobId)).toMatchObject({ redrives: 0 });
+    await store.startStage(jobId, 'fetching');
+    await api.stop();
+    api = await start({ redriveOnStart: true });
+    expect(await store.getJob(jobId)).toMatchObject({ redrives: 0 });
+    // This run dies (it never stops): the next start counts the job a worker held.
+    await store.startStage(jobId, 'fetching');
+    const died = api;
+    api = await start({ redriveOnStart: true });
+    expect(await store.getJob(jobId)).toMatchObject({ redrives: 1 });
+    await died.stop();
+  });
 });

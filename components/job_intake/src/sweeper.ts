@@ -41,14 +41,15 @@ export interface Sweeper {
   /**
    * Re-drives every unfinished job at once, handed off or not: for a process alone on its
    * database with a transport that starts empty (npm start's in-memory one), whose messages the
-   * stop lost. A job a worker held when the process stopped has the re-drive counted, as a broker
-   * counts a delivery that went back unsettled, and is failed instead once held at more than
-   * `maxRedrives` stops: a job whose work kills the whole process ends, and the process runs on.
-   * Jobs held at two stops or more are re-driven one at a time after the pass, each alone until it
-   * ends, so that the jobs beside such a job are not held with it stop after stop. No sweep runs
-   * during the pass.
+   * stop lost. When `counted` (the run before died rather than stopped cleanly), a job a worker
+   * held then has the re-drive counted, as a broker counts a delivery that went back unsettled, and
+   * is failed instead once held at more than `maxRedrives` deaths: a job whose work kills the whole
+   * process ends, and the process runs on. Jobs held at two deaths or more are re-driven one at a
+   * time after the pass, each once the one before ended or had a stage budget, so that a job whose
+   * work kills the process is not held with the others it was held with before; the sweeps leave
+   * them to it. No sweep runs during the pass.
    */
-  redriveUnfinished(): Promise<SweepResult>;
+  redriveUnfinished(options: { counted: boolean }): Promise<SweepResult>;
   /** Stops sweeping and waits for a sweep in progress. */
   stop(): Promise<void>;
 }
@@ -162,7 +163,15 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
   const redriveOneAtATime = async (suspects: readonly Job[]): Promise<void> => {
     for (const job of suspects) {
       if (stopped) return;
-      if (!(await redrive(job))) continue;
+      const now = await deps.store.getJob(job.id).catch(() => undefined);
+      if (now?.status === 'done' || now?.status === 'failed') continue;
+      // Its turn: published, tried again while the transport refuses; its clock starts now, and
+      // the sweeps may take it from here.
+      while (!stopped && !(await redrive(job))) {
+        await sleep(SUSPECT_POLL_MS * 10, undefined, { signal: stopping.signal }).catch(() => {});
+      }
+      if (stopped) return;
+      await deps.store.startRedriveClock(job.id).catch(() => false);
       const deadline = Date.now() + stageTimeoutMs;
       while (!stopped && Date.now() < deadline) {
         const now = await deps.store.getJob(job.id).catch(() => undefined);
@@ -246,7 +255,7 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
 
   return {
     sweep,
-    redriveUnfinished() {
+    redriveUnfinished({ counted }) {
       const pass = (async () => {
         const total = { redriven: 0, failed: 0 };
         const suspects: Job[] = [];
@@ -254,7 +263,10 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
         // re-drove itself.
         let cutoff: string | undefined;
         for (let more = true; more && !stopped; ) {
-          const batch = await deps.store.claimAtStart(cutoff, batchSize);
+          const batch = await deps.store.claimAtStart(cutoff, batchSize, {
+            counted,
+            suspectFrom: SUSPECT_FROM,
+          });
           cutoff = batch.cutoff;
           const { jobs } = batch;
           more = jobs.length === batchSize;
@@ -280,7 +292,13 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
             one_at_a_time: suspects.length,
           });
         }
-        if (suspects.length > 0) isolating = redriveOneAtATime(suspects);
+        if (suspects.length > 0) {
+          const before = isolating;
+          isolating = (async () => {
+            await before;
+            await redriveOneAtATime(suspects);
+          })();
+        }
         return { redriven: total.redriven + suspects.length, failed: total.failed };
       })();
       // The timer's sweeps wait for it.

@@ -189,7 +189,7 @@ describeWithServices('the sweeper of stalled jobs', ['postgres'], ({ databaseUrl
     const { queue, received } = await collectingQueue();
     const { sweeper } = sweeperOn(queue, { batchSize: 3 });
 
-    expect(await sweeper.redriveUnfinished()).toEqual({ redriven: 7, failed: 0 });
+    expect(await sweeper.redriveUnfinished({ counted: true })).toEqual({ redriven: 7, failed: 0 });
 
     await waitFor(() => received.length === 7, { what: 'seven messages' });
     expect(received.map((message) => message.job_id).sort()).toEqual([...many].sort());
@@ -206,7 +206,7 @@ describeWithServices('the sweeper of stalled jobs', ['postgres'], ({ databaseUrl
     const { queue, received } = await collectingQueue();
     const { sweeper } = sweeperOn(queue);
 
-    expect(await sweeper.redriveUnfinished()).toEqual({ redriven: 4, failed: 0 });
+    expect(await sweeper.redriveUnfinished({ counted: true })).toEqual({ redriven: 4, failed: 0 });
 
     await waitFor(() => received.length === 4, { what: 'four messages' });
     expect(received.map((message) => message.job_id).sort()).toEqual(
@@ -236,15 +236,15 @@ describeWithServices('the sweeper of stalled jobs', ['postgres'], ({ databaseUrl
     });
     const { sweeper } = sweeperOn(queue);
 
-    expect(await sweeper.redriveUnfinished()).toEqual({ redriven: 1, failed: 0 });
+    expect(await sweeper.redriveUnfinished({ counted: true })).toEqual({ redriven: 1, failed: 0 });
     await waitFor(() => started === 1, { what: 'the stage start' });
     expect(await store.getJob(jobId)).toMatchObject({ redrives: 1 });
     // Held again when the process stopped: counted again.
     eager = false;
-    expect(await sweeper.redriveUnfinished()).toEqual({ redriven: 1, failed: 0 });
+    expect(await sweeper.redriveUnfinished({ counted: true })).toEqual({ redriven: 1, failed: 0 });
     expect(await store.getJob(jobId)).toMatchObject({ redrives: 2 });
     // Not started by a worker after that re-drive (it waited in the queue): not counted.
-    expect(await sweeper.redriveUnfinished()).toEqual({ redriven: 1, failed: 0 });
+    expect(await sweeper.redriveUnfinished({ counted: true })).toEqual({ redriven: 1, failed: 0 });
     expect(await store.getJob(jobId)).toMatchObject({ redrives: 2 });
   });
 
@@ -256,11 +256,13 @@ describeWithServices('the sweeper of stalled jobs', ['postgres'], ({ databaseUrl
     const { queue, received } = await collectingQueue();
     const { sweeper } = sweeperOn(queue, { maxRedrives: 3 });
 
-    expect(await sweeper.redriveUnfinished()).toEqual({ redriven: 2, failed: 0 });
+    expect(await sweeper.redriveUnfinished({ counted: true })).toEqual({ redriven: 2, failed: 0 });
 
     await waitFor(() => received.length === 1, { what: 'the first re-drive' });
     expect(received[0]?.job_id).toBe(first);
-    // Alone until it ends: the second waits.
+    // Alone until it ends: the second waits, and no sweep takes it meanwhile, however idle.
+    await idle(second, 120_000);
+    expect(await sweeper.sweep()).toEqual({ redriven: 0, failed: 0 });
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(received).toHaveLength(1);
     await store.failJob(first, 'ended');
@@ -274,7 +276,7 @@ describeWithServices('the sweeper of stalled jobs', ['postgres'], ({ databaseUrl
     const { queue, received } = await collectingQueue();
     const { sweeper, logger } = sweeperOn(queue);
 
-    expect(await sweeper.redriveUnfinished()).toEqual({ redriven: 0, failed: 1 });
+    expect(await sweeper.redriveUnfinished({ counted: true })).toEqual({ redriven: 0, failed: 1 });
 
     const failed = await store.getJob(jobId);
     expect(failed).toMatchObject({ status: 'failed', redrives: 3 });

@@ -105,7 +105,8 @@ async function fetchStage(
       jobId: message.job_id,
       correlationId: message.correlation_id,
       // When its start was sent: a failure of this batch is one of that start's run (see settleFailedJob).
-      payload: { places, ...fetchingAt, start_sent_at: message.occurred_at },
+      // A re-drive's processing writes its start before the work, as its fetch did.
+      payload: { places, ...fetchingAt, start_sent_at: message.occurred_at, ...(redrive ? { redrive } : {}) },
     }),
   );
   const repeated = run.start !== 'started' && run.start !== undefined;

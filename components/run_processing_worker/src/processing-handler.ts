@@ -29,18 +29,24 @@ const BatchSchema = v.object({
   places: v.unknown(),
   fetching_at: v.optional(v.pipe(v.string(), v.isoTimestamp())),
   start_sent_at: v.optional(v.pipe(v.string(), v.isoTimestamp())),
+  redrive: v.optional(v.literal(true)),
 });
 
-/** A batch's places and the stage starts it carries. */
+/** A batch's places, the stage starts it carries, and whether it comes of a re-drive. */
 interface Batch {
   places: Place[];
   started: StageStarts;
+  redrive: boolean;
 }
 
 /** The batch of a payload; throws a ProcessDataError when its places cannot be summarised. */
 function parseBatch(payload: v.InferOutput<typeof BatchSchema>): Batch {
-  const { places, fetching_at: fetchingAt } = payload;
-  return { places: parsePlaces(places), started: fetchingAt ? { fetching: new Date(fetchingAt) } : {} };
+  const { places, fetching_at: fetchingAt, redrive } = payload;
+  return {
+    places: parsePlaces(places),
+    started: fetchingAt ? { fetching: new Date(fetchingAt) } : {},
+    redrive: redrive === true,
+  };
 }
 
 /**
@@ -85,12 +91,19 @@ async function processAndStore(
   deps: ProcessingWorkerDependencies,
   message: Envelope,
   delivery: Delivery,
-  { places, started }: Batch,
+  { places, started, redrive }: Batch,
   log: Logger,
 ): Promise<HandlerResult> {
   const jobId = message.job_id;
   const run = await runStage(
-    { store: deps.store, jobId, stage: 'processing', delivery, startAfterMs: deps.stageStartAfterMs },
+    {
+      store: deps.store,
+      jobId,
+      stage: 'processing',
+      delivery,
+      eager: redrive,
+      startAfterMs: deps.stageStartAfterMs,
+    },
     () =>
       inSpan('process places', { attributes: { 'mousetrap.places': places.length } }, async () => {
         if (deps.delayMs > 0)

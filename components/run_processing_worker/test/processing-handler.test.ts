@@ -100,6 +100,18 @@ describeWithServices('createProcessingHandler against PostgreSQL', ['postgres'],
     expect(Date.parse(processing.processing_at ?? '')).toBeLessThan(before + 150);
   });
 
+  test('a batch of a re-drive writes its stage start before the work, however long the stage start wait', async () => {
+    const { job } = await store.createJob({ correlationId: 'corr-redrive' });
+    const handler = createProcessingHandler({ store, logger, delayMs: 1000, stageStartAfterMs: 60_000 });
+
+    const handled = handler(message(job.id, { places, redrive: true }), FIRST);
+    await waitFor(async () => (await store.getJob(job.id))?.status === 'processing', {
+      what: 'the processing stage start',
+    });
+    await expect(handled).resolves.toBeUndefined();
+    expect(await store.getJob(job.id)).toMatchObject({ status: 'done' });
+  });
+
   test('a stage time that is not a timestamp fails the job as an invalid batch', async () => {
     const { job } = await store.createJob({ correlationId: 'corr-2' });
     expect(await handle(job.id, { places, fetching_at: 'yesterday' })).toEqual({

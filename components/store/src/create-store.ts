@@ -111,8 +111,12 @@ export async function createStore(options: StoreOptions): Promise<Store> {
       call('noteRedrive', ({ stalled }) => stalled.noteRedrive(jobId, stalledForMs)),
     failStalledJob: (jobId, error, stalledForMs) =>
       call('failStalledJob', ({ stalled }) => stalled.failStalledJob(jobId, error, stalledForMs)),
-    claimAtStart: (cutoff, limit) =>
-      call('claimAtStart', ({ stalled }) => stalled.claimAtStart(cutoff, limit)),
+    claimAtStart: (cutoff, limit, options) =>
+      call('claimAtStart', ({ stalled }) => stalled.claimAtStart(cutoff, limit, options)),
+    startRedriveClock: (jobId) =>
+      call('startRedriveClock', ({ stalled }) => stalled.startRedriveClock(jobId)),
+    beginAloneRun: () => call('beginAloneRun', ({ stalled }) => stalled.beginAloneRun()),
+    endAloneRun: () => call('endAloneRun', ({ stalled }) => stalled.endAloneRun()),
     unfinishedSummary: (stalledForMs) =>
       call('unfinishedSummary', ({ stalled }) => stalled.unfinishedSummary(stalledForMs)),
     recentJobs: (limit) => call('recentJobs', ({ activity }) => activity.recentJobs(limit)),

@@ -105,6 +105,13 @@ export const migrations: readonly Migration[] = [
       -- When npm start last re-drove the job at a start: a worker held it when the process
       -- stopped if its stage started after then.
       alter table jobs add column redriven_at timestamptz;
+      -- Whether a process alone on the database (npm start) is running, or died without a clean
+      -- stop: one row.
+      create table alone_run (
+        id boolean primary key default true check (id),
+        running boolean not null default false
+      );
+      insert into alone_run default values;
     `,
   },
 ];

@@ -7,7 +7,14 @@ import type { Store } from './types.ts';
 /** The queries behind the sweeper: jobs that made no progress, their re-drives, and a summary. */
 export type StalledQueries = Pick<
   Store,
-  'claimStalledJobs' | 'noteRedrive' | 'failStalledJob' | 'claimAtStart' | 'unfinishedSummary'
+  | 'claimStalledJobs'
+  | 'noteRedrive'
+  | 'failStalledJob'
+  | 'claimAtStart'
+  | 'startRedriveClock'
+  | 'beginAloneRun'
+  | 'endAloneRun'
+  | 'unfinishedSummary'
 >;
 
 // Written out, not a parameter: only a literal lets the planner use the partial index on unfinished
@@ -49,7 +56,7 @@ export function createStalledQueries(sql: postgres.Sql, tables: Tables): Stalled
       // keeps its own clock and count. The claim is left to lapse.
       const changed = await sql`
         update ${tables.jobs}
-        set progress_at = now(), redrives = redrives + 1
+        set progress_at = now(), redriven_at = now(), redrives = redrives + 1
         where id = ${jobId} and ${sql.unsafe(UNFINISHED)} and progress_at < ${before(stalledForMs)}
       `;
       return changed.count > 0;
@@ -65,7 +72,7 @@ export function createStalledQueries(sql: postgres.Sql, tables: Tables): Stalled
       return changed.count > 0;
     },
 
-    async claimAtStart(cutoff, limit) {
+    async claimAtStart(cutoff, limit, { counted, suspectFrom }) {
       // Every unfinished job, handed off or not and whatever its claim: the run before, which
       // claimed and published, is gone with its messages. A worker held the job when it stopped if
       // a worker started its stage after its last re-drive (a re-drive's fetch writes its start
@@ -75,12 +82,14 @@ export function createStalledQueries(sql: postgres.Sql, tables: Tables): Stalled
       // The count is read from the row as it was before this update. The first call's cutoff is
       // its own start, on the database's clock: the later ones pass it back.
       const until = sql`coalesce(${cutoff ?? null}::timestamptz, now())`;
+      const held = counted
+        ? sql`(status in ('fetching', 'processing') and (redriven_at is null or progress_at > redriven_at))::int`
+        : sql`0`;
       const rows = await sql<(JobRow & { cutoff: Date })[]>`
         update ${tables.jobs}
-        set redrives = redrives
-              + (status in ('fetching', 'processing') and (redriven_at is null or progress_at > redriven_at))::int,
+        set redrives = redrives + ${held},
             redriven_at = now(), progress_at = now(), published_at = coalesce(published_at, now()),
-            claimed_until = null
+            claimed_until = case when redrives + ${held} >= ${suspectFrom} then 'infinity'::timestamptz end
         where id = any(array(
           select id from ${tables.jobs}
           where ${sql.unsafe(UNFINISHED)} and progress_at < ${until}
@@ -91,6 +100,29 @@ export function createStalledQueries(sql: postgres.Sql, tables: Tables): Stalled
         returning ${columns}, ${until} as cutoff
       `;
       return { jobs: rows.map(toJob), cutoff: rows[0]?.cutoff.toISOString() ?? cutoff };
+    },
+
+    async startRedriveClock(jobId) {
+      if (!isJobId(jobId)) return false;
+      const changed = await sql`
+        update ${tables.jobs} set progress_at = now(), redriven_at = now(), claimed_until = null
+        where id = ${jobId} and ${sql.unsafe(UNFINISHED)}
+      `;
+      return changed.count > 0;
+    },
+
+    async beginAloneRun() {
+      const [row] = await sql<{ was_running: boolean }[]>`
+        update ${tables.aloneRun} as run set running = true
+        from ${tables.aloneRun} as before
+        where run.id and before.id
+        returning before.running as was_running
+      `;
+      return row?.was_running === false;
+    },
+
+    async endAloneRun() {
+      await sql`update ${tables.aloneRun} set running = false`;
     },
 
     async unfinishedSummary(stalledForMs) {

@@ -4,6 +4,8 @@ import type postgres from 'postgres';
 export interface Tables {
   jobs: postgres.Helper<string>;
   results: postgres.Helper<string>;
+  /** Whether a process alone on the database is running (npm start's): one row. */
+  aloneRun: postgres.Helper<string>;
 }
 
 /**
@@ -11,5 +13,9 @@ export interface Tables {
  * connection asks for and would otherwise read and write `public`.
  */
 export function tablesIn(sql: postgres.Sql, schema: string): Tables {
-  return { jobs: sql(`${schema}.jobs`), results: sql(`${schema}.results`) };
+  return {
+    jobs: sql(`${schema}.jobs`),
+    results: sql(`${schema}.results`),
+    aloneRun: sql(`${schema}.alone_run`),
+  };
 }

@@ -152,8 +152,8 @@ export interface Store {
     stages: readonly UnfinishedStatus[],
   ): Promise<Job[]>;
   /**
-   * Notes that a stalled job was re-driven: its stage's clock starts again (its claim lapses in
-   * its own time) and one is added to its re-drives. Returns false, changing nothing, unless the
+   * Notes that a stalled job was re-driven (`redriven_at`): its stage's clock starts again (its
+   * claim lapses in its own time) and one is added to its re-drives. Returns false, changing nothing, unless the
    * job is unfinished and still without progress for `stalledForMs`.
    */
   noteRedrive(jobId: string, stalledForMs: number): Promise<boolean>;
@@ -162,15 +162,31 @@ export interface Store {
    * start's in-memory one): takes up to `limit` unfinished jobs with no progress since `cutoff`
    * (when undefined, the start of this call, on the database's clock: answered as `cutoff`, for
    * the pass's next calls, so that it never takes a job twice), handed off or not and whatever
-   * their claim, and notes each re-driven now (its clock started, its hand-off recorded, no claim). One re-drive is counted against each job a worker held when the run
-   * before stopped, as a broker counts a delivery that went back unsettled: one whose stage a
-   * worker started after its last re-drive (a fast first delivery writes no start, and is not
-   * seen). Returns the jobs with their counts.
+   * their claim, and notes each re-driven now (its clock started, its hand-off recorded). When
+   * `counted` (the run before died), one re-drive is counted against each job a worker held when
+   * it died, as a broker counts a delivery that went back unsettled: one whose stage a worker
+   * started after its last re-drive (a fast first delivery writes no start, and is not seen; a job
+   * that waits in data_processing after a fetch that wrote its start is taken for held). A job
+   * whose count reaches `suspectFrom` is claimed until `startRedriveClock`, for its re-drive
+   * alone. Returns the jobs with their counts.
    */
   claimAtStart(
     cutoff: string | undefined,
     limit: number,
+    options: { counted: boolean; suspectFrom: number },
   ): Promise<{ jobs: Job[]; cutoff: string | undefined }>;
+  /**
+   * Notes that a job claimed at a start is re-driven now (`redriven_at`), starts its clock and
+   * ends its claim; false unless it is unfinished.
+   */
+  startRedriveClock(jobId: string): Promise<boolean>;
+  /**
+   * For a process alone on its database: notes that it runs, and answers whether the run before
+   * stopped cleanly (`endAloneRun`), or never ran.
+   */
+  beginAloneRun(): Promise<boolean>;
+  /** Notes that the process alone on its database stops cleanly. */
+  endAloneRun(): Promise<void>;
   /**
    * Fails a stalled job with a reason, unless it made progress within `stalledForMs` meanwhile or
    * ended; returns whether it did.

@@ -103,7 +103,7 @@ describeWithServices('createStore', ['postgres'], ({ databaseUrl }) => {
   test('createStore: on a fresh schema, creates it with jobs, results and schema_migrations', async () => {
     const schema = freshSchema();
     await open(schema);
-    expect(await tablesIn(schema)).toEqual(['jobs', 'results', 'schema_migrations']);
+    expect(await tablesIn(schema)).toEqual(['alone_run', 'jobs', 'results', 'schema_migrations']);
     expect(await versionsIn(schema)).toEqual(migrations.map((migration) => migration.version));
   });
 

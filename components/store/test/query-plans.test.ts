@@ -106,7 +106,10 @@ async function plansThatScan(databaseUrl: string, history: number): Promise<Reco
     await stalled.claimStalledJobs(0, 100, 10_000, ['queued', 'fetching', 'processing']);
     await stalled.noteRedrive(ids[1] ?? '', 0);
     await stalled.failStalledJob(ids[2] ?? '', 'no progress', 0);
-    await stalled.claimAtStart(undefined, 100);
+    await stalled.claimAtStart(undefined, 100, { counted: true, suspectFrom: 2 });
+    await stalled.startRedriveClock(ids[3] ?? '');
+    await stalled.beginAloneRun();
+    await stalled.endAloneRun();
     await stalled.unfinishedSummary(60_000);
     expect(statements.size).toBeGreaterThanOrEqual(18);
 

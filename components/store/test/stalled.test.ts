@@ -5,6 +5,7 @@ import type { Store } from '../src/types.ts';
 import { sampleResult } from './fixtures.ts';
 
 const ALL = ['queued', 'fetching', 'processing'] as const;
+const AT_START = { counted: true, suspectFrom: 2 };
 
 describeWithServices('store stalled jobs', ['postgres'], ({ databaseUrl }) => {
   let schema = '';
@@ -167,14 +168,14 @@ describeWithServices('store stalled jobs', ['postgres'], ({ databaseUrl }) => {
     const done = await stuckJob('processing', 60_000);
     await store.completeJob(done, sampleResult);
 
-    const { jobs, cutoff } = await store.claimAtStart(undefined, 100);
+    const { jobs, cutoff } = await store.claimAtStart(undefined, 100, AT_START);
 
     expect(ids(jobs)).toEqual([queued, claimed, unpublished.id].sort());
     expect((await store.getJob(unpublished.id))?.published_at).not.toBeNull();
     // The pass's next calls take nothing it took, nor a job that moved after it began.
     const { job: later } = await store.createJob({ correlationId: 'later' });
-    expect(await store.claimAtStart(cutoff, 100)).toEqual({ jobs: [], cutoff });
-    expect(ids((await store.claimAtStart(undefined, 100)).jobs)).toEqual(
+    expect(await store.claimAtStart(cutoff, 100, AT_START)).toEqual({ jobs: [], cutoff });
+    expect(ids((await store.claimAtStart(undefined, 100, AT_START)).jobs)).toEqual(
       [queued, claimed, unpublished.id, later.id].sort(),
     );
   });
@@ -182,18 +183,48 @@ describeWithServices('store stalled jobs', ['postgres'], ({ databaseUrl }) => {
   test('claimAtStart: counts a job a worker started after its last re-drive, once per start', async () => {
     const started = await stuckJob('processing', 60_000);
     const waiting = await stuckJob('queued', 60_000);
+    // Re-driven by a sweep since a worker started it: that re-drive is its count, not a hold.
+    const swept = await stuckJob('fetching', 60_000);
+    await store.claimStalledJobs(30_000, 100, 10_000, ['fetching']);
+    await store.noteRedrive(swept, 30_000);
     const counts = async () =>
       Object.fromEntries(
-        (await store.claimAtStart(undefined, 100)).jobs.map((job) => [job.id, job.redrives]),
+        (await store.claimAtStart(undefined, 100, AT_START)).jobs.map((job) => [job.id, job.redrives]),
       );
 
-    expect(await counts()).toEqual({ [started]: 1, [waiting]: 0 });
-    // Both waited in a queue through the next stop: neither counts.
-    expect(await counts()).toEqual({ [started]: 1, [waiting]: 0 });
+    expect(await counts()).toEqual({ [started]: 1, [waiting]: 0, [swept]: 1 });
+    // They waited in a queue through the next stop: none counts.
+    expect(await counts()).toEqual({ [started]: 1, [waiting]: 0, [swept]: 1 });
     // A worker started both again (a re-drive writes its start at once), then the process stopped.
     await store.startStage(started, 'processing');
     await store.startStage(waiting, 'fetching');
-    expect(await counts()).toEqual({ [started]: 2, [waiting]: 1 });
+    expect(await counts()).toEqual({ [started]: 2, [waiting]: 1, [swept]: 1 });
+  });
+
+  test('claimAtStart: after a clean stop nothing is counted; a suspect is claimed until its clock starts', async () => {
+    const jobId = await stuckJob('processing', 60_000);
+    await sql`update ${sql(schema)}.jobs set redrives = 1 where id = ${jobId}`;
+
+    const clean = await store.claimAtStart(undefined, 100, { counted: false, suspectFrom: 2 });
+    expect(clean.jobs.map((job) => job.redrives)).toEqual([1]);
+    await store.startStage(jobId, 'processing');
+    const died = await store.claimAtStart(undefined, 100, AT_START);
+    expect(died.jobs.map((job) => job.redrives)).toEqual([2]);
+
+    // Held for its turn: no sweep takes it, however long it waits.
+    await idle(jobId, 60_000);
+    expect(await store.claimStalledJobs(30_000, 100, 10_000, ALL)).toEqual([]);
+    expect(await store.startRedriveClock(jobId)).toBe(true);
+    expect(await store.claimStalledJobs(30_000, 100, 10_000, ALL)).toEqual([]);
+    await idle(jobId, 60_000);
+    expect(ids(await store.claimStalledJobs(30_000, 100, 10_000, ALL))).toEqual([jobId]);
+  });
+
+  test('beginAloneRun: answers whether the run before stopped cleanly (endAloneRun), or never ran', async () => {
+    expect(await store.beginAloneRun()).toBe(true);
+    expect(await store.beginAloneRun()).toBe(false);
+    await store.endAloneRun();
+    expect(await store.beginAloneRun()).toBe(true);
   });
 
   test('unfinishedSummary: counts unfinished jobs, the oldest one, and those stalled past the budget', async () => {
