@@ -71,7 +71,7 @@ const CRASH_LOOP_JOBS = 200;
 // (the later ones with the job re-driven alone); the start after fails the job.
 const CRASH_LOOP_REDRIVES = 3;
 const CRASH_LOOP_DEATHS = CRASH_LOOP_REDRIVES + 2;
-// The reason a job held at too many stops is failed with.
+// The reason a job held at too many deaths is failed with.
 const FAILED_AT_START = /^unfinished in \w+, in a worker, when the process stopped \d+ times/;
 const CRASH_LINE = 'TEST_CRASH_ON_CORRELATION_ID: crashing on the message';
 

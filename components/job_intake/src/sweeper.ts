@@ -67,9 +67,10 @@ const UNFINISHED: readonly UnfinishedStatus[] = ['queued', 'fetching', 'processi
 const BACKLOG_BUDGETS = 3;
 
 /**
- * From how many re-drives a job re-driven at a start is a suspect: one a worker held at two stops
- * or more. Suspects are re-driven one at a time, each alone until it ends, so that the one whose
- * work stops the process is not held with the others when it does, and only its count runs out.
+ * From how many re-drives a job re-driven at a start is a suspect: one a worker held at two deaths
+ * of the process or more. Suspects are re-driven one at a time, each once the one before has
+ * ended or had a stage budget, so that the one whose work kills the process is not held with the
+ * others when it does, and only its count runs out.
  */
 const SUSPECT_FROM = 2;
 
@@ -144,11 +145,11 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
     return true;
   };
 
-  /** Fails a job a worker held at more stops than `maxRedrives` allow; answers whether it did. */
+  /** Fails a job a worker held at more deaths than `maxRedrives` allow; answers whether it did. */
   const giveUpAtStart = async (job: Job): Promise<boolean> => {
     const reason = `unfinished in ${job.status}, in a worker, when the process stopped ${job.redrives} times: its work may be what stops the process`;
     if (!(await deps.store.failJob(job.id, reason))) return false;
-    deps.logger.error('job held at too many stops failed', {
+    deps.logger.error('job held at too many deaths failed', {
       job_id: job.id,
       correlation_id: job.correlation_id,
       reason,

@@ -285,7 +285,7 @@ describeWithServices('the sweeper of stalled jobs', ['postgres'], ({ databaseUrl
     );
     expect(logger.lines.filter((line) => line.level === 'error')).toEqual([
       expect.objectContaining({
-        message: 'job held at too many stops failed',
+        message: 'job held at too many deaths failed',
         context: expect.objectContaining({ job_id: jobId }),
       }),
     ]);
