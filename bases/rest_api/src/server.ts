@@ -95,15 +95,11 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
   void watch.look().catch(() => {});
   // A failure here only delays them: the sweeps re-drive them once their stage's budget runs out.
   if (options.redriveOnStart) {
-    try {
-      // Counted only when the run before died: a clean stop's cut-off work is no job's fault.
-      const cleanBefore = await store.beginAloneRun();
-      await sweeper.redriveUnfinished({ counted: !cleanBefore });
-    } catch (error) {
+    await sweeper.redriveUnfinished().catch((error: unknown) =>
       logger.warn('could not re-drive the unfinished jobs at start; the sweeper will', {
         error: String(error),
-      });
-    }
+      }),
+    );
   }
   // Once stopping, every answer closes its connection: a keep-alive connection that is busy when
   // the stop begins would otherwise take request after request until the grace period cut it.
@@ -124,13 +120,6 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
       clearInterval(sweep);
       clearTimeout(grace);
       await Promise.all([relay.stop(), sweeper.stop(), watch.stop()]);
-      if (options.redriveOnStart) {
-        await store.endAloneRun().catch((error: unknown) =>
-          logger.warn('could not note the clean stop: the next start counts what it re-drives', {
-            error: String(error),
-          }),
-        );
-      }
     },
   };
 }

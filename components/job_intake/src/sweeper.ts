@@ -41,16 +41,16 @@ export interface Sweeper {
   /**
    * Re-drives every unfinished job at once, handed off or not: for a process alone on its
    * database with a transport that starts empty (npm start's in-memory one), whose messages the
-   * stop lost. When `counted` (the run before died rather than stopped cleanly), a job a worker
-   * held then has the re-drive counted, as a broker counts a delivery that went back unsettled, and
+   * stop lost. It notes that this process runs (`stop` notes its clean stop) and, when the run
+   * before died rather than stopped cleanly, a job a worker held then has the re-drive counted, as a broker counts a delivery that went back unsettled, and
    * is failed instead once held at more than `maxRedrives` deaths: a job whose work kills the whole
    * process ends, and the process runs on. Jobs held at two deaths or more are re-driven one at a
    * time after the pass, each once the one before ended or had a stage budget, so that a job whose
    * work kills the process is not held with the others it was held with before; the sweeps leave
    * them to it. No sweep runs during the pass.
    */
-  redriveUnfinished(options: { counted: boolean }): Promise<SweepResult>;
-  /** Stops sweeping and waits for a sweep in progress. */
+  redriveUnfinished(): Promise<SweepResult>;
+  /** Stops sweeping, waits for a sweep in progress and, after `redriveUnfinished`, notes the clean stop. */
   stop(): Promise<void>;
 }
 
@@ -92,6 +92,8 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
   const claimMs = options.claimMs ?? 10_000;
   let running: Promise<SweepResult> | undefined;
   let isolating: Promise<void> | undefined;
+  // Whether redriveUnfinished noted that this process, alone on its database, runs.
+  let alone = false;
   let stopped = false;
   const stopping = new AbortController();
   // Whether the last sweep could not read the queues (the broker away, a queue unreadable).
@@ -256,8 +258,11 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
 
   return {
     sweep,
-    redriveUnfinished({ counted }) {
+    redriveUnfinished() {
       const pass = (async () => {
+        // Counted only when the run before died: a clean stop's cut-off work is no job's fault.
+        const counted = !(await deps.store.beginAloneRun());
+        alone = true;
         const total = { redriven: 0, failed: 0 };
         const suspects: Job[] = [];
         // Batch after batch, each taking jobs with no progress since the pass began: never one it
@@ -314,6 +319,13 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
       clearInterval(timer);
       await running?.catch(() => {});
       await isolating;
+      if (alone) {
+        await deps.store.endAloneRun().catch((error: unknown) =>
+          deps.logger.warn('could not note the clean stop: the next start counts what it re-drives', {
+            error: String(error),
+          }),
+        );
+      }
     },
   };
 }

@@ -100,7 +100,7 @@ describeWithServices(
 
       // A re-drive: a span in the job's trace, linked to the sweep that found it.
       const sweeper = startSweeper({ store, queue, logger }, { intervalMs: 60_000 });
-      expect(await sweeper.redriveUnfinished({ counted: true })).toEqual({ redriven: 1, failed: 0 });
+      expect(await sweeper.redriveUnfinished()).toEqual({ redriven: 1, failed: 0 });
       await sweeper.stop();
       const [sweep] = (await spansNamed('sweep stalled jobs', 1)) as [ReceivedSpan];
       const [redrive] = (await spansNamed('redrive job', 1)) as [ReceivedSpan];
