@@ -22,26 +22,17 @@ function outageOf(error: unknown): 'database' | 'broker' | undefined {
 }
 
 /**
- * When the run a message belongs to sent its start: a data_processing message carries the time its
- * start_fetch was sent (`start_sent_at`: a fetch still running when its job failed, or begun after,
- * sends its batch later), any other message is its own start.
- */
-function startSentAt(message: Pick<Envelope, 'occurred_at' | 'payload'>): string {
-  const payload = message.payload as { start_sent_at?: unknown } | null | undefined;
-  const sent = typeof payload === 'object' && payload !== null ? payload.start_sent_at : undefined;
-  return typeof sent === 'string' ? sent : message.occurred_at;
-}
-
-/**
  * Settles a final attempt of `message` that failed with `error`: when the database or the broker
  * is away (the error is a StoreError `unavailable` or `timeout`, a JobQueueError of a broker away
  * or refusing for now, or marking the job failed fails too), the message is to be tried again
  * later; otherwise the job is marked failed with `${what}: <error>` (unless done or failed
  * already, or retried after the run the message belongs to failed) and the message dead-lettered.
+ * Its `occurred_at` is taken for when its run's start was sent (a handler whose messages come of
+ * a start gives that start's time).
  */
 export async function settleFailedJob(
   store: Store,
-  message: Pick<Envelope, 'job_id' | 'occurred_at' | 'payload'>,
+  message: Pick<Envelope, 'job_id' | 'occurred_at'>,
   what: string,
   error: unknown,
 ): Promise<FailedJobSettlement> {
@@ -49,7 +40,7 @@ export async function settleFailedJob(
   if (outage) return { retryLater: `the ${outage} is unavailable: ${describe(error)}` };
   const reason = `${what}: ${describe(error)}`;
   try {
-    await store.failJob(message.job_id, reason, startSentAt(message));
+    await store.failJob(message.job_id, reason, message.occurred_at);
     return { deadLetter: reason };
   } catch (storeError) {
     return { retryLater: `cannot mark the job failed: ${describe(storeError)}` };

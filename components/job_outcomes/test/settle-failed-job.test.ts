@@ -7,7 +7,7 @@ import { useStore } from './store-fixture.ts';
 describeWithServices('settleFailedJob', ['postgres'], ({ databaseUrl }) => {
   const { store, schema } = useStore(databaseUrl, 'settle');
   /** A message of the job, sent now. */
-  const sentNow = (jobId: string) => ({ job_id: jobId, occurred_at: new Date().toISOString(), payload: {} });
+  const sentNow = (jobId: string) => ({ job_id: jobId, occurred_at: new Date().toISOString() });
 
   test('a failure of the job itself: marks it failed with the reason and asks for a dead letter', async () => {
     const { job } = await store().createJob({ correlationId: 'settle-1' });
@@ -88,7 +88,7 @@ describeWithServices('settleFailedJob', ['postgres'], ({ databaseUrl }) => {
     await store().failJob(job.id, 'no progress in fetching');
     const failedAt = Date.parse((await store().getJob(job.id))?.failed_at ?? '');
     // Timestamps reach us to the millisecond: one either side of the failure.
-    const sent = (ms: number) => ({ job_id: job.id, occurred_at: new Date(ms).toISOString(), payload: {} });
+    const sent = (ms: number) => ({ job_id: job.id, occurred_at: new Date(ms).toISOString() });
     expect(await store().reopenJob(job.id)).toBe(true);
 
     const settled = await settleFailedJob(store(), sent(failedAt - 1), 'fetch failed', new Error('HTTP 502'));
@@ -100,27 +100,9 @@ describeWithServices('settleFailedJob', ['postgres'], ({ databaseUrl }) => {
     expect(await store().getJob(job.id)).toMatchObject({ status: 'failed', error: 'fetch failed: HTTP 502' });
   });
 
-  test('after a retry, a batch fetched for a start sent before the job failed does not fail it, however late the batch', async () => {
-    const { job } = await store().createJob({ correlationId: 'settle-late-batch' });
-    await store().failJob(job.id, 'no progress in fetching');
-    const failedAt = Date.parse((await store().getJob(job.id))?.failed_at ?? '');
-    await store().reopenJob(job.id);
-    // The fetch of the old run's start ended after the failure: its batch was sent after it.
-    const batch = {
-      job_id: job.id,
-      occurred_at: new Date(failedAt + 60_000).toISOString(),
-      payload: { places: [], start_sent_at: new Date(failedAt - 1).toISOString() },
-    };
-
-    expect(await settleFailedJob(store(), batch, 'processing failed', new Error('boom'))).toEqual({
-      deadLetter: 'processing failed: boom',
-    });
-    expect(await store().getJob(job.id)).toMatchObject({ status: 'queued' });
-  });
-
   test('a message sent at a time PostgreSQL cannot hold fails its job as one sent at no known time', async () => {
     const { job } = await store().createJob({ correlationId: 'settle-year-0' });
-    const message = { job_id: job.id, occurred_at: '0000-01-01T00:00:00.000Z', payload: {} };
+    const message = { job_id: job.id, occurred_at: '0000-01-01T00:00:00.000Z' };
 
     expect(await settleFailedJob(store(), message, 'poison', new Error('bad'))).toEqual({
       deadLetter: 'poison: bad',

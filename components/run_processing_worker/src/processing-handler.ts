@@ -23,14 +23,28 @@ export interface ProcessingWorkerDependencies {
 
 /**
  * A data_processing payload: the places (checked by process_data), when fetching began if not
- * recorded, and when the start it was fetched for was sent (read by settleFailedJob).
+ * recorded, and whether it comes of a re-drive; it also carries when its start was sent
+ * (`start_sent_at`, read by {@link ofItsRun}).
  */
 const BatchSchema = v.object({
   places: v.unknown(),
   fetching_at: v.optional(v.pipe(v.string(), v.isoTimestamp())),
-  start_sent_at: v.optional(v.pipe(v.string(), v.isoTimestamp())),
   redrive: v.optional(v.literal(true)),
 });
+
+const SentSchema = v.object({ start_sent_at: v.optional(v.pipe(v.string(), v.isoTimestamp())) });
+
+/**
+ * The message as of its run: with the time its start_fetch was sent for `occurred_at` (a fetch
+ * still running when its job failed, or begun after, sends its batch later), so that a failure of
+ * a run that was retried since does not fail the job again. Read apart from the batch, so that a
+ * batch that is not one is judged by it too.
+ */
+function ofItsRun(message: Envelope): Envelope {
+  const sent = v.safeParse(SentSchema, message.payload);
+  const startSentAt = sent.success ? sent.output.start_sent_at : undefined;
+  return startSentAt === undefined ? message : { ...message, occurred_at: startSentAt };
+}
 
 /** A batch's places, the stage starts it carries, and whether it comes of a re-drive. */
 interface Batch {
@@ -62,19 +76,20 @@ function parseBatch(payload: v.InferOutput<typeof BatchSchema>): Batch {
  */
 export function createProcessingHandler(deps: ProcessingWorkerDependencies): Handler {
   return async (message, delivery) => {
-    if (delivery.exhausted) return giveUpOnDelivery(deps.store, message, delivery);
+    const asOfRun = ofItsRun(message);
+    if (delivery.exhausted) return giveUpOnDelivery(deps.store, asOfRun, delivery);
     const log = deps.logger.child({ job_id: message.job_id, correlation_id: message.correlation_id });
     const payload = v.safeParse(BatchSchema, message.payload);
     if (!payload.success) {
       const error = new Error(`not a batch: ${v.summarize(payload.issues)}`);
-      return settleFailedJob(deps.store, message, 'invalid batch', error);
+      return settleFailedJob(deps.store, asOfRun, 'invalid batch', error);
     }
     let batch: Batch;
     try {
       batch = parseBatch(payload.output);
     } catch (error) {
       if (!(error instanceof ProcessDataError)) throw error;
-      return settleFailedJob(deps.store, message, 'invalid batch', error);
+      return settleFailedJob(deps.store, asOfRun, 'invalid batch', error);
     }
     try {
       return await processAndStore(deps, message, delivery, batch, log);
@@ -82,7 +97,7 @@ export function createProcessingHandler(deps: ProcessingWorkerDependencies): Han
       // Work abandoned because the worker stops is redelivered, not a failure of the job.
       if (!delivery.final || deps.signal?.aborted) throw error;
       const what = `processing failed after ${delivery.attempt} attempts`;
-      return settleFailedJob(deps.store, message, what, error);
+      return settleFailedJob(deps.store, asOfRun, what, error);
     }
   };
 }

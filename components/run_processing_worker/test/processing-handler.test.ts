@@ -141,6 +141,29 @@ describeWithServices('createProcessingHandler against PostgreSQL', ['postgres'],
     expect(failed?.error).toContain('invalid batch');
   });
 
+  test('after a retry, a batch fetched for a start sent before the job failed does not fail it, however late the batch', async () => {
+    const { job } = await store.createJob({ correlationId: 'corr-late-batch' });
+    await store.failJob(job.id, 'no progress in fetching');
+    const failedAt = Date.parse((await store.getJob(job.id))?.failed_at ?? '');
+    await store.reopenJob(job.id);
+    // The fetch of the old run's start ended after the failure: its batch was sent after it.
+    const batch = createEnvelope({
+      type: 'data_processing',
+      jobId: job.id,
+      correlationId: 'corr-late-batch',
+      payload: {
+        places: [['north', '0', 'Nowhere', 'XX', 'Etc/UTC']],
+        start_sent_at: new Date(failedAt - 1).toISOString(),
+      },
+      now: new Date(failedAt + 60_000),
+    });
+
+    const result = await createProcessingHandler({ store, logger, delayMs: 0 })(batch, FIRST);
+
+    expect(result).toEqual({ deadLetter: expect.stringMatching(/^invalid batch: /) });
+    expect(await store.getJob(job.id)).toMatchObject({ status: 'queued' });
+  });
+
   test('an empty batch or a missing places field is dead-lettered, never NaN', async () => {
     const { job } = await store.createJob({ correlationId: 'corr-2' });
     expect(await handle(job.id, { places: [] })).toEqual({ deadLetter: expect.any(String) });
