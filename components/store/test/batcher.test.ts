@@ -1,4 +1,4 @@
-import { createBatcher } from '../src/batcher.ts';
+import { type BatcherOptions, createBatcher } from '../src/batcher.ts';
 import { withTimeout } from '../src/call.ts';
 
 /** A run that records each batch and doubles its items. */
@@ -26,6 +26,19 @@ function holdingFirst() {
     return items;
   };
   return { started, run, finishFirst: () => finish() };
+}
+
+/** A batcher of one batch at a time on a `holdingFirst` run, its callers giving up after 20 ms. */
+function boundOnHeldRun(extra: Partial<BatcherOptions<number>> = {}) {
+  const held = holdingFirst();
+  const call = createBatcher(held.run, {
+    maxSize: 100,
+    concurrency: 1,
+    isolate: never,
+    bound: (work) => withTimeout(work, 20, 'test'),
+    ...extra,
+  });
+  return { ...held, call };
 }
 
 const never = () => false;
@@ -130,13 +143,7 @@ describe('createBatcher', () => {
   });
 
   test('a batch whose callers gave up on it (bound) keeps its place until its work ends', async () => {
-    const { started, run, finishFirst } = holdingFirst();
-    const call = createBatcher(run, {
-      maxSize: 100,
-      concurrency: 1,
-      isolate: never,
-      bound: (work) => withTimeout(work, 20, 'test'),
-    });
+    const { started, call, finishFirst } = boundOnHeldRun();
     await expect(call(1)).rejects.toMatchObject({ code: 'timeout' });
     const second = call(2);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -147,12 +154,7 @@ describe('createBatcher', () => {
   });
 
   test('with waitLimit, a call waiting behind a batch that never ends gives up without running', async () => {
-    const { started, run, finishFirst } = holdingFirst();
-    const call = createBatcher(run, {
-      maxSize: 100,
-      concurrency: 1,
-      isolate: never,
-      bound: (work) => withTimeout(work, 20, 'test'),
+    const { started, call, finishFirst } = boundOnHeldRun({
       waitLimit: { ms: 50, error: () => new Error('waited too long') },
     });
     await expect(call(1)).rejects.toMatchObject({ code: 'timeout' });
