@@ -38,7 +38,7 @@ const SentSchema = v.object({ start_sent_at: v.optional(v.pipe(v.string(), v.iso
  * The message as of its run: with the time its start_fetch was sent for `occurred_at` (a fetch
  * still running when its job failed, or begun after, sends its batch later), so that a failure of
  * a run that was retried since does not fail the job again. Read apart from the batch, so that a
- * batch that is not one is judged by it too.
+ * batch that is not one is judged by it too, and only on the way to a failure.
  */
 function ofItsRun(message: Envelope): Envelope {
   const sent = v.safeParse(SentSchema, message.payload);
@@ -76,20 +76,19 @@ function parseBatch(payload: v.InferOutput<typeof BatchSchema>): Batch {
  */
 export function createProcessingHandler(deps: ProcessingWorkerDependencies): Handler {
   return async (message, delivery) => {
-    const asOfRun = ofItsRun(message);
-    if (delivery.exhausted) return giveUpOnDelivery(deps.store, asOfRun, delivery);
+    if (delivery.exhausted) return giveUpOnDelivery(deps.store, ofItsRun(message), delivery);
     const log = deps.logger.child({ job_id: message.job_id, correlation_id: message.correlation_id });
     const payload = v.safeParse(BatchSchema, message.payload);
     if (!payload.success) {
       const error = new Error(`not a batch: ${v.summarize(payload.issues)}`);
-      return settleFailedJob(deps.store, asOfRun, 'invalid batch', error);
+      return settleFailedJob(deps.store, ofItsRun(message), 'invalid batch', error);
     }
     let batch: Batch;
     try {
       batch = parseBatch(payload.output);
     } catch (error) {
       if (!(error instanceof ProcessDataError)) throw error;
-      return settleFailedJob(deps.store, asOfRun, 'invalid batch', error);
+      return settleFailedJob(deps.store, ofItsRun(message), 'invalid batch', error);
     }
     try {
       return await processAndStore(deps, message, delivery, batch, log);
@@ -97,7 +96,7 @@ export function createProcessingHandler(deps: ProcessingWorkerDependencies): Han
       // Work abandoned because the worker stops is redelivered, not a failure of the job.
       if (!delivery.final || deps.signal?.aborted) throw error;
       const what = `processing failed after ${delivery.attempt} attempts`;
-      return settleFailedJob(deps.store, asOfRun, what, error);
+      return settleFailedJob(deps.store, ofItsRun(message), what, error);
     }
   };
 }
