@@ -5,9 +5,6 @@ import postgres from 'postgres';
 import { installLedger, type LedgerRow, readLedger } from './ledger.ts';
 import type { Load } from './load.ts';
 
-/** How often the dead-letter queues are read before a failed read fails the scenario. */
-const DEAD_LETTER_READS = 30;
-
 /** Job counts by status. */
 export type StatusCounts = Record<'queued' | 'fetching' | 'processing' | 'done' | 'failed', number>;
 
@@ -107,21 +104,12 @@ export function createObserver(options: ObserverOptions): Observer {
         return depths;
       });
     },
-    async deadLetters() {
-      // Read once the fault is over, but a cluster node may still be rejoining (a frozen one is
-      // restarted by autoheal a minute after its thaw): a read it breaks is made again.
-      for (let attempt = 1; ; attempt += 1) {
-        try {
-          return await withDepths(async (depthOf) => {
-            const dead = { start_fetch: 0, data_processing: 0 };
-            for (const queue of QUEUE_NAMES) dead[queue] = await depthOf(`${options.prefix}${queue}.dead`);
-            return dead;
-          });
-        } catch (error) {
-          if (attempt >= DEAD_LETTER_READS) throw error;
-          await sleep(1000);
-        }
-      }
+    deadLetters() {
+      return withDepths(async (depthOf) => {
+        const dead = { start_fetch: 0, data_processing: 0 };
+        for (const queue of QUEUE_NAMES) dead[queue] = await depthOf(`${options.prefix}${queue}.dead`);
+        return dead;
+      });
     },
     async takeDeadLetterJobs() {
       const model = await connectBroker(options.rabbitmqUrl);

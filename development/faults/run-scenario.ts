@@ -126,8 +126,6 @@ export async function runScenario(scenario: Scenario, suite: Suite): Promise<Out
   const problems: string[] = [];
   suite.live.add(pipeline);
   try {
-    // Every cluster scenario starts on a whole cluster: the fault of the one before may still be healing.
-    await suite.cluster?.healed();
     await scenario.prepare?.({ rabbit: suite.rabbit, cluster: suite.cluster, prefix, note });
     await pipeline.start();
     await pipeline.waitReady(READY_TIMEOUT_MS);
