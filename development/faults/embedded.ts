@@ -71,6 +71,8 @@ const CRASH_LOOP_JOBS = 200;
 // (the later ones with the job re-driven alone); the start after fails the job.
 const CRASH_LOOP_REDRIVES = 3;
 const CRASH_LOOP_DEATHS = CRASH_LOOP_REDRIVES + 2;
+// Starts tried after the expected deaths before the crash loop gives up on a start that runs on.
+const EXTRA_STARTS = 3;
 // The reason a job held at too many deaths is failed with.
 const FAILED_AT_START = /^unfinished in \w+, in a worker, when the process stopped \d+ times/;
 const CRASH_LINE = 'TEST_CRASH_ON_CORRELATION_ID: crashing on the message';
@@ -318,7 +320,8 @@ async function crashLoop(
     crashes += 1;
     injectedAt ??= Date.now();
     note(`npm start exited ${exit} (death ${crashes}); starting it again`);
-    if (crashes > expected) break;
+    // A few starts past the expected deaths, so that a miscount is judged with a run that lasts.
+    if (crashes >= expected + EXTRA_STARTS) break;
     running = await startNpmStart();
     if (running.ready) readyAt = Date.now();
   }

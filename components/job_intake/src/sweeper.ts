@@ -168,13 +168,13 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
       if (stopped) return;
       const now = await deps.store.getJob(job.id).catch(() => undefined);
       if (now?.status === 'done' || now?.status === 'failed') continue;
-      // Its turn: published, tried again while the transport refuses; its clock starts now, and
-      // the sweeps may take it from here.
+      // Its turn: its clock starts and the sweeps may take it from here. The re-drive is noted
+      // before the publish, so that a worker that starts the job at once is seen to have held it.
+      await deps.store.startRedriveClock(job.id).catch(() => false);
       while (!stopped && !(await redrive(job))) {
         await sleep(SUSPECT_POLL_MS * 10, undefined, { signal: stopping.signal }).catch(() => {});
       }
       if (stopped) return;
-      await deps.store.startRedriveClock(job.id).catch(() => false);
       const deadline = Date.now() + stageTimeoutMs;
       while (!stopped && Date.now() < deadline) {
         const now = await deps.store.getJob(job.id).catch(() => undefined);

@@ -253,6 +253,44 @@ describeWithServices('the sweeper of stalled jobs', ['postgres'], ({ databaseUrl
     expect(await store.getJob(jobId)).toMatchObject({ redrives: 2 });
   });
 
+  test('redriveUnfinished: a job re-driven alone counts again if a worker started it, even before the publish was confirmed', async () => {
+    await afterADeath();
+    const jobId = await stuckJob('fetching');
+    // Held at two stops, not started since its last re-drive: re-driven alone, not counted.
+    await sql`update ${sql(schema)}.jobs set redrives = 2, redriven_at = now() where id = ${jobId}`;
+    const memory = createMemoryJobQueue();
+    cleanups.push(() => memory.close());
+    let started = 0;
+    await memory.consume('start_fetch', async (message) => {
+      await store.startStage(message.job_id, 'fetching');
+      started += 1;
+    });
+    // The confirm comes only once the worker has written the stage's start, as a broker's may.
+    const queue: JobQueue = {
+      ...memory,
+      async publish(name, message) {
+        const before = started;
+        await memory.publish(name, message);
+        await waitFor(() => started > before, { what: 'the stage start' });
+      },
+    };
+    const { sweeper } = sweeperOn(queue);
+
+    expect(await sweeper.redriveUnfinished()).toEqual({ redriven: 1, failed: 0 });
+    // Its turn is over once it was published and its claim lifted.
+    await waitFor(
+      async () => {
+        const [row] = await sql`select claimed_until from ${sql(schema)}.jobs where id = ${jobId}`;
+        return started === 1 && row?.claimed_until === null;
+      },
+      { what: 'the re-drive alone' },
+    );
+    expect(await store.getJob(jobId)).toMatchObject({ redrives: 2 });
+    // Held again when the process stopped: its third death, one more than maxRedrives allow.
+    expect(await sweeper.redriveUnfinished()).toEqual({ redriven: 0, failed: 1 });
+    expect(await store.getJob(jobId)).toMatchObject({ status: 'failed', redrives: 3 });
+  });
+
   test('redriveUnfinished: jobs a worker held at two stops are re-driven one at a time, each once the one before ended', async () => {
     await afterADeath();
     const first = await stuckJob('fetching');

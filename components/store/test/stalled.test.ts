@@ -201,6 +201,19 @@ describeWithServices('store stalled jobs', ['postgres'], ({ databaseUrl }) => {
     expect(await counts()).toEqual({ [started]: 2, [waiting]: 1, [swept]: 1 });
   });
 
+  test('claimAtStart: a stage start after the re-drive counts even on a clock that has not moved on since', async () => {
+    const jobId = await stuckJob('fetching', 60_000);
+    await store.claimAtStart(undefined, 100, AT_START);
+    // The re-drive noted at a time the clock has not passed when the worker starts the job: the
+    // same millisecond on a clock that keeps only milliseconds (PGlite's), or a clock stepped back.
+    await sql`update ${sql(schema)}.jobs set redriven_at = now() + interval '200 milliseconds' where id = ${jobId}`;
+    await store.startStage(jobId, 'fetching');
+    // The next start comes once the clock has passed it.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const { jobs } = await store.claimAtStart(undefined, 100, AT_START);
+    expect(jobs.map((job) => job.redrives)).toEqual([2]);
+  });
+
   test('claimAtStart: after a clean stop nothing is counted; a suspect is claimed until its clock starts', async () => {
     const jobId = await stuckJob('processing', 60_000);
     await sql`update ${sql(schema)}.jobs set redrives = 1 where id = ${jobId}`;
