@@ -1,8 +1,9 @@
 /**
- * The fault suite. `npm run test:faults` runs the single-node group: a private RabbitMQ node and a
- * private PostgreSQL cluster, the three services built, and for each scenario N jobs posted while a
- * fault is injected. `npm run test:cluster` (`--cluster`) runs the groups whose services run on
- * several broker nodes or database instances. Each scenario waits for the pipeline to settle and
+ * The fault suite. `npm run test:faults` runs the single-node groups, each on a private RabbitMQ
+ * node and a private PostgreSQL cluster of its own; `npm run test:cluster` (`--cluster`) the groups
+ * whose services run on several broker nodes or database instances. A suite's groups run side by
+ * side, on private services of their own; the three services are built once, and for each scenario
+ * N jobs are posted while a fault is injected. Each scenario waits for the pipeline to settle and
  * checks the ledger of every job. Prints the table, writes test-results/<suite>.json and exits 1
  * on any loss, double, unexplained failure or dead-letter count that differs from what was injected.
  *   FAULTS_JOBS=2000          jobs per scenario (the embedded ones post at most 500, the crash loop 200)
@@ -15,13 +16,13 @@ import { constants as osConstants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildProject } from '@mousetrap/project_build';
 import { embeddedJobs, runEmbeddedScenario } from './embedded.ts';
-import { clusterGroups, type Group, singleNodeGroup } from './groups.ts';
+import { clusterGroups, type Group, singleNodeGroups } from './groups.ts';
 import { renderTable } from './report.ts';
 import { brokenOutcome, type Outcome, runScenario, seconds } from './run-scenario.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const suiteName = process.argv.includes('--cluster') ? 'cluster' : 'faults';
-const groups: readonly Group[] = suiteName === 'cluster' ? clusterGroups : [singleNodeGroup];
+const groups: readonly Group[] = suiteName === 'cluster' ? clusterGroups : singleNodeGroups;
 const count = Number(process.env.FAULTS_JOBS ?? 2000);
 const only = process.env.FAULTS_ONLY?.split(',').filter(Boolean);
 const chosen = (id: string) => !only || only.includes(id);
@@ -44,11 +45,15 @@ const temp = await mkdtemp(join(tmpdir(), `mousetrap-${suiteName}-`));
 // The postgres user, which runs the private clusters, must reach its folder inside.
 await chmod(temp, 0o755);
 const live = new Set<{ abort(): void }>();
-const stops: (() => Promise<void>)[] = [];
+// How to stop each running group's private services, in the order they were started.
+const running = new Set<(() => Promise<void>)[]>();
 
+const stopServices = async (stops: (() => Promise<void>)[]) => {
+  for (const stop of stops.splice(0).reverse()) await stop().catch(() => {});
+};
 const stopAll = async () => {
   for (const pipeline of live) pipeline.abort();
-  for (const stop of stops.splice(0).reverse()) await stop().catch(() => {});
+  await Promise.all([...running].map(stopServices));
 };
 // Ctrl-C, or a CI job's timeout (SIGTERM, SIGHUP): the private services go too, frozen ones included.
 const interrupted = (signal: NodeJS.Signals) => {
@@ -66,35 +71,52 @@ try {
   }
   note('built the three projects');
   const logLevel = process.env.FAULTS_LOG_LEVEL ?? 'warn';
-  const report = (outcome: Outcome) => {
-    outcomes.push(outcome);
-    const verdict = outcome.problems.length === 0 ? 'ok' : `FAIL (${outcome.problems.join('; ')})`;
-    note(`${outcome.id}: ${outcome.done} done, ${outcome.failed} failed, ${outcome.lost} lost: ${verdict}`);
-  };
+  let begun = 0;
   // A scenario that throws fails, with the error, and the others still run.
   const attempt = async (
     scenario: { id: string; title: string },
     posted: number,
     run: () => Promise<Outcome>,
   ) => {
-    note(`[${outcomes.length + 1}/${total}] ${scenario.id}: ${scenario.title}`);
-    report(await run().catch((error: unknown) => brokenOutcome(scenario, posted, error)));
+    begun += 1;
+    note(`[${begun}/${total}] ${scenario.id}: ${scenario.title}`);
+    const outcome = await run().catch((error: unknown) => brokenOutcome(scenario, posted, error));
+    const verdict = outcome.problems.length === 0 ? 'ok' : `FAIL (${outcome.problems.join('; ')})`;
+    note(`${outcome.id}: ${outcome.done} done, ${outcome.failed} failed, ${outcome.lost} lost: ${verdict}`);
+    return outcome;
   };
-  for (const group of groups) {
+  /** Runs a group's chosen scenarios on its own private services; its outcomes in its order. */
+  const runGroup = async (group: Group): Promise<Outcome[]> => {
     const scenarios = group.scenarios.filter((scenario) => chosen(scenario.id));
     const embedded = (group.embedded ?? []).filter((scenario) => chosen(scenario.id));
-    if (scenarios.length + embedded.length === 0) continue;
-    const { describe, ...services } = await group.start(join(temp, group.id), stops);
-    note(`${group.id}: ${describe}`);
-    const suite = { root, ...services, count, concurrency: 32, logDir, logLevel, note, live };
-    for (const scenario of scenarios) await attempt(scenario, count, () => runScenario(scenario, suite));
-    for (const scenario of embedded) {
-      await attempt(scenario, embeddedJobs(scenario, count), () =>
-        runEmbeddedScenario(scenario, { ...suite, temp }),
-      );
+    if (scenarios.length + embedded.length === 0) return [];
+    const stops: (() => Promise<void>)[] = [];
+    running.add(stops);
+    try {
+      const { describe, ...services } = await group.start(join(temp, group.id), stops);
+      note(`${group.id}: ${describe}`);
+      const suite = { root, ...services, count, concurrency: 32, logDir, logLevel, note, live };
+      const outcomes: Outcome[] = [];
+      for (const scenario of scenarios) {
+        outcomes.push(await attempt(scenario, count, () => runScenario(scenario, suite)));
+      }
+      for (const scenario of embedded) {
+        outcomes.push(
+          await attempt(scenario, embeddedJobs(scenario, count), () =>
+            runEmbeddedScenario(scenario, { ...suite, temp }),
+          ),
+        );
+      }
+      return outcomes;
+    } finally {
+      await stopServices(stops);
+      running.delete(stops);
     }
-    await stopAll();
-  }
+  };
+  // The groups side by side, each to its end, even when another's services would not start.
+  const ran = await Promise.allSettled(groups.map(runGroup));
+  for (const group of ran) if (group.status === 'fulfilled') outcomes.push(...group.value);
+  for (const group of ran) if (group.status === 'rejected') throw group.reason;
 } finally {
   await stopAll();
   if (process.env.FAULTS_KEEP) note(`kept the private servers' folders in ${temp}`);
