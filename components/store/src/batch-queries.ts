@@ -124,9 +124,9 @@ export function createBatchQueries(sql: postgres.Sql, tables: Tables): BatchQuer
           set status = ${stage},
               attempts = job.attempts + 1,
               -- A put-off try found at its stage again is no progress: the sweeper's budget runs on.
-              -- A start is later than the job's last re-drive, so that a start at a start shows it
-              -- held (claimAtStart) on a clock that has not moved on since: PGlite's keeps only
-              -- milliseconds.
+              -- A start is later than the job's last re-drive, so that claimAtStart sees it held on a
+              -- clock that has not moved on since: PGlite's keeps only milliseconds. (A clock
+              -- stepped back carries its step into progress_at, delaying the sweeps by as much.)
               progress_at = case when input.put_off and job.status = ${stage} then job.progress_at
                             else greatest(now(), job.redriven_at + interval '1 microsecond') end,
               published_at = coalesce(job.published_at, now()),
