@@ -93,6 +93,8 @@ export async function startPrivateRabbitMq(dir: string, options: NodeOptions = {
     RABBITMQ_CONFIG_FILE: join(dir, 'rabbitmq.conf'),
     RABBITMQ_CONF_ENV_FILE: join(dir, 'rabbitmq-env.conf'),
     RABBITMQ_ENABLED_PLUGINS_FILE: join(dir, 'enabled_plugins'),
+    // A node that crashes dumps here, not in the working folder that other nodes share.
+    ERL_CRASH_DUMP: join(dir, 'erl_crash.dump'),
     ERL_EPMD_ADDRESS: '127.0.0.1',
   };
   let script: ChildProcess | undefined;

@@ -16,7 +16,7 @@ import { constants as osConstants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildProject } from '@mousetrap/project_build';
 import { embeddedJobs, runEmbeddedScenario } from './embedded.ts';
-import { clusterGroups, type Group, singleNodeGroups } from './groups.ts';
+import { clusterGroups, type Group, type GroupServices, singleNodeGroups } from './groups.ts';
 import { renderTable } from './report.ts';
 import { brokenOutcome, type Outcome, runScenario, seconds } from './run-scenario.ts';
 
@@ -85,15 +85,28 @@ try {
     note(`${outcome.id}: ${outcome.done} done, ${outcome.failed} failed, ${outcome.lost} lost: ${verdict}`);
     return outcome;
   };
-  /** Runs a group's chosen scenarios on its own private services; its outcomes in its order. */
+  /**
+   * Runs a group's chosen scenarios on its own private services; its outcomes in its order. Servers
+   * that do not start fail each of its scenarios, with why.
+   */
   const runGroup = async (group: Group): Promise<Outcome[]> => {
     const scenarios = group.scenarios.filter((scenario) => chosen(scenario.id));
     const embedded = (group.embedded ?? []).filter((scenario) => chosen(scenario.id));
-    if (scenarios.length + embedded.length === 0) return [];
     const stops: (() => Promise<void>)[] = [];
     running.add(stops);
     try {
-      const { describe, ...services } = await group.start(join(temp, group.id), stops);
+      if (scenarios.length + embedded.length === 0) return [];
+      let started: GroupServices;
+      try {
+        started = await group.start(join(temp, group.id), stops);
+      } catch (error) {
+        note(`${group.id}: its servers did not start: ${String(error)}`);
+        return [
+          ...scenarios.map((scenario) => brokenOutcome(scenario, count, error)),
+          ...embedded.map((scenario) => brokenOutcome(scenario, embeddedJobs(scenario, count), error)),
+        ];
+      }
+      const { describe, ...services } = started;
       note(`${group.id}: ${describe}`);
       const suite = { root, ...services, count, concurrency: 32, logDir, logLevel, note, live };
       const outcomes: Outcome[] = [];
@@ -113,10 +126,8 @@ try {
       running.delete(stops);
     }
   };
-  // The groups side by side, each to its end, even when another's services would not start.
-  const ran = await Promise.allSettled(groups.map(runGroup));
-  for (const group of ran) if (group.status === 'fulfilled') outcomes.push(...group.value);
-  for (const group of ran) if (group.status === 'rejected') throw group.reason;
+  // The groups side by side.
+  outcomes.push(...(await Promise.all(groups.map(runGroup))).flat());
 } finally {
   await stopAll();
   if (process.env.FAULTS_KEEP) note(`kept the private servers' folders in ${temp}`);
