@@ -17,6 +17,7 @@ export function job(fields: Partial<Job> = {}): Job {
     processing_at: null,
     done_at: null,
     failed_at: null,
+    last_failed_at: null,
     trace_parent: null,
     ...fields,
   };

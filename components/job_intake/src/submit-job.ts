@@ -101,7 +101,10 @@ export async function publishJob(
 /**
  * A job's start_fetch message. A re-drive says so (`{ redrive: true }`), which lets the fetch
  * worker fetch again for a job stalled in processing, whose data_processing message carried the
- * places it has no other copy of.
+ * places it has no other copy of. Its `occurred_at` is when the job's run began, on the database's
+ * clock, whoever sends it (the API, the relay, a re-drive): the job's creation, or the millisecond
+ * after the failure a retry undid. A failure applies only to a run begun after the job's last one
+ * (`failJob`), so this holds whatever the sender's clock says.
  */
 export function startMessage(job: Job, redrive = false): Envelope {
   return createEnvelope({
@@ -109,5 +112,7 @@ export function startMessage(job: Job, redrive = false): Envelope {
     jobId: job.id,
     correlationId: job.correlation_id,
     payload: redrive ? { redrive: true } : {},
+    now:
+      job.last_failed_at === null ? new Date(job.created_at) : new Date(Date.parse(job.last_failed_at) + 1),
   });
 }

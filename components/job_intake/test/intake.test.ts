@@ -60,6 +60,8 @@ describeWithServices('job_intake against PostgreSQL', ['postgres'], ({ databaseU
       id: `${submission.job.id}:start_fetch`,
       job_id: submission.job.id,
       correlation_id: 'c-1',
+      // Its run's start, on the database's clock.
+      occurred_at: submission.job.created_at,
       payload: {},
     });
     await waitForNote(submission.job.id);

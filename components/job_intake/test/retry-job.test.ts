@@ -3,6 +3,7 @@ import { createMemoryJobQueue, type Envelope, type JobQueue } from '@mousetrap/j
 import { createLogger } from '@mousetrap/log';
 import { createStore, type Store } from '@mousetrap/store';
 import { describeWithServices, dropSchema, uniqueName, waitFor } from '@mousetrap/test_kit';
+import postgres from 'postgres';
 import { retryJob } from '../src/retry-job.ts';
 
 const logger = createLogger({ service: 'test', silent: true });
@@ -11,6 +12,7 @@ describeWithServices('job_intake retryJob against PostgreSQL', ['postgres'], ({ 
   const schema = uniqueName('retry');
   let store: Store;
   let queue: JobQueue;
+  let sql: postgres.Sql;
   const received: Envelope[] = [];
 
   /** A job that went through fetching and failed there. */
@@ -24,6 +26,7 @@ describeWithServices('job_intake retryJob against PostgreSQL', ['postgres'], ({ 
 
   beforeAll(async () => {
     store = await createStore({ url: databaseUrl, schema, max: 2 });
+    sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
     queue = createMemoryJobQueue();
     await queue.consume('start_fetch', async (message) => {
       received.push(message);
@@ -32,6 +35,7 @@ describeWithServices('job_intake retryJob against PostgreSQL', ['postgres'], ({ 
   });
   afterAll(async () => {
     await queue.close();
+    await sql.end({ timeout: 5 });
     await store.close();
     await dropSchema(databaseUrl, schema);
   });
@@ -50,6 +54,24 @@ describeWithServices('job_intake retryJob against PostgreSQL', ['postgres'], ({ 
     expect(message).toMatchObject({ type: 'start_fetch', correlation_id: 'retry-1' });
     // Noted before retryJob answers, so that the relay does not publish the reopened job again.
     expect((await store.getJob(jobId))?.published_at).not.toBeNull();
+  });
+
+  test('retryJob: its start is stamped with its run’s start on the database’s clock, so the run’s failures apply whatever the API’s clock says', async () => {
+    const jobId = await failedJob('retry-clock');
+    // PostgreSQL's clock an hour ahead of the API's when the job failed.
+    await sql`update ${sql(schema)}.jobs set failed_at = now() + interval '1 hour' where id = ${jobId}`;
+    const failedAt = (await store.getJob(jobId))?.failed_at ?? '';
+    await retryJob({ store, queue, logger }, jobId);
+    const message = await waitFor(() => received.find((m) => m.job_id === jobId), {
+      what: 'the start message',
+    });
+    expect(Date.parse(message.occurred_at)).toBeGreaterThan(Date.parse(failedAt));
+    // A message of the run that failed does not fail the new one; the new run's own failure does.
+    expect(await store.failJob(jobId, 'the old run', new Date(Date.parse(failedAt) - 1).toISOString())).toBe(
+      false,
+    );
+    expect(await store.failJob(jobId, 'the new run', message.occurred_at)).toBe(true);
+    expect(await store.getJob(jobId)).toMatchObject({ status: 'failed', error: 'the new run' });
   });
 
   test('retryJob: a job that is not failed is left as it is and nothing is published', async () => {

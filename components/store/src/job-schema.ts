@@ -39,6 +39,12 @@ export const JobSchema = v.object({
   processing_at: reached('started processing'),
   done_at: reached('finished'),
   failed_at: reached('failed'),
+  last_failed_at: v.pipe(
+    v.nullable(instant),
+    v.description(
+      'When the job last failed before a retry (`POST /jobs/{id}/retry`) ran it again; null if it never was.',
+    ),
+  ),
   trace_parent: v.pipe(
     v.nullable(v.string()),
     v.description(

@@ -16,6 +16,7 @@ export interface JobRow {
   processing_at: Date | null;
   done_at: Date | null;
   failed_at: Date | null;
+  last_failed_at: Date | null;
   trace_parent: string | null;
 }
 
@@ -44,6 +45,7 @@ export const JOB_COLUMNS = [
   'processing_at',
   'done_at',
   'failed_at',
+  'last_failed_at',
   'trace_parent',
 ] as const satisfies readonly (keyof JobRow)[];
 
@@ -85,6 +87,7 @@ export function toJob(row: JobRow): Job {
     processing_at: iso(row.processing_at),
     done_at: iso(row.done_at),
     failed_at: iso(row.failed_at),
+    last_failed_at: iso(row.last_failed_at),
     trace_parent: row.trace_parent,
   };
 }

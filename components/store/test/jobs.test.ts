@@ -44,6 +44,7 @@ describeWithServices('store jobs', ['postgres'], ({ databaseUrl }) => {
       processing_at: null,
       done_at: null,
       failed_at: null,
+      last_failed_at: null,
       trace_parent: null,
     });
     expect(await store.getJob(job.id)).toEqual(job);
@@ -172,12 +173,14 @@ describeWithServices('store jobs', ['postgres'], ({ databaseUrl }) => {
     await store.startStage(job.id, 'fetching');
     await store.noteRedrive(job.id, 0);
     await store.failJob(job.id, 'source down');
+    const failedAt = (await store.getJob(job.id))?.failed_at;
     expect(await store.reopenJob(job.id)).toBe(true);
     expect(await store.getJob(job.id)).toMatchObject({
       status: 'queued',
       redrives: 0,
       error: null,
       failed_at: null,
+      last_failed_at: failedAt,
       fetching_at: null,
       published_at: null,
       attempts: 1,
