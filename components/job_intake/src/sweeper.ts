@@ -168,12 +168,14 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
       if (stopped) return;
       const now = await deps.store.getJob(job.id).catch(() => undefined);
       if (now?.status === 'done' || now?.status === 'failed') continue;
+      // As it is now, retried perhaps since it was claimed: its start says which run it is of.
+      const current = now ?? job;
       // Its turn: published, tried again while the transport refuses; its clock starts and the
       // sweeps may take it from here. The re-drive is noted before each try, so that a worker that
       // starts the job at once is seen to have held it, and no sweep takes it while a try is due.
       for (let sent = false; !sent && !stopped; ) {
         await deps.store.startRedriveClock(job.id).catch(() => false);
-        sent = await redrive(job);
+        sent = await redrive(current);
         if (!sent) await sleep(SUSPECT_POLL_MS * 10, undefined, { signal: stopping.signal }).catch(() => {});
       }
       if (stopped) return;

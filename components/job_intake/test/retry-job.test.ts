@@ -5,6 +5,7 @@ import { createStore, type Store } from '@mousetrap/store';
 import { describeWithServices, dropSchema, uniqueName, waitFor } from '@mousetrap/test_kit';
 import postgres from 'postgres';
 import { retryJob } from '../src/retry-job.ts';
+import { startMessage } from '../src/submit-job.ts';
 
 const logger = createLogger({ service: 'test', silent: true });
 
@@ -98,8 +99,12 @@ describeWithServices('job_intake retryJob against PostgreSQL', ['postgres'], ({ 
     const down = createMemoryJobQueue();
     await down.close();
     const jobId = await failedJob('retry-4');
+    const failedAt = (await store.getJob(jobId))?.failed_at ?? '';
     const retry = await retryJob({ store, queue: down, logger }, jobId);
     expect(retry).toMatchObject({ outcome: 'retried', published: false, job: { status: 'queued' } });
-    expect((await store.claimUnpublishedJobs(0, 1000, 1)).map((job) => job.id)).toContain(jobId);
+    const claimed = (await store.claimUnpublishedJobs(0, 1000, 1)).find((job) => job.id === jobId);
+    expect(claimed?.last_failed_at).toBe(failedAt);
+    // The relay's start of it is one of the new run.
+    expect(claimed && Date.parse(startMessage(claimed).occurred_at)).toBeGreaterThan(Date.parse(failedAt));
   });
 });

@@ -309,9 +309,14 @@ describeWithServices('the sweeper of stalled jobs', ['postgres'], ({ databaseUrl
     expect(await sweeper.sweep()).toEqual({ redriven: 0, failed: 0 });
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(received).toHaveLength(1);
+    // Failed and retried while it waited: its turn re-drives it as one of its new run.
+    await store.failJob(second, 'failed meanwhile');
+    await store.reopenJob(second);
+    const lastFailedAt = (await store.getJob(second))?.last_failed_at ?? '';
     await store.failJob(first, 'ended');
     await waitFor(() => received.length === 2, { what: 'the second re-drive' });
     expect(received[1]?.job_id).toBe(second);
+    expect(Date.parse(received[1]?.occurred_at ?? '')).toBeGreaterThan(Date.parse(lastFailedAt));
   });
 
   test('redriveUnfinished: a job a worker held at more stops than maxRedrives allow is failed, with why', async () => {

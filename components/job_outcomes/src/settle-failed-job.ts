@@ -27,8 +27,8 @@ function outageOf(error: unknown): 'database' | 'broker' | undefined {
  * or refusing for now, or marking the job failed fails too), the message is to be tried again
  * later; otherwise the job is marked failed with `${what}: <error>` (unless done or failed
  * already, or retried after the run the message belongs to failed) and the message dead-lettered.
- * Its `occurred_at` is taken for when its run's start was sent (a handler whose messages come of
- * a start gives that start's time).
+ * Its `occurred_at` is taken for when its run began (a handler whose messages come of a start
+ * gives that start's, which says so).
  */
 export async function settleFailedJob(
   store: Store,

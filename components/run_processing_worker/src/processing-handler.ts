@@ -23,8 +23,8 @@ export interface ProcessingWorkerDependencies {
 
 /**
  * A data_processing payload: the places (checked by process_data), when fetching began if not
- * recorded, and whether it comes of a re-drive; it also carries when its start was sent
- * (`start_sent_at`, read by {@link ofItsRun}).
+ * recorded, and whether it comes of a re-drive; it also carries when its run began, as its
+ * start_fetch said (`start_sent_at`, read by {@link ofItsRun}).
  */
 const BatchSchema = v.object({
   places: v.unknown(),
@@ -35,8 +35,8 @@ const BatchSchema = v.object({
 const SentSchema = v.object({ start_sent_at: v.optional(v.pipe(v.string(), v.isoTimestamp())) });
 
 /**
- * The message as of its run: with the time its start_fetch was sent for `occurred_at` (a fetch
- * still running when its job failed, or begun after, sends its batch later), so that a failure of
+ * The message as of its run: with its start_fetch's time, when its run began, for `occurred_at` (a
+ * fetch still running when its job failed, or begun after, sends its batch later), so that a failure of
  * a run that was retried since does not fail the job again. Read apart from the batch, so that a
  * batch that is not one is judged by it too, and only on the way to a failure.
  */

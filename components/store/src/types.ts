@@ -117,8 +117,9 @@ export interface Store {
   completeJob(jobId: string, result: ResultInput, started?: StageStarts): Promise<boolean>;
   /**
    * Marks a job failed with a reason, unless it is already done or failed, or `sentAt` (when the
-   * message that fails it was sent) is before the failure its last retry undid: a message of the
-   * run that failed cannot fail the run after it. Returns whether it did.
+   * run of the message that fails it began, as its start says) is at or before the failure its
+   * last retry undid: a message of the run that failed cannot fail the run after it. Returns
+   * whether it did.
    */
   failJob(jobId: string, error: string, sentAt?: string): Promise<boolean>;
   /**
