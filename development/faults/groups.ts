@@ -54,11 +54,11 @@ for (const id of DATABASE_AND_SERVICES) {
 /** A group on one private broker node and one private database. */
 const singleNode = (
   id: string,
-  chosen: readonly Scenario[],
+  members: readonly Scenario[],
   embedded?: readonly EmbeddedScenario[],
 ): Group => ({
   id,
-  scenarios: chosen,
+  scenarios: members,
   ...(embedded ? { embedded } : {}),
   async start(dir, stops) {
     // Named after the group: the other one's node runs beside it, on the same host.

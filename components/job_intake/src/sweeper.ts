@@ -42,9 +42,10 @@ export interface Sweeper {
    * Re-drives every unfinished job at once, handed off or not: for a process alone on its
    * database with a transport that starts empty (npm start's in-memory one), whose messages the
    * stop lost. It notes that this process runs (`stop` notes its clean stop) and, when the run
-   * before died rather than stopped cleanly, a job a worker held then has the re-drive counted, as a broker counts a delivery that went back unsettled, and
-   * is failed instead once held at more than `maxRedrives` deaths: a job whose work kills the whole
-   * process ends, and the process runs on. Jobs held at two deaths or more are re-driven one at a
+   * before died rather than stopped cleanly, a job a worker held then has the re-drive counted, as
+   * a broker counts a delivery that went back unsettled, and is failed instead once held at more
+   * than `maxRedrives` deaths: a job whose work kills the whole process ends, and the process runs
+   * on. Jobs held at two deaths or more are re-driven one at a
    * time after the pass, each once the one before ended or had a stage budget, so that a job whose
    * work kills the process is not held with the others it was held with before; the sweeps leave
    * them to it. No sweep runs during the pass.
@@ -94,8 +95,9 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
   let isolating: Promise<void> | undefined;
   // Whether redriveUnfinished noted that this process, alone on its database, runs.
   let alone = false;
-  let stopped = false;
+  // Aborted by stop: ends the passes and loops, and cuts their waits short.
   const stopping = new AbortController();
+  const stopped = stopping.signal;
   // Whether the last sweep could not read the queues (the broker away, a queue unreadable).
   let unreadable = false;
 
@@ -165,7 +167,7 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
    */
   const redriveOneAtATime = async (suspects: readonly Job[]): Promise<void> => {
     for (const job of suspects) {
-      if (stopped) return;
+      if (stopped.aborted) return;
       const now = await deps.store.getJob(job.id).catch(() => undefined);
       if (now?.status === 'done' || now?.status === 'failed') continue;
       // As it is now, retried perhaps since it was claimed: its start says which run it is of.
@@ -173,17 +175,17 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
       // Its turn: published, tried again while the transport refuses; its clock starts and the
       // sweeps may take it from here. The re-drive is noted before each try, so that a worker that
       // starts the job at once is seen to have held it, and no sweep takes it while a try is due.
-      for (let sent = false; !sent && !stopped; ) {
+      for (let sent = false; !sent && !stopped.aborted; ) {
         await deps.store.startRedriveClock(job.id).catch(() => false);
         sent = await redrive(current);
-        if (!sent) await sleep(SUSPECT_POLL_MS * 10, undefined, { signal: stopping.signal }).catch(() => {});
+        if (!sent) await sleep(SUSPECT_POLL_MS * 10, undefined, { signal: stopped }).catch(() => {});
       }
-      if (stopped) return;
+      if (stopped.aborted) return;
       const deadline = Date.now() + stageTimeoutMs;
-      while (!stopped && Date.now() < deadline) {
-        const now = await deps.store.getJob(job.id).catch(() => undefined);
-        if (now?.status === 'done' || now?.status === 'failed') break;
-        await sleep(SUSPECT_POLL_MS, undefined, { signal: stopping.signal }).catch(() => {});
+      while (!stopped.aborted && Date.now() < deadline) {
+        const latest = await deps.store.getJob(job.id).catch(() => undefined);
+        if (latest?.status === 'done' || latest?.status === 'failed') break;
+        await sleep(SUSPECT_POLL_MS, undefined, { signal: stopped }).catch(() => {});
       }
     }
   };
@@ -198,7 +200,7 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
     const span = openSpan('sweep stalled jobs', { parent: null });
     try {
       for (const job of jobs) {
-        if (stopped) break;
+        if (stopped.aborted) break;
         if (job.redrives >= maxRedrives) {
           if (await giveUp(job)) failed += 1;
         } else if (await span.run(() => redrive(job, stalledForMs))) redriven += 1;
@@ -236,7 +238,7 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
     // Behind a backlog being worked, a job at any stage may be waiting its turn: only one stalled
     // for BACKLOG_BUDGETS budgets is taken for lost then.
     const budget = backlog ? BACKLOG_BUDGETS * stageTimeoutMs : stageTimeoutMs;
-    for (let more = true; more && !stopped; ) {
+    for (let more = true; more && !stopped.aborted; ) {
       const batch = await sweepBatch(budget);
       total.redriven += batch.redriven;
       total.failed += batch.failed;
@@ -272,7 +274,7 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
         // Batch after batch, each taking jobs with no progress since the pass began: never one it
         // re-drove itself.
         let cutoff: string | undefined;
-        for (let more = true; more && !stopped; ) {
+        for (let more = true; more && !stopped.aborted; ) {
           const batch = await deps.store.claimAtStart(cutoff, batchSize, {
             counted,
             suspectFrom: SUSPECT_FROM,
@@ -284,7 +286,7 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
           const span = openSpan('sweep stalled jobs', { parent: null });
           try {
             for (const job of jobs) {
-              if (stopped) break;
+              if (stopped.aborted) break;
               if (job.redrives > maxRedrives) {
                 if (await giveUpAtStart(job)) total.failed += 1;
               } else if (job.redrives >= SUSPECT_FROM) suspects.push(job);
@@ -318,7 +320,6 @@ export function startSweeper(deps: IntakeDependencies, options: SweeperOptions =
       return running;
     },
     async stop() {
-      stopped = true;
       stopping.abort();
       clearInterval(timer);
       await running?.catch(() => {});

@@ -104,8 +104,8 @@ async function fetchStage(
       type: 'data_processing',
       jobId: message.job_id,
       correlationId: message.correlation_id,
-      // When its run began, as its start says: a failure of this batch is one of that run (see settleFailedJob).
-      // A re-drive's processing writes its start before the work, as its fetch did.
+      // When its run began, as its start says: a failure of this batch is one of that run (see
+      // settleFailedJob). A re-drive's processing writes its start before the work, as its fetch did.
       payload: { places, ...fetchingAt, start_sent_at: message.occurred_at, ...(redrive ? { redrive } : {}) },
     }),
   );

@@ -35,9 +35,9 @@ const BatchSchema = v.object({
 const SentSchema = v.object({ start_sent_at: v.optional(v.pipe(v.string(), v.isoTimestamp())) });
 
 /**
- * The message as of its run: with its start_fetch's time, when its run began, for `occurred_at` (a
- * fetch still running when its job failed, or begun after, sends its batch later), so that a failure of
- * a run that was retried since does not fail the job again. Read apart from the batch, so that a
+ * The message as of its run: with its start_fetch's time, when its run began, for `occurred_at`
+ * (a fetch still running when its job failed, or begun after, sends its batch later), so that a
+ * failure of a run that was retried since does not fail the job again. Read apart from the batch, so that a
  * batch that is not one is judged by it too, and only on the way to a failure.
  */
 function ofItsRun(message: Envelope): Envelope {

@@ -154,8 +154,8 @@ export interface Store {
   ): Promise<Job[]>;
   /**
    * Notes that a stalled job was re-driven (`redriven_at`): its stage's clock starts again (its
-   * claim lapses in its own time) and one is added to its re-drives. Returns false, changing nothing, unless the
-   * job is unfinished and still without progress for `stalledForMs`.
+   * claim lapses in its own time) and one is added to its re-drives. Returns false, changing
+   * nothing, unless the job is unfinished and still without progress for `stalledForMs`.
    */
   noteRedrive(jobId: string, stalledForMs: number): Promise<boolean>;
   /**
